@@ -1,0 +1,241 @@
+/**
+ * Looks at a workbook before any parsing: is it a readable .xlsx at all, is it safe to inflate, and
+ * which sheets does it have in workbook order. Only the zip's central directory and two tiny XML
+ * parts are read here, so a zip bomb is refused before a single row is inflated, and a CSV or an
+ * old .xls renamed to .xlsx gets a message that says what it really is.
+ */
+import { open as openFile } from 'node:fs/promises';
+import path from 'node:path';
+import yauzl from 'yauzl';
+import { InputFileError } from '../errors';
+
+export interface ZipLimits {
+  /** Sum of the declared uncompressed sizes of all entries. */
+  maxUncompressedBytes: number;
+  /** Largest uncompressed/compressed ratio allowed for an entry bigger than `ratioFloorBytes`. */
+  maxCompressionRatio: number;
+  ratioFloorBytes: number;
+  maxEntries: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = {
+  // A 1,000,000-row appointments sheet inflates to roughly 150 MB of XML; 2 GiB leaves room for
+  // ten times that while still refusing bombs that claim terabytes.
+  maxUncompressedBytes: 2 * 1024 ** 3,
+  // Spreadsheet XML compresses 5–30x; classic bombs reach 1000x and more.
+  maxCompressionRatio: 200,
+  ratioFloorBytes: 1024 ** 2,
+  maxEntries: 10_000,
+};
+
+export interface SheetEntry {
+  name: string;
+  /** Path of the sheet's XML inside the zip, e.g. `xl/worksheets/sheet1.xml`. */
+  part: string;
+  hidden: boolean;
+}
+
+export interface WorkbookInspection {
+  sheets: SheetEntry[];
+  uncompressedBytes: number;
+  entries: number;
+}
+
+/** Parts we read whole during inspection; each is a few kilobytes in a real workbook. */
+const MAX_SMALL_PART_BYTES = 16 * 1024 ** 2;
+
+export async function inspectWorkbook(file: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<WorkbookInspection> {
+  const label = path.basename(file);
+  await checkMagic(file, label);
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false });
+  } catch (error) {
+    throw new InputFileError(
+      'corrupt_zip',
+      `${label} is damaged or incomplete (${describeZipError(error)}). Open it in Excel and save it again as .xlsx.`,
+      { file },
+      {},
+      { cause: error },
+    );
+  }
+  try {
+    const entries = await listEntries(zip, file, label, limits);
+    let uncompressed = 0;
+    for (const entry of entries.values()) {
+      uncompressed += entry.uncompressedSize;
+      const ratio = entry.compressedSize > 0 ? entry.uncompressedSize / entry.compressedSize : Infinity;
+      if (entry.uncompressedSize > limits.ratioFloorBytes && ratio > limits.maxCompressionRatio) {
+        throw new InputFileError(
+          'zip_bomb',
+          `${label} was refused: its part ${entry.fileName} would inflate ${Math.round(ratio)}x (limit ${limits.maxCompressionRatio}x). ` +
+            'This is how decompression bombs look; a real workbook compresses far less.',
+          { file },
+          { part: entry.fileName, ratio: Math.round(ratio) },
+        );
+      }
+    }
+    if (uncompressed > limits.maxUncompressedBytes) {
+      throw new InputFileError(
+        'zip_bomb',
+        `${label} was refused: it would inflate to ${formatBytes(uncompressed)} (limit ${formatBytes(limits.maxUncompressedBytes)}).`,
+        { file },
+        { uncompressedBytes: uncompressed },
+      );
+    }
+    const workbookEntry = entries.get('xl/workbook.xml');
+    if (!workbookEntry) {
+      throw new InputFileError(
+        'not_xlsx',
+        `${label} is a zip file but not an Excel workbook (no xl/workbook.xml). Save the data from Excel as .xlsx.`,
+        { file },
+      );
+    }
+    const workbookXml = await readSmallPart(zip, workbookEntry, file, label);
+    const relsEntry = entries.get('xl/_rels/workbook.xml.rels');
+    const relsXml = relsEntry ? await readSmallPart(zip, relsEntry, file, label) : '';
+    const sheets = parseSheets(workbookXml, relsXml);
+    if (sheets.length === 0) {
+      throw new InputFileError('no_sheets', `${label} has no worksheets.`, { file });
+    }
+    return { sheets, uncompressedBytes: uncompressed, entries: entries.size };
+  } finally {
+    zip.close();
+  }
+}
+
+async function checkMagic(file: string, label: string): Promise<void> {
+  let handle;
+  try {
+    handle = await openFile(file, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputFileError('file_not_found', `${file} does not exist.`, { file });
+    if (code === 'EISDIR') throw new InputFileError('not_a_file', `${file} is a folder, not a workbook.`, { file });
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new InputFileError('file_unreadable', `${file} cannot be read (permission denied).`, { file });
+    }
+    throw new InputFileError('file_unreadable', `${file} cannot be read (${code ?? String(error)}).`, { file }, {}, { cause: error });
+  }
+  try {
+    const head = Buffer.alloc(8);
+    const { bytesRead } = await handle.read(head, 0, 8, 0);
+    if ((await handle.stat()).isDirectory()) {
+      throw new InputFileError('not_a_file', `${file} is a folder, not a workbook.`, { file });
+    }
+    if (bytesRead === 0) throw new InputFileError('empty_file', `${label} is empty (0 bytes).`, { file });
+    if (head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
+      throw new InputFileError(
+        'not_xlsx',
+        `${label} is an old-style .xls workbook or a password-protected file, not .xlsx. Open it in Excel and save it as .xlsx (without a password).`,
+        { file },
+      );
+    }
+    if (!head.subarray(0, 2).equals(Buffer.from('PK'))) {
+      const looksText = head.subarray(0, bytesRead).every((byte) => byte === 9 || byte === 10 || byte === 13 || (byte >= 32 && byte < 127) || byte >= 0xc2);
+      throw new InputFileError(
+        'not_xlsx',
+        looksText
+          ? `${label} is a text file (CSV?), not an .xlsx workbook. Open it in Excel and save it as .xlsx.`
+          : `${label} is not an .xlsx workbook. Open it in Excel and save it as .xlsx.`,
+        { file },
+      );
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function listEntries(zip: yauzl.ZipFile, file: string, label: string, limits: ZipLimits): Promise<Map<string, yauzl.Entry>> {
+  return new Promise((resolve, reject) => {
+    const entries = new Map<string, yauzl.Entry>();
+    if (zip.entryCount > limits.maxEntries) {
+      reject(new InputFileError('zip_bomb', `${label} was refused: it has ${zip.entryCount} parts (limit ${limits.maxEntries}).`, { file }));
+      return;
+    }
+    zip.on('entry', (entry: yauzl.Entry) => {
+      entries.set(entry.fileName, entry);
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve(entries));
+    zip.on('error', (error: unknown) =>
+      reject(new InputFileError('corrupt_zip', `${label} is damaged (${describeZipError(error)}). Open it in Excel and save it again.`, { file }, {}, { cause: error })),
+    );
+    zip.readEntry();
+  });
+}
+
+async function readSmallPart(zip: yauzl.ZipFile, entry: yauzl.Entry, file: string, label: string): Promise<string> {
+  if (entry.uncompressedSize > MAX_SMALL_PART_BYTES) {
+    throw new InputFileError('zip_bomb', `${label} was refused: its part ${entry.fileName} is implausibly large.`, { file });
+  }
+  try {
+    const stream = await zip.openReadStreamPromise(entry);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (error) {
+    throw new InputFileError('corrupt_zip', `${label} is damaged (${describeZipError(error)}). Open it in Excel and save it again.`, { file }, {}, { cause: error });
+  }
+}
+
+/** Sheets in workbook order, with the zip part each one lives in. */
+export function parseSheets(workbookXml: string, relsXml: string): SheetEntry[] {
+  const targets = new Map<string, string>();
+  for (const match of relsXml.matchAll(/<(?:\w+:)?Relationship\b([^>]*)>/g)) {
+    const attrs = parseAttributes(match[1] ?? '');
+    const id = attrs.get('Id');
+    const target = attrs.get('Target');
+    if (id && target) targets.set(id, resolveTarget(target));
+  }
+  const sheets: SheetEntry[] = [];
+  for (const match of workbookXml.matchAll(/<(?:\w+:)?sheet\b([^>]*)>/g)) {
+    const attrs = parseAttributes(match[1] ?? '');
+    const name = attrs.get('name');
+    if (name === undefined) continue;
+    const relId = [...attrs.entries()].find(([key]) => key === 'r:id' || key.endsWith(':id'))?.[1];
+    const part = (relId && targets.get(relId)) || '';
+    const state = attrs.get('state');
+    sheets.push({ name, part, hidden: state === 'hidden' || state === 'veryHidden' });
+  }
+  return sheets;
+}
+
+function resolveTarget(target: string): string {
+  if (target.startsWith('/')) return target.slice(1);
+  return path.posix.normalize(`xl/${target}`);
+}
+
+function parseAttributes(text: string): Map<string, string> {
+  const attributes = new Map<string, string>();
+  for (const match of text.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+    attributes.set(match[1] as string, decodeXml(match[2] ?? match[3] ?? ''));
+  }
+  return attributes;
+}
+
+function decodeXml(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (whole, entity: string) => {
+    const lower = entity.toLowerCase();
+    if (lower === 'amp') return '&';
+    if (lower === 'lt') return '<';
+    if (lower === 'gt') return '>';
+    if (lower === 'quot') return '"';
+    if (lower === 'apos') return "'";
+    const code = lower.startsWith('#x') ? parseInt(lower.slice(2), 16) : parseInt(lower.slice(1), 10);
+    return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+function describeZipError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/end of central directory/i.test(message)) return 'the end of the file is missing; it may have been cut off while copying';
+  return message.replace(/\s+/g, ' ').slice(0, 200);
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}

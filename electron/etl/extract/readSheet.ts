@@ -1,0 +1,141 @@
+/**
+ * Streams the rows of one worksheet with exceljs's streaming reader, so memory stays flat however
+ * long the sheet is. The sheet is the workbook's first (in workbook order, as Excel shows the tabs)
+ * unless one is named. Rows reach the caller as 0-based arrays of RawCell with their Excel row
+ * number; rows missing from the file (never typed in) are simply not delivered.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { CancelledError, InputFileError, isEtlError } from '../errors';
+import type { RawCell } from '../types';
+import { toRawCell } from './cellValue';
+import { DEFAULT_ZIP_LIMITS, inspectWorkbook, type SheetEntry, type ZipLimits } from './inspectWorkbook';
+
+export interface ReadSheetOptions {
+  /** Sheet name to read; default the first sheet. Matched exactly, then ignoring case and spaces. */
+  sheet?: string;
+  signal?: AbortSignal;
+  /** Bytes of the file consumed so far, and its size: drives progress bars. */
+  onBytes?: (read: number, total: number) => void;
+  zipLimits?: ZipLimits;
+  /** Called once the sheet is chosen, before its first row. */
+  onSheet?: (sheet: string) => void;
+}
+
+export interface SheetInfo {
+  sheet: string;
+  sheets: string[];
+  sizeBytes: number;
+}
+
+export type RowSink = (row: number, cells: RawCell[]) => void;
+
+interface StreamingWorksheet extends AsyncIterable<ExcelJS.Row> {
+  name?: string;
+  id?: number | string;
+}
+
+const PART_NUMBER = /^xl\/worksheets\/sheet(\d+)\.xml$/;
+
+export async function readSheet(file: string, onRow: RowSink, options: ReadSheetOptions = {}): Promise<SheetInfo> {
+  const label = path.basename(file);
+  const inspection = await inspectWorkbook(file, options.zipLimits ?? DEFAULT_ZIP_LIMITS);
+  const target = chooseSheet(inspection.sheets, options.sheet, file, label);
+  const partNumber = PART_NUMBER.exec(target.part)?.[1];
+  if (partNumber === undefined) {
+    throw new InputFileError(
+      'unsupported_layout',
+      `${label}: sheet "${target.name}" is stored in an unusual place (${target.part || 'unknown'}). Open the file in Excel and save it again as .xlsx.`,
+      { file, sheet: target.name },
+    );
+  }
+  const { size } = await stat(file);
+  options.onSheet?.(target.name);
+  const source = createReadStream(file, { highWaterMark: 256 * 1024 });
+  let consumed = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      consumed += chunk.length;
+      options.onBytes?.(consumed, size);
+      callback(null, chunk);
+    },
+  });
+  source.on('error', (error) => counter.destroy(error));
+  const abort = () => {
+    source.destroy();
+    counter.destroy(new CancelledError());
+  };
+  options.signal?.addEventListener('abort', abort, { once: true });
+  if (options.signal?.aborted) abort();
+
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source.pipe(counter), {
+    entries: 'ignore',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    // Styles are needed to tell date-formatted numbers from plain numbers.
+    styles: 'cache',
+    worksheets: 'emit',
+  });
+
+  let found = false;
+  try {
+    for await (const worksheet of reader as AsyncIterable<StreamingWorksheet>) {
+      const isTarget = worksheet.name !== undefined ? worksheet.name === target.name : String(worksheet.id) === partNumber;
+      if (!isTarget) continue;
+      found = true;
+      let seen = 0;
+      for await (const row of worksheet) {
+        if ((++seen & 1023) === 0 && options.signal?.aborted) throw new CancelledError();
+        onRow(row.number, rowCells(row));
+      }
+      break;
+    }
+  } catch (error) {
+    if (options.signal?.aborted) throw new CancelledError();
+    if (isEtlError(error)) throw error;
+    throw new InputFileError(
+      'corrupt_workbook',
+      `${label}: sheet "${target.name}" could not be read (${describe(error)}). Open the file in Excel and save it again as .xlsx.`,
+      { file, sheet: target.name },
+      {},
+      { cause: error },
+    );
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+    source.destroy();
+  }
+  if (!found) {
+    throw new InputFileError('corrupt_workbook', `${label}: sheet "${target.name}" is listed but its data is missing.`, { file, sheet: target.name });
+  }
+  return { sheet: target.name, sheets: inspection.sheets.map((sheet) => sheet.name), sizeBytes: size };
+}
+
+function chooseSheet(sheets: SheetEntry[], wanted: string | undefined, file: string, label: string): SheetEntry {
+  if (wanted === undefined || wanted === '') return sheets[0] as SheetEntry;
+  const exact = sheets.find((sheet) => sheet.name === wanted);
+  if (exact) return exact;
+  const loose = (text: string) => text.trim().toLowerCase().replace(/\s+/g, ' ');
+  const similar = sheets.find((sheet) => loose(sheet.name) === loose(wanted));
+  if (similar) return similar;
+  throw new InputFileError(
+    'sheet_not_found',
+    `${label} has no sheet named "${wanted}". Its sheets are: ${sheets.map((sheet) => `"${sheet.name}"`).join(', ')}.`,
+    { file, sheet: wanted },
+  );
+}
+
+function rowCells(row: ExcelJS.Row): RawCell[] {
+  // row.values is 1-based and sparse; cells that were never typed in are holes.
+  const values = row.values as unknown[];
+  const cells: RawCell[] = new Array(Math.max(values.length - 1, 0));
+  for (let i = 1; i < values.length; i++) cells[i - 1] = toRawCell(values[i]);
+  return cells;
+}
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s+/g, ' ').slice(0, 200);
+}

@@ -1,0 +1,131 @@
+/**
+ * Every value the cleaning changed, kept compactly: a 1,000,000-row file can produce a million
+ * fixes, but only a few thousand distinct (column, before → after, rule) pairs. Each fix is a row
+ * number plus an index into that dictionary: two 32-bit numbers instead of an object with strings.
+ */
+import type { FileKind, Fix, FixRule } from './types';
+
+export interface FixPair {
+  file: FileKind;
+  column: string;
+  before: string;
+  after: string;
+  rule: FixRule;
+}
+
+export interface FixGroup {
+  file: FileKind;
+  rule: FixRule;
+  column: string;
+  count: number;
+  /** Distinct before → after pairs, most frequent first (capped), with how often each occurred. */
+  pairs: { before: string; after: string; count: number; firstRow: number }[];
+  distinctPairs: number;
+}
+
+/** What crosses a worker boundary: plain arrays, transferable buffers. */
+export interface FixLogData {
+  rows: Uint32Array;
+  pairIds: Uint32Array;
+  pairs: FixPair[];
+}
+
+export class FixLog {
+  private rows: Uint32Array = new Uint32Array(1024);
+  private pairIds: Uint32Array = new Uint32Array(1024);
+  private length = 0;
+  private readonly pairs: FixPair[] = [];
+  private readonly pairIndex = new Map<string, number>();
+
+  static fromData(data: FixLogData): FixLog {
+    const log = new FixLog();
+    log.rows = data.rows;
+    log.pairIds = data.pairIds;
+    log.length = data.rows.length;
+    data.pairs.forEach((pair, i) => {
+      log.pairs.push(pair);
+      log.pairIndex.set(pairKey(pair), i);
+    });
+    return log;
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  add(file: FileKind, row: number, column: string, before: string, after: string, rule: FixRule): void {
+    const pair = { file, column, before, after, rule };
+    const key = pairKey(pair);
+    let id = this.pairIndex.get(key);
+    if (id === undefined) {
+      id = this.pairs.length;
+      this.pairs.push(pair);
+      this.pairIndex.set(key, id);
+    }
+    if (this.length === this.rows.length) this.grow();
+    this.rows[this.length] = row;
+    this.pairIds[this.length] = id;
+    this.length += 1;
+  }
+
+  at(index: number): Fix | undefined {
+    if (index < 0 || index >= this.length) return undefined;
+    const pair = this.pairs[this.pairIds[index] as number] as FixPair;
+    return { ...pair, row: this.rows[index] as number };
+  }
+
+  *[Symbol.iterator](): IterableIterator<Fix> {
+    for (let i = 0; i < this.length; i++) yield this.at(i) as Fix;
+  }
+
+  countFor(file: FileKind): number {
+    let count = 0;
+    for (let i = 0; i < this.length; i++) if ((this.pairs[this.pairIds[i] as number] as FixPair).file === file) count += 1;
+    return count;
+  }
+
+  /** Fixes grouped by file, rule and column, the way the preview lists them. */
+  groups(maxPairsPerGroup = 50): FixGroup[] {
+    const counts = new Uint32Array(this.pairs.length);
+    const firstRows = new Uint32Array(this.pairs.length);
+    for (let i = 0; i < this.length; i++) {
+      const id = this.pairIds[i] as number;
+      if (counts[id] === 0) firstRows[id] = this.rows[i] as number;
+      counts[id] = (counts[id] as number) + 1;
+    }
+    const groups = new Map<string, FixGroup>();
+    this.pairs.forEach((pair, id) => {
+      const key = `${pair.file}\u0000${pair.rule}\u0000${pair.column}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { file: pair.file, rule: pair.rule, column: pair.column, count: 0, pairs: [], distinctPairs: 0 };
+        groups.set(key, group);
+      }
+      const count = counts[id] as number;
+      group.count += count;
+      group.distinctPairs += 1;
+      group.pairs.push({ before: pair.before, after: pair.after, count, firstRow: firstRows[id] as number });
+    });
+    return [...groups.values()].map((group) => ({
+      ...group,
+      pairs: group.pairs.sort((a, b) => b.count - a.count || a.firstRow - b.firstRow).slice(0, maxPairsPerGroup),
+    }));
+  }
+
+  toData(): FixLogData {
+    return { rows: this.rows.slice(0, this.length), pairIds: this.pairIds.slice(0, this.length), pairs: [...this.pairs] };
+  }
+
+  private grow(): void {
+    const rows = new Uint32Array(this.rows.length * 2);
+    rows.set(this.rows);
+    this.rows = rows;
+    const pairIds = new Uint32Array(this.pairIds.length * 2);
+    pairIds.set(this.pairIds);
+    this.pairIds = pairIds;
+  }
+}
+
+function pairKey(pair: FixPair): string {
+  return `${pair.file}\u0000${pair.column}\u0000${pair.rule}\u0000${pair.before}\u0000${pair.after}`;
+}

@@ -1,0 +1,18 @@
+/**
+ * Rule 7: duplicates. Among rows that are otherwise valid, rows sharing a key keep one winner;
+ * `prefer(candidate, current)` says when a later row beats the current winner (strictly, so ties
+ * keep the row that came first in the file). Returns, per item, the index of its key's winner.
+ */
+export function findWinners<T, K>(items: readonly T[], key: (item: T) => K, prefer: (candidate: T, current: T) => boolean): Int32Array {
+  const winnerOf = new Map<K, number>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    const current = winnerOf.get(k);
+    if (current === undefined || prefer(item, items[current] as T)) winnerOf.set(k, i);
+  });
+  const winners = new Int32Array(items.length);
+  items.forEach((item, i) => {
+    winners[i] = winnerOf.get(key(item)) as number;
+  });
+  return winners;
+}

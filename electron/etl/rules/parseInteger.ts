@@ -1,0 +1,53 @@
+/**
+ * Rule 3: integer identifiers. Accepts numeric cells with an integral, non-negative value and text
+ * of optional spaces, optional `+`, digits, optional `.0…`, optional spaces (`"104.0"`, `" 104 "`).
+ * Anything else (`37X`, `12.5`, `-3`, empty) is invalid. The range check is exact up to BIGINT.
+ */
+import type { IdValue, RawCell } from '../types';
+
+export const INTEGER_MAX = 2147483647n;
+export const BIGINT_MAX = 9223372036854775807n;
+
+export type IntegerResult =
+  | { ok: true; value: IdValue }
+  | { ok: false; problem: 'missing_value' | 'invalid_integer' | 'integer_out_of_range' };
+
+const INTEGER_TEXT = /^\s*\+?(\d+)(?:\.0+)?\s*$/;
+
+export function parseInteger(cell: RawCell, max: bigint): IntegerResult {
+  if (cell === null) return { ok: false, problem: 'missing_value' };
+  if (typeof cell === 'number') return fromNumber(cell, max);
+  if (typeof cell !== 'string') return { ok: false, problem: 'invalid_integer' };
+  if (cell.trim() === '') return { ok: false, problem: 'missing_value' };
+  const match = INTEGER_TEXT.exec(cell);
+  if (!match) return { ok: false, problem: 'invalid_integer' };
+  return fromDigits(match[1] as string, max);
+}
+
+function fromNumber(value: number, max: bigint): IntegerResult {
+  if (!Number.isInteger(value) || value < 0) return { ok: false, problem: 'invalid_integer' };
+  if (Number.isSafeInteger(value)) {
+    return value <= Number(max) ? { ok: true, value } : { ok: false, problem: 'integer_out_of_range' };
+  }
+  // An unsafe double is already rounded by Excel; compare it exactly as the integer it denotes.
+  return fromBig(BigInt(value), max);
+}
+
+function fromDigits(digits: string, max: bigint): IntegerResult {
+  // Short digit strings are always safe integers; avoid BigInt on the hot path.
+  if (digits.length <= 15) {
+    const value = Number(digits);
+    return value <= Number(max) ? { ok: true, value } : { ok: false, problem: 'integer_out_of_range' };
+  }
+  return fromBig(BigInt(digits), max);
+}
+
+function fromBig(value: bigint, max: bigint): IntegerResult {
+  if (value > max) return { ok: false, problem: 'integer_out_of_range' };
+  return { ok: true, value: value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString() };
+}
+
+/** The canonical text of an id, as written to CSV and COPY. */
+export function idText(value: IdValue): string {
+  return typeof value === 'number' ? String(value) : value;
+}
