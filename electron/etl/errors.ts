@@ -79,3 +79,9 @@ export function throwIfCancelled(signal: AbortSignal | undefined): void {
 export function isEtlError(error: unknown): error is EtlError {
   return error instanceof EtlError;
 }
+
+/** A broken promise of our own (e.g. counts that do not reconcile): a bug, reported plainly. */
+export class InternalError extends EtlError {
+  readonly kind = 'internal' as const;
+  override readonly name = 'InternalError';
+}

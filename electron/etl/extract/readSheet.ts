@@ -89,7 +89,7 @@ export async function readSheet(file: string, onRow: RowSink, options: ReadSheet
       let seen = 0;
       for await (const row of worksheet) {
         if ((++seen & 1023) === 0 && options.signal?.aborted) throw new CancelledError();
-        onRow(row.number, rowCells(row));
+        onRow(row.number, rowCells(row, date1904(reader)));
       }
       break;
     }
@@ -127,12 +127,44 @@ function chooseSheet(sheets: SheetEntry[], wanted: string | undefined, file: str
   );
 }
 
-function rowCells(row: ExcelJS.Row): RawCell[] {
+function rowCells(row: ExcelJS.Row, is1904: boolean): RawCell[] {
   // row.values is 1-based and sparse; cells that were never typed in are holes.
   const values = row.values as unknown[];
   const cells: RawCell[] = new Array(Math.max(values.length - 1, 0));
-  for (let i = 1; i < values.length; i++) cells[i - 1] = toRawCell(values[i]);
+  for (let i = 1; i < values.length; i++) {
+    const value = values[i];
+    cells[i - 1] = isFormula(value) ? formulaCell(value, row.getCell(i).numFmt, is1904) : toRawCell(value);
+  }
   return cells;
+}
+
+function isFormula(value: unknown): value is { result?: unknown } {
+  return typeof value === 'object' && value !== null && ('formula' in value || 'sharedFormula' in value);
+}
+
+/**
+ * The streaming reader turns date-formatted plain numbers into Dates but leaves a formula's
+ * cached result as a number; `=DATE(2025,10,21)` formatted as a date is a date to the analyst.
+ */
+function formulaCell(value: { result?: unknown }, numFmt: string | undefined, is1904: boolean): RawCell {
+  const result = value.result;
+  if (typeof result === 'number' && isDateFormat(numFmt)) return excelSerialToDate(result, is1904);
+  return toRawCell(value);
+}
+
+function isDateFormat(format: string | undefined): boolean {
+  if (!format) return false;
+  const stripped = format.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, '');
+  return /[ymdhsb]/i.test(stripped);
+}
+
+function excelSerialToDate(serial: number, is1904: boolean): Date {
+  return new Date(Math.round((serial - 25569 + (is1904 ? 1462 : 0)) * 86_400_000));
+}
+
+function date1904(reader: unknown): boolean {
+  const properties = (reader as { properties?: { model?: { date1904?: boolean } } }).properties;
+  return properties?.model?.date1904 === true;
 }
 
 function describe(error: unknown): string {

@@ -1,0 +1,196 @@
+/**
+ * The headless pipeline (SPEC §6): parse flags, clean, write the CSVs, load (unless --dry-run),
+ * answer the business questions, and report, either as readable text or as exactly one JSON
+ * object on stdout. Returns the exit code instead of exiting, so tests can run it in-process.
+ */
+import path from 'node:path';
+import { answerBusinessQuestions, type BusinessAnswers } from '../db/businessQuestions';
+import { openDatabase, type Database } from '../db/connection';
+import { loadRun, type LoadResult } from '../db/load';
+import { isEtlError, type EtlError } from '../etl/errors';
+import type { LogLevel } from '../etl/logger';
+import { writeCleanedOutputs, writeConfirmedByDoctor, type OutputFiles } from '../etl/output/writeOutputs';
+import { prepareRun, type PreparedRun } from '../etl/prepareRun';
+import { HELP, parseCli, type CliConfig } from './args';
+import { CliLogger } from './cliLogger';
+import { EXIT, type ExitCode } from './exitCodes';
+import { ProgressBar } from './progressBar';
+import { humanSummary } from './summary';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** The terminal for progress bars, when stderr is one. */
+  tty?: NodeJS.WriteStream;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  samplesDir: string;
+  version: string;
+  signal?: AbortSignal;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  let config: CliConfig;
+  try {
+    const request = parseCli(argv, io.env, io.cwd, io.samplesDir);
+    if (request.kind === 'help') {
+      io.stdout(`${HELP}\n`);
+      return EXIT.ok;
+    }
+    if (request.kind === 'version') {
+      io.stdout(`${io.version}\n`);
+      return EXIT.ok;
+    }
+    config = request.config;
+  } catch (error) {
+    return fail(error, argv.includes('--json'), io);
+  }
+
+  const logger = new CliLogger(config.logFile, (line) => io.stderr(`${line}\n`), config.json ? 'warn' : 'info');
+  const progress = new ProgressBar(config.progress && !config.json ? io.tty : undefined);
+  const timings: Record<string, number> = {};
+  const started = Date.now();
+  let db: Database | undefined;
+  try {
+    logger.log('info', 'run started', {
+      version: io.version,
+      doctors: path.basename(config.doctorsPath),
+      appointments: path.basename(config.appointmentsPath),
+      samples: config.usingSamples,
+      dry_run: config.dryRun,
+      date_order: config.dateOrder,
+      quarantine_suspicious: config.quarantineSuspicious,
+    });
+    const prepared = await prepareRun(
+      {
+        doctors: { path: config.doctorsPath, ...(config.doctorsSheet ? { sheet: config.doctorsSheet } : {}) },
+        appointments: { path: config.appointmentsPath, ...(config.appointmentsSheet ? { sheet: config.appointmentsSheet } : {}) },
+        dateOrder: config.dateOrder,
+        suspiciousPolicy: config.quarantineSuspicious ? 'quarantine' : 'warn',
+        ...(config.runDate ? { runDate: config.runDate } : {}),
+      },
+      {
+        logger,
+        ...(io.signal ? { signal: io.signal } : {}),
+        onProgress: (p) => {
+          if (p.phase === 'read') progress.update(`reading ${p.file}`, p.bytesRead, p.bytesTotal);
+          else progress.clear();
+        },
+      },
+    );
+    progress.clear();
+    timings.read_and_clean = Date.now() - started;
+    logPerFile(prepared, logger.log.bind(logger));
+    for (const warning of prepared.report.warnings) logger.log('warn', warning);
+
+    const outputs: OutputFiles = await writeCleanedOutputs(config.outputDir, prepared);
+    logger.log('info', 'outputs written', { dir: config.outputDir });
+
+    let load: LoadResult | undefined;
+    let answers: BusinessAnswers | undefined;
+    if (!config.dryRun) {
+      const dbStarted = Date.now();
+      db = await openDatabase({ ...(config.dbUrl ? { url: config.dbUrl } : {}), embeddedDataDir: config.dataDir }, logger);
+      timings.database_start = Date.now() - dbStarted;
+      const loadStarted = Date.now();
+      load = await loadRun(db, prepared, {
+        schema: config.schema,
+        source: 'cli',
+        appVersion: io.version,
+        logger,
+        ...(io.signal ? { signal: io.signal } : {}),
+        onProgress: (p) => {
+          if (p.step.startsWith('copy_')) progress.update(`loading ${p.step.slice(5)}`, p.rows, p.total, 'rows');
+          else progress.clear();
+        },
+      });
+      progress.clear();
+      timings.load = Date.now() - loadStarted;
+      const answersStarted = Date.now();
+      answers = await answerBusinessQuestions(db.pool, config.schema);
+      timings.answers = Date.now() - answersStarted;
+      outputs.confirmed_by_doctor = await writeConfirmedByDoctor(config.outputDir, answers.q4);
+    }
+    timings.total = Date.now() - started;
+    logger.log('info', 'run finished', { run_id: load?.runId ?? null, ms: timings.total });
+
+    if (config.json) io.stdout(`${JSON.stringify(jsonReport(config, prepared, outputs, timings, db, load, answers))}\n`);
+    else io.stdout(humanSummary(prepared, load, answers, outputs, db?.display));
+    return EXIT.ok;
+  } catch (error) {
+    progress.clear();
+    if (isEtlError(error)) logger.log(error.kind === 'cancelled' ? 'warn' : 'error', error.message, { code: error.code });
+    else logger.log('error', `unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
+    return fail(error, config.json, io);
+  } finally {
+    await db?.close().catch(() => undefined);
+  }
+}
+
+function logPerFile(prepared: PreparedRun, log: (level: LogLevel, message: string, fields?: Record<string, number | string>) => void): void {
+  for (const file of Object.values(prepared.report.files)) {
+    log('info', `counts ${file.kind}`, { sheet: file.sheet, ...file.counts });
+  }
+}
+
+export function exitCodeFor(error: unknown): ExitCode {
+  if (!isEtlError(error)) return EXIT.internal;
+  switch (error.kind) {
+    case 'usage':
+      return EXIT.usage;
+    case 'input':
+      return EXIT.input;
+    case 'database':
+      return EXIT.database;
+    case 'cancelled':
+      return EXIT.cancelled;
+    default:
+      return EXIT.internal;
+  }
+}
+
+function fail(error: unknown, json: boolean, io: CliIo): ExitCode {
+  const code = exitCodeFor(error);
+  const etl = isEtlError(error) ? (error as EtlError) : undefined;
+  const message = etl?.message ?? `Unexpected error: ${(error as Error)?.message ?? String(error)}`;
+  if (json) {
+    io.stdout(
+      `${JSON.stringify({ ok: false, exit_code: code, error: { kind: etl?.kind ?? 'internal', code: etl?.code ?? 'internal', message, detail: etl?.detail ?? {} } })}\n`,
+    );
+  }
+  io.stderr(`healthtech-etl: ${message}\n`);
+  return code;
+}
+
+function jsonReport(
+  config: CliConfig,
+  prepared: PreparedRun,
+  outputs: OutputFiles,
+  timings: Record<string, number>,
+  db: Database | undefined,
+  load: LoadResult | undefined,
+  answers: BusinessAnswers | undefined,
+) {
+  const { report } = prepared;
+  const byReason: Record<string, number> = {};
+  for (const row of report.rejected) byReason[row.reason] = (byReason[row.reason] ?? 0) + 1;
+  return {
+    ok: true,
+    dry_run: config.dryRun,
+    run_id: load?.runId ?? null,
+    counts: report.counts,
+    placeholders: report.placeholders.map((p) => p.doctorId),
+    answers: answers ?? null,
+    rejected_by_reason: byReason,
+    files: Object.fromEntries(
+      Object.values(report.files).map((f) => [f.kind, { name: f.name, sheet: f.sheet, sha256: f.sha256, header_row: f.headerRow, counts: f.counts, reconciled: f.reconciled, extra_columns: f.columns.extra }]),
+    ),
+    date_order: { requested: report.dateOrder.requested, used: report.dateOrder.used, basis: report.dateOrder.basis, day_first_evidence: report.dateOrder.evidence.dayFirst, month_first_evidence: report.dateOrder.evidence.monthFirst },
+    suspicious_policy: report.options.suspiciousPolicy,
+    run_date: report.runDate,
+    warnings: report.warnings,
+    database: db ? { target: db.display, schema: config.schema } : null,
+    outputs,
+    timings_ms: timings,
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Encodes the final tables in PostgreSQL's COPY text format, in chunks, so a million rows stream
+ * to the server without one giant string. Column order matches the COPY column lists in load.ts.
+ */
+import { isoFromDay } from '../etl/rules/calendar';
+import { idText } from '../etl/rules/parseInteger';
+import type { FinalAppointment, FinalDoctor, RejectedRow } from '../etl/types';
+
+export const DOCTOR_COPY_COLUMNS = ['doctor_id', 'name', 'specialty', 'is_placeholder', 'source_row'] as const;
+export const APPOINTMENT_COPY_COLUMNS = ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'source_row'] as const;
+export const REJECTED_COPY_COLUMNS = ['run_id', 'file', 'source_file', 'sheet', 'excel_row', 'reason', 'column_name', 'message', 'kept_row', 'raw'] as const;
+
+const CHUNK_ROWS = 10_000;
+
+/** Escapes a text value for COPY's text format (backslash, tab, newline, carriage return). */
+export function copyEscape(value: string): string {
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : value;
+}
+
+function nullable(value: string | number | null | undefined): string {
+  return value === null || value === undefined ? '\\N' : typeof value === 'number' ? String(value) : copyEscape(value);
+}
+
+function* chunked<T>(rows: readonly T[], line: (row: T) => string): Generator<string> {
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    let text = '';
+    const end = Math.min(start + CHUNK_ROWS, rows.length);
+    for (let i = start; i < end; i++) text += line(rows[i] as T);
+    yield text;
+  }
+}
+
+export function doctorsCopy(doctors: readonly FinalDoctor[]): Generator<string> {
+  return chunked(doctors, (d) => `${d.doctorId}\t${copyEscape(d.name)}\t${nullable(d.specialty)}\t${d.placeholder ? 't' : 'f'}\t${nullable(d.sourceRow)}\n`);
+}
+
+export function appointmentsCopy(appointments: readonly FinalAppointment[]): Generator<string> {
+  const dates = new Map<number, string>();
+  const dateText = (day: number) => {
+    let text = dates.get(day);
+    if (text === undefined) {
+      text = isoFromDay(day);
+      dates.set(day, text);
+    }
+    return text;
+  };
+  return chunked(
+    appointments,
+    (a) => `${idText(a.bookingId)}\t${idText(a.patientId)}\t${a.doctorId}\t${dateText(a.day)}\t${a.status}\t${a.sourceRow}\n`,
+  );
+}
+
+export function rejectedCopy(runId: number, rows: readonly RejectedRow[], files: Record<RejectedRow['file'], { name: string; sheet: string }>): Generator<string> {
+  return chunked(rows, (r) => {
+    const source = files[r.file];
+    return (
+      `${runId}\t${r.file}\t${copyEscape(source.name)}\t${copyEscape(source.sheet)}\t${r.row}\t${r.reason}\t${nullable(r.column)}\t` +
+      `${copyEscape(r.message)}\t${nullable(r.keptRow)}\t${copyEscape(JSON.stringify(r.raw))}\n`
+    );
+  });
+}
