@@ -118,11 +118,11 @@ async function checkMagic(file: string, label: string): Promise<void> {
     throw new InputFileError('file_unreadable', `${file} cannot be read (${code ?? String(error)}).`, { file }, {}, { cause: error });
   }
   try {
-    const head = Buffer.alloc(8);
-    const { bytesRead } = await handle.read(head, 0, 8, 0);
     if ((await handle.stat()).isDirectory()) {
       throw new InputFileError('not_a_file', `${file} is a folder, not a workbook.`, { file });
     }
+    const head = Buffer.alloc(8);
+    const { bytesRead } = await handle.read(head, 0, 8, 0);
     if (bytesRead === 0) throw new InputFileError('empty_file', `${label} is empty (0 bytes).`, { file });
     if (head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
       throw new InputFileError(

@@ -12,6 +12,7 @@ import ExcelJS from 'exceljs';
 import { CancelledError, InputFileError, isEtlError } from '../errors';
 import type { RawCell } from '../types';
 import { toRawCell } from './cellValue';
+import { verifyParts } from './verifyParts';
 import { DEFAULT_ZIP_LIMITS, inspectWorkbook, type SheetEntry, type ZipLimits } from './inspectWorkbook';
 
 export interface ReadSheetOptions {
@@ -71,6 +72,24 @@ export async function readSheet(file: string, onRow: RowSink, options: ReadSheet
   options.signal?.addEventListener('abort', abort, { once: true });
   if (options.signal?.aborted) abort();
 
+  // Runs beside the parse; if it finds damage first, the parse is stopped with its error.
+  const limits = options.zipLimits ?? DEFAULT_ZIP_LIMITS;
+  const verifyStop = new AbortController();
+  let verifyError: unknown;
+  const verification = verifyParts(
+    file,
+    [
+      { part: target.part, root: 'worksheet' },
+      { part: 'xl/sharedStrings.xml', root: 'sst' },
+    ],
+    limits.maxUncompressedBytes,
+    verifyStop.signal,
+  ).catch((error: unknown) => {
+    verifyError = error;
+    source.destroy();
+    counter.destroy(error as Error);
+  });
+
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(source.pipe(counter), {
     entries: 'ignore',
     sharedStrings: 'cache',
@@ -94,7 +113,10 @@ export async function readSheet(file: string, onRow: RowSink, options: ReadSheet
       break;
     }
   } catch (error) {
+    verifyStop.abort();
+    await verification;
     if (options.signal?.aborted) throw new CancelledError();
+    if (verifyError) throw verifyError;
     if (isEtlError(error)) throw error;
     throw new InputFileError(
       'corrupt_workbook',
@@ -107,6 +129,8 @@ export async function readSheet(file: string, onRow: RowSink, options: ReadSheet
     options.signal?.removeEventListener('abort', abort);
     source.destroy();
   }
+  await verification;
+  if (verifyError) throw verifyError;
   if (!found) {
     throw new InputFileError('corrupt_workbook', `${label}: sheet "${target.name}" is listed but its data is missing.`, { file, sheet: target.name });
   }
