@@ -7,6 +7,7 @@ import path from 'node:path';
 
 const entries = {
   cli: 'electron/cli/main.ts',
+  'prepare-worker': 'electron/etl/worker/prepareWorker.ts',
   bench: 'scripts/bench.ts',
   'generate-samples': 'scripts/generate-samples.ts',
 };

@@ -9,8 +9,9 @@ import { openDatabase, type Database } from '../db/connection';
 import { loadRun, type LoadResult } from '../db/load';
 import { isEtlError, type EtlError } from '../etl/errors';
 import type { LogLevel } from '../etl/logger';
-import { writeCleanedOutputs, writeConfirmedByDoctor, type OutputFiles } from '../etl/output/writeOutputs';
-import { prepareRun, type PreparedRun } from '../etl/prepareRun';
+import { writeConfirmedByDoctor, type OutputFiles } from '../etl/output/writeOutputs';
+import type { PreviewReport } from '../etl/report';
+import { prepareInWorker } from '../etl/worker/prepareInWorker';
 import { HELP, parseCli, type CliConfig } from './args';
 import { CliLogger } from './cliLogger';
 import { EXIT, type ExitCode } from './exitCodes';
@@ -61,7 +62,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       date_order: config.dateOrder,
       quarantine_suspicious: config.quarantineSuspicious,
     });
-    const prepared = await prepareRun(
+    // Reading runs in a worker: a hostile or huge file hits the worker's memory limit, not ours.
+    const prepared = await prepareInWorker(
       {
         doctors: { path: config.doctorsPath, ...(config.doctorsSheet ? { sheet: config.doctorsSheet } : {}) },
         appointments: { path: config.appointmentsPath, ...(config.appointmentsSheet ? { sheet: config.appointmentsSheet } : {}) },
@@ -71,6 +73,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       },
       {
         logger,
+        outputDir: config.outputDir,
         ...(io.signal ? { signal: io.signal } : {}),
         onProgress: (p) => {
           if (p.phase === 'read') progress.update(`reading ${p.file}`, p.bytesRead, p.bytesTotal);
@@ -80,10 +83,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     );
     progress.clear();
     timings.read_and_clean = Date.now() - started;
-    logPerFile(prepared, logger.log.bind(logger));
+    logPerFile(prepared.report, logger.log.bind(logger));
     for (const warning of prepared.report.warnings) logger.log('warn', warning);
-
-    const outputs: OutputFiles = await writeCleanedOutputs(config.outputDir, prepared);
+    const outputs = prepared.outputs as OutputFiles;
     logger.log('info', 'outputs written', { dir: config.outputDir });
 
     let load: LoadResult | undefined;
@@ -114,8 +116,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     timings.total = Date.now() - started;
     logger.log('info', 'run finished', { run_id: load?.runId ?? null, ms: timings.total });
 
-    if (config.json) io.stdout(`${JSON.stringify(jsonReport(config, prepared, outputs, timings, db, load, answers))}\n`);
-    else io.stdout(humanSummary(prepared, load, answers, outputs, db?.display));
+    if (config.json) io.stdout(`${JSON.stringify(jsonReport(config, prepared.report, outputs, timings, db, load, answers))}\n`);
+    else io.stdout(humanSummary(prepared.report, load, answers, outputs, db?.display));
     return EXIT.ok;
   } catch (error) {
     progress.clear();
@@ -127,8 +129,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   }
 }
 
-function logPerFile(prepared: PreparedRun, log: (level: LogLevel, message: string, fields?: Record<string, number | string>) => void): void {
-  for (const file of Object.values(prepared.report.files)) {
+function logPerFile(report: PreviewReport, log: (level: LogLevel, message: string, fields?: Record<string, number | string>) => void): void {
+  for (const file of Object.values(report.files)) {
     log('info', `counts ${file.kind}`, { sheet: file.sheet, ...file.counts });
   }
 }
@@ -164,14 +166,13 @@ function fail(error: unknown, json: boolean, io: CliIo): ExitCode {
 
 function jsonReport(
   config: CliConfig,
-  prepared: PreparedRun,
+  report: PreviewReport,
   outputs: OutputFiles,
   timings: Record<string, number>,
   db: Database | undefined,
   load: LoadResult | undefined,
   answers: BusinessAnswers | undefined,
 ) {
-  const { report } = prepared;
   const byReason: Record<string, number> = {};
   for (const row of report.rejected) byReason[row.reason] = (byReason[row.reason] ?? 0) + 1;
   return {

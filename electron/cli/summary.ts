@@ -2,10 +2,9 @@
 import type { BusinessAnswers } from '../db/businessQuestions';
 import type { LoadResult } from '../db/load';
 import type { OutputFiles } from '../etl/output/writeOutputs';
-import type { PreparedRun } from '../etl/prepareRun';
+import type { PreviewReport } from '../etl/report';
 
-export function humanSummary(prepared: PreparedRun, load: LoadResult | undefined, answers: BusinessAnswers | undefined, outputs: OutputFiles, database?: string): string {
-  const { report } = prepared;
+export function humanSummary(report: PreviewReport, load: LoadResult | undefined, answers: BusinessAnswers | undefined, outputs: OutputFiles, database?: string): string {
   const n = (value: number) => value.toLocaleString('en-US');
   const lines: string[] = [''];
   for (const file of Object.values(report.files)) {

@@ -18,10 +18,24 @@ import { quoteIdent, validateSchemaName } from './identifiers';
 import { finishRun, markStaleRuns, startRun } from './runs';
 import { schemaStatements } from './schema';
 
+/** A table already in COPY text form (as the reading worker hands it over, zero-copy). */
+export interface EncodedTable {
+  rows: number;
+  chunks: readonly Uint8Array[];
+}
+
 export interface LoadInput {
   report: PreviewReport;
-  doctors: readonly FinalDoctor[];
-  appointments: readonly FinalAppointment[];
+  doctors: readonly FinalDoctor[] | EncodedTable;
+  appointments: readonly FinalAppointment[] | EncodedTable;
+}
+
+function rowCount(table: readonly unknown[] | EncodedTable): number {
+  return Array.isArray(table) ? table.length : (table as EncodedTable).rows;
+}
+
+function isEncoded<T>(table: readonly T[] | EncodedTable): table is EncodedTable {
+  return !Array.isArray(table);
 }
 
 export type LoadStep = 'prepare' | 'copy_doctors' | 'copy_appointments' | 'copy_rejected' | 'verify' | 'commit';
@@ -87,7 +101,7 @@ export async function loadRun(db: { pool: pg.Pool; label: ServerLabel }, input: 
     runId = await startRun(client, schema, input.report, options);
     logger.log('info', 'load started', { run_id: runId, schema });
     await loadInTransaction(client, schema, runId, input, options, logger);
-    const result = { runId, doctors: input.doctors.length, appointments: input.appointments.length, rejected: input.report.rejected.length, ms: Date.now() - started };
+    const result = { runId, doctors: rowCount(input.doctors), appointments: rowCount(input.appointments), rejected: input.report.rejected.length, ms: Date.now() - started };
     logger.log('info', 'load committed', { run_id: runId, doctors: result.doctors, appointments: result.appointments, rejected: result.rejected, ms: result.ms });
     return result;
   } catch (error) {
@@ -125,13 +139,21 @@ async function loadInTransaction(client: pg.ClientBase, schema: string, runId: n
     appointments: { name: input.report.files.appointments.name, sheet: input.report.files.appointments.sheet },
   };
   const copied = {
-    doctors: await copyInto(client, `${s}.doctors`, DOCTOR_COPY_COLUMNS, doctorsCopy(input.doctors), input.doctors.length, 'copy_doctors', options),
+    doctors: await copyInto(
+      client,
+      `${s}.doctors`,
+      DOCTOR_COPY_COLUMNS,
+      isEncoded(input.doctors) ? input.doctors.chunks : doctorsCopy(input.doctors),
+      rowCount(input.doctors),
+      'copy_doctors',
+      options,
+    ),
     appointments: await copyInto(
       client,
       `${s}.appointments`,
       APPOINTMENT_COPY_COLUMNS,
-      appointmentsCopy(input.appointments),
-      input.appointments.length,
+      isEncoded(input.appointments) ? input.appointments.chunks : appointmentsCopy(input.appointments),
+      rowCount(input.appointments),
       'copy_appointments',
       options,
     ),
@@ -175,7 +197,7 @@ async function copyInto(
   client: pg.ClientBase,
   table: string,
   columns: readonly string[],
-  chunks: Iterable<string>,
+  chunks: Iterable<string | Uint8Array>,
   total: number,
   step: LoadStep,
   options: LoadOptions,
@@ -183,7 +205,7 @@ async function copyInto(
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   let rows = 0;
   options.onProgress?.({ step, rows: 0, total });
-  async function* source(): AsyncGenerator<string> {
+  async function* source(): AsyncGenerator<string | Uint8Array> {
     for (const chunk of chunks) {
       if (options.signal?.aborted) throw new CancelledError('Load cancelled; nothing was changed.');
       yield chunk;
@@ -195,9 +217,13 @@ async function copyInto(
   return stream.rowCount;
 }
 
-function countLines(chunk: string): number {
+function countLines(chunk: string | Uint8Array): number {
   let lines = 0;
-  for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) lines += 1;
+  if (typeof chunk === 'string') {
+    for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) lines += 1;
+  } else {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
+  }
   return lines;
 }
 
@@ -212,7 +238,7 @@ function checkReconciled(input: LoadInput): void {
       );
     }
   }
-  if (input.doctors.length !== input.report.counts.doctors || input.appointments.length !== input.report.counts.appointments) {
+  if (rowCount(input.doctors) !== input.report.counts.doctors || rowCount(input.appointments) !== input.report.counts.appointments) {
     throw new InternalError('count_mismatch', 'The cleaned tables do not match the preview; nothing was loaded.');
   }
 }

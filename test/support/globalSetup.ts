@@ -3,6 +3,7 @@
  * removed at the end. Tests reach it through `inject('embeddedPgUrl')` (see database.ts), and an
  * external server through `TEST_DATABASE_URL` when one is given.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Tests that spawn the CLI or the reading worker run the bundles; build them fresh once.
+  execFileSync(process.execPath, ['scripts/build-node.mjs'], { cwd: path.resolve(__dirname, '..', '..'), stdio: 'inherit' });
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'healthtech-test-pg-'));
   let server;
   try {
