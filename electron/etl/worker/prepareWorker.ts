@@ -26,7 +26,7 @@ function encode(chunks: Iterable<string>, rows: number): EncodedTableData {
   return { rows, chunks: Array.from(chunks, (chunk) => encoder.encode(chunk)) };
 }
 
-(async () => {
+void (async () => {
   try {
     const run = await prepareRun(input.options, {
       signal: controller.signal,
