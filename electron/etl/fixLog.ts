@@ -3,7 +3,9 @@
  * fixes, but only a few thousand distinct (column, before → after, rule) pairs. Each fix is a row
  * number plus an index into that dictionary: two 32-bit numbers instead of an object with strings.
  */
-import type { FileKind, Fix, FixRule } from './types';
+import type { FileKind, Fix, FixGroup, FixRule } from './types';
+
+export type { FixGroup };
 
 export interface FixPair {
   file: FileKind;
@@ -13,15 +15,6 @@ export interface FixPair {
   rule: FixRule;
 }
 
-export interface FixGroup {
-  file: FileKind;
-  rule: FixRule;
-  column: string;
-  count: number;
-  /** Distinct before → after pairs, most frequent first (capped), with how often each occurred. */
-  pairs: { before: string; after: string; count: number; firstRow: number }[];
-  distinctPairs: number;
-}
 
 /** What crosses a worker boundary: plain arrays, transferable buffers. */
 export interface FixLogData {

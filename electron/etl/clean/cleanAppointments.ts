@@ -13,8 +13,10 @@ import { findWinners } from '../rules/dedupe';
 import { parseDateCell, resolveSlashDate, type DateParse } from '../rules/parseBookingDate';
 import { BIGINT_MAX, INTEGER_MAX, idText, parseInteger } from '../rules/parseInteger';
 import { standardiseStatus } from '../rules/standardiseStatus';
-import { suspiciousReason, type SuspiciousReason } from '../rules/suspiciousDates';
-import type { DateOrder, FinalAppointment, IdValue, RawCell, RejectedRow, Status, SuspiciousPolicy } from '../types';
+import { suspiciousReason } from '../rules/suspiciousDates';
+import type { DateOrder, FinalAppointment, IdValue, RawCell, RejectedRow, Status, SuspiciousDate, SuspiciousPolicy } from '../types';
+
+export type { SuspiciousDate };
 import { integerProblem, invalidDate, invalidStatus, missing, type Problem } from './problems';
 
 export const APPOINTMENT_COLUMNS: ColumnSpec = {
@@ -42,13 +44,6 @@ interface PendingAppointment {
   texts: string[] | null;
 }
 
-export interface SuspiciousDate {
-  row: number;
-  bookingId: string;
-  date: string;
-  reason: SuspiciousReason;
-  quarantined: boolean;
-}
 
 export interface AppointmentsOutcome {
   kept: FinalAppointment[];

@@ -7,19 +7,10 @@
  * evidence, so one typo cannot stop a run.
  */
 import { InputFileError, type InputLocation } from '../errors';
-import type { DateOrder, DateOrderOption } from '../types';
+import type { DateOrderDecision, DateOrderEvidence, DateOrderOption } from '../types';
 
-export interface DateOrderEvidence {
-  /** Slash dates whose first part is above 12 (only day-first can read them). */
-  dayFirst: number;
-  /** Slash dates whose second part is above 12 (only month-first can read them). */
-  monthFirst: number;
-  /** All slash dates seen. */
-  slashDates: number;
-  /** Excel rows of the first few examples each way, for the message and the preview. */
-  dayFirstRows: number[];
-  monthFirstRows: number[];
-}
+export type { DateOrderDecision, DateOrderEvidence };
+
 
 const EXAMPLES = 5;
 
@@ -39,12 +30,6 @@ export function addEvidence(evidence: DateOrderEvidence, first: number, second: 
   }
 }
 
-export interface DateOrderDecision {
-  requested: DateOrderOption;
-  used: DateOrder;
-  /** How the order was chosen, in words for the preview. */
-  basis: 'requested' | 'day_first_evidence' | 'month_first_evidence' | 'no_evidence';
-}
 
 export function decideDateOrder(requested: DateOrderOption, evidence: DateOrderEvidence, location: InputLocation): DateOrderDecision {
   if (requested !== 'auto') return { requested, used: requested, basis: 'requested' };

@@ -2,18 +2,13 @@
  * Rule 8: placeholder doctors. Every doctor id that a kept appointment points to but the cleaned
  * doctors lack gets a stand-in row, so no appointment is lost to the foreign key.
  */
-import type { FinalDoctor } from '../types';
+import type { FinalDoctor, PlaceholderUse } from '../types';
+
+export type { PlaceholderUse };
 
 export const PLACEHOLDER_NAME = 'Unknown';
 export const PLACEHOLDER_SPECIALTY = 'Unknown';
 
-export interface PlaceholderUse {
-  doctorId: number;
-  /** How many kept appointments point to it. */
-  appointments: number;
-  /** Excel row of the first such appointment. */
-  firstRow: number;
-}
 
 export function findPlaceholders(appointments: Iterable<{ doctorId: number; sourceRow: number }>, knownDoctorIds: ReadonlySet<number>): PlaceholderUse[] {
   const uses = new Map<number, PlaceholderUse>();

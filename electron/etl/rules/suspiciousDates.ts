@@ -5,7 +5,9 @@
  */
 import { dayFromYmd } from './calendar';
 
-export type SuspiciousReason = 'before_2000' | 'far_future';
+import type { SuspiciousReason } from '../types';
+
+export type { SuspiciousReason };
 
 const Y2K = dayFromYmd(2000, 1, 1) as number;
 export const FUTURE_WINDOW_DAYS = 365;
