@@ -2,15 +2,10 @@
  * Errors as data, for crossing a worker or IPC boundary: the envelope keeps the kind, the stable
  * code, the message people read and the detail; the other side rebuilds the typed error.
  */
-import { CancelledError, DatabaseError, EtlError, InputFileError, InternalError, UsageError, type ErrorKind, type InputLocation } from './errors';
+import type { ErrorData } from '../../shared/contract';
+import { CancelledError, DatabaseError, EtlError, InputFileError, InternalError, UsageError } from './errors';
 
-export interface ErrorData {
-  kind: ErrorKind;
-  code: string;
-  message: string;
-  detail: Record<string, unknown>;
-  location?: InputLocation;
-}
+export type { ErrorData };
 
 export function toErrorData(error: unknown): ErrorData {
   if (error instanceof EtlError) {

@@ -4,15 +4,11 @@
  * an error: it becomes a rejected row (see report.ts).
  */
 
-/** Where in the input a file-level problem sits, as precisely as it is known. */
-export interface InputLocation {
-  file: string;
-  sheet?: string;
-  row?: number;
-  column?: string;
-}
+import type { ErrorKind, ErrorLocation } from '../../shared/contract';
 
-export type ErrorKind = 'usage' | 'input' | 'database' | 'cancelled' | 'internal';
+/** Where in the input a file-level problem sits, as precisely as it is known. */
+export type InputLocation = ErrorLocation;
+export type { ErrorKind };
 
 export abstract class EtlError extends Error {
   abstract readonly kind: ErrorKind;

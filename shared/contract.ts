@@ -1,0 +1,337 @@
+/**
+ * The IPC contract: every channel between the renderer and the main process, in one file.
+ *
+ * - Each channel is `'domain/action'`, with a zod schema for its request (the renderer is
+ *   untrusted input, like any workbook: main validates every request) and a TypeScript type for
+ *   its response (main is trusted).
+ * - Every call answers a Result: `{ ok: true, value }` or `{ ok: false, error }` with a message for
+ *   people and a code for logic. Handlers never throw across the boundary.
+ * - Every value is plain JSON (no Date, Map or typed array), so the same contract also runs over
+ *   HTTP in the end-to-end test bridge.
+ * - Events flow main → renderer only, on the channels listed in `events`.
+ *
+ * Main registers exactly the handlers of `channels` (the compiler checks the table is complete);
+ * the preload exposes exactly `bridgeChannels` plus the events; the renderer calls
+ * `bridge.invoke(channel, request)` with types that follow from this file.
+ */
+import { z } from 'zod';
+import type {
+  DateOrderOption,
+  FileKind,
+  Fix,
+  FixRule,
+  PlaceholderUse,
+  PreviewReport,
+  RejectReason,
+  RejectedRow,
+  SuspiciousDate,
+  SuspiciousPolicy,
+} from './domain';
+
+// ---------------------------------------------------------------------------------------------
+// Errors and results
+// ---------------------------------------------------------------------------------------------
+
+export type ErrorKind = 'usage' | 'input' | 'database' | 'cancelled' | 'internal';
+
+export interface ErrorLocation {
+  file: string;
+  sheet?: string;
+  row?: number;
+  column?: string;
+}
+
+/** A failure as data: `message` is for people, `code` for logic. */
+export interface ErrorData {
+  kind: ErrorKind;
+  code: string;
+  message: string;
+  detail: Record<string, unknown>;
+  location?: ErrorLocation;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
+
+// ---------------------------------------------------------------------------------------------
+// Request schemas (validated in main) and response types
+// ---------------------------------------------------------------------------------------------
+
+const empty = z.object({}).strict();
+/** Absolute file paths only, of a sane length, without NUL. */
+const filePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0') && (p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\')), 'must be an absolute path');
+const sheetName = z.string().min(1).max(255);
+const previewId = z.string().regex(/^p[0-9a-z]{1,32}$/);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const schemaName = z.string().min(1).max(63);
+const dateOrder = z.enum(['auto', 'mdy', 'dmy']);
+const suspiciousPolicy = z.enum(['warn', 'quarantine']);
+const rejectReason = z.enum(['missing_value', 'invalid_integer', 'integer_out_of_range', 'invalid_date', 'invalid_status', 'duplicate', 'suspicious_date']);
+const fixRule = z.enum(['integer_text', 'date_text', 'status_standardised', 'text_trimmed', 'specialty_empty']);
+const fileKind = z.enum(['doctors', 'appointments']);
+
+export const previewRequest = z
+  .object({
+    doctors: z.object({ path: filePath, sheet: sheetName.optional() }).strict(),
+    appointments: z.object({ path: filePath, sheet: sheetName.optional() }).strict(),
+    dateOrder,
+    suspiciousPolicy,
+    runDate: isoDate.optional(),
+  })
+  .strict();
+
+export const previewTables = ['rejected', 'duplicates', 'fixes', 'suspicious', 'placeholders'] as const;
+export type PreviewTable = (typeof previewTables)[number];
+
+export const previewRowsRequest = z
+  .object({
+    previewId,
+    table: z.enum(previewTables),
+    offset: z.number().int().min(0).max(100_000_000),
+    limit: z.number().int().min(1).max(1000),
+    filter: z
+      .object({
+        reason: rejectReason.optional(),
+        file: fileKind.optional(),
+        rule: fixRule.optional(),
+        column: z.string().max(64).optional(),
+        /** Case-insensitive text search over the row's values and message. */
+        text: z.string().max(200).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const databaseSettings = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('embedded') }).strict(),
+  z
+    .object({
+      mode: z.literal('server'),
+      /** postgresql://user@host:port/db — the password travels separately. */
+      url: z.string().min(1).max(2048),
+      /** undefined: keep the stored one; null: forget it; a string: use (and store if allowed). */
+      password: z.string().max(1024).nullable().optional(),
+    })
+    .strict(),
+]);
+
+export const settingsRequest = z
+  .object({
+    database: databaseSettings,
+    schema: schemaName,
+    dateOrder,
+    suspiciousPolicy,
+  })
+  .strict();
+
+export const testConnectionRequest = z
+  .object({
+    url: z.string().min(1).max(2048),
+    password: z.string().max(1024).optional(),
+    schema: schemaName,
+  })
+  .strict();
+
+export interface AppInfo {
+  version: string;
+  platform: string;
+  userDataDir: string;
+}
+
+export type DatabaseMode = 'embedded' | 'server';
+
+export type DatabaseStatus =
+  | { state: 'starting'; mode: DatabaseMode; display: string }
+  | { state: 'ready'; mode: DatabaseMode; display: string; serverVersion: string; schema: string }
+  /** A server password is needed: none stored (the OS has no secure storage) or it was refused. */
+  | { state: 'needs_password'; mode: 'server'; display: string; error?: ErrorData }
+  | { state: 'error'; mode: DatabaseMode; display: string; error: ErrorData };
+
+export interface IdentifiedFile {
+  path: string;
+  name: string;
+  sizeBytes: number;
+  /** Told apart by the header row: doctors or appointments; null when neither fits. */
+  kind: FileKind | null;
+  sheet: string | null;
+  sheets: string[];
+  headerRow: number | null;
+  columns: string[];
+  /** Why the file cannot be used (not a workbook, no recognisable header, …). */
+  problem?: ErrorData;
+}
+
+/** The preview report without its long lists, which are paged with `preview/rows`. */
+export interface PreviewSummary extends Omit<PreviewReport, 'rejected' | 'suspicious'> {
+  previewId: string;
+  totals: { rejected: number; duplicates: number; fixes: number; suspicious: number; placeholders: number };
+  rejectedByReason: Partial<Record<RejectReason, number>>;
+  fixesByRule: Partial<Record<FixRule, number>>;
+}
+
+export type PreviewRows =
+  | { table: 'rejected' | 'duplicates'; total: number; offset: number; rows: RejectedRow[] }
+  | { table: 'fixes'; total: number; offset: number; rows: Fix[] }
+  | { table: 'suspicious'; total: number; offset: number; rows: SuspiciousDate[] }
+  | { table: 'placeholders'; total: number; offset: number; rows: PlaceholderUse[] };
+
+export interface RunSummary {
+  runId: number;
+  startedAt: string;
+  finishedAt: string | null;
+  outcome: 'running' | 'succeeded' | 'failed';
+  errorCode: string | null;
+  error: string | null;
+  source: string;
+  doctorsFile: string | null;
+  appointmentsFile: string | null;
+  runDate: string | null;
+  dateOrder: string | null;
+  suspiciousPolicy: string | null;
+  counts: {
+    doctorsRead: number | null;
+    appointmentsRead: number | null;
+    rejected: number | null;
+    duplicates: number | null;
+    fixed: number | null;
+    placeholders: number | null;
+    suspiciousDates: number | null;
+    doctorsLoaded: number | null;
+    appointmentsLoaded: number | null;
+  };
+}
+
+/** What a load would change against what is loaded now. */
+export interface LoadPlan {
+  previewId: string;
+  target: { display: string; schema: string };
+  current: { doctors: number; appointments: number; lastRun: RunSummary | null };
+  incoming: { doctors: number; appointments: number; rejected: number };
+  changes: {
+    bookingsAdded: number;
+    bookingsRemoved: number;
+    bookingsStatusChanged: number;
+    /** Same booking, same status, but another date, patient or doctor. */
+    bookingsOtherwiseChanged: number;
+    doctorsAdded: number;
+    doctorsRemoved: number;
+    doctorsRenamed: number;
+  };
+}
+
+export interface LoadOutcome {
+  runId: number;
+  doctors: number;
+  appointments: number;
+  rejected: number;
+  ms: number;
+}
+
+export interface Settings {
+  database: { mode: 'embedded' } | { mode: 'server'; url: string; hasPassword: boolean };
+  schema: string;
+  dateOrder: DateOrderOption;
+  suspiciousPolicy: SuspiciousPolicy;
+  /** Whether a server password can be stored encrypted; if not, the app asks each session. */
+  secretStorage: 'available' | 'unavailable';
+}
+
+export interface ExportResult {
+  /** Where the workbook was written; null when the person cancelled the save dialog. */
+  path: string | null;
+  rows: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The channel table
+// ---------------------------------------------------------------------------------------------
+
+interface Channel<Req extends z.ZodType, Res> {
+  request: Req;
+  /** Phantom: the response type, carried for the compiler only. */
+  response?: Res;
+}
+
+function channel<Res>() {
+  return <Req extends z.ZodType>(request: Req): Channel<Req, Res> => ({ request });
+}
+
+export const channels = {
+  'app/info': channel<AppInfo>()(empty),
+  'db/status': channel<DatabaseStatus>()(empty),
+  /** Supplies the server password for this session when it cannot be stored. */
+  'db/provide-password': channel<DatabaseStatus>()(z.object({ password: z.string().min(1).max(1024) }).strict()),
+  'files/pick': channel<IdentifiedFile[]>()(empty),
+  /** Paths come from the preload (dropped File objects), never typed by the renderer. */
+  'files/identify': channel<IdentifiedFile[]>()(z.object({ paths: z.array(filePath).min(1).max(10) }).strict()),
+  'files/samples': channel<IdentifiedFile[]>()(empty),
+  'preview/run': channel<PreviewSummary>()(previewRequest),
+  'preview/cancel': channel<{ cancelled: boolean }>()(empty),
+  'preview/rows': channel<PreviewRows>()(previewRowsRequest),
+  'load/plan': channel<LoadPlan>()(z.object({ previewId }).strict()),
+  'load/run': channel<LoadOutcome>()(z.object({ previewId }).strict()),
+  'load/cancel': channel<{ cancelled: boolean }>()(empty),
+  'runs/list': channel<RunSummary[]>()(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()),
+  'rejected/export': channel<ExportResult>()(z.object({ previewId }).strict()),
+  'settings/get': channel<Settings>()(empty),
+  'settings/save': channel<Settings>()(settingsRequest),
+  'settings/test-connection': channel<{ serverVersion: string; display: string }>()(testConnectionRequest),
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type RequestOf<C extends ChannelName> = z.input<Channels[C]['request']>;
+export type ParsedRequestOf<C extends ChannelName> = z.output<Channels[C]['request']>;
+export type ResponseOf<C extends ChannelName> = NonNullable<Channels[C]['response']>;
+
+/** Channels the renderer may call through the bridge; `files/identify` is reached via File objects. */
+export const bridgeChannels = (Object.keys(channels) as ChannelName[]).filter((name) => name !== 'files/identify');
+export type BridgeChannel = Exclude<ChannelName, 'files/identify'>;
+
+// ---------------------------------------------------------------------------------------------
+// Events (main → renderer)
+// ---------------------------------------------------------------------------------------------
+
+export interface PreviewProgress {
+  phase: 'read' | 'clean';
+  file: FileKind;
+  bytesRead: number;
+  bytesTotal: number;
+  rows: number;
+}
+
+export interface LoadProgress {
+  step: 'plan' | 'prepare' | 'copy_doctors' | 'copy_appointments' | 'copy_rejected' | 'verify' | 'commit';
+  rows: number;
+  total: number;
+}
+
+export interface Events {
+  'preview/progress': PreviewProgress;
+  'load/progress': LoadProgress;
+  'db/status': DatabaseStatus;
+}
+
+export type EventName = keyof Events;
+export const eventNames: readonly EventName[] = ['preview/progress', 'load/progress', 'db/status'];
+
+// ---------------------------------------------------------------------------------------------
+// The bridge the renderer sees (window.healthtech)
+// ---------------------------------------------------------------------------------------------
+
+export interface Bridge {
+  invoke<C extends BridgeChannel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
+  /** Dropped files: the bridge finds their paths (never the renderer) and identifies them. */
+  identifyDropped(files: readonly File[]): Promise<Result<IdentifiedFile[]>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    healthtech?: Bridge;
+  }
+}
