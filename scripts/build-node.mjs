@@ -7,7 +7,7 @@ import path from 'node:path';
 
 const entries = {
   cli: 'electron/cli/main.ts',
-  'prepare-worker': 'electron/etl/worker/prepareWorker.ts',
+  'etl-worker': 'electron/etl/worker/etlWorker.ts',
   bench: 'scripts/bench.ts',
   'generate-samples': 'scripts/generate-samples.ts',
 };

@@ -11,7 +11,7 @@ import { isEtlError, type EtlError } from '../etl/errors';
 import type { LogLevel } from '../etl/logger';
 import { writeConfirmedByDoctor, type OutputFiles } from '../etl/output/writeOutputs';
 import type { PreviewReport } from '../etl/report';
-import { prepareInWorker } from '../etl/worker/prepareInWorker';
+import { prepareInWorker } from '../etl/worker/runInWorker';
 import { HELP, parseCli, type CliConfig } from './args';
 import { CliLogger } from './cliLogger';
 import { EXIT, type ExitCode } from './exitCodes';
@@ -47,7 +47,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     return fail(error, argv.includes('--json'), io);
   }
 
-  const logger = new CliLogger(config.logFile, (line) => io.stderr(`${line}\n`), config.json ? 'warn' : 'info');
+  // The same log lines on the console with or without --json: the JSON report owns stdout, the
+  // log owns stderr (as --help promises), so a CI job keeps its counts and timings in both cases.
+  const logger = new CliLogger(config.logFile, (line) => io.stderr(`${line}\n`));
   const progress = new ProgressBar(config.progress && !config.json ? io.tty : undefined);
   const timings: Record<string, number> = {};
   const started = Date.now();

@@ -1,16 +1,13 @@
-/** Messages between the reading worker and its host (CLI process or Electron main). */
+/** Messages between the ETL worker and its host (CLI process or Electron main). */
 import type { ErrorData } from '../errorData';
+import type { WorkbookIdentity } from '../extract/identifyWorkbook';
 import type { FixLogData } from '../fixLog';
 import type { LogFields, LogLevel } from '../logger';
+import type { RejectedSource } from '../output/exportRejected';
 import type { OutputFiles } from '../output/writeOutputs';
 import type { PrepareOptions, PrepareProgress, PreparedRun } from '../prepareRun';
 import type { PreviewReport } from '../report';
-
-export interface WorkerInput {
-  options: PrepareOptions;
-  /** When set, the worker also writes the cleaned CSVs there (it holds the rows). */
-  outputDir?: string;
-}
+import type { RejectedRow } from '../types';
 
 /** A final table in COPY text form: chunks are transferred, not copied. */
 export interface EncodedTableData {
@@ -18,19 +15,32 @@ export interface EncodedTableData {
   chunks: Uint8Array[];
 }
 
+export interface PrepareResult {
+  report: PreviewReport;
+  fixes: FixLogData;
+  doctors: EncodedTableData;
+  appointments: EncodedTableData;
+  timings: PreparedRun['timings'];
+  outputs?: OutputFiles;
+  memory: { heapUsed: number; rss: number };
+}
+
+/** What the worker is asked to do (its workerData). */
+export type WorkerTask =
+  | { type: 'prepare'; options: PrepareOptions; outputDir?: string }
+  | { type: 'identify'; path: string }
+  | { type: 'export-rejected'; outPath: string; sources: RejectedSource[]; rejected: RejectedRow[] };
+
+export interface TaskResults {
+  prepare: PrepareResult;
+  identify: WorkbookIdentity;
+  'export-rejected': { rows: number };
+}
+
 export type WorkerMessage =
   | { type: 'progress'; progress: PrepareProgress }
   | { type: 'log'; level: LogLevel; message: string; fields?: LogFields }
-  | {
-      type: 'done';
-      report: PreviewReport;
-      fixes: FixLogData;
-      doctors: EncodedTableData;
-      appointments: EncodedTableData;
-      timings: PreparedRun['timings'];
-      outputs?: OutputFiles;
-      memory: { heapUsed: number; rss: number };
-    }
+  | { type: 'done'; result: TaskResults[keyof TaskResults] }
   | { type: 'error'; error: ErrorData };
 
 export type HostMessage = { type: 'cancel' };

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWorkbooks } from '../../../scripts/generator/generateWorkbooks';
 import { CancelledError, InputFileError } from '../errors';
 import { prepareRun } from '../prepareRun';
-import { prepareInWorker } from './prepareInWorker';
+import { prepareInWorker } from './runInWorker';
 
 let dir: string;
 let big: { doctorsPath: string; appointmentsPath: string };
@@ -74,5 +74,66 @@ describe('reading in a worker', () => {
     );
     expect((error as InputFileError).code).toBe('read_timeout');
     expect((error as Error).message).toMatch(/took longer than/);
+  });
+});
+
+describe('identifying dropped files', () => {
+  it('tells doctors from appointments by their headers, in either order', async () => {
+    const { identifyInWorker } = await import('./runInWorker');
+    const appointments = await identifyInWorker('samples/appointments.xlsx');
+    const doctors = await identifyInWorker('samples/doctors.xlsx');
+    expect(appointments).toMatchObject({ kind: 'appointments', sheet: 'Appointments', headerRow: 1 });
+    expect(doctors).toMatchObject({ kind: 'doctors', sheet: 'Doctors', headerRow: 2 });
+    expect(doctors.columns).toContain(' Name ');
+  });
+
+  it('finds the data sheet when another sheet comes first, and says when nothing fits', async () => {
+    const { identifyInWorker } = await import('./runInWorker');
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Read me').addRow(['This workbook lists appointments']);
+    const data = wb.addWorksheet('Data');
+    data.addRow(['Booking ID', 'Patient ID', 'Doctor-ID', 'Booking Date', 'STATUS']);
+    const file = path.join(dir, 'second-sheet.xlsx');
+    await wb.xlsx.writeFile(file);
+    expect(await identifyInWorker(file)).toMatchObject({ kind: 'appointments', sheet: 'Data', sheets: ['Read me', 'Data'] });
+
+    const other = new ExcelJS.Workbook();
+    other.addWorksheet('Prices').addRow(['sku', 'price']);
+    const otherFile = path.join(dir, 'prices.xlsx');
+    await other.xlsx.writeFile(otherFile);
+    expect(await identifyInWorker(otherFile)).toMatchObject({ kind: null, sheet: 'Prices', headerRow: 1, columns: ['sku', 'price'] });
+  });
+});
+
+describe('exporting rejected rows', () => {
+  it('writes the rejected rows in the source layout with the reason, read back from the sources', async () => {
+    const { exportRejectedInWorker } = await import('./runInWorker');
+    const ExcelJS = (await import('exceljs')).default;
+    const run = await prepareRun(samples);
+    const { report } = run;
+    const out = path.join(dir, 'rejected.xlsx');
+    const sources = (['doctors', 'appointments'] as const).map((kind) => ({
+      kind,
+      path: report.files[kind].path,
+      sheet: report.files[kind].sheet,
+      sha256: report.files[kind].sha256,
+      headerRow: report.files[kind].headerRow,
+    }));
+    const result = await exportRejectedInWorker(out, sources, report.rejected);
+    expect(result.rows).toBe(report.rejected.length);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    expect(wb.worksheets.map((ws) => ws.name)).toEqual(['Doctors', 'Appointments']);
+    const sheet = wb.getWorksheet('Appointments') as import('exceljs').Worksheet;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header.slice(-4)).toEqual(['Excel row', 'Rejected reason', 'Problem', 'Kept row']);
+    expect(header).toContain('Booking ID');
+    const appointmentRejects = report.rejected.filter((r) => r.file === 'appointments');
+    expect(sheet.rowCount).toBe(appointmentRejects.length + 1);
+    const firstReject = appointmentRejects[0] as (typeof appointmentRejects)[number];
+    const cell = (n: number) => sheet.getRow(2).getCell(header.length - 4 + n).value;
+    expect([cell(1), cell(2), cell(3)]).toEqual([firstReject.row, firstReject.reason, firstReject.message]);
   });
 });

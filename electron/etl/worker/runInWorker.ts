@@ -1,0 +1,167 @@
+/**
+ * Runs file work in a worker thread, so a huge or hostile workbook can neither freeze the host
+ * (the app's main process, the CLI's progress and Ctrl-C) nor take it down: the worker has its own
+ * heap limit and a time bound, and is terminated if it does not stop on cancel.
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { CancelledError, InputFileError, InternalError } from '../errors';
+import { fromErrorData } from '../errorData';
+import type { WorkbookIdentity } from '../extract/identifyWorkbook';
+import { FixLog } from '../fixLog';
+import { silentLogger, type Logger } from '../logger';
+import type { RejectedSource } from '../output/exportRejected';
+import type { OutputFiles } from '../output/writeOutputs';
+import type { PrepareHooks, PrepareOptions, PrepareProgress, PreparedRun } from '../prepareRun';
+import type { PreviewReport } from '../report';
+import type { RejectedRow } from '../types';
+import type { EncodedTableData, HostMessage, PrepareResult, TaskResults, WorkerMessage, WorkerTask } from './protocol';
+
+export interface WorkerLimits {
+  /** Heap limit of the worker; exceeding it ends the task with a clear error, not a crash. */
+  maxHeapMb?: number;
+  /** Upper bound for the task. */
+  timeoutMs?: number;
+  /** How long a cancelled worker gets to stop by itself before it is terminated. */
+  cancelGraceMs?: number;
+}
+
+export interface WorkerHooks {
+  signal?: AbortSignal;
+  onProgress?: (progress: PrepareProgress) => void;
+  logger?: Logger;
+  limits?: WorkerLimits;
+  workerScript?: string;
+}
+
+export interface PreparedInWorker {
+  report: PreviewReport;
+  fixes: FixLog;
+  doctors: EncodedTableData;
+  appointments: EncodedTableData;
+  timings: PreparedRun['timings'];
+  outputs?: OutputFiles;
+  /** The worker's memory just before it answered. */
+  workerMemory: { heapUsed: number; rss: number };
+}
+
+export function defaultHeapLimitMb(): number {
+  // Enough for a few million rows; never more than half the machine.
+  return Math.max(512, Math.min(4096, Math.floor(os.totalmem() / 1024 ** 2 / 2)));
+}
+
+let workerScriptOverride: string | undefined;
+
+/** Packaged apps keep the worker outside the asar archive; the shell tells us where. */
+export function setWorkerScript(file: string): void {
+  workerScriptOverride = file;
+}
+
+/** The bundled worker next to this bundle (dist/node), or the project's build when run from source. */
+export function resolveWorkerScript(): string {
+  if (workerScriptOverride) return workerScriptOverride;
+  const candidates = [path.join(__dirname, 'etl-worker.cjs'), path.resolve(__dirname, '..', '..', '..', 'dist', 'node', 'etl-worker.cjs')];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new InternalError('worker_missing', `The ETL worker is missing (looked for ${candidates.join(', ')}). Run npm run build:node.`);
+  return found;
+}
+
+export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = {}, describeFile = ''): Promise<TaskResults[T['type']]> {
+  const logger = hooks.logger ?? silentLogger;
+  const limits = hooks.limits ?? {};
+  const maxHeapMb = limits.maxHeapMb ?? defaultHeapLimitMb();
+  const timeoutMs = limits.timeoutMs ?? 30 * 60_000;
+  const worker = new Worker(hooks.workerScript ?? resolveWorkerScript(), {
+    workerData: task,
+    resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
+    env: { ...process.env },
+    stdout: false,
+    stderr: false,
+  });
+  const label = describeFile ? path.basename(describeFile) : 'the workbooks';
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let cancelTimer: NodeJS.Timeout | undefined;
+    const settle = (outcome: { value: TaskResults[T['type']] } | { error: Error }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(cancelTimer);
+      hooks.signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      if ('value' in outcome) resolve(outcome.value);
+      else reject(outcome.error);
+    };
+    const timer = setTimeout(() => {
+      settle({
+        error: new InputFileError('read_timeout', `Reading ${label} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped.`, { file: describeFile }),
+      });
+    }, timeoutMs);
+    const onAbort = () => {
+      worker.postMessage({ type: 'cancel' } satisfies HostMessage);
+      // A worker stuck inside one long synchronous step cannot see the message: stop it anyway.
+      cancelTimer = setTimeout(() => settle({ error: new CancelledError() }), limits.cancelGraceMs ?? 1000);
+    };
+    hooks.signal?.addEventListener('abort', onAbort, { once: true });
+    if (hooks.signal?.aborted) onAbort();
+
+    worker.on('message', (message: WorkerMessage) => {
+      switch (message.type) {
+        case 'progress':
+          hooks.onProgress?.(message.progress);
+          break;
+        case 'log':
+          logger.log(message.level, message.message, message.fields);
+          break;
+        case 'done':
+          settle({ value: message.result as TaskResults[T['type']] });
+          break;
+        case 'error':
+          settle({ error: fromErrorData(message.error) });
+          break;
+      }
+    });
+    worker.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        settle({
+          error: new InputFileError(
+            'too_large',
+            `Reading ${label} needed more than ${maxHeapMb} MB of memory and was stopped; nothing else was affected. ` +
+              'Split the file, or raise the memory limit.',
+            { file: describeFile },
+            { maxHeapMb },
+          ),
+        });
+      } else {
+        settle({ error: new InternalError('worker_failed', `The ETL worker failed: ${error.message}`) });
+      }
+    });
+    worker.on('exit', (code) => {
+      if (!settled) settle({ error: hooks.signal?.aborted ? new CancelledError() : new InternalError('worker_exited', `The ETL worker stopped unexpectedly (exit code ${code}).`) });
+    });
+  });
+}
+
+export async function prepareInWorker(options: PrepareOptions, hooks: PrepareHooks & WorkerHooks & { outputDir?: string } = {}): Promise<PreparedInWorker> {
+  const result: PrepareResult = await runInWorker({ type: 'prepare', options, ...(hooks.outputDir ? { outputDir: hooks.outputDir } : {}) }, hooks, options.appointments.path);
+  return {
+    report: result.report,
+    fixes: FixLog.fromData(result.fixes),
+    doctors: result.doctors,
+    appointments: result.appointments,
+    timings: result.timings,
+    workerMemory: result.memory,
+    ...(result.outputs ? { outputs: result.outputs } : {}),
+  };
+}
+
+export function identifyInWorker(file: string, hooks: WorkerHooks = {}): Promise<WorkbookIdentity> {
+  return runInWorker({ type: 'identify', path: file }, { limits: { timeoutMs: 5 * 60_000 }, ...hooks }, file);
+}
+
+export function exportRejectedInWorker(outPath: string, sources: RejectedSource[], rejected: RejectedRow[], hooks: WorkerHooks = {}): Promise<{ rows: number }> {
+  return runInWorker({ type: 'export-rejected', outPath, sources, rejected }, hooks, sources[0]?.path ?? '');
+}
