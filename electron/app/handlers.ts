@@ -1,0 +1,134 @@
+/**
+ * The handler table: one entry per channel of the contract (the compiler checks none is missing),
+ * grouped by domain. Handlers are plain Node; Electron reaches them through ipcMain, the end-to-end
+ * tests through an HTTP bridge, both via dispatch().
+ */
+import path from 'node:path';
+import type { IdentifiedFile } from '../../shared/contract';
+import { loadRun } from '../db/load';
+import { UsageError } from '../etl/errors';
+import { toErrorData } from '../etl/errorData';
+import { describeUnidentified } from '../etl/extract/identifyWorkbook';
+import type { Logger } from '../etl/logger';
+import { exportRejectedInWorker, identifyInWorker } from '../etl/worker/runInWorker';
+import { stat } from 'node:fs/promises';
+import type { DatabaseManager } from './databaseManager';
+import { testConnection } from './databaseManager';
+import type { Handlers } from './dispatch';
+import { planLoad } from './loadPlan';
+import type { EventSink, PlatformServices } from './platform';
+import type { PreviewSession } from './previewSession';
+import { recentRuns } from './runSummary';
+import { splitPassword, type SettingsStore } from './settingsStore';
+
+export interface AppContext {
+  platform: PlatformServices;
+  emit: EventSink;
+  logger: Logger;
+  settings: SettingsStore;
+  database: DatabaseManager;
+  previews: PreviewSession;
+}
+
+export function createHandlers(ctx: AppContext): Handlers {
+  let loading: AbortController | undefined;
+
+  async function identify(paths: readonly string[]): Promise<IdentifiedFile[]> {
+    return Promise.all(
+      paths.map(async (file): Promise<IdentifiedFile> => {
+        const base = { path: file, name: path.basename(file), sizeBytes: 0, kind: null, sheet: null, sheets: [], headerRow: null, columns: [] };
+        try {
+          const { size } = await stat(file);
+          const identity = await identifyInWorker(file, { logger: ctx.logger });
+          ctx.previews.allow(file);
+          const found = { ...base, ...identity, sizeBytes: size };
+          return identity.kind ? found : { ...found, problem: toErrorData(describeUnidentified(file, identity)) };
+        } catch (error) {
+          return { ...base, problem: toErrorData(error) };
+        }
+      }),
+    );
+  }
+
+  return {
+    'app/info': async () => ({ version: ctx.platform.appVersion, platform: ctx.platform.platform, userDataDir: ctx.platform.userDataDir }),
+
+    'db/status': async () => ctx.database.status(),
+    'db/provide-password': async ({ password }) => {
+      ctx.settings.setSessionPassword(password);
+      return ctx.database.restart();
+    },
+
+    'files/pick': async () => identify(await ctx.platform.dialogs.openWorkbooks()),
+    'files/identify': async ({ paths }) => identify(paths),
+    'files/samples': async () => identify([ctx.platform.samples.doctors, ctx.platform.samples.appointments]),
+
+    'preview/run': async (request) => ctx.previews.run(request),
+    'preview/cancel': async () => ({ cancelled: ctx.previews.cancel() }),
+    'preview/rows': async (request) => ctx.previews.rows(request),
+
+    'load/plan': async ({ previewId }) => {
+      const preview = ctx.previews.get(previewId);
+      ctx.emit('load/progress', { step: 'plan', rows: 0, total: preview.prepared.appointments.rows });
+      return planLoad(ctx.database.ready(), ctx.database.schema(), previewId, preview.prepared);
+    },
+    'load/run': async ({ previewId }) => {
+      const preview = ctx.previews.get(previewId);
+      const database = ctx.database.ready();
+      if (loading) throw new UsageError('load_running', 'A load is already running; wait for it to finish.');
+      loading = new AbortController();
+      try {
+        const result = await loadRun(database, preview.prepared, {
+          schema: ctx.database.schema(),
+          source: 'app',
+          appVersion: ctx.platform.appVersion,
+          logger: ctx.logger,
+          signal: loading.signal,
+          onProgress: (progress) => ctx.emit('load/progress', progress),
+        });
+        return result;
+      } finally {
+        loading = undefined;
+      }
+    },
+    'load/cancel': async () => {
+      if (!loading) return { cancelled: false };
+      loading.abort();
+      return { cancelled: true };
+    },
+
+    'runs/list': async ({ limit }) => recentRuns(ctx.database.ready().pool, ctx.database.schema(), limit ?? 200),
+
+    'rejected/export': async ({ previewId }) => {
+      const { prepared } = ctx.previews.get(previewId);
+      const { report } = prepared;
+      const outPath = await ctx.platform.dialogs.saveWorkbook(`rejected rows - ${path.parse(report.files.appointments.name).name}.xlsx`);
+      if (!outPath) return { path: null, rows: 0 };
+      const sources = (['doctors', 'appointments'] as const).map((kind) => ({
+        kind,
+        path: report.files[kind].path,
+        sheet: report.files[kind].sheet,
+        sha256: report.files[kind].sha256,
+        headerRow: report.files[kind].headerRow,
+      }));
+      const { rows } = await exportRejectedInWorker(outPath, sources, report.rejected, { logger: ctx.logger });
+      return { path: outPath, rows };
+    },
+
+    'settings/get': async () => ctx.settings.view(),
+    'settings/save': async (request) => {
+      const before = JSON.stringify({ server: ctx.settings.server(), schema: ctx.settings.schema() });
+      const saved = await ctx.settings.save(request);
+      const after = JSON.stringify({ server: ctx.settings.server(), schema: ctx.settings.schema() });
+      if (before !== after) void ctx.database.restart();
+      return saved;
+    },
+    'settings/test-connection': async ({ url, password }) => {
+      const split = splitPassword(url);
+      // The stored password only ever goes to the server it was stored for.
+      const stored = ctx.settings.server();
+      const storedPassword = stored && stored.url === split.url ? stored.password : undefined;
+      return testConnection(split.url, password ?? split.password ?? storedPassword, ctx.logger);
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * What the application layer needs from the desktop shell. Electron implements it in
+ * electron/main/platform.ts; the end-to-end test bridge implements it with plain Node, so the
+ * very same handlers run in both. Nothing here imports Electron.
+ */
+import type { EventName, Events } from '../../shared/contract';
+
+export interface SecretStore {
+  /** False when the OS offers no real encryption (e.g. Linux without a keyring): then nothing is stored. */
+  available(): boolean;
+  encrypt(text: string): Buffer;
+  decrypt(data: Buffer): string;
+}
+
+export interface FileDialogs {
+  /** Paths the person chose; empty when cancelled. */
+  openWorkbooks(): Promise<string[]>;
+  /** Path to write to; null when cancelled. */
+  saveWorkbook(defaultName: string): Promise<string | null>;
+}
+
+export interface PlatformServices {
+  appVersion: string;
+  platform: string;
+  /** Settings, the embedded database and logs live here. */
+  userDataDir: string;
+  /** The bundled sample workbooks. */
+  samples: { doctors: string; appointments: string };
+  dialogs: FileDialogs;
+  secrets: SecretStore;
+}
+
+export type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void;
