@@ -1,0 +1,43 @@
+/**
+ * The desktop shell's services in plain Node, for handler tests and the end-to-end bridge: a
+ * private user-data folder, dialogs answered from a queue the test fills, and a secret store that
+ * is either "available" (reversible test encryption) or "unavailable" (like Linux without a
+ * keyring).
+ */
+import path from 'node:path';
+import type { PlatformServices, SecretStore } from '../../electron/app/platform';
+
+export interface ScriptedDialogs {
+  /** Paths the next "open" dialogs return (each call takes one entry; empty = cancelled). */
+  open: string[][];
+  /** Paths the next "save" dialogs return (null = cancelled). */
+  save: (string | null)[];
+}
+
+export function testSecrets(available: boolean): SecretStore {
+  return {
+    available: () => available,
+    encrypt: (text) => {
+      if (!available) throw new Error('secret storage unavailable');
+      return Buffer.from(`enc:${Buffer.from(text, 'utf8').toString('base64')}`);
+    },
+    decrypt: (data) => Buffer.from(data.toString().replace(/^enc:/, ''), 'base64').toString('utf8'),
+  };
+}
+
+export function nodePlatform(userDataDir: string, options: { secretsAvailable?: boolean; dialogs?: ScriptedDialogs } = {}): PlatformServices & { scripted: ScriptedDialogs } {
+  const scripted = options.dialogs ?? { open: [], save: [] };
+  const root = path.resolve(__dirname, '..', '..');
+  return {
+    appVersion: 'test',
+    platform: process.platform,
+    userDataDir,
+    samples: { doctors: path.join(root, 'samples', 'doctors.xlsx'), appointments: path.join(root, 'samples', 'appointments.xlsx') },
+    dialogs: {
+      openWorkbooks: async () => scripted.open.shift() ?? [],
+      saveWorkbook: async () => scripted.save.shift() ?? null,
+    },
+    secrets: testSecrets(options.secretsAvailable ?? true),
+    scripted,
+  };
+}
