@@ -1,18 +1,12 @@
-// Bundles the Node-side entry points (CLI, tools, later the Electron main/preload/worker) with
-// esbuild. Dependencies stay external: they are installed next to the bundle by npm or packed
-// by electron-builder, and some (embedded PostgreSQL binaries) must stay on disk as real files.
+// Bundles the Node-side entry points with esbuild:
+// - the CLI, tools and the Electron main process keep their npm dependencies external (installed
+//   next to the bundle by npm, or packed by electron-builder; the embedded PostgreSQL binaries must
+//   stay real files on disk);
+// - the ETL worker is self-contained, so a packaged app can run it from outside the asar archive;
+// - the preload bundles everything but `electron`: a sandboxed preload cannot require packages.
 import { build } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-
-const entries = {
-  cli: 'electron/cli/main.ts',
-  'etl-worker': 'electron/etl/worker/etlWorker.ts',
-  bench: 'scripts/bench.ts',
-  'generate-samples': 'scripts/generate-samples.ts',
-};
-
-const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 
 /** `import text from './file.sql?raw'` embeds the file as a string, as Vite does. */
 const rawText = {
@@ -32,17 +26,32 @@ const rawText = {
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
-await build({
-  plugins: [rawText],
-  define: { __APP_VERSION__: JSON.stringify(version) },
-  entryPoints,
+const common = {
   outdir: 'dist/node',
   outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  packages: 'external',
   sourcemap: true,
   logLevel: 'warning',
-});
+  plugins: [rawText],
+  define: { __APP_VERSION__: JSON.stringify(version) },
+};
+
+const present = (entries) => Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: present({
+      cli: 'electron/cli/main.ts',
+      main: 'electron/main/main.ts',
+      bench: 'scripts/bench.ts',
+      'generate-samples': 'scripts/generate-samples.ts',
+    }),
+    packages: 'external',
+  }),
+  build({ ...common, entryPoints: present({ 'etl-worker': 'electron/etl/worker/etlWorker.ts' }) }),
+  build({ ...common, entryPoints: present({ preload: 'electron/preload.ts' }), external: ['electron'], target: 'chrome120' }),
+]);

@@ -15,6 +15,7 @@
  * `bridge.invoke(channel, request)` with types that follow from this file.
  */
 import { z } from 'zod';
+import { BRIDGE_CHANNELS, EVENT_NAMES, type BridgeChannel, type ChannelName, type EventName } from './channelNames';
 import type {
   DateOrderOption,
   FileKind,
@@ -280,17 +281,22 @@ export const channels = {
   'settings/get': channel<Settings>()(empty),
   'settings/save': channel<Settings>()(settingsRequest),
   'settings/test-connection': channel<{ serverVersion: string; display: string }>()(testConnectionRequest),
-} as const;
+} as const satisfies Record<ChannelName, Channel<z.ZodType, unknown>>;
 
 export type Channels = typeof channels;
-export type ChannelName = keyof Channels;
+export type { BridgeChannel, ChannelName, EventName };
+
+/** True only when A's keys are exactly B: a compile error otherwise. */
+type SameKeys<A, B> = [keyof A] extends [B] ? ([B] extends [keyof A] ? true : never) : never;
+// Every channel has a name in channelNames.ts and every name a channel.
+const channelsMatchNames: SameKeys<Channels, ChannelName> = true;
+void channelsMatchNames;
 export type RequestOf<C extends ChannelName> = z.input<Channels[C]['request']>;
 export type ParsedRequestOf<C extends ChannelName> = z.output<Channels[C]['request']>;
 export type ResponseOf<C extends ChannelName> = NonNullable<Channels[C]['response']>;
 
 /** Channels the renderer may call through the bridge; `files/identify` is reached via File objects. */
-export const bridgeChannels = (Object.keys(channels) as ChannelName[]).filter((name) => name !== 'files/identify');
-export type BridgeChannel = Exclude<ChannelName, 'files/identify'>;
+export const bridgeChannels = BRIDGE_CHANNELS;
 
 // ---------------------------------------------------------------------------------------------
 // Events (main → renderer)
@@ -316,8 +322,10 @@ export interface Events {
   'db/status': DatabaseStatus;
 }
 
-export type EventName = keyof Events;
-export const eventNames: readonly EventName[] = ['preview/progress', 'load/progress', 'db/status'];
+export const eventNames: readonly EventName[] = EVENT_NAMES;
+// Every event name has a payload type and vice versa.
+const eventsMatchNames: SameKeys<Events, EventName> = true;
+void eventsMatchNames;
 
 // ---------------------------------------------------------------------------------------------
 // The bridge the renderer sees (window.healthtech)

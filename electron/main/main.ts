@@ -1,0 +1,114 @@
+/**
+ * Electron main process: a thin shell. It serves the renderer from app://, applies the security
+ * checklist to every window, registers the contract's IPC handlers, and hosts the application
+ * layer (ETL worker, database) that is otherwise plain Node.
+ */
+import path from 'node:path';
+import { app, BrowserWindow, Menu, session, type WebContents } from 'electron';
+import { createApp, type App } from '../app/createApp';
+import { CliLogger } from '../cli/cliLogger';
+import { stopAllEmbeddedServers } from '../db/embeddedPostgres';
+import { setWorkerScript } from '../etl/worker/runInWorker';
+import { registerAppScheme, serveRenderer } from './appProtocol';
+import { registerIpc, sendEvent } from './ipc';
+import { buildMenu } from './menu';
+import { electronPlatform } from './platform';
+import { APP_ORIGIN, isAppUrl, secureWebPreferences } from './securityPolicy';
+
+// Every renderer is sandboxed, whatever a window's options say.
+app.enableSandbox();
+registerAppScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  // A second launch focuses the first window instead of starting a second database.
+  app.quit();
+}
+
+const appRoot = app.getAppPath();
+const bundleDir = __dirname;
+const resourcesDir = app.isPackaged ? process.resourcesPath : appRoot;
+if (app.isPackaged) setWorkerScript(path.join(`${appRoot}.unpacked`, 'dist', 'node', 'etl-worker.cjs'));
+
+const logger = new CliLogger(path.join(app.getPath('userData'), 'logs', 'app.log'), () => undefined);
+let application: App | undefined;
+let quitting = false;
+
+function windows(): WebContents[] {
+  return BrowserWindow.getAllWindows().map((w) => w.webContents);
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1360,
+    height: 900,
+    minWidth: 960,
+    minHeight: 640,
+    title: 'HealthTech ETL',
+    show: false,
+    backgroundColor: '#f6f7f9',
+    webPreferences: secureWebPreferences(path.join(bundleDir, 'preload.cjs')),
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
+}
+
+function hardenContents(contents: WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  // No new windows; links never open from renderer-provided text.
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+
+app.on('second-instance', () => {
+  const [window] = BrowserWindow.getAllWindows();
+  if (window) {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  }
+});
+
+app.whenReady().then(async () => {
+  // No camera, microphone, notifications, geolocation, ... ever.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  serveRenderer(path.join(appRoot, 'dist', 'renderer'));
+  Menu.setApplicationMenu(buildMenu(process.platform === 'darwin'));
+  application = await createApp(electronPlatform(resourcesDir), (event, payload) => sendEvent(windows(), event, payload), logger);
+  registerIpc(application.handlers, logger);
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+}, (error: unknown) => {
+  logger.log('error', `startup failed: ${(error as Error)?.stack ?? String(error)}`);
+  app.exit(1);
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+// Stop the embedded database cleanly before the process ends.
+app.on('before-quit', (event) => {
+  if (quitting) return;
+  quitting = true;
+  event.preventDefault();
+  void (async () => {
+    try {
+      await application?.shutdown();
+      await stopAllEmbeddedServers();
+    } catch (error) {
+      logger.log('error', `shutdown failed: ${String(error)}`);
+    } finally {
+      app.exit(0);
+    }
+  })();
+});

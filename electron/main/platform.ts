@@ -1,0 +1,51 @@
+/** The shell's services for the application layer, implemented with Electron. */
+import path from 'node:path';
+import { app, BrowserWindow, dialog, safeStorage } from 'electron';
+import type { PlatformServices, SecretStore } from '../app/platform';
+
+export function electronSecrets(): SecretStore {
+  return {
+    available() {
+      if (!safeStorage.isEncryptionAvailable()) return false;
+      // On Linux without a keyring Electron "encrypts" with a hard-coded key: that is plain text
+      // in disguise, so we treat it as unavailable and ask for the password each session.
+      if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') return false;
+      return true;
+    },
+    encrypt: (text) => safeStorage.encryptString(text),
+    decrypt: (data) => safeStorage.decryptString(data),
+  };
+}
+
+export function electronPlatform(resourcesDir: string): PlatformServices {
+  const parent = () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+  return {
+    appVersion: app.getVersion(),
+    platform: process.platform,
+    userDataDir: app.getPath('userData'),
+    samples: { doctors: path.join(resourcesDir, 'samples', 'doctors.xlsx'), appointments: path.join(resourcesDir, 'samples', 'appointments.xlsx') },
+    dialogs: {
+      async openWorkbooks() {
+        const options: Electron.OpenDialogOptions = {
+          title: 'Choose the doctors and appointments workbooks',
+          properties: ['openFile', 'multiSelections'],
+          filters: [{ name: 'Excel workbooks', extensions: ['xlsx'] }],
+        };
+        const window = parent();
+        const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? [] : result.filePaths;
+      },
+      async saveWorkbook(defaultName) {
+        const options: Electron.SaveDialogOptions = {
+          title: 'Export rejected rows',
+          defaultPath: path.join(app.getPath('documents'), defaultName),
+          filters: [{ name: 'Excel workbook', extensions: ['xlsx'] }],
+        };
+        const window = parent();
+        const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+        return result.canceled || !result.filePath ? null : result.filePath;
+      },
+    },
+    secrets: electronSecrets(),
+  };
+}
