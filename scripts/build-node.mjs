@@ -49,6 +49,7 @@ await Promise.all([
       main: 'electron/main/main.ts',
       bench: 'scripts/bench.ts',
       'generate-samples': 'scripts/generate-samples.ts',
+      'serve-bridge': 'e2e/bridge/serve.ts',
     }),
     packages: 'external',
   }),

@@ -1,0 +1,17 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The renderer: built to dist/renderer and served by the app over app:// (or by the test bridge).
+export default defineConfig({
+  root: 'renderer',
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+    sourcemap: true,
+    // No inline scripts or data: modules: the page's CSP allows scripts from 'self' only.
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+  },
+});
