@@ -7,7 +7,7 @@ import path from 'node:path';
 import { answerBusinessQuestions, type BusinessAnswers } from '../db/businessQuestions';
 import { openDatabase, type Database } from '../db/connection';
 import { loadRun, type LoadResult } from '../db/load';
-import { isEtlError, type EtlError } from '../etl/errors';
+import { CancelledError, isEtlError, type EtlError } from '../etl/errors';
 import type { LogLevel } from '../etl/logger';
 import { writeConfirmedByDoctor, type OutputFiles } from '../etl/output/writeOutputs';
 import type { PreviewReport } from '../etl/report';
@@ -125,7 +125,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     progress.clear();
     if (isEtlError(error)) logger.log(error.kind === 'cancelled' ? 'warn' : 'error', error.message, { code: error.code });
     else logger.log('error', `unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
-    return fail(error, config.json, io);
+    // After Ctrl-C, whatever stopped the run (a worker or a stream torn down mid-step) is the
+    // cancel's doing: the outcome is "cancelled" (130) as the user asked; the error itself is logged above.
+    const cancelled = io.signal?.aborted === true && !(isEtlError(error) && error.kind === 'cancelled');
+    return fail(cancelled ? new CancelledError() : error, config.json, io);
   } finally {
     await db?.close().catch(() => undefined);
   }

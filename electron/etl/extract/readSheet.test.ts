@@ -9,7 +9,7 @@ import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repackXlsx, writeZip } from '../../../test/support/zipTools';
-import { InputFileError } from '../errors';
+import { CancelledError, InputFileError } from '../errors';
 import type { RawCell } from '../types';
 import { inspectWorkbook } from './inspectWorkbook';
 import { readSheet } from './readSheet';
@@ -182,5 +182,26 @@ describe('zip bombs are refused before parsing', () => {
 
   it('deflate really is that effective on the bomb part (the check is about real ratios)', () => {
     expect(deflateRawSync(Buffer.alloc(1024 ** 2, 0x20)).length).toBeLessThan(1024 ** 2 / 200);
+  });
+});
+
+describe('stopping a read', () => {
+  it('regression: a signal aborted before or during the read settles with CancelledError (no hang, no uncaught error)', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => [i + 1, `name ${i}`]);
+    const file = await workbook('stop.xlsx', { S: [['doctor_id', 'name'], ...rows] });
+    const before = new AbortController();
+    before.abort();
+    await expect(readSheet(file, () => undefined, { signal: before.signal })).rejects.toBeInstanceOf(CancelledError);
+    const during = new AbortController();
+    let seen = 0;
+    await expect(
+      readSheet(
+        file,
+        () => {
+          if (++seen === 10) during.abort();
+        },
+        { signal: during.signal },
+      ),
+    ).rejects.toBeInstanceOf(CancelledError);
   });
 });

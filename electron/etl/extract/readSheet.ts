@@ -53,6 +53,7 @@ export async function readSheet(file: string, onRow: RowSink, options: ReadSheet
       { file, sheet: target.name },
     );
   }
+  if (options.signal?.aborted) throw new CancelledError();
   const { size } = await stat(file);
   options.onSheet?.(target.name);
   const source = createReadStream(file, { highWaterMark: 256 * 1024 });
@@ -64,13 +65,22 @@ export async function readSheet(file: string, onRow: RowSink, options: ReadSheet
       callback(null, chunk);
     },
   });
-  source.on('error', (error) => counter.destroy(error));
-  const abort = () => {
-    source.destroy();
-    counter.destroy(new CancelledError());
-  };
+  // exceljs pipes our stream into its unzipper, and a pipe does not pass errors on: a failed or
+  // stopped input would leave the parse waiting forever. So every way of stopping rejects this
+  // promise, and the parse is raced against it.
+  let stop: (error: Error) => void = () => undefined;
+  const stopped = new Promise<never>((_resolve, reject) => {
+    stop = (error) => {
+      source.destroy();
+      counter.destroy();
+      reject(error);
+    };
+  });
+  stopped.catch(() => undefined);
+  source.on('error', (error) => stop(error));
+  counter.on('error', (error) => stop(error));
+  const abort = () => stop(new CancelledError());
   options.signal?.addEventListener('abort', abort, { once: true });
-  if (options.signal?.aborted) abort();
 
   // Runs beside the parse; if it finds damage first, the parse is stopped with its error.
   const limits = options.zipLimits ?? DEFAULT_ZIP_LIMITS;
@@ -86,8 +96,7 @@ export async function readSheet(file: string, onRow: RowSink, options: ReadSheet
     verifyStop.signal,
   ).catch((error: unknown) => {
     verifyError = error;
-    source.destroy();
-    counter.destroy(error as Error);
+    stop(error as Error);
   });
 
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(source.pipe(counter), {
@@ -100,7 +109,7 @@ export async function readSheet(file: string, onRow: RowSink, options: ReadSheet
   });
 
   let found = false;
-  try {
+  const parse = async () => {
     for await (const worksheet of reader as AsyncIterable<StreamingWorksheet>) {
       const isTarget = worksheet.name !== undefined ? worksheet.name === target.name : String(worksheet.id) === partNumber;
       if (!isTarget) continue;
@@ -112,6 +121,9 @@ export async function readSheet(file: string, onRow: RowSink, options: ReadSheet
       }
       break;
     }
+  };
+  try {
+    await Promise.race([parse(), stopped]);
   } catch (error) {
     verifyStop.abort();
     await verification;

@@ -3,7 +3,7 @@
  * (the app's main process, the CLI's progress and Ctrl-C) nor take it down: the worker has its own
  * heap limit and a time bound, and is terminated if it does not stop on cancel.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -73,13 +73,17 @@ export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = 
   const limits = hooks.limits ?? {};
   const maxHeapMb = limits.maxHeapMb ?? defaultHeapLimitMb();
   const timeoutMs = limits.timeoutMs ?? 30 * 60_000;
+  // exceljs spools worksheets (patient values) to os.tmpdir() and leaves them behind when a read
+  // stops early or the worker is ended: give each task a private folder, removed when it ends.
+  const privateTmp = mkdtempSync(path.join(os.tmpdir(), 'healthtech-work-'));
   const worker = new Worker(hooks.workerScript ?? resolveWorkerScript(), {
     workerData: task,
     resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
-    env: { ...process.env },
+    env: { ...process.env, TMPDIR: privateTmp, TMP: privateTmp, TEMP: privateTmp },
     stdout: false,
     stderr: false,
   });
+  const removeTmp = () => rmSync(privateTmp, { recursive: true, force: true });
   const label = describeFile ? path.basename(describeFile) : 'the workbooks';
 
   return new Promise((resolve, reject) => {
@@ -91,7 +95,7 @@ export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = 
       clearTimeout(timer);
       clearTimeout(cancelTimer);
       hooks.signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      void worker.terminate().finally(removeTmp);
       if ('value' in outcome) resolve(outcome.value);
       else reject(outcome.error);
     };
@@ -125,7 +129,9 @@ export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = 
       }
     });
     worker.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      if (hooks.signal?.aborted) {
+        settle({ error: new CancelledError() });
+      } else if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
         settle({
           error: new InputFileError(
             'too_large',

@@ -1,0 +1,83 @@
+/**
+ * Rejected rows back to the analyst as a workbook in the source layout: one sheet per source
+ * file, the source's own header row, each rejected row exactly as it was typed (all columns,
+ * numbers and dates as cells), plus the Excel row it came from, the reason and the sentence.
+ * The source files are read again (streaming) rather than kept in memory, and must not have
+ * changed since the preview.
+ */
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { InputFileError } from '../errors';
+import { isBlankCell } from '../extract/cellValue';
+import { hashFile } from '../extract/hashFile';
+import { readSheet } from '../extract/readSheet';
+import type { FileKind, RawCell, RejectedRow } from '../types';
+
+export interface RejectedSource {
+  kind: FileKind;
+  path: string;
+  sheet: string;
+  sha256: string;
+  headerRow: number;
+}
+
+const EXTRA_HEADERS = ['Excel row', 'Rejected reason', 'Problem', 'Kept row'];
+
+export async function exportRejectedWorkbook(outPath: string, sources: RejectedSource[], rejected: readonly RejectedRow[], signal?: AbortSignal): Promise<{ rows: number }> {
+  for (const source of sources) {
+    if ((await hashFile(source.path).catch(() => '')) !== source.sha256) {
+      throw new InputFileError(
+        'source_changed',
+        `${path.basename(source.path)} has changed (or moved) since the preview; run the preview again before exporting.`,
+        { file: source.path },
+      );
+    }
+  }
+  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: outPath, useStyles: true, useSharedStrings: false });
+  let written = 0;
+  const sheetNames = new Set<string>();
+  for (const source of sources) {
+    const byRow = new Map<number, RejectedRow>();
+    for (const row of rejected) if (row.file === source.kind) byRow.set(row.row, row);
+    const sheet = writer.addWorksheet(uniqueSheetName(sheetNames, source.sheet));
+    let width = 0;
+    let headerWritten = false;
+    await readSheet(
+      source.path,
+      (rowNumber, cells) => {
+        if (!headerWritten) {
+          if (rowNumber !== source.headerRow) return;
+          width = cells.length;
+          const header = sheet.addRow([...cells.map(headerCell), ...EXTRA_HEADERS]);
+          header.font = { bold: true };
+          header.commit();
+          headerWritten = true;
+          return;
+        }
+        const problem = byRow.get(rowNumber);
+        if (!problem || cells.every(isBlankCell)) return;
+        const values: RawCell[] = Array.from({ length: width }, (_, i) => cells[i] ?? null);
+        sheet.addRow([...values, rowNumber, problem.reason, problem.message, problem.keptRow ?? null]).commit();
+        written += 1;
+      },
+      { sheet: source.sheet, ...(signal ? { signal } : {}) },
+    );
+    sheet.views = [{ state: 'frozen', ySplit: 1 }];
+    sheet.commit();
+  }
+  await writer.commit();
+  return { rows: written };
+}
+
+function headerCell(cell: RawCell): RawCell {
+  return cell instanceof Date ? cell.toISOString().slice(0, 10) : cell;
+}
+
+function uniqueSheetName(taken: Set<string>, wanted: string): string {
+  // Excel: at most 31 characters, none of : \ / ? * [ ], unique.
+  const base = wanted.replace(/[:\\/?*[\]]/g, ' ').slice(0, 28) || 'Sheet';
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base} ${i}`;
+  taken.add(name);
+  return name;
+}

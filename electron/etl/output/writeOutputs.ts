@@ -1,0 +1,64 @@
+/**
+ * The CLI's files (SPEC §6): the cleaned tables as the database receives them, the rejected rows
+ * with their reasons, and, after a load, the confirmed-by-doctor distribution from queries.sql.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { PreparedRun } from '../prepareRun';
+import { isoFromDay } from '../rules/calendar';
+import { idText } from '../rules/parseInteger';
+import { writeCsv } from './csv';
+
+export interface OutputFiles {
+  final_doctors: string;
+  final_appointments: string;
+  rejected_rows: string;
+  confirmed_by_doctor?: string;
+}
+
+export async function writeCleanedOutputs(dir: string, run: PreparedRun): Promise<OutputFiles> {
+  await mkdir(dir, { recursive: true });
+  const files: OutputFiles = {
+    final_doctors: path.join(dir, 'final_doctors.csv'),
+    final_appointments: path.join(dir, 'final_appointments.csv'),
+    rejected_rows: path.join(dir, 'rejected_rows.csv'),
+  };
+  await writeCsv(
+    files.final_doctors,
+    ['doctor_id', 'name', 'specialty', 'is_placeholder', 'source_row'],
+    run.doctors.map((d) => [d.doctorId, d.name, d.specialty, d.placeholder, d.sourceRow]),
+  );
+  await writeCsv(
+    files.final_appointments,
+    ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'source_row'],
+    (function* () {
+      for (const a of run.appointments) yield [idText(a.bookingId), idText(a.patientId), a.doctorId, isoFromDay(a.day), a.status, a.sourceRow];
+    })(),
+  );
+  const { report } = run;
+  // One file for both sources: the raw columns are the union, empty where a file has no such column.
+  const rawColumns = ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'name', 'specialty'];
+  await writeCsv(
+    files.rejected_rows,
+    ['file', 'source_file', 'sheet', 'excel_row', 'reason', 'column', 'message', 'kept_row', ...rawColumns],
+    report.rejected.map((r) => [
+      r.file,
+      report.files[r.file].name,
+      report.files[r.file].sheet,
+      r.row,
+      r.reason,
+      r.column ?? '',
+      r.message,
+      r.keptRow ?? '',
+      ...rawColumns.map((column) => r.raw[column] ?? ''),
+    ]),
+  );
+  return files;
+}
+
+export async function writeConfirmedByDoctor(dir: string, rows: readonly { doctor_id: number; name: string; confirmed: number }[]): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, 'confirmed_by_doctor.csv');
+  await writeCsv(file, ['doctor_id', 'name', 'confirmed'], rows.map((r) => [r.doctor_id, r.name, r.confirmed]));
+  return file;
+}
