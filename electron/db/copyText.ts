@@ -12,9 +12,19 @@ export const REJECTED_COPY_COLUMNS = ['run_id', 'file', 'source_file', 'sheet', 
 
 const CHUNK_ROWS = 10_000;
 
-/** Escapes a text value for COPY's text format (backslash, tab, newline, carriage return). */
+/**
+ * Escapes a text value for COPY's text format (backslash, tab, newline, carriage return).
+ * PostgreSQL text cannot hold U+0000, and one NUL would fail the whole load: it becomes U+FFFD.
+ */
 export function copyEscape(value: string): string {
-  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : value;
+  return /[\\\t\n\r\0]/.test(value)
+    ? value.replace(/[\\\t\n\r\0]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\uFFFD'))
+    : value;
+}
+
+/** JSONB refuses the `\u0000` JSON.stringify writes for a NUL, so NULs in values become U+FFFD first. */
+function jsonWithoutNul(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' && v.includes('\0') ? v.replace(/\0/g, '\uFFFD') : v));
 }
 
 function nullable(value: string | number | null | undefined): string {
@@ -55,7 +65,7 @@ export function rejectedCopy(runId: number, rows: readonly RejectedRow[], files:
     const source = files[r.file];
     return (
       `${runId}\t${r.file}\t${copyEscape(source.name)}\t${copyEscape(source.sheet)}\t${r.row}\t${r.reason}\t${nullable(r.column)}\t` +
-      `${copyEscape(r.message)}\t${nullable(r.keptRow)}\t${copyEscape(JSON.stringify(r.raw))}\n`
+      `${copyEscape(r.message)}\t${nullable(r.keptRow)}\t${copyEscape(jsonWithoutNul(r.raw))}\n`
     );
   });
 }

@@ -70,9 +70,11 @@ export interface LoadResult {
 /** One key for all loads of any schema: loads are serialised, and DDL never races. */
 const LOAD_LOCK_KEY = 0x4854_4554; // "HTET"
 
-export async function ensureSchema(client: pg.ClientBase, schema: string): Promise<void> {
+export async function ensureSchema(client: pg.ClientBase, schema: string, lockTimeoutMs = 15_000): Promise<void> {
   await client.query('BEGIN');
   try {
+    // Creating or upgrading tables waits for their locks (and for a running load): within bounds.
+    await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`);
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOAD_LOCK_KEY]);
     for (const statement of schemaStatements(schema)) await client.query(statement);
     await client.query('COMMIT');
@@ -96,8 +98,16 @@ export async function loadRun(db: { pool: pg.Pool; label: ServerLabel }, input: 
   }
   let runId: number | undefined;
   let clientBroken: Error | undefined;
+  // While a client is checked out the pool does not listen for its 'error' events, so a
+  // connection cut mid-load (backend terminated, server killed, socket reset) would be an
+  // unhandled 'error' that ends the whole process. The load itself fails through its query.
+  const onClientError = (error: Error) => {
+    clientBroken ??= error;
+    logger.log('warn', 'database connection lost during the load', { error: error.message.slice(0, 200) });
+  };
+  client.on('error', onClientError);
   try {
-    await ensureSchema(client, schema);
+    await ensureSchema(client, schema, options.lockTimeoutMs);
     runId = await startRun(client, schema, input.report, options);
     logger.log('info', 'load started', { run_id: runId, schema });
     await loadInTransaction(client, schema, runId, input, options, logger);
@@ -114,6 +124,7 @@ export async function loadRun(db: { pool: pg.Pool; label: ServerLabel }, input: 
   } finally {
     // A client that failed mid-COPY may be in an unknown protocol state: destroy it rather than
     // returning it to the pool, so the pool never hands out a broken connection.
+    client.off('error', onClientError);
     client.release(clientBroken);
   }
 }
@@ -202,9 +213,11 @@ async function copyInto(
   step: LoadStep,
   options: LoadOptions,
 ): Promise<number> {
+  // Report before the COPY starts: if the callback throws here, no COPY is left open on the
+  // connection (an open COPY would queue the ROLLBACK behind it forever).
+  options.onProgress?.({ step, rows: 0, total });
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   let rows = 0;
-  options.onProgress?.({ step, rows: 0, total });
   async function* source(): AsyncGenerator<string | Uint8Array> {
     for (const chunk of chunks) {
       if (options.signal?.aborted) throw new CancelledError('Load cancelled; nothing was changed.');

@@ -7,6 +7,12 @@ import { quoteIdent } from './identifiers';
 
 export function schemaStatements(schema: string): string[] {
   const s = quoteIdent(schema);
+  const addColumn = (table: string, column: string, definition: string) =>
+    onlyIf(
+      `NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '${s}.${table}'::regclass AND attname = '${column}' AND NOT attisdropped)`,
+      `ALTER TABLE ${s}.${table} ADD COLUMN ${column} ${definition}`,
+    );
+  const createIndex = (name: string, definition: string) => onlyIf(`to_regclass('${s}.${name}') IS NULL`, `CREATE INDEX IF NOT EXISTS ${name} ON ${s}.${definition}`);
   return [
     `CREATE SCHEMA IF NOT EXISTS ${s}`,
     `CREATE TABLE IF NOT EXISTS ${s}.doctors (
@@ -16,8 +22,8 @@ export function schemaStatements(schema: string): string[] {
     )`,
     // Columns beyond the brief's are added separately so a table created by an earlier tool
     // (with only the brief's columns) is upgraded in place instead of failing the COPY.
-    `ALTER TABLE ${s}.doctors ADD COLUMN IF NOT EXISTS is_placeholder BOOLEAN NOT NULL DEFAULT FALSE`,
-    `ALTER TABLE ${s}.doctors ADD COLUMN IF NOT EXISTS source_row INTEGER`,
+    addColumn('doctors', 'is_placeholder', 'BOOLEAN NOT NULL DEFAULT FALSE'),
+    addColumn('doctors', 'source_row', 'INTEGER'),
     `CREATE TABLE IF NOT EXISTS ${s}.appointments (
       booking_id    BIGINT PRIMARY KEY,
       patient_id    BIGINT NOT NULL,
@@ -25,10 +31,10 @@ export function schemaStatements(schema: string): string[] {
       booking_date  DATE NOT NULL,
       status        TEXT NOT NULL CHECK (status IN ('confirmed','cancelled'))
     )`,
-    `ALTER TABLE ${s}.appointments ADD COLUMN IF NOT EXISTS source_row INTEGER`,
-    `CREATE INDEX IF NOT EXISTS appointments_booking_date_idx ON ${s}.appointments (booking_date, status)`,
-    `CREATE INDEX IF NOT EXISTS appointments_doctor_idx ON ${s}.appointments (doctor_id, booking_date)`,
-    `CREATE INDEX IF NOT EXISTS appointments_patient_idx ON ${s}.appointments (patient_id, booking_date)`,
+    addColumn('appointments', 'source_row', 'INTEGER'),
+    createIndex('appointments_booking_date_idx', 'appointments (booking_date, status)'),
+    createIndex('appointments_doctor_idx', 'appointments (doctor_id, booking_date)'),
+    createIndex('appointments_patient_idx', 'appointments (patient_id, booking_date)'),
     `CREATE TABLE IF NOT EXISTS ${s}.etl_runs (
       run_id                  BIGSERIAL PRIMARY KEY,
       started_at              TIMESTAMPTZ NOT NULL DEFAULT now(),
@@ -65,8 +71,8 @@ export function schemaStatements(schema: string): string[] {
       doctors_loaded          INTEGER,
       appointments_loaded     INTEGER
     )`,
-    `ALTER TABLE ${s}.etl_runs ADD COLUMN IF NOT EXISTS backend_pid INTEGER`,
-    `CREATE INDEX IF NOT EXISTS etl_runs_started_idx ON ${s}.etl_runs (started_at DESC)`,
+    addColumn('etl_runs', 'backend_pid', 'INTEGER'),
+    createIndex('etl_runs_started_idx', 'etl_runs (started_at DESC)'),
     `CREATE TABLE IF NOT EXISTS ${s}.rejected_rows (
       run_id      BIGINT NOT NULL REFERENCES ${s}.etl_runs(run_id),
       file        TEXT NOT NULL CHECK (file IN ('doctors','appointments')),
@@ -80,8 +86,21 @@ export function schemaStatements(schema: string): string[] {
       raw         JSONB NOT NULL,
       PRIMARY KEY (run_id, file, excel_row)
     )`,
-    `CREATE INDEX IF NOT EXISTS rejected_rows_reason_idx ON ${s}.rejected_rows (reason)`,
+    createIndex('rejected_rows_reason_idx', 'rejected_rows (reason)'),
   ];
+}
+
+/**
+ * Runs DDL only when `condition` holds. `ALTER TABLE … ADD COLUMN IF NOT EXISTS` and `CREATE INDEX
+ * IF NOT EXISTS` lock the table (ACCESS EXCLUSIVE, SHARE) even when there is nothing to do. Inside
+ * the load's transaction that lock lasted the whole load, so the run history (etl_runs) could not
+ * be read while a load ran, or ever after a client froze mid-load; and before the transaction it
+ * made a load wait without limit behind any session using the tables. With the check, a schema
+ * that is up to date costs no table lock. Names are validated identifiers (identifiers.ts), so
+ * they are safe inside the string literal.
+ */
+function onlyIf(condition: string, statement: string): string {
+  return `DO $ddl$ BEGIN IF ${condition} THEN ${statement}; END IF; END $ddl$`;
 }
 
 /** Tables a load replaces, children first so TRUNCATE order never trips a foreign key. */

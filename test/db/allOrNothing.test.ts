@@ -1,0 +1,108 @@
+/**
+ * All or nothing (SPEC §10): whatever step a load fails at — before the transaction, in any COPY
+ * (also half-way through the appointments, after chunks were already sent), in the check before
+ * commit — or when the person cancels mid-COPY, the tables keep the previous load byte for byte,
+ * the failure is on record, the server holds no open transaction and the pool has no client out.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { LoadProgress, LoadStep } from '../../electron/db/load';
+import { CancelledError } from '../../electron/etl/errors';
+import type { PreparedRun } from '../../electron/etl/prepareRun';
+import { generateWorkbooks } from '../../scripts/generator/generateWorkbooks';
+import { testServers } from '../support/database';
+import { checksums, expectNoLeftovers, freshDatabase, load, loadFailingAt, prepareFiles, prepareSamples, runs, type Harness } from './harness';
+
+/** Rows per COPY chunk in copyText.ts: a failure after the first chunk is a failure mid-COPY. */
+const CHUNK_ROWS = 10_000;
+
+let dir: string;
+let big: PreparedRun;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'healthtech-db-all-or-nothing-'));
+  const files = await generateWorkbooks({ seed: 11, appointments: 24_000, outDir: dir });
+  big = await prepareFiles(files.doctorsPath, files.appointmentsPath);
+  // Three chunks or more, so "mid-way" really has data on the server already.
+  expect(big.appointments.length).toBeGreaterThan(2 * CHUNK_ROWS);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const midCopy = (p: LoadProgress) => p.step === 'copy_appointments' && p.rows >= CHUNK_ROWS && p.rows < p.total;
+
+const injectionPoints: { at: string; when: (p: LoadProgress) => boolean; step: LoadStep }[] = [
+  { at: 'prepare (before the transaction)', step: 'prepare', when: (p) => p.step === 'prepare' },
+  { at: 'the start of copy_doctors', step: 'copy_doctors', when: (p) => p.step === 'copy_doctors' },
+  { at: 'copy_appointments, mid-way', step: 'copy_appointments', when: midCopy },
+  { at: 'the start of copy_rejected', step: 'copy_rejected', when: (p) => p.step === 'copy_rejected' },
+  { at: 'the end of copy_rejected', step: 'copy_rejected', when: (p) => p.step === 'copy_rejected' && p.rows === p.total && p.total > 0 },
+  { at: 'verify', step: 'verify', when: (p) => p.step === 'verify' },
+  { at: 'commit (just before COMMIT)', step: 'commit', when: (p) => p.step === 'commit' },
+];
+
+describe.each(testServers())('all or nothing on $name PostgreSQL', ({ url }) => {
+  let h: Harness;
+  let baselineRunId: number;
+  beforeEach(async () => {
+    h = await freshDatabase(url);
+    baselineRunId = (await load(h, await prepareSamples())).runId;
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it.each(injectionPoints)('a failure at $at leaves the previous load intact and is recorded', async ({ when, step }) => {
+    const before = await checksums(h.admin);
+
+    const attempt = loadFailingAt(h, big, when);
+    const error = await attempt.promise.then(
+      () => undefined,
+      (e: unknown) => e as Error & { code?: string },
+    );
+
+    expect(attempt.firedAt()?.step).toBe(step);
+    expect(error).toBeInstanceOf(Error);
+    expect(error?.message).toContain(attempt.injected.message);
+    expect(await checksums(h.admin)).toEqual(before);
+    const [failed, baseline] = await runs(h.admin);
+    expect(baseline).toMatchObject({ run_id: baselineRunId, outcome: 'succeeded' });
+    // History shows the same error the person was shown.
+    expect(failed).toMatchObject({ outcome: 'failed', error_code: error?.code, error: error?.message, doctors_loaded: null, appointments_loaded: null });
+    expect(failed?.error_code).toMatch(/^[a-z_]+$/);
+    expect(failed?.finished_at).toBeInstanceOf(Date);
+    await expectNoLeftovers(h);
+
+    // The same pool loads the same data fine right after.
+    const retry = await load(h, big);
+    expect(await checksums(h.admin)).toMatchObject({ appointmentRows: big.appointments.length, doctorRows: big.doctors.length });
+    expect((await runs(h.admin))[0]).toMatchObject({ run_id: retry.runId, outcome: 'succeeded' });
+    await expectNoLeftovers(h);
+  });
+
+  it('cancelling mid-COPY rolls back, records the cancel and frees the connection', async () => {
+    const before = await checksums(h.admin);
+    const controller = new AbortController();
+    let cancelledAt: LoadProgress | undefined;
+    const error = await load(h, big, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (!cancelledAt && midCopy(p)) {
+          cancelledAt = p;
+          controller.abort();
+        }
+      },
+    }).catch((e: unknown) => e);
+
+    expect(cancelledAt?.step).toBe('copy_appointments');
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(error).toMatchObject({ code: 'cancelled', message: expect.stringMatching(/nothing was changed/i) });
+    expect(await checksums(h.admin)).toEqual(before);
+    expect((await runs(h.admin))[0]).toMatchObject({ outcome: 'failed', error_code: 'cancelled' });
+    await expectNoLeftovers(h);
+  });
+});
