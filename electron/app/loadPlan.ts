@@ -7,21 +7,17 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { LoadPlan } from '../../shared/contract';
-import { toDatabaseError } from '../db/databaseErrors';
 import type { Database } from '../db/connection';
 import { APPOINTMENT_COPY_COLUMNS, DOCTOR_COPY_COLUMNS } from '../db/copyText';
 import { quoteIdent, validateSchemaName } from '../db/identifiers';
-import { isEtlError } from '../etl/errors';
+import { withClient } from '../db/withClient';
 import type { PreparedInWorker } from '../etl/worker/runInWorker';
 import { lastSucceededRun, tableExists } from './runSummary';
 
 export async function planLoad(database: Database, schema: string, previewId: string, prepared: PreparedInWorker, signal?: AbortSignal): Promise<LoadPlan> {
   validateSchemaName(schema);
   const s = quoteIdent(schema);
-  const client = await database.pool.connect().catch((error: unknown) => {
-    throw toDatabaseError(error, database.label, 'connecting');
-  });
-  let broken: Error | undefined;
+  return withClient(database, 'comparing with the loaded data', async (client) => {
   try {
     await client.query('BEGIN');
     await client.query("SET LOCAL statement_timeout = '10min'");
@@ -95,13 +91,9 @@ export async function planLoad(database: Database, schema: string, previewId: st
       incoming: { doctors: prepared.doctors.rows, appointments: prepared.appointments.rows, rejected: prepared.report.rejected.length },
       changes,
     };
-  } catch (error) {
-    broken = error instanceof Error ? error : new Error(String(error));
-    if (isEtlError(error)) throw error;
-    throw toDatabaseError(error, database.label, 'comparing with the loaded data');
   } finally {
     // Always rolled back: the plan never writes.
     await client.query('ROLLBACK').catch(() => undefined);
-    client.release(broken);
   }
+  });
 }

@@ -4,7 +4,9 @@
  */
 import type pg from 'pg';
 import queriesSql from '../../queries.sql?raw';
+import type { ServerLabel } from './databaseErrors';
 import { quoteIdent, validateSchemaName } from './identifiers';
+import { withClient } from './withClient';
 
 export interface DoctorCount {
   doctor_id: number;
@@ -49,26 +51,23 @@ function query(name: string): string {
   return found.sql;
 }
 
-export async function answerBusinessQuestions(pool: pg.Pool, schema: string): Promise<BusinessAnswers> {
+export async function answerBusinessQuestions(pool: pg.Pool, schema: string, label: ServerLabel = { where: 'the database' }): Promise<BusinessAnswers> {
   validateSchemaName(schema);
-  const client = await pool.connect();
-  try {
+  return withClient({ pool, label }, 'answering the business questions', async (client) => {
     // queries.sql names no schema in its statements; the configured one is put first on the path,
     // inside a read-only transaction so nothing here can change data.
     await client.query('BEGIN READ ONLY');
-    await client.query(`SET LOCAL search_path TO ${quoteIdent(schema)}`);
-    const doctors = (rows: Record<string, unknown>[]): DoctorCount[] =>
-      rows.map((row) => ({ doctor_id: Number(row.doctor_id), name: String(row.name), confirmed: Number(row.confirmed) }));
-    const q1 = doctors((await client.query(query('q1_top_doctor'))).rows);
-    const q2 = Number((await client.query(query('q2_patient_34_confirmed'))).rows[0]?.confirmed ?? 0);
-    const q3 = Number((await client.query(query('q3_cancelled_oct_21_24'))).rows[0]?.cancelled ?? 0);
-    const q4 = doctors((await client.query(query('q4_confirmed_by_doctor'))).rows);
-    await client.query('COMMIT');
-    return { q1, q2, q3, q4 };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    try {
+      await client.query(`SET LOCAL search_path TO ${quoteIdent(schema)}`);
+      const doctors = (rows: Record<string, unknown>[]): DoctorCount[] =>
+        rows.map((row) => ({ doctor_id: Number(row.doctor_id), name: String(row.name), confirmed: Number(row.confirmed) }));
+      const q1 = doctors((await client.query(query('q1_top_doctor'))).rows);
+      const q2 = Number((await client.query(query('q2_patient_34_confirmed'))).rows[0]?.confirmed ?? 0);
+      const q3 = Number((await client.query(query('q3_cancelled_oct_21_24'))).rows[0]?.cancelled ?? 0);
+      const q4 = doctors((await client.query(query('q4_confirmed_by_doctor'))).rows);
+      return { q1, q2, q3, q4 };
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+    }
+  });
 }

@@ -14,6 +14,7 @@ import type { PreviewReport } from '../etl/report';
 import type { FinalAppointment, FinalDoctor } from '../etl/types';
 import { APPOINTMENT_COPY_COLUMNS, DOCTOR_COPY_COLUMNS, REJECTED_COPY_COLUMNS, appointmentsCopy, doctorsCopy, rejectedCopy } from './copyText';
 import { toDatabaseError, type ServerLabel } from './databaseErrors';
+import { withClient } from './withClient';
 import { quoteIdent, validateSchemaName } from './identifiers';
 import { finishRun, markStaleRuns, startRun } from './runs';
 import { schemaStatements } from './schema';
@@ -90,43 +91,29 @@ export async function loadRun(db: { pool: pg.Pool; label: ServerLabel }, input: 
   const started = Date.now();
   checkReconciled(input);
 
-  let client: pg.PoolClient;
-  try {
-    client = await db.pool.connect();
-  } catch (error) {
-    throw toDatabaseError(error, db.label, 'connecting');
-  }
-  let runId: number | undefined;
-  let clientBroken: Error | undefined;
-  // While a client is checked out the pool does not listen for its 'error' events, so a
-  // connection cut mid-load (backend terminated, server killed, socket reset) would be an
-  // unhandled 'error' that ends the whole process. The load itself fails through its query.
-  const onClientError = (error: Error) => {
-    clientBroken ??= error;
-    logger.log('warn', 'database connection lost during the load', { error: error.message.slice(0, 200) });
-  };
-  client.on('error', onClientError);
-  try {
-    await ensureSchema(client, schema, options.lockTimeoutMs);
-    runId = await startRun(client, schema, input.report, options);
-    logger.log('info', 'load started', { run_id: runId, schema });
-    await loadInTransaction(client, schema, runId, input, options, logger);
-    const result = { runId, doctors: rowCount(input.doctors), appointments: rowCount(input.appointments), rejected: input.report.rejected.length, ms: Date.now() - started };
-    logger.log('info', 'load committed', { run_id: runId, doctors: result.doctors, appointments: result.appointments, rejected: result.rejected, ms: result.ms });
-    return result;
-  } catch (error) {
-    clientBroken = error instanceof Error ? error : new Error(String(error));
-    await client.query('ROLLBACK').catch(() => undefined);
-    const failure = isEtlError(error) ? error : toDatabaseError(error, db.label, 'loading');
-    if (runId !== undefined) await recordFailure(db.pool, schema, runId, failure, logger);
-    logger.log('error', 'load rolled back', { run_id: runId ?? null, code: failure.code });
-    throw failure;
-  } finally {
-    // A client that failed mid-COPY may be in an unknown protocol state: destroy it rather than
-    // returning it to the pool, so the pool never hands out a broken connection.
-    client.off('error', onClientError);
-    client.release(clientBroken);
-  }
+  return withClient(
+    db,
+    'loading',
+    async (client) => {
+      let runId: number | undefined;
+      try {
+        await ensureSchema(client, schema, options.lockTimeoutMs);
+        runId = await startRun(client, schema, input.report, options);
+        logger.log('info', 'load started', { run_id: runId, schema });
+        await loadInTransaction(client, schema, runId, input, options, logger);
+        const result = { runId, doctors: rowCount(input.doctors), appointments: rowCount(input.appointments), rejected: input.report.rejected.length, ms: Date.now() - started };
+        logger.log('info', 'load committed', { run_id: runId, doctors: result.doctors, appointments: result.appointments, rejected: result.rejected, ms: result.ms });
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        const failure = isEtlError(error) ? error : toDatabaseError(error, db.label, 'loading');
+        if (runId !== undefined) await recordFailure(db.pool, schema, runId, failure, logger);
+        logger.log('error', 'load rolled back', { run_id: runId ?? null, code: failure.code });
+        throw failure;
+      }
+    },
+    logger,
+  );
 }
 
 async function loadInTransaction(client: pg.ClientBase, schema: string, runId: number, input: LoadInput, options: LoadOptions, logger: Logger): Promise<void> {

@@ -17,6 +17,8 @@ import { APP_ORIGIN, isAppUrl, secureWebPreferences } from './securityPolicy';
 
 // Every renderer is sandboxed, whatever a window's options say.
 app.enableSandbox();
+// End-to-end tests give each run its own data folder (and so its own embedded database).
+if (process.env.HEALTHTECH_USER_DATA) app.setPath('userData', process.env.HEALTHTECH_USER_DATA);
 registerAppScheme();
 
 if (!app.requestSingleInstanceLock()) {
