@@ -1,0 +1,306 @@
+/**
+ * The preview's row-level detail, one tab per list: rejected rows, fixes, placeholder doctors,
+ * duplicates, suspicious dates. Every list is paged from main and virtualised here.
+ */
+import { useCallback, useId, useMemo, useState } from 'react';
+import type { PreviewSummary } from '../../../shared/contract';
+import { REJECT_REASONS, type FileKind, type Fix, type FixRule, type PlaceholderUse, type RejectReason, type RejectedRow, type SuspiciousDate } from '../../../shared/domain';
+import { PagedTable, type Column, type RowsFilter } from '../components/PagedTable';
+import { Tabs, panelId, tabId } from '../components/Tabs';
+import { RawValues, Value, rawText } from '../components/Value';
+import { FILE_LABEL, REASON_LABEL, RULE_LABEL, SUSPICIOUS_LABEL, formatCount, plural } from '../format';
+import { useDebounced } from '../state/useDebounced';
+import { FixGroups } from './FixGroups';
+
+type DetailTab = 'rejected' | 'fixes' | 'placeholders' | 'duplicates' | 'suspicious';
+
+export function Details({ summary }: { summary: PreviewSummary }) {
+  const [tab, setTab] = useState<DetailTab>('rejected');
+  const idBase = useId().replace(/:/g, '');
+  const { totals } = summary;
+  const tabs = [
+    { key: 'rejected' as const, label: 'Rejected rows', count: totals.rejected },
+    { key: 'fixes' as const, label: 'Fixes', count: totals.fixes },
+    { key: 'placeholders' as const, label: 'Placeholder doctors', count: totals.placeholders },
+    { key: 'duplicates' as const, label: 'Duplicates', count: totals.duplicates },
+    { key: 'suspicious' as const, label: 'Suspicious dates', count: totals.suspicious },
+  ];
+
+  return (
+    <section className="details" aria-labelledby="details-title">
+      <h2 id="details-title" className="section-title">
+        Row by row
+      </h2>
+      <Tabs idBase={idBase} label="Preview details" tabs={tabs} selected={tab} onSelect={setTab} formatCount={formatCount} />
+      {tabs.map(({ key }) => (
+        <div key={key} role="tabpanel" id={panelId(idBase, key)} aria-labelledby={tabId(idBase, key)} hidden={key !== tab} className="tabpanel">
+          {key !== tab ? null : key === 'rejected' ? (
+            <RejectedPanel summary={summary} />
+          ) : key === 'fixes' ? (
+            <FixesPanel summary={summary} />
+          ) : key === 'placeholders' ? (
+            <PlaceholdersPanel summary={summary} />
+          ) : key === 'duplicates' ? (
+            <DuplicatesPanel summary={summary} />
+          ) : (
+            <SuspiciousPanel summary={summary} />
+          )}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const rejectedColumns: Column<RejectedRow>[] = [
+  { key: 'reason', header: 'Reason', width: '148px', render: (r) => <span className={`reason wrap-2 reason-${r.reason}`}>{REASON_LABEL[r.reason]}</span>, title: (r) => REASON_LABEL[r.reason] },
+  { key: 'file', header: 'File', width: '122px', render: (r) => FILE_LABEL[r.file] },
+  { key: 'row', header: 'Excel row', width: '110px', align: 'end', render: (r) => formatCount(r.row) },
+  { key: 'column', header: 'Column', width: '116px', render: (r) => (r.column ? <span className="mono">{r.column}</span> : '—'), title: (r) => r.column ?? '' },
+  { key: 'message', header: 'Message', width: 'minmax(200px, 1fr)', render: (r) => <span className="wrap-2">{r.message}</span>, title: (r) => r.message },
+  { key: 'raw', header: 'Raw values', width: 'minmax(240px, 1.25fr)', render: (r) => <RawValues raw={r.raw} />, title: (r) => rawText(r.raw) },
+];
+
+function useTotal() {
+  const [total, setTotal] = useState<number | null>(null);
+  return [total, useCallback((t: number | null) => setTotal(t), [])] as const;
+}
+
+function MatchCount({ total, all, noun, many }: { total: number | null; all: number; noun: string; many?: string }) {
+  return (
+    <p className="match-count num" aria-live="polite">
+      {total === null ? 'Counting…' : total === all ? plural(all, noun, many) : `${formatCount(total)} of ${plural(all, noun, many)} match`}
+    </p>
+  );
+}
+
+function SearchField({ id, value, onChange, placeholder }: { id: string; value: string; onChange: (value: string) => void; placeholder: string }) {
+  return (
+    <div className="field field-grow">
+      <label htmlFor={id}>Search</label>
+      <input id={id} type="search" value={value} onChange={(e) => onChange(e.target.value)} placeholder={placeholder} maxLength={200} autoComplete="off" spellCheck={false} />
+    </div>
+  );
+}
+
+function FileFilter({ id, value, onChange }: { id: string; value: FileKind | ''; onChange: (value: FileKind | '') => void }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>File</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value as FileKind | '')}>
+        <option value="">Both files</option>
+        <option value="doctors">Doctors</option>
+        <option value="appointments">Appointments</option>
+      </select>
+    </div>
+  );
+}
+
+function RejectedPanel({ summary }: { summary: PreviewSummary }) {
+  const id = useId();
+  const [reason, setReason] = useState<RejectReason | ''>('');
+  const [file, setFile] = useState<FileKind | ''>('');
+  const [text, setText] = useState('');
+  const search = useDebounced(text.trim(), 250);
+  const [total, setTotal] = useTotal();
+  const filter = useMemo<RowsFilter>(() => ({ ...(reason ? { reason } : {}), ...(file ? { file } : {}), ...(search ? { text: search } : {}) }), [reason, file, search]);
+  const reasons = REJECT_REASONS.filter((r) => (summary.rejectedByReason[r] ?? 0) > 0);
+
+  return (
+    <>
+      <div className="filters" role="search" aria-label="Filter rejected rows">
+        <div className="field">
+          <label htmlFor={`${id}-reason`}>Reason</label>
+          <select id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value as RejectReason | '')}>
+            <option value="">All reasons ({formatCount(summary.totals.rejected)})</option>
+            {reasons.map((r) => (
+              <option key={r} value={r}>
+                {REASON_LABEL[r]} ({formatCount(summary.rejectedByReason[r] ?? 0)})
+              </option>
+            ))}
+          </select>
+        </div>
+        <FileFilter id={`${id}-file`} value={file} onChange={setFile} />
+        <SearchField id={`${id}-search`} value={text} onChange={setText} placeholder="Row, message or value" />
+        <MatchCount total={total} all={summary.totals.rejected} noun="row" />
+      </div>
+      <PagedTable
+        previewId={summary.previewId}
+        table="rejected"
+        filter={filter}
+        columns={rejectedColumns}
+        label="Rejected rows"
+        testId="table-rejected"
+        rowHeight={64}
+        emptyText={summary.totals.rejected === 0 ? 'No rows were rejected.' : 'No rejected rows match these filters.'}
+        onTotal={setTotal}
+      />
+    </>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const fixColumns: Column<Fix>[] = [
+  { key: 'rule', header: 'Rule', width: 'minmax(170px, 1fr)', render: (f) => RULE_LABEL[f.rule], title: (f) => RULE_LABEL[f.rule] },
+  { key: 'file', header: 'File', width: '122px', render: (f) => FILE_LABEL[f.file] },
+  { key: 'row', header: 'Excel row', width: '110px', align: 'end', render: (f) => formatCount(f.row) },
+  { key: 'column', header: 'Column', width: '124px', render: (f) => <span className="mono">{f.column}</span> },
+  { key: 'before', header: 'Before', width: 'minmax(140px, 1.2fr)', render: (f) => <Value text={f.before} />, title: (f) => f.before },
+  { key: 'after', header: 'After', width: 'minmax(140px, 1.2fr)', render: (f) => <Value text={f.after} />, title: (f) => f.after },
+];
+
+function FixesPanel({ summary }: { summary: PreviewSummary }) {
+  const id = useId();
+  const [rule, setRule] = useState<FixRule | ''>('');
+  const [file, setFile] = useState<FileKind | ''>('');
+  const [text, setText] = useState('');
+  const search = useDebounced(text.trim(), 250);
+  const [total, setTotal] = useTotal();
+  const filter = useMemo<RowsFilter>(() => ({ ...(rule ? { rule } : {}), ...(file ? { file } : {}), ...(search ? { text: search } : {}) }), [rule, file, search]);
+  const rules = (Object.keys(RULE_LABEL) as FixRule[]).filter((r) => (summary.fixesByRule[r] ?? 0) > 0);
+
+  return (
+    <>
+      <FixGroups groups={summary.fixGroups} />
+      <h3 className="sub-title">Every fix</h3>
+      <div className="filters" role="search" aria-label="Filter fixes">
+        <div className="field">
+          <label htmlFor={`${id}-rule`}>Rule</label>
+          <select id={`${id}-rule`} value={rule} onChange={(e) => setRule(e.target.value as FixRule | '')}>
+            <option value="">All rules ({formatCount(summary.totals.fixes)})</option>
+            {rules.map((r) => (
+              <option key={r} value={r}>
+                {RULE_LABEL[r]} ({formatCount(summary.fixesByRule[r] ?? 0)})
+              </option>
+            ))}
+          </select>
+        </div>
+        <FileFilter id={`${id}-file`} value={file} onChange={setFile} />
+        <SearchField id={`${id}-search`} value={text} onChange={setText} placeholder="Row or value" />
+        <MatchCount total={total} all={summary.totals.fixes} noun="fix" many="fixes" />
+      </div>
+      <PagedTable
+        previewId={summary.previewId}
+        table="fixes"
+        filter={filter}
+        columns={fixColumns}
+        label="Every fix"
+        testId="table-fixes"
+        rowHeight={38}
+        emptyText={summary.totals.fixes === 0 ? 'No value needed fixing.' : 'No fixes match these filters.'}
+        onTotal={setTotal}
+      />
+    </>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const placeholderColumns: Column<PlaceholderUse>[] = [
+  { key: 'doctorId', header: 'Doctor id', width: '120px', align: 'end', render: (p) => <span className="mono">{p.doctorId}</span> },
+  { key: 'name', header: 'Loaded as', width: 'minmax(220px, 2fr)', render: () => 'name Unknown, specialty Unknown' },
+  { key: 'appointments', header: 'Appointments', width: '150px', align: 'end', render: (p) => formatCount(p.appointments) },
+  { key: 'firstRow', header: 'First appointment row', width: '210px', align: 'end', render: (p) => formatCount(p.firstRow) },
+];
+
+function PlaceholdersPanel({ summary }: { summary: PreviewSummary }) {
+  return (
+    <>
+      <p className="panel-intro">These doctor ids are used by kept appointments but are missing from the doctors workbook. They are loaded as placeholder doctors named “Unknown”, so the appointments keep their doctor.</p>
+      <PagedTable
+        previewId={summary.previewId}
+        table="placeholders"
+        filter={{}}
+        columns={placeholderColumns}
+        label="Placeholder doctors"
+        testId="table-placeholders"
+        rowHeight={38}
+        emptyText="Every doctor id used by an appointment is in the doctors workbook."
+      />
+    </>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const duplicateColumns: Column<RejectedRow>[] = [
+  { key: 'file', header: 'File', width: '122px', render: (r) => FILE_LABEL[r.file] },
+  { key: 'row', header: 'Excel row', width: '110px', align: 'end', render: (r) => formatCount(r.row) },
+  { key: 'kept', header: 'Kept row', width: '96px', align: 'end', render: (r) => (r.keptRow === undefined ? '—' : formatCount(r.keptRow)) },
+  { key: 'message', header: 'Message', width: 'minmax(240px, 2fr)', render: (r) => <span className="wrap-2">{r.message}</span>, title: (r) => r.message },
+  { key: 'raw', header: 'Raw values', width: 'minmax(240px, 2fr)', render: (r) => <RawValues raw={r.raw} />, title: (r) => rawText(r.raw) },
+];
+
+function DuplicatesPanel({ summary }: { summary: PreviewSummary }) {
+  const id = useId();
+  const [file, setFile] = useState<FileKind | ''>('');
+  const [text, setText] = useState('');
+  const search = useDebounced(text.trim(), 250);
+  const [total, setTotal] = useTotal();
+  const filter = useMemo<RowsFilter>(() => ({ ...(file ? { file } : {}), ...(search ? { text: search } : {}) }), [file, search]);
+  return (
+    <>
+      <p className="panel-intro">Rows with the same booking id (appointments) or doctor id (doctors). The appointment with the earliest date is kept (on a tie, the first in the file); for doctors, the first.</p>
+      <div className="filters" role="search" aria-label="Filter duplicates">
+        <FileFilter id={`${id}-file`} value={file} onChange={setFile} />
+        <SearchField id={`${id}-search`} value={text} onChange={setText} placeholder="Row, message or value" />
+        <MatchCount total={total} all={summary.totals.duplicates} noun="duplicate" />
+      </div>
+      <PagedTable
+        previewId={summary.previewId}
+        table="duplicates"
+        filter={filter}
+        columns={duplicateColumns}
+        label="Duplicates"
+        testId="table-duplicates"
+        rowHeight={64}
+        emptyText={summary.totals.duplicates === 0 ? 'No duplicates.' : 'No duplicates match these filters.'}
+        onTotal={setTotal}
+      />
+    </>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const suspiciousColumns: Column<SuspiciousDate>[] = [
+  { key: 'row', header: 'Excel row', width: '110px', align: 'end', render: (s) => formatCount(s.row) },
+  { key: 'booking', header: 'Booking id', width: 'minmax(120px, 1fr)', render: (s) => <span className="mono">{s.bookingId}</span> },
+  // The YYYY-MM-DD string as given: never through Date, so no time zone can move it.
+  { key: 'date', header: 'Booking date', width: 'minmax(120px, 1fr)', render: (s) => <span className="mono">{s.date}</span> },
+  { key: 'reason', header: 'Why', width: 'minmax(160px, 1.2fr)', render: (s) => SUSPICIOUS_LABEL[s.reason] },
+  { key: 'outcome', header: 'Outcome', width: 'minmax(160px, 1.2fr)', render: (s) => (s.quarantined ? 'Quarantined (rejected)' : 'Kept, with a warning') },
+];
+
+function SuspiciousPanel({ summary }: { summary: PreviewSummary }) {
+  const id = useId();
+  const [text, setText] = useState('');
+  const search = useDebounced(text.trim(), 250);
+  const [total, setTotal] = useTotal();
+  const filter = useMemo<RowsFilter>(() => (search ? { text: search } : {}), [search]);
+  return (
+    <>
+      <p className="panel-intro">
+        Booking dates before 2000-01-01 or more than 365 days after the run date ({summary.runDate}).{' '}
+        {summary.options.suspiciousPolicy === 'quarantine' ? 'They are quarantined: rejected and not loaded.' : 'They are kept and loaded; choose “Quarantine” to reject them instead.'}
+      </p>
+      <div className="filters" role="search" aria-label="Filter suspicious dates">
+        <SearchField id={`${id}-search`} value={text} onChange={setText} placeholder="Row, booking id or date" />
+        <MatchCount total={total} all={summary.totals.suspicious} noun="date" />
+      </div>
+      <PagedTable
+        previewId={summary.previewId}
+        table="suspicious"
+        filter={filter}
+        columns={suspiciousColumns}
+        label="Suspicious dates"
+        testId="table-suspicious"
+        rowHeight={38}
+        emptyText={summary.totals.suspicious === 0 ? 'No suspicious dates.' : 'No suspicious dates match this search.'}
+        onTotal={setTotal}
+      />
+    </>
+  );
+}

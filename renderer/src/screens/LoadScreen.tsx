@@ -1,0 +1,342 @@
+/**
+ * Load: what would change against what is loaded now (a confirmation dialog), then one
+ * transaction with progress and Cancel, then the run id, or a clear failure with the reassurance
+ * that the data loaded before is unchanged.
+ */
+import type { DatabaseStatus, LoadPlan, LoadProgress } from '../../../shared/contract';
+import { Dialog } from '../components/Dialog';
+import { CheckIcon, DatabaseIcon, ErrorIcon, InfoIcon, SpinnerIcon } from '../components/Icons';
+import { formatCount, formatDuration, formatTimestamp, plural } from '../format';
+import type { PreviewState } from '../state/useImportFlow';
+import type { LoadFlow } from '../state/useLoad';
+
+type Step = Exclude<LoadProgress['step'], 'plan'>;
+
+const STEPS: { step: Step; label: string }[] = [
+  { step: 'prepare', label: 'Prepare tables' },
+  { step: 'copy_doctors', label: 'Copy doctors' },
+  { step: 'copy_appointments', label: 'Copy appointments' },
+  { step: 'copy_rejected', label: 'Copy rejected rows' },
+  { step: 'verify', label: 'Check counts against the preview' },
+  { step: 'commit', label: 'Commit' },
+];
+
+interface Props {
+  load: LoadFlow;
+  preview: PreviewState;
+  status: DatabaseStatus | null;
+  onPreview: () => void;
+  onImport: () => void;
+  onHistory: () => void;
+  onProvidePassword: () => void;
+}
+
+export function LoadScreen({ load, preview, status, onPreview, onImport, onHistory, onProvidePassword }: Props) {
+  const { state } = load;
+  const summary = preview.status === 'done' ? preview.summary : null;
+  const busy = state.status === 'running' || state.status === 'planning';
+
+  return (
+    <section className="screen" aria-labelledby="load-title">
+      <div className="screen-head">
+        <div>
+          <h1 id="load-title" tabIndex={-1}>
+            Load into the database
+          </h1>
+          <p className="lead">One transaction replaces the loaded doctors and appointments. If anything fails, the data loaded before stays exactly as it was.</p>
+        </div>
+      </div>
+
+      <section className="panel target-panel" aria-labelledby="target-title">
+        <h2 id="target-title" className="panel-title">
+          <DatabaseIcon /> Target database
+        </h2>
+        {status ? (
+          <dl className="facts facts-inline">
+            <div>
+              <dt>Database</dt>
+              <dd className="mono break">{status.display}</dd>
+            </div>
+            <div>
+              <dt>Schema</dt>
+              <dd className="mono">{status.state === 'ready' ? status.schema : '—'}</dd>
+            </div>
+            <div>
+              <dt>State</dt>
+              <dd>
+                {status.state === 'ready' ? `Ready (PostgreSQL ${status.serverVersion})` : status.state === 'starting' ? 'Starting…' : status.state === 'needs_password' ? 'Password needed' : status.error.message}
+              </dd>
+            </div>
+          </dl>
+        ) : (
+          <p className="muted">Checking…</p>
+        )}
+        {status?.state === 'needs_password' ? (
+          <button type="button" className="btn btn-small btn-primary" onClick={onProvidePassword}>
+            Enter password…
+          </button>
+        ) : null}
+      </section>
+
+      {state.status === 'running' ? (
+        <LoadProgressPanel progress={state.progress} cancelling={state.cancelling} onCancel={load.cancel} />
+      ) : state.status === 'succeeded' ? (
+        <section className="panel result-ok" aria-labelledby="load-done-title" data-testid="load-success">
+          <h2 id="load-done-title" className="panel-title">
+            <CheckIcon className="tone-ok" /> Loaded
+          </h2>
+          <p className="big-fact">
+            Run <span data-testid="load-run-id">{state.outcome.runId}</span>
+          </p>
+          <dl className="facts facts-inline">
+            <div>
+              <dt>Doctors</dt>
+              <dd className="num" data-testid="load-doctors" data-value={state.outcome.doctors}>
+                {formatCount(state.outcome.doctors)}
+              </dd>
+            </div>
+            <div>
+              <dt>Appointments</dt>
+              <dd className="num" data-testid="load-appointments" data-value={state.outcome.appointments}>
+                {formatCount(state.outcome.appointments)}
+              </dd>
+            </div>
+            <div>
+              <dt>Rejected rows recorded</dt>
+              <dd className="num" data-testid="load-rejected" data-value={state.outcome.rejected}>
+                {formatCount(state.outcome.rejected)}
+              </dd>
+            </div>
+            <div>
+              <dt>Took</dt>
+              <dd className="num">{formatDuration(state.outcome.ms)}</dd>
+            </div>
+          </dl>
+          <div className="button-row">
+            <button type="button" className="btn" onClick={onHistory}>
+              View history
+            </button>
+          </div>
+        </section>
+      ) : state.status === 'failed' ? (
+        <div className="notice notice-error" role="alert" data-testid="load-error" data-code={state.error.code}>
+          <ErrorIcon />
+          <div>
+            <p className="notice-title">{state.stage === 'plan' ? 'Could not work out what would change' : 'The load failed'}</p>
+            <p data-testid="load-error-message">{state.error.message}</p>
+            <p className="strong">The data that was loaded before is unchanged.</p>
+          </div>
+        </div>
+      ) : state.status === 'cancelled' ? (
+        <div className="notice notice-info" role="status" data-testid="load-cancelled">
+          <InfoIcon />
+          <div>
+            <p className="notice-title">Cancelled</p>
+            <p>The load was stopped and rolled back. The data that was loaded before is unchanged.</p>
+          </div>
+        </div>
+      ) : null}
+
+      {!summary && !busy ? (
+        <div className="empty-state">
+          <InfoIcon className="empty-icon" />
+          <h2>Nothing to load yet</h2>
+          <p>{preview.status === 'running' ? 'The preview is still running.' : 'Import both workbooks and check the preview first.'}</p>
+          <button type="button" className="btn btn-primary" onClick={preview.status === 'running' ? onPreview : onImport}>
+            {preview.status === 'running' ? 'Show the preview' : 'Go to Import'}
+          </button>
+        </div>
+      ) : summary && !busy ? (
+        <section className="panel" aria-labelledby="ready-title">
+          <h2 id="ready-title" className="panel-title">
+            {state.status === 'succeeded' ? 'Load again' : 'Ready to load'}
+          </h2>
+          <p>
+            From the current preview: <strong>{plural(summary.counts.appointments, 'appointment')}</strong> and <strong>{plural(summary.counts.doctors, 'doctor')}</strong>
+            {summary.counts.placeholders > 0 ? ` (${plural(summary.counts.placeholders, 'placeholder')})` : ''}; <strong>{plural(summary.counts.rejected, 'rejected row')}</strong> recorded with the run.
+          </p>
+          <div className="button-row">
+            <button type="button" className="btn btn-primary" onClick={() => void load.plan(summary.previewId)} disabled={status?.state !== 'ready'}>
+              Review changes and load…
+            </button>
+            <button type="button" className="btn btn-quiet" onClick={onPreview}>
+              Back to the preview
+            </button>
+          </div>
+          {status?.state !== 'ready' ? <p className="hint">The database must be ready first.</p> : null}
+        </section>
+      ) : null}
+
+      {state.status === 'planning' ? (
+        <section className="panel" aria-labelledby="planning-title" aria-busy="true">
+          <h2 id="planning-title" className="panel-title">
+            <SpinnerIcon /> Comparing with what is loaded now…
+          </h2>
+          <progress aria-labelledby="planning-title" />
+        </section>
+      ) : null}
+
+      {state.status === 'confirm' ? <ConfirmDialog plan={state.plan} onConfirm={() => void load.confirm()} onClose={load.dismiss} /> : null}
+    </section>
+  );
+}
+
+function Change({ label, value, testId }: { label: string; value: number; testId: string }) {
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td className="num" data-testid={testId} data-value={value}>
+        {formatCount(value)}
+      </td>
+    </tr>
+  );
+}
+
+function ConfirmDialog({ plan, onConfirm, onClose }: { plan: LoadPlan; onConfirm: () => void; onClose: () => void }) {
+  const { changes, current, incoming, target } = plan;
+  const lastRun = current.lastRun;
+  return (
+    <Dialog
+      title="Load into the database?"
+      onClose={onClose}
+      testId="load-confirm"
+      describedBy="load-confirm-summary"
+      wide
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" className="btn btn-primary" onClick={onConfirm} data-autofocus>
+            Load now
+          </button>
+        </>
+      }
+    >
+      <p id="load-confirm-summary">
+        This replaces the {plural(current.appointments, 'appointment')} and {plural(current.doctors, 'doctor')} loaded now with {plural(incoming.appointments, 'appointment')} and {plural(incoming.doctors, 'doctor')} from the preview, in one transaction.
+      </p>
+      <dl className="facts facts-inline">
+        <div>
+          <dt>Database</dt>
+          <dd className="mono break" data-testid="plan-target">
+            {target.display}
+          </dd>
+        </div>
+        <div>
+          <dt>Schema</dt>
+          <dd className="mono" data-testid="plan-schema">
+            {target.schema}
+          </dd>
+        </div>
+        <div>
+          <dt>Last load</dt>
+          <dd data-testid="plan-last-run">{lastRun ? `Run ${lastRun.runId}, ${formatTimestamp(lastRun.finishedAt ?? lastRun.startedAt)}` : 'None yet'}</dd>
+        </div>
+      </dl>
+      <div className="plan-grid">
+        <table className="data-table compact">
+          <caption>Bookings</caption>
+          <tbody>
+            <Change label="Added" value={changes.bookingsAdded} testId="plan-bookings-added" />
+            <Change label="Removed" value={changes.bookingsRemoved} testId="plan-bookings-removed" />
+            <Change label="Status changed" value={changes.bookingsStatusChanged} testId="plan-bookings-status-changed" />
+            <Change label="Otherwise changed" value={changes.bookingsOtherwiseChanged} testId="plan-bookings-otherwise-changed" />
+          </tbody>
+        </table>
+        <table className="data-table compact">
+          <caption>Doctors</caption>
+          <tbody>
+            <Change label="Added" value={changes.doctorsAdded} testId="plan-doctors-added" />
+            <Change label="Removed" value={changes.doctorsRemoved} testId="plan-doctors-removed" />
+            <Change label="Renamed" value={changes.doctorsRenamed} testId="plan-doctors-renamed" />
+          </tbody>
+        </table>
+        <table className="data-table compact">
+          <caption>Table sizes</caption>
+          <thead>
+            <tr>
+              <td />
+              <th scope="col" className="num">
+                Now
+              </th>
+              <th scope="col" className="num">
+                After
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">Appointments</th>
+              <td className="num" data-testid="plan-current-appointments" data-value={current.appointments}>
+                {formatCount(current.appointments)}
+              </td>
+              <td className="num" data-testid="plan-incoming-appointments" data-value={incoming.appointments}>
+                {formatCount(incoming.appointments)}
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">Doctors</th>
+              <td className="num" data-testid="plan-current-doctors" data-value={current.doctors}>
+                {formatCount(current.doctors)}
+              </td>
+              <td className="num" data-testid="plan-incoming-doctors" data-value={incoming.doctors}>
+                {formatCount(incoming.doctors)}
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">Rejected rows</th>
+              <td className="num">—</td>
+              <td className="num" data-testid="plan-incoming-rejected" data-value={incoming.rejected}>
+                {formatCount(incoming.rejected)}
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
+      <p className="hint">If anything fails, everything is rolled back and the data loaded now stays as it is.</p>
+    </Dialog>
+  );
+}
+
+function LoadProgressPanel({ progress, cancelling, onCancel }: { progress: LoadProgress | null; cancelling: boolean; onCancel: () => void }) {
+  const index = progress && progress.step !== 'plan' ? STEPS.findIndex((s) => s.step === progress.step) : -1;
+  const within = progress && progress.total > 0 ? Math.min(1, progress.rows / progress.total) : 0;
+  const overall = Math.round(((Math.max(index, 0) + within) / STEPS.length) * 100);
+  const current = index >= 0 ? STEPS[index] : undefined;
+  return (
+    <section className="panel progress-panel" aria-labelledby="loading-title" data-testid="load-progress">
+      <div className="panel-head">
+        <h2 id="loading-title" className="panel-title">
+          <SpinnerIcon /> {cancelling ? 'Cancelling and rolling back…' : 'Loading…'}
+        </h2>
+        <button type="button" className="btn" onClick={onCancel} disabled={cancelling}>
+          {cancelling ? 'Cancelling…' : 'Cancel'}
+        </button>
+      </div>
+      <progress aria-labelledby="loading-title" max={100} value={overall} />
+      <p className="visually-hidden" aria-live="polite">
+        {current ? current.label : 'Starting'}
+      </p>
+      <ol className="steps">
+        {STEPS.map((s, i) => {
+          const state = i < index ? 'done' : i === index ? 'active' : 'todo';
+          return (
+            <li key={s.step} className={`step step-${state}`} aria-current={state === 'active' ? 'step' : undefined}>
+              <span className="step-mark" aria-hidden="true">
+                {state === 'done' ? <CheckIcon /> : state === 'active' ? <SpinnerIcon /> : <span className="step-dot" />}
+              </span>
+              <span className="step-label">{s.label}</span>
+              <span className="step-state visually-hidden">{state === 'done' ? '(done)' : state === 'active' ? '(in progress)' : '(waiting)'}</span>
+              {state === 'active' && progress && progress.total > 0 ? (
+                <span className="step-figures num">
+                  {formatCount(progress.rows)} of {formatCount(progress.total)}
+                </span>
+              ) : null}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,312 @@
+/**
+ * Settings: where data goes (the embedded database, or a server by URL with its password kept
+ * apart), the schema, and the cleaning defaults. "Test connection" changes nothing; Save does.
+ */
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { AppInfo, DatabaseStatus, Settings } from '../../../shared/contract';
+import type { DateOrderOption, SuspiciousPolicy } from '../../../shared/domain';
+import { call, toErrorData } from '../api';
+import { CheckIcon, ErrorIcon, LockIcon, SpinnerIcon, WarningIcon } from '../components/Icons';
+import { DATE_ORDER_LABEL, POLICY_LABEL } from '../format';
+
+interface Props {
+  settings: Settings | null;
+  status: DatabaseStatus | null;
+  info: AppInfo | null;
+  onSaved: (settings: Settings) => void;
+  onProvidePassword: () => void;
+}
+
+interface Draft {
+  mode: 'embedded' | 'server';
+  url: string;
+  password: string;
+  forgetPassword: boolean;
+  schema: string;
+  dateOrder: DateOrderOption;
+  suspiciousPolicy: SuspiciousPolicy;
+}
+
+type Outcome = { tone: 'ok' | 'bad'; text: string } | null;
+
+function draftFrom(settings: Settings): Draft {
+  return {
+    mode: settings.database.mode,
+    url: settings.database.mode === 'server' ? settings.database.url : '',
+    password: '',
+    forgetPassword: false,
+    schema: settings.schema,
+    dateOrder: settings.dateOrder,
+    suspiciousPolicy: settings.suspiciousPolicy,
+  };
+}
+
+export function SettingsScreen({ settings, status, info, onSaved, onProvidePassword }: Props) {
+  const id = useId();
+  const [draft, setDraft] = useState<Draft | null>(settings ? draftFrom(settings) : null);
+  const [testing, setTesting] = useState(false);
+  const [testOutcome, setTestOutcome] = useState<Outcome>(null);
+  const [saving, setSaving] = useState(false);
+  const [saveOutcome, setSaveOutcome] = useState<Outcome>(null);
+  const [urlError, setUrlError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (settings) setDraft((current) => current ?? draftFrom(settings));
+  }, [settings]);
+
+  if (!settings || !draft) {
+    return (
+      <section className="screen" aria-labelledby="settings-title">
+        <h1 id="settings-title" tabIndex={-1}>
+          Settings
+        </h1>
+        <p className="muted">Loading settings…</p>
+      </section>
+    );
+  }
+
+  const change = (update: Partial<Draft>) => {
+    setDraft({ ...draft, ...update });
+    setSaveOutcome(null);
+    if ('url' in update || 'password' in update || 'mode' in update) setTestOutcome(null);
+    if ('url' in update) setUrlError(null);
+  };
+  const hasStoredPassword = settings.database.mode === 'server' && settings.database.hasPassword && draft.url === settings.database.url;
+  const unavailable = settings.secretStorage === 'unavailable';
+
+  function checkUrl(): boolean {
+    if (draft?.mode === 'server' && draft.url.trim() === '') {
+      setUrlError('Enter the server URL, for example postgresql://analyst@db.example.org:5432/healthtech.');
+      return false;
+    }
+    return true;
+  }
+
+  async function testConnection() {
+    if (!draft || !checkUrl()) return;
+    setTesting(true);
+    setTestOutcome(null);
+    try {
+      const result = await call('settings/test-connection', { url: draft.url.trim(), schema: draft.schema.trim(), ...(draft.password ? { password: draft.password } : {}) });
+      setTestOutcome({ tone: 'ok', text: `Connected to ${result.display}: PostgreSQL ${result.serverVersion}.` });
+    } catch (reason) {
+      setTestOutcome({ tone: 'bad', text: toErrorData(reason).message });
+    } finally {
+      setTesting(false);
+    }
+  }
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    if (!draft || !checkUrl()) return;
+    setSaving(true);
+    setSaveOutcome(null);
+    try {
+      const password = draft.password ? draft.password : draft.forgetPassword ? null : undefined;
+      const saved = await call('settings/save', {
+        database: draft.mode === 'embedded' ? { mode: 'embedded' } : { mode: 'server', url: draft.url.trim(), ...(password === undefined ? {} : { password }) },
+        schema: draft.schema.trim(),
+        dateOrder: draft.dateOrder,
+        suspiciousPolicy: draft.suspiciousPolicy,
+      });
+      onSaved(saved);
+      setDraft(draftFrom(saved));
+      setSaveOutcome({ tone: 'ok', text: 'Settings saved.' });
+    } catch (reason) {
+      setSaveOutcome({ tone: 'bad', text: toErrorData(reason).message });
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <section className="screen" aria-labelledby="settings-title">
+      <div className="screen-head">
+        <div>
+          <h1 id="settings-title" tabIndex={-1}>
+            Settings
+          </h1>
+          <p className="lead">Where the data is loaded, and how the workbooks are read by default.</p>
+        </div>
+      </div>
+
+      <form className="settings-form" onSubmit={(event) => void save(event)} noValidate>
+        <section className="panel" aria-labelledby={`${id}-db-title`}>
+          <h2 id={`${id}-db-title`} className="panel-title">
+            Database
+          </h2>
+          <DatabaseState status={status} onProvidePassword={onProvidePassword} />
+          <fieldset className="radio-cards">
+            <legend>Where to load</legend>
+            <label className={`radio-card ${draft.mode === 'embedded' ? 'checked' : ''}`}>
+              <input type="radio" name={`${id}-mode`} value="embedded" checked={draft.mode === 'embedded'} onChange={() => change({ mode: 'embedded' })} />
+              <span>
+                <span className="radio-card-title">Embedded database (recommended)</span>
+                <span className="radio-card-text">A private PostgreSQL the app runs itself, in its own data folder{info ? <> under <span className="mono break">{info.userDataDir}</span></> : null}. Nothing to set up.</span>
+              </span>
+            </label>
+            <label className={`radio-card ${draft.mode === 'server' ? 'checked' : ''}`}>
+              <input type="radio" name={`${id}-mode`} value="server" checked={draft.mode === 'server'} onChange={() => change({ mode: 'server' })} />
+              <span>
+                <span className="radio-card-title">PostgreSQL server</span>
+                <span className="radio-card-text">A server you connect to by URL (PostgreSQL 13 or newer, also RDS or Aurora).</span>
+              </span>
+            </label>
+          </fieldset>
+
+          {draft.mode === 'embedded' && status?.mode === 'embedded' ? (
+            <p className="hint" data-testid="embedded-folder">
+              Now: <span className="mono break">{status.display}</span>
+            </p>
+          ) : null}
+
+          {draft.mode === 'server' ? (
+            <div className="form-stack server-fields">
+              <div className="field">
+                <label htmlFor={`${id}-url`}>Server URL</label>
+                <input
+                  id={`${id}-url`}
+                  type="text"
+                  inputMode="url"
+                  value={draft.url}
+                  onChange={(e) => change({ url: e.target.value })}
+                  placeholder="postgresql://user@host:5432/database"
+                  autoComplete="off"
+                  spellCheck={false}
+                  aria-describedby={`${id}-url-hint${urlError ? ` ${id}-url-error` : ''}`}
+                  aria-invalid={urlError ? true : undefined}
+                />
+                <p className="hint" id={`${id}-url-hint`}>
+                  Without the password: it is kept apart, below. A password pasted in the URL is taken out before the URL is stored.
+                </p>
+                {urlError ? (
+                  <p className="field-error" id={`${id}-url-error`}>
+                    {urlError}
+                  </p>
+                ) : null}
+              </div>
+              <div className="field">
+                <label htmlFor={`${id}-password`}>Password</label>
+                <input
+                  id={`${id}-password`}
+                  type="password"
+                  value={draft.password}
+                  onChange={(e) => change({ password: e.target.value, forgetPassword: false })}
+                  autoComplete="new-password"
+                  aria-describedby={`${id}-password-hint`}
+                />
+                <p className="hint" id={`${id}-password-hint`}>
+                  {hasStoredPassword ? 'A password is set for this server. Leave empty to keep it.' : unavailable ? 'Used for this session only.' : 'Stored encrypted by the operating system.'}
+                </p>
+              </div>
+              {hasStoredPassword ? (
+                <label className="check">
+                  <input type="checkbox" checked={draft.forgetPassword} onChange={(e) => change({ forgetPassword: e.target.checked, password: '' })} />
+                  Forget the stored password
+                </label>
+              ) : null}
+              {unavailable ? (
+                <div className="notice notice-warn" data-testid="secret-storage-unavailable">
+                  <LockIcon />
+                  <p>This computer cannot store the password securely (no system keyring is available), so it is not saved: the app asks for it once each session and keeps it only in memory.</p>
+                </div>
+              ) : null}
+              <div className="test-connection">
+                <button type="button" className="btn" onClick={() => void testConnection()} disabled={testing}>
+                  {testing ? <SpinnerIcon /> : null}
+                  {testing ? 'Testing…' : 'Test connection'}
+                </button>
+                <div aria-live="polite" data-testid="test-connection-result">
+                  {testOutcome ? (
+                    <p className={`notice ${testOutcome.tone === 'ok' ? 'notice-ok' : 'notice-error'}`}>
+                      {testOutcome.tone === 'ok' ? <CheckIcon /> : <ErrorIcon />}
+                      <span>{testOutcome.text}</span>
+                    </p>
+                  ) : null}
+                </div>
+              </div>
+            </div>
+          ) : null}
+
+          <div className="field field-narrow">
+            <label htmlFor={`${id}-schema`}>Schema</label>
+            <input id={`${id}-schema`} type="text" value={draft.schema} onChange={(e) => change({ schema: e.target.value })} autoComplete="off" spellCheck={false} maxLength={63} aria-describedby={`${id}-schema-hint`} />
+            <p className="hint" id={`${id}-schema-hint`}>
+              The tables are created in this schema (default healthtech).
+            </p>
+          </div>
+        </section>
+
+        <section className="panel" aria-labelledby={`${id}-defaults-title`}>
+          <h2 id={`${id}-defaults-title`} className="panel-title">
+            Cleaning defaults
+          </h2>
+          <p className="hint">Used for the next import; the options on the Import screen can change them for one preview.</p>
+          <div className="field-row">
+            <div className="field">
+              <label htmlFor={`${id}-date-order`}>Date order</label>
+              <select id={`${id}-date-order`} value={draft.dateOrder} onChange={(e) => change({ dateOrder: e.target.value as DateOrderOption })}>
+                {(Object.keys(DATE_ORDER_LABEL) as DateOrderOption[]).map((value) => (
+                  <option key={value} value={value}>
+                    {DATE_ORDER_LABEL[value]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-suspicious`}>Suspicious dates</label>
+              <select id={`${id}-suspicious`} value={draft.suspiciousPolicy} onChange={(e) => change({ suspiciousPolicy: e.target.value as SuspiciousPolicy })}>
+                {(Object.keys(POLICY_LABEL) as SuspiciousPolicy[]).map((value) => (
+                  <option key={value} value={value}>
+                    {POLICY_LABEL[value]}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+        </section>
+
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={saving}>
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+          <p className="inline-result" aria-live="polite" data-testid="settings-save-result">
+            {saveOutcome ? (
+              <span className={`status ${saveOutcome.tone === 'ok' ? 'status-ok' : 'status-bad'}`}>
+                {saveOutcome.tone === 'ok' ? <CheckIcon /> : <ErrorIcon />} {saveOutcome.text}
+              </span>
+            ) : null}
+          </p>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function DatabaseState({ status, onProvidePassword }: { status: DatabaseStatus | null; onProvidePassword: () => void }) {
+  if (!status) return null;
+  return (
+    <div className={`db-now db-now-${status.state}`} data-testid="settings-db-status">
+      {status.state === 'ready' ? (
+        <p className="status status-ok">
+          <CheckIcon /> Connected: PostgreSQL {status.serverVersion}, schema <span className="mono">{status.schema}</span>
+        </p>
+      ) : status.state === 'starting' ? (
+        <p className="status status-muted">
+          <SpinnerIcon /> Starting…
+        </p>
+      ) : status.state === 'needs_password' ? (
+        <div className="status status-warn">
+          <LockIcon /> The server needs its password for this session.
+          <button type="button" className="btn btn-small btn-primary" onClick={onProvidePassword}>
+            Enter password…
+          </button>
+        </div>
+      ) : (
+        <p className="status status-bad">
+          <WarningIcon /> {status.error.message}
+        </p>
+      )}
+    </div>
+  );
+}
