@@ -7,6 +7,7 @@ export const CHANNEL_NAMES = [
   'app/info',
   'db/status',
   'db/provide-password',
+  'db/reconnect',
   'files/pick',
   'files/identify',
   'files/samples',

@@ -266,6 +266,8 @@ export const channels = {
   'db/status': channel<DatabaseStatus>()(empty),
   /** Supplies the server password for this session when it cannot be stored. */
   'db/provide-password': channel<DatabaseStatus>()(z.object({ password: z.string().min(1).max(1024) }).strict()),
+  /** Connects again (restarting the embedded server if it stopped), e.g. after a crash. */
+  'db/reconnect': channel<DatabaseStatus>()(empty),
   'files/pick': channel<IdentifiedFile[]>()(empty),
   /** Paths come from the preload (dropped File objects), never typed by the renderer. */
   'files/identify': channel<IdentifiedFile[]>()(z.object({ paths: z.array(filePath).min(1).max(10) }).strict()),

@@ -14,6 +14,9 @@ import type { Logger } from '../etl/logger';
 import type { EventSink } from './platform';
 import { withPassword, type SettingsStore } from './settingsStore';
 
+/** Error codes that mean the server itself is gone, not that one request was refused. */
+const LOST = new Set(['db_connection_lost', 'db_unreachable', 'db_not_ready']);
+
 export class DatabaseManager {
   private database: Database | undefined;
   private state: DatabaseStatus = { state: 'starting', mode: 'embedded', display: 'embedded PostgreSQL' };
@@ -49,6 +52,15 @@ export class DatabaseManager {
     return this.starting;
   }
 
+  /**
+   * A request failed: if it failed because the server is gone (crashed, stopped, unreachable),
+   * say so in the status, so the app shows it and offers to reconnect.
+   */
+  noteFailure(error: unknown): void {
+    const data = toErrorData(error);
+    if (this.state.state === 'ready' && LOST.has(data.code)) this.set({ state: 'error', mode: this.state.mode, display: this.state.display, error: data });
+  }
+
   async restart(): Promise<DatabaseStatus> {
     await this.starting?.catch(() => undefined);
     await this.stop();
@@ -71,6 +83,8 @@ export class DatabaseManager {
       const database = await openDatabase(server ? { url: withPassword(server.url, server.password), embeddedDataDir } : { embeddedDataDir }, this.logger);
       const { rows } = await database.pool.query<{ version: string }>("SELECT current_setting('server_version') AS version");
       this.database = database;
+      // An idle connection dropped by the server means the server went away: show it.
+      database.pool.on('error', (error) => this.noteFailure(toDatabaseError(error, database.label, 'keeping the connection')));
       return this.set({ state: 'ready', mode, display: database.display, serverVersion: rows[0]?.version ?? '?', schema: this.settings.schema() });
     } catch (error) {
       const data: ErrorData = toErrorData(error);

@@ -54,6 +54,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     'app/info': async () => ({ version: ctx.platform.appVersion, platform: ctx.platform.platform, userDataDir: ctx.platform.userDataDir }),
 
     'db/status': async () => ctx.database.status(),
+    'db/reconnect': async () => ctx.database.restart(),
     'db/provide-password': async ({ password }) => {
       ctx.settings.setSessionPassword(password);
       return ctx.database.restart();
@@ -70,7 +71,10 @@ export function createHandlers(ctx: AppContext): Handlers {
     'load/plan': async ({ previewId }) => {
       const preview = ctx.previews.get(previewId);
       ctx.emit('load/progress', { step: 'plan', rows: 0, total: preview.prepared.appointments.rows });
-      return planLoad(ctx.database.ready(), ctx.database.schema(), previewId, preview.prepared);
+      return planLoad(ctx.database.ready(), ctx.database.schema(), previewId, preview.prepared).catch((error: unknown) => {
+        ctx.database.noteFailure(error);
+        throw error;
+      });
     },
     'load/run': async ({ previewId }) => {
       const preview = ctx.previews.get(previewId);
@@ -78,7 +82,7 @@ export function createHandlers(ctx: AppContext): Handlers {
       if (loading) throw new UsageError('load_running', 'A load is already running; wait for it to finish.');
       loading = new AbortController();
       try {
-        const result = await loadRun(database, preview.prepared, {
+        return await loadRun(database, preview.prepared, {
           schema: ctx.database.schema(),
           source: 'app',
           appVersion: ctx.platform.appVersion,
@@ -86,7 +90,9 @@ export function createHandlers(ctx: AppContext): Handlers {
           signal: loading.signal,
           onProgress: (progress) => ctx.emit('load/progress', progress),
         });
-        return result;
+      } catch (error) {
+        ctx.database.noteFailure(error);
+        throw error;
       } finally {
         loading = undefined;
       }
@@ -97,7 +103,11 @@ export function createHandlers(ctx: AppContext): Handlers {
       return { cancelled: true };
     },
 
-    'runs/list': async ({ limit }) => recentRuns(ctx.database.ready().pool, ctx.database.schema(), limit ?? 200),
+    'runs/list': async ({ limit }) =>
+      recentRuns(ctx.database.ready().pool, ctx.database.schema(), limit ?? 200).catch((error: unknown) => {
+        ctx.database.noteFailure(error);
+        throw error;
+      }),
 
     'rejected/export': async ({ previewId }) => {
       const { prepared } = ctx.previews.get(previewId);
