@@ -1,0 +1,81 @@
+/**
+ * CPU time spent by the embedded PostgreSQL (postmaster, its live children and the children it
+ * has already reaped), read from /proc. On a 2-core machine the server's COPY work competes with
+ * Node for the same cores, so the load's wall time only makes sense next to both CPU figures.
+ * Linux only; elsewhere every reading is undefined.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+let ticksPerSecond: number | undefined;
+
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+export interface ProcStat {
+  pid: number;
+  ppid: number;
+  /** utime + stime, in clock ticks. */
+  own: number;
+  /** cutime + cstime: children waited for. */
+  children: number;
+}
+
+/** Parses /proc/<pid>/stat; the command name may hold spaces and parentheses. Pure, for tests. */
+export function parseProcStat(text: string): ProcStat | undefined {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return undefined;
+  const pid = Number(text.slice(0, open).trim());
+  const rest = text.slice(close + 2).split(' ');
+  const field = (i: number) => Number(rest[i]);
+  const stat = { pid, ppid: field(1), own: field(11) + field(12), children: field(13) + field(14) };
+  return Object.values(stat).every(Number.isFinite) ? stat : undefined;
+}
+
+function readStat(pid: number): ProcStat | undefined {
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The postmaster's PID from `<dataDir>/pgdata/postmaster.pid` (first line). */
+export function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path.join(dataDir, 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Total CPU milliseconds of the server's process tree so far, or undefined. */
+export function serverCpuMs(postmaster: number | undefined): number | undefined {
+  if (postmaster === undefined) return undefined;
+  const root = readStat(postmaster);
+  if (!root) return undefined;
+  let ticks = root.own + root.children;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (stat && stat.ppid === postmaster) ticks += stat.own + stat.children;
+  }
+  return (ticks * 1000) / clockTicks();
+}
