@@ -54,6 +54,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   const timings: Record<string, number> = {};
   const started = Date.now();
   let db: Database | undefined;
+  let opening: Promise<Database> | undefined;
   try {
     logger.log('info', 'run started', {
       version: io.version,
@@ -64,6 +65,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       date_order: config.dateOrder,
       quarantine_suspicious: config.quarantineSuspicious,
     });
+    // The database starts while the files are read (it has its own process); its errors are
+    // reported after the files', so a bad file is named first.
+    const dbStarted = Date.now();
+    opening = config.dryRun ? undefined : openDatabase({ ...(config.dbUrl ? { url: config.dbUrl } : {}), embeddedDataDir: config.dataDir }, logger);
+    opening?.catch(() => undefined);
     // Reading runs in a worker: a hostile or huge file hits the worker's memory limit, not ours.
     const prepared = await prepareInWorker(
       {
@@ -92,10 +98,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
 
     let load: LoadResult | undefined;
     let answers: BusinessAnswers | undefined;
-    if (!config.dryRun) {
-      const dbStarted = Date.now();
-      db = await openDatabase({ ...(config.dbUrl ? { url: config.dbUrl } : {}), embeddedDataDir: config.dataDir }, logger);
-      timings.database_start = Date.now() - dbStarted;
+    if (opening) {
+      db = await opening;
+      timings.database_ready = Date.now() - dbStarted;
       const loadStarted = Date.now();
       load = await loadRun(db, prepared, {
         schema: config.schema,
@@ -130,7 +135,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     const cancelled = io.signal?.aborted === true && !(isEtlError(error) && error.kind === 'cancelled');
     return fail(cancelled ? new CancelledError() : error, config.json, io);
   } finally {
-    await db?.close().catch(() => undefined);
+    const database = db ?? (await opening?.catch(() => undefined));
+    await database?.close().catch(() => undefined);
   }
 }
 

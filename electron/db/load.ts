@@ -17,7 +17,7 @@ import { toDatabaseError, type ServerLabel } from './databaseErrors';
 import { withClient } from './withClient';
 import { quoteIdent, validateSchemaName } from './identifiers';
 import { finishRun, markStaleRuns, startRun } from './runs';
-import { schemaStatements } from './schema';
+import { dropForBulkLoad, restoreAfterBulkLoad, schemaStatements } from './schema';
 
 /** A table already in COPY text form (as the reading worker hands it over, zero-copy). */
 export interface EncodedTable {
@@ -130,6 +130,7 @@ async function loadInTransaction(client: pg.ClientBase, schema: string, runId: n
   for (const statement of schemaStatements(schema)) await client.query(statement);
   await markStaleRuns(client, schema, runId);
   await client.query(`TRUNCATE ${s}.rejected_rows, ${s}.appointments, ${s}.doctors`);
+  await dropForBulkLoad(client, schema);
   checkCancel();
 
   const files = {
@@ -168,6 +169,7 @@ async function loadInTransaction(client: pg.ClientBase, schema: string, runId: n
   logger.log('info', 'copy finished', copied);
 
   progress('verify', 0, 0);
+  await restoreAfterBulkLoad(client, schema);
   const { rows } = await client.query<{ doctors: string; appointments: string; rejected: string }>(
     `SELECT (SELECT count(*) FROM ${s}.doctors) AS doctors,
             (SELECT count(*) FROM ${s}.appointments) AS appointments,
