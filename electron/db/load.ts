@@ -17,7 +17,7 @@ import { toDatabaseError, type ServerLabel } from './databaseErrors';
 import { withClient } from './withClient';
 import { quoteIdent, validateSchemaName } from './identifiers';
 import { finishRun, markStaleRuns, startRun } from './runs';
-import { dropForBulkLoad, restoreAfterBulkLoad, schemaStatements } from './schema';
+import { LOADED_TABLES, dropForBulkLoad, restoreAfterBulkLoad, schemaStatements } from './schema';
 
 /** A table already in COPY text form (as the reading worker hands it over, zero-copy). */
 export interface EncodedTable {
@@ -101,6 +101,7 @@ export async function loadRun(db: { pool: pg.Pool; label: ServerLabel }, input: 
         runId = await startRun(client, schema, input.report, options);
         logger.log('info', 'load started', { run_id: runId, schema });
         await loadInTransaction(client, schema, runId, input, options, logger);
+        await vacuumAfterLoad(client, schema, logger);
         const result = { runId, doctors: rowCount(input.doctors), appointments: rowCount(input.appointments), rejected: input.report.rejected.length, ms: Date.now() - started };
         logger.log('info', 'load committed', { run_id: runId, doctors: result.doctors, appointments: result.appointments, rejected: result.rejected, ms: result.ms });
         return result;
@@ -129,7 +130,7 @@ async function loadInTransaction(client: pg.ClientBase, schema: string, runId: n
   await client.query('SELECT pg_advisory_xact_lock($1)', [LOAD_LOCK_KEY]);
   for (const statement of schemaStatements(schema)) await client.query(statement);
   await markStaleRuns(client, schema, runId);
-  await client.query(`TRUNCATE ${s}.rejected_rows, ${s}.appointments, ${s}.doctors`);
+  await client.query(`TRUNCATE ${LOADED_TABLES.map((table) => `${s}.${table}`).join(', ')}`);
   await dropForBulkLoad(client, schema);
   checkCancel();
 
@@ -256,5 +257,21 @@ async function recordFailure(pool: pg.Pool, schema: string, runId: number, failu
   } catch (error) {
     // The server may be the thing that failed; the next load marks this run as interrupted.
     logger.log('warn', 'could not record the failed run', { run_id: runId, error: error instanceof DatabaseError ? error.code : String((error as Error).message).slice(0, 120) });
+  }
+}
+
+/**
+ * After the commit: VACUUM marks the new pages all-visible, so the dashboard's index-only scans
+ * never visit the table (a million fresh rows otherwise cost every query a heap lookup per row).
+ * Maintenance only: the data is already committed, so a failure here is logged, not raised.
+ */
+async function vacuumAfterLoad(client: pg.ClientBase, schema: string, logger: Logger): Promise<void> {
+  const s = quoteIdent(schema);
+  const started = Date.now();
+  try {
+    await client.query(`VACUUM (ANALYZE) ${s}.appointments, ${s}.doctors, ${s}.patients`);
+    logger.log('info', 'tables vacuumed', { ms: Date.now() - started });
+  } catch (error) {
+    logger.log('warn', 'vacuum after the load failed; the data is loaded', { error: String((error as Error).message).slice(0, 160) });
   }
 }
