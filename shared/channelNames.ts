@@ -22,6 +22,15 @@ export const CHANNEL_NAMES = [
   'settings/get',
   'settings/save',
   'settings/test-connection',
+  'dashboard/context',
+  'dashboard/kpis',
+  'dashboard/leaderboard',
+  'dashboard/trend',
+  'dashboard/specialties',
+  'dashboard/segments',
+  'dashboard/drill',
+  'dashboard/export-drill',
+  'dashboard/answers',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

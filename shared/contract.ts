@@ -248,6 +248,146 @@ export interface ExportResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Dashboard
+// ---------------------------------------------------------------------------------------------
+
+export const dashboardFilter = z
+  .object({
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    doctorIds: z.array(z.number().int().min(0).max(2147483647)).max(500).optional(),
+    /** '' stands for doctors without a specialty. */
+    specialties: z.array(z.string().max(200)).max(100).optional(),
+    statuses: z.array(z.enum(['confirmed', 'cancelled'])).max(2).optional(),
+    segment: z.enum(['all', 'new', 'returning']).optional(),
+  })
+  .strict();
+export type DashboardFilter = z.infer<typeof dashboardFilter>;
+
+const withFilter = z.object({ filter: dashboardFilter }).strict();
+
+export interface DashboardContext {
+  /** False until a load has succeeded into the configured schema. */
+  loaded: boolean;
+  /** The load the dashboard shows (the latest successful one). */
+  run: RunSummary | null;
+  /** First and last booking date in the tables. */
+  span: { from: string; to: string } | null;
+  /** The span without suspicious dates (before 2000, or > 365 days after that load's run date). */
+  defaultRange: { from: string; to: string } | null;
+  caveats: {
+    placeholderDoctors: number;
+    placeholderAppointments: number;
+    suspiciousPolicy: string | null;
+    suspiciousDates: number;
+    /** Loaded bookings outside the default range (suspicious dates that were kept). */
+    outsideDefaultRange: number;
+    rejected: number;
+  };
+  doctors: { doctorId: number; name: string; specialty: string | null; placeholder: boolean }[];
+  specialties: string[];
+}
+
+export interface Kpis {
+  appointments: number;
+  confirmed: number;
+  cancelled: number;
+  /** cancelled / appointments, 0 when there are none. */
+  cancellationRate: number;
+  uniquePatients: number;
+  doctors: number;
+  placeholderDoctors: number;
+  /** First and last booking date among the filtered bookings. */
+  span: { from: string; to: string } | null;
+  /** The same figures for the range of equal length just before, when a range is set. */
+  previous: { from: string; to: string; appointments: number; confirmed: number; cancelled: number; cancellationRate: number } | null;
+  ms: number;
+}
+
+export interface LeaderboardRow {
+  doctorId: number;
+  name: string;
+  specialty: string | null;
+  placeholder: boolean;
+  total: number;
+  confirmed: number;
+  cancelled: number;
+  cancellationRate: number;
+}
+
+export interface Leaderboard {
+  rows: LeaderboardRow[];
+  /** Doctors with at least one filtered booking (the table shows the top N of them). */
+  doctors: number;
+  ms: number;
+}
+
+export type Granularity = 'day' | 'week' | 'month';
+
+export interface TrendPoint {
+  /** First day of the bucket, YYYY-MM-DD (weeks start on Monday). */
+  period: string;
+  confirmed: number;
+  cancelled: number;
+  cancellationRate: number;
+}
+
+export interface Trend {
+  granularity: Granularity;
+  points: TrendPoint[];
+  ms: number;
+}
+
+export interface SpecialtyRow {
+  specialty: string | null;
+  doctors: number;
+  appointments: number;
+  confirmed: number;
+  cancelled: number;
+  cancellationRate: number;
+}
+
+export interface Segments {
+  patients: number;
+  newPatients: number;
+  returningPatients: number;
+  /** Patients by their number of filtered bookings. */
+  visitBuckets: { one: number; twoToThree: number; fourPlus: number };
+  /** Patients with two or more cancelled bookings among the filtered ones. */
+  repeatedCancellations: number;
+  ms: number;
+}
+
+export interface DrillRow {
+  bookingId: string;
+  patientId: string;
+  doctorId: number;
+  doctorName: string;
+  specialty: string | null;
+  placeholder: boolean;
+  bookingDate: string;
+  status: 'confirmed' | 'cancelled';
+  sourceFile: string | null;
+  sourceRow: number | null;
+}
+
+export interface DrillPage {
+  total: number;
+  offset: number;
+  rows: DrillRow[];
+  ms: number;
+}
+
+export interface AnsweredQuestion {
+  name: string;
+  title: string;
+  /** The statement exactly as in queries.sql. */
+  sql: string;
+  /** Rows as the query returned them (numbers as numbers). */
+  rows: Record<string, string | number | null>[];
+}
+
+// ---------------------------------------------------------------------------------------------
 // The channel table
 // ---------------------------------------------------------------------------------------------
 
@@ -283,6 +423,18 @@ export const channels = {
   'settings/get': channel<Settings>()(empty),
   'settings/save': channel<Settings>()(settingsRequest),
   'settings/test-connection': channel<{ serverVersion: string; display: string }>()(testConnectionRequest),
+  'dashboard/context': channel<DashboardContext>()(empty),
+  'dashboard/kpis': channel<Kpis>()(withFilter),
+  'dashboard/leaderboard': channel<Leaderboard>()(z.object({ filter: dashboardFilter, top: z.number().int().min(1).max(500) }).strict()),
+  'dashboard/trend': channel<Trend>()(z.object({ filter: dashboardFilter, granularity: z.enum(['auto', 'day', 'week', 'month']) }).strict()),
+  'dashboard/specialties': channel<{ rows: SpecialtyRow[]; ms: number }>()(withFilter),
+  'dashboard/segments': channel<Segments>()(withFilter),
+  'dashboard/drill': channel<DrillPage>()(
+    z.object({ filter: dashboardFilter, offset: z.number().int().min(0).max(100_000_000), limit: z.number().int().min(1).max(1000) }).strict(),
+  ),
+  /** All filtered bookings as CSV, to the path the save dialog gives. */
+  'dashboard/export-drill': channel<ExportResult>()(withFilter),
+  'dashboard/answers': channel<{ questions: AnsweredQuestion[] }>()(empty),
 } as const satisfies Record<ChannelName, Channel<z.ZodType, unknown>>;
 
 export type Channels = typeof channels;

@@ -12,13 +12,17 @@ import { describeUnidentified } from '../etl/extract/identifyWorkbook';
 import type { Logger } from '../etl/logger';
 import { exportRejectedInWorker, identifyInWorker } from '../etl/worker/runInWorker';
 import { stat } from 'node:fs/promises';
+import { kpis, leaderboard, segments, specialties, trend } from '../db/dashboard/aggregates';
+import { dashboardContext } from '../db/dashboard/context';
+import { drillPage, exportDrill } from '../db/dashboard/drill';
+import { answeredQuestions } from '../db/dashboard/questions';
 import type { DatabaseManager } from './databaseManager';
 import { testConnection } from './databaseManager';
 import type { Handlers } from './dispatch';
 import { planLoad } from './loadPlan';
 import type { EventSink, PlatformServices } from './platform';
 import type { PreviewSession } from './previewSession';
-import { recentRuns } from './runSummary';
+import { recentRuns } from '../db/runSummaries';
 import { splitPassword, type SettingsStore } from './settingsStore';
 
 export interface AppContext {
@@ -112,7 +116,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     'rejected/export': async ({ previewId }) => {
       const { prepared } = ctx.previews.get(previewId);
       const { report } = prepared;
-      const outPath = await ctx.platform.dialogs.saveWorkbook(`rejected rows - ${path.parse(report.files.appointments.name).name}.xlsx`);
+      const outPath = await ctx.platform.dialogs.saveFile(`rejected rows - ${path.parse(report.files.appointments.name).name}.xlsx`, 'xlsx');
       if (!outPath) return { path: null, rows: 0 };
       const sources = (['doctors', 'appointments'] as const).map((kind) => ({
         kind,
@@ -124,6 +128,21 @@ export function createHandlers(ctx: AppContext): Handlers {
       const { rows } = await exportRejectedInWorker(outPath, sources, report.rejected, { logger: ctx.logger });
       return { path: outPath, rows };
     },
+
+    'dashboard/context': async () => dashboardContext(ctx.database.ready(), ctx.database.schema()),
+    'dashboard/kpis': async ({ filter }) => kpis(ctx.database.ready(), ctx.database.schema(), filter),
+    'dashboard/leaderboard': async ({ filter, top }) => leaderboard(ctx.database.ready(), ctx.database.schema(), filter, top),
+    'dashboard/trend': async ({ filter, granularity }) => trend(ctx.database.ready(), ctx.database.schema(), filter, granularity),
+    'dashboard/specialties': async ({ filter }) => specialties(ctx.database.ready(), ctx.database.schema(), filter),
+    'dashboard/segments': async ({ filter }) => segments(ctx.database.ready(), ctx.database.schema(), filter),
+    'dashboard/drill': async ({ filter, offset, limit }) => drillPage(ctx.database.ready(), ctx.database.schema(), filter, offset, limit),
+    'dashboard/export-drill': async ({ filter }) => {
+      const database = ctx.database.ready();
+      const outPath = await ctx.platform.dialogs.saveFile('bookings.csv', 'csv');
+      if (!outPath) return { path: null, rows: 0 };
+      return { path: outPath, rows: await exportDrill(database, ctx.database.schema(), filter, outPath) };
+    },
+    'dashboard/answers': async () => answeredQuestions(ctx.database.ready(), ctx.database.schema()),
 
     'settings/get': async () => ctx.settings.view(),
     'settings/save': async (request) => {

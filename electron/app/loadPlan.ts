@@ -12,7 +12,7 @@ import { APPOINTMENT_COPY_COLUMNS, DOCTOR_COPY_COLUMNS } from '../db/copyText';
 import { quoteIdent, validateSchemaName } from '../db/identifiers';
 import { withClient } from '../db/withClient';
 import type { PreparedInWorker } from '../etl/worker/runInWorker';
-import { lastSucceededRun, tableExists } from './runSummary';
+import { lastSucceededRun, tableExists } from '../db/runSummaries';
 
 export async function planLoad(database: Database, schema: string, previewId: string, prepared: PreparedInWorker, signal?: AbortSignal): Promise<LoadPlan> {
   validateSchemaName(schema);

@@ -15,8 +15,8 @@ export interface SecretStore {
 export interface FileDialogs {
   /** Paths the person chose; empty when cancelled. */
   openWorkbooks(): Promise<string[]>;
-  /** Path to write to; null when cancelled. */
-  saveWorkbook(defaultName: string): Promise<string | null>;
+  /** Path to write to (an .xlsx workbook or a .csv file); null when cancelled. */
+  saveFile(defaultName: string, kind: 'xlsx' | 'csv'): Promise<string | null>;
 }
 
 export interface PlatformServices {

@@ -35,11 +35,11 @@ export function electronPlatform(resourcesDir: string): PlatformServices {
         const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
         return result.canceled ? [] : result.filePaths;
       },
-      async saveWorkbook(defaultName) {
+      async saveFile(defaultName, kind) {
         const options: Electron.SaveDialogOptions = {
-          title: 'Export rejected rows',
+          title: kind === 'xlsx' ? 'Export rejected rows' : 'Export bookings',
           defaultPath: path.join(app.getPath('documents'), defaultName),
-          filters: [{ name: 'Excel workbook', extensions: ['xlsx'] }],
+          filters: [kind === 'xlsx' ? { name: 'Excel workbook', extensions: ['xlsx'] } : { name: 'CSV (opens in Excel)', extensions: ['csv'] }],
         };
         const window = parent();
         const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);

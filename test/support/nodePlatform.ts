@@ -35,7 +35,7 @@ export function nodePlatform(userDataDir: string, options: { secretsAvailable?: 
     samples: { doctors: path.join(root, 'samples', 'doctors.xlsx'), appointments: path.join(root, 'samples', 'appointments.xlsx') },
     dialogs: {
       openWorkbooks: async () => scripted.open.shift() ?? [],
-      saveWorkbook: async () => scripted.save.shift() ?? null,
+      saveFile: async () => scripted.save.shift() ?? null,
     },
     secrets: testSecrets(options.secretsAvailable ?? true),
     scripted,

@@ -33,7 +33,7 @@ export function csvLine(values: readonly CsvValue[]): string {
  * Writes rows to a CSV file, streaming with back-pressure so a million rows never sit in one
  * string. Starts with a UTF-8 BOM so Excel reads accents correctly.
  */
-export async function writeCsv(file: string, header: readonly string[], rows: Iterable<readonly CsvValue[]>): Promise<number> {
+export async function writeCsv(file: string, header: readonly string[], rows: Iterable<readonly CsvValue[]> | AsyncIterable<readonly CsvValue[]>): Promise<number> {
   const out = createWriteStream(file, { encoding: 'utf8' });
   const failed = once(out, 'error').then(([error]) => Promise.reject(error as Error));
   failed.catch(() => undefined);
@@ -43,7 +43,7 @@ export async function writeCsv(file: string, header: readonly string[], rows: It
     if (!out.write(buffer)) await Promise.race([once(out, 'drain'), failed]);
     buffer = '';
   };
-  for (const row of rows) {
+  for await (const row of rows) {
     buffer += csvLine(row);
     count += 1;
     if (buffer.length > 256 * 1024) await flush();

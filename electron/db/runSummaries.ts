@@ -1,7 +1,7 @@
 /** etl_runs rows as the renderer sees them (plain JSON: ISO strings, numbers). */
 import type pg from 'pg';
 import type { RunSummary } from '../../shared/contract';
-import { quoteIdent } from '../db/identifiers';
+import { quoteIdent } from './identifiers';
 
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const iso = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : value === null || value === undefined ? null : String(value));

@@ -1,0 +1,80 @@
+/**
+ * Drill-through: the filtered bookings themselves, a page at a time, each with the workbook and
+ * Excel row it came from in the load shown; and the same rows as CSV for the analyst.
+ */
+import type { DashboardFilter, DrillPage, DrillRow } from '../../../shared/contract';
+import { writeCsv, type CsvValue } from '../../etl/output/csv';
+import { quoteIdent } from '../identifiers';
+import { lastSucceededRun } from '../runSummaries';
+import { filterSql } from './filter';
+import { num, readOnly, timed, type DashboardDb } from './readOnly';
+
+const COLUMNS = `a.booking_id::text AS booking_id, a.patient_id::text AS patient_id, a.doctor_id, d.name AS doctor_name, d.specialty,
+                 d.is_placeholder, a.booking_date::text AS booking_date, a.status, a.source_row`;
+
+function toRow(row: Record<string, unknown>, sourceFile: string | null): DrillRow {
+  return {
+    bookingId: String(row.booking_id),
+    patientId: String(row.patient_id),
+    doctorId: num(row.doctor_id),
+    doctorName: String(row.doctor_name),
+    specialty: (row.specialty as string | null) ?? null,
+    placeholder: row.is_placeholder === true,
+    bookingDate: String(row.booking_date),
+    status: row.status as DrillRow['status'],
+    sourceFile,
+    sourceRow: row.source_row === null || row.source_row === undefined ? null : num(row.source_row),
+  };
+}
+
+export function drillPage(db: DashboardDb, schema: string, filter: DashboardFilter, offset: number, limit: number): Promise<DrillPage> {
+  const s = quoteIdent(schema);
+  return timed(() =>
+    readOnly(db, 'listing the bookings', async (client) => {
+      const run = await lastSucceededRun(client, schema);
+      const { where, params } = filterSql(s, filter);
+      const count = await client.query<{ total: string }>(`SELECT count(*) AS total FROM ${s}.appointments a ${where}`, params);
+      const page = await client.query(
+        `SELECT ${COLUMNS} FROM ${s}.appointments a JOIN ${s}.doctors d USING (doctor_id) ${where}
+          ORDER BY a.booking_date, a.booking_id LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`,
+        params,
+      );
+      return { total: num(count.rows[0]?.total), offset, rows: page.rows.map((row) => toRow(row, run?.appointmentsFile ?? null)) };
+    }),
+  );
+}
+
+const HEADER = ['booking_id', 'patient_id', 'doctor_id', 'doctor_name', 'specialty', 'placeholder_doctor', 'booking_date', 'status', 'source_file', 'source_row'];
+const BATCH = 20_000;
+
+/** Every filtered booking to a CSV file, fetched in keyset-ordered batches so memory stays flat. */
+export async function exportDrill(db: DashboardDb, schema: string, filter: DashboardFilter, file: string): Promise<number> {
+  const s = quoteIdent(schema);
+  return readOnly(db, 'exporting the bookings', async (client) => {
+    const run = await lastSucceededRun(client, schema);
+    async function* rows(): AsyncGenerator<CsvValue[]> {
+      let after: { date: string; id: string } | null = null;
+      for (;;) {
+        const { where, params } = filterSql(s, filter);
+        let keyset = '';
+        if (after) {
+          params.push(after.date, after.id);
+          keyset = `${where ? `${where} AND` : 'WHERE'} (a.booking_date, a.booking_id) > ($${params.length - 1}::date, $${params.length}::bigint)`;
+        }
+        const { rows: batch } = await client.query(
+          `SELECT ${COLUMNS} FROM ${s}.appointments a JOIN ${s}.doctors d USING (doctor_id) ${keyset || where}
+            ORDER BY a.booking_date, a.booking_id LIMIT ${BATCH}`,
+          params,
+        );
+        for (const raw of batch) {
+          const r = toRow(raw, run?.appointmentsFile ?? null);
+          yield [r.bookingId, r.patientId, r.doctorId, r.doctorName, r.specialty, r.placeholder, r.bookingDate, r.status, r.sourceFile, r.sourceRow];
+        }
+        if (batch.length < BATCH) return;
+        const last = batch[batch.length - 1] as Record<string, unknown>;
+        after = { date: String(last.booking_date), id: String(last.booking_id) };
+      }
+    }
+    return writeCsv(file, HEADER, rows());
+  });
+}

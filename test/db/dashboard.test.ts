@@ -1,0 +1,190 @@
+/**
+ * Dashboard figures from SQL against the same figures computed independently in TypeScript from
+ * the prepared rows, with and without filters, on every test server.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DashboardFilter } from '../../shared/contract';
+import { kpis, leaderboard, segments, specialties, trend } from '../../electron/db/dashboard/aggregates';
+import { dashboardContext } from '../../electron/db/dashboard/context';
+import { drillPage, exportDrill } from '../../electron/db/dashboard/drill';
+import { answeredQuestions } from '../../electron/db/dashboard/questions';
+import { answerBusinessQuestions } from '../../electron/db/businessQuestions';
+import { createPool, serverLabel } from '../../electron/db/connection';
+import { loadRun } from '../../electron/db/load';
+import { prepareRun, type PreparedRun } from '../../electron/etl/prepareRun';
+import { isoFromDay } from '../../electron/etl/rules/calendar';
+import { idText } from '../../electron/etl/rules/parseInteger';
+import { generateWorkbooks } from '../../scripts/generator/generateWorkbooks';
+import { createTestDatabase, testServers, type TestDatabase } from '../support/database';
+
+interface Row {
+  booking: string;
+  patient: string;
+  doctor: number;
+  date: string;
+  status: 'confirmed' | 'cancelled';
+  specialty: string | null;
+  placeholder: boolean;
+  sourceRow: number;
+}
+
+describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
+  let dir: string;
+  let database: TestDatabase;
+  let pool: pg.Pool;
+  let prepared: PreparedRun;
+  let rows: Row[];
+  const db = () => ({ pool, label: serverLabel(database.url) });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'dashboard-'));
+    const files = await generateWorkbooks({ seed: 21, appointments: 6000, doctors: 30, outDir: dir });
+    database = await createTestDatabase(server.url);
+    pool = createPool(database.url);
+    prepared = await prepareRun({ doctors: { path: files.doctorsPath }, appointments: { path: files.appointmentsPath }, runDate: '2025-11-01' });
+    await loadRun(db(), prepared, { schema: 'healthtech', source: 'cli' });
+    const doctors = new Map(prepared.doctors.map((d) => [d.doctorId, d]));
+    rows = prepared.appointments.map((a) => ({
+      booking: idText(a.bookingId),
+      patient: idText(a.patientId),
+      doctor: a.doctorId,
+      date: isoFromDay(a.day),
+      status: a.status,
+      specialty: doctors.get(a.doctorId)?.specialty ?? null,
+      placeholder: doctors.get(a.doctorId)?.placeholder ?? false,
+      sourceRow: a.sourceRow,
+    }));
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await database?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The filter applied in TypeScript: the independent side of every comparison. */
+  function filtered(filter: DashboardFilter): Row[] {
+    const firstBooking = new Map<string, string>();
+    for (const r of rows) if (!firstBooking.has(r.patient) || (firstBooking.get(r.patient) as string) > r.date) firstBooking.set(r.patient, r.date);
+    return rows.filter(
+      (r) =>
+        (!filter.from || r.date >= filter.from) &&
+        (!filter.to || r.date <= filter.to) &&
+        (!filter.doctorIds?.length || filter.doctorIds.includes(r.doctor)) &&
+        (!filter.statuses?.length || filter.statuses.includes(r.status)) &&
+        (!filter.specialties?.length || filter.specialties.includes(r.specialty ?? '')) &&
+        (filter.segment !== 'new' || !filter.from || (firstBooking.get(r.patient) as string) >= filter.from) &&
+        (filter.segment !== 'returning' || (!!filter.from && (firstBooking.get(r.patient) as string) < filter.from)),
+    );
+  }
+  const count = <T>(items: T[], key: (item: T) => string | number) => {
+    const counts = new Map<string | number, number>();
+    for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+    return counts;
+  };
+
+  const filters: [string, DashboardFilter][] = [
+    ['no filter', {}],
+    ['October 2025', { from: '2025-10-01', to: '2025-10-31' }],
+    ['one doctor, confirmed only', { doctorIds: [105, 110], statuses: ['confirmed'] }],
+    ['a specialty and new patients in 2025', { specialties: ['Cardiology', ''], from: '2025-01-01', to: '2025-12-31', segment: 'new' }],
+    ['returning patients from mid-2025', { from: '2025-06-01', segment: 'returning' }],
+  ];
+
+  it.each(filters)('key figures: %s', async (_label, filter) => {
+    const expected = filtered(filter);
+    const figures = await kpis(db(), 'healthtech', filter);
+    expect(figures.appointments).toBe(expected.length);
+    expect(figures.confirmed).toBe(expected.filter((r) => r.status === 'confirmed').length);
+    expect(figures.cancelled).toBe(expected.filter((r) => r.status === 'cancelled').length);
+    expect(figures.uniquePatients).toBe(new Set(expected.map((r) => r.patient)).size);
+    expect(figures.doctors).toBe(new Set(expected.map((r) => r.doctor)).size);
+    expect(figures.placeholderDoctors).toBe(new Set(expected.filter((r) => r.placeholder).map((r) => r.doctor)).size);
+    if (filter.from && filter.to) {
+      expect(figures.previous?.appointments).toBe(filtered({ ...filter, ...(await import('../../electron/db/dashboard/filter')).previousRange(filter.from, filter.to) }).length);
+    }
+  });
+
+  it.each(filters)('leaderboard, trend, specialties and segments: %s', async (_label, filter) => {
+    const expected = filtered(filter);
+    const board = await leaderboard(db(), 'healthtech', filter, 500);
+    const confirmedBy = count(
+      expected.filter((r) => r.status === 'confirmed'),
+      (r) => r.doctor,
+    );
+    const totalBy = count(expected, (r) => r.doctor);
+    expect(board.doctors).toBe(totalBy.size);
+    for (const row of board.rows) {
+      expect(row.total).toBe(totalBy.get(row.doctorId));
+      expect(row.confirmed).toBe(confirmedBy.get(row.doctorId) ?? 0);
+    }
+    const ranked = board.rows.map((r) => r.confirmed);
+    expect(ranked).toEqual([...ranked].sort((a, b) => b - a));
+
+    const monthly = await trend(db(), 'healthtech', filter, 'month');
+    expect(monthly.points.reduce((sum, p) => sum + p.confirmed + p.cancelled, 0)).toBe(expected.length);
+    const byMonth = count(expected, (r) => `${r.date.slice(0, 7)}-01`);
+    for (const point of monthly.points) expect(point.confirmed + point.cancelled).toBe(byMonth.get(point.period));
+    const weekly = await trend(db(), 'healthtech', filter, 'week');
+    for (const point of weekly.points) expect(new Date(`${point.period}T00:00:00Z`).getUTCDay()).toBe(1);
+
+    const bySpecialty = await specialties(db(), 'healthtech', filter);
+    expect(bySpecialty.rows.reduce((sum, r) => sum + r.appointments, 0)).toBe(expected.length);
+    const specialtyCounts = count(expected, (r) => r.specialty ?? '(none)');
+    for (const row of bySpecialty.rows) expect(row.appointments).toBe(specialtyCounts.get(row.specialty ?? '(none)'));
+
+    const seg = await segments(db(), 'healthtech', filter);
+    const perPatient = count(expected, (r) => r.patient);
+    const cancelsPerPatient = count(
+      expected.filter((r) => r.status === 'cancelled'),
+      (r) => r.patient,
+    );
+    expect(seg.patients).toBe(perPatient.size);
+    expect(seg.visitBuckets).toEqual({
+      one: [...perPatient.values()].filter((n) => n === 1).length,
+      twoToThree: [...perPatient.values()].filter((n) => n >= 2 && n <= 3).length,
+      fourPlus: [...perPatient.values()].filter((n) => n >= 4).length,
+    });
+    expect(seg.repeatedCancellations).toBe([...cancelsPerPatient.values()].filter((n) => n >= 2).length);
+    expect(seg.newPatients + seg.returningPatients).toBe(filter.from ? seg.patients : seg.patients);
+  });
+
+  it('drill-through lists the filtered bookings with their source workbook and Excel row', async () => {
+    const filter: DashboardFilter = { doctorIds: [105], statuses: ['cancelled'] };
+    const expected = filtered(filter).sort((a, b) => a.date.localeCompare(b.date) || Number(BigInt(a.booking) - BigInt(b.booking)));
+    const first = await drillPage(db(), 'healthtech', filter, 0, 5);
+    expect(first.total).toBe(expected.length);
+    expect(first.rows.map((r) => [r.bookingId, r.bookingDate, r.sourceRow, r.sourceFile])).toEqual(
+      expected.slice(0, 5).map((r) => [r.booking, r.date, r.sourceRow, prepared.report.files.appointments.name]),
+    );
+    const file = path.join(dir, 'drill.csv');
+    expect(await exportDrill(db(), 'healthtech', {}, file)).toBe(rows.length);
+    const csv = (await readFile(file, 'utf8')).trim().split(/\r\n/);
+    expect(csv).toHaveLength(rows.length + 1);
+  });
+
+  it('context: the run shown, the span, a default range without suspicious dates, the caveats', async () => {
+    const context = await dashboardContext(db(), 'healthtech');
+    expect(context.loaded).toBe(true);
+    expect(context.caveats.placeholderDoctors).toBe(prepared.report.counts.placeholders);
+    expect(context.caveats.rejected).toBe(prepared.report.counts.rejected);
+    expect(context.caveats.suspiciousDates).toBe(prepared.report.counts.suspicious_dates);
+    const inRange = rows.filter((r) => r.date >= '2000-01-01' && r.date <= '2026-11-01');
+    expect(context.caveats.outsideDefaultRange).toBe(rows.length - inRange.length);
+    expect(context.defaultRange).toEqual({ from: inRange.map((r) => r.date).sort()[0], to: inRange.map((r) => r.date).sort().at(-1) });
+  });
+
+  it('the business questions panel runs queries.sql and agrees with the CLI answers', async () => {
+    const { questions } = await answeredQuestions(db(), 'healthtech');
+    const answers = await answerBusinessQuestions(pool, 'healthtech');
+    expect(questions.map((q) => q.name)).toEqual(['q1_top_doctor', 'q2_patient_34_confirmed', 'q3_cancelled_oct_21_24', 'q4_confirmed_by_doctor']);
+    expect(questions[0]?.rows).toEqual(answers.q1);
+    expect(questions[1]?.rows[0]?.confirmed).toBe(answers.q2);
+    expect(questions[2]?.rows[0]?.cancelled).toBe(answers.q3);
+    expect(questions[3]?.rows).toEqual(answers.q4);
+    expect(questions[0]?.sql).toContain('FROM appointments a');
+  });
+});
