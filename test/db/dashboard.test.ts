@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardFilter } from '../../shared/contract';
 import { kpis, leaderboard, segments, specialties, trend } from '../../electron/db/dashboard/aggregates';

@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Worksheet } from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWorkbooks } from '../../../scripts/generator/generateWorkbooks';
 import { CancelledError, InputFileError } from '../errors';
@@ -126,7 +127,7 @@ describe('exporting rejected rows', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
     expect(wb.worksheets.map((ws) => ws.name)).toEqual(['Doctors', 'Appointments']);
-    const sheet = wb.getWorksheet('Appointments') as import('exceljs').Worksheet;
+    const sheet = wb.getWorksheet('Appointments') as Worksheet;
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
     expect(header.slice(-4)).toEqual(['Excel row', 'Rejected reason', 'Problem', 'Kept row']);
     expect(header).toContain('Booking ID');
