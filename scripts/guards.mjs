@@ -9,7 +9,7 @@ const root = process.cwd();
 const problems = [];
 
 function walk(dir) {
-  let entries = [];
+  let entries;
   try {
     entries = readdirSync(dir);
   } catch {
