@@ -23,7 +23,7 @@ export async function planLoad(database: Database, schema: string, previewId: st
     await client.query("SET LOCAL statement_timeout = '10min'");
     await client.query(`CREATE TEMP TABLE incoming_doctors (doctor_id INTEGER, name TEXT, specialty TEXT, is_placeholder BOOLEAN, source_row INTEGER) ON COMMIT DROP`);
     await client.query(
-      `CREATE TEMP TABLE incoming_appointments (booking_id BIGINT, patient_id BIGINT, doctor_id INTEGER, booking_date DATE, status TEXT, source_row INTEGER) ON COMMIT DROP`,
+      `CREATE TEMP TABLE incoming_appointments (booking_id BIGINT, patient_id BIGINT, doctor_id INTEGER, booking_date DATE, status TEXT, source_row INTEGER, patient_first_booking DATE) ON COMMIT DROP`,
     );
     for (const [table, columns, data] of [
       ['incoming_doctors', DOCTOR_COPY_COLUMNS, prepared.doctors],

@@ -4,10 +4,10 @@
  */
 import { isoFromDay } from '../etl/rules/calendar';
 import { idText } from '../etl/rules/parseInteger';
-import type { FinalAppointment, FinalDoctor, RejectedRow } from '../etl/types';
+import type { FinalAppointment, FinalDoctor, IdValue, RejectedRow } from '../etl/types';
 
 export const DOCTOR_COPY_COLUMNS = ['doctor_id', 'name', 'specialty', 'is_placeholder', 'source_row'] as const;
-export const APPOINTMENT_COPY_COLUMNS = ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'source_row'] as const;
+export const APPOINTMENT_COPY_COLUMNS = ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'source_row', 'patient_first_booking'] as const;
 export const REJECTED_COPY_COLUMNS = ['run_id', 'file', 'source_file', 'sheet', 'excel_row', 'reason', 'column_name', 'message', 'kept_row', 'raw'] as const;
 
 const CHUNK_ROWS = 10_000;
@@ -54,9 +54,16 @@ export function appointmentsCopy(appointments: readonly FinalAppointment[]): Gen
     }
     return text;
   };
+  // Each patient's first booking, written beside every booking (see schema.ts).
+  const firstBooking = new Map<IdValue, number>();
+  for (const a of appointments) {
+    const seen = firstBooking.get(a.patientId);
+    if (seen === undefined || a.day < seen) firstBooking.set(a.patientId, a.day);
+  }
   return chunked(
     appointments,
-    (a) => `${idText(a.bookingId)}\t${idText(a.patientId)}\t${a.doctorId}\t${dateText(a.day)}\t${a.status}\t${a.sourceRow}\n`,
+    (a) =>
+      `${idText(a.bookingId)}\t${idText(a.patientId)}\t${a.doctorId}\t${dateText(a.day)}\t${a.status}\t${a.sourceRow}\t${dateText(firstBooking.get(a.patientId) as number)}\n`,
   );
 }
 

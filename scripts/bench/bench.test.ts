@@ -106,6 +106,7 @@ function run(index: number, scale: number, heldHeap: number): RunResult {
   const before = sample(0, 10);
   return {
     index,
+    dashboard: [{ name: 'kpis (default)', ms: 12 * scale }],
     phases: [
       phase('read_doctors', 0, 1 * scale, 10),
       phase('read_appointments', 10, 10 * scale, 1000),

@@ -7,6 +7,11 @@
  * Forced garbage collections (for the retained-size figure) happen between phases, outside
  * every window and every timing.
  */
+import { kpis, leaderboard, segments, specialties, trend } from '../../electron/db/dashboard/aggregates';
+import { dashboardContext } from '../../electron/db/dashboard/context';
+import { drillPage } from '../../electron/db/dashboard/drill';
+import { answeredQuestions } from '../../electron/db/dashboard/questions';
+import type { DashboardFilter } from '../../shared/contract';
 import { answerBusinessQuestions } from '../../electron/db/businessQuestions';
 import type { Database } from '../../electron/db/connection';
 import { loadRun, type LoadStep } from '../../electron/db/load';
@@ -76,6 +81,8 @@ export interface RunResult {
   read: { doctors: number; appointments: number };
   runId: number;
   answers: { topDoctors: string; patient34Confirmed: number; cancelledOct21To24: number; doctorsInDistribution: number };
+  /** Wall time of each dashboard query, as the app runs them (goal: each under 200 ms). */
+  dashboard: { name: string; ms: number }[];
 }
 
 export interface RunContext {
@@ -160,8 +167,11 @@ export async function runPipeline(context: RunContext): Promise<RunResult> {
   });
   monitor.sample();
 
+  const dashboard = await timeDashboard(context);
+
   const result: RunResult = {
     index: context.index,
+    dashboard,
     phases,
     loadSteps,
     prepareTimings: prepared.timings,
@@ -298,4 +308,38 @@ function measureParts(prepared: PreparedRun, gc: () => void): RetainedPart[] {
   }
   holder.run = undefined;
   return parts;
+}
+
+/**
+ * The dashboard's queries the way the app issues them after a load: the default view (the
+ * range without suspicious dates), then a month, a doctor and a segment filter, and a drill page.
+ */
+async function timeDashboard(context: RunContext): Promise<{ name: string; ms: number }[]> {
+  const db = context.db;
+  const timings: { name: string; ms: number }[] = [];
+  const time = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const start = nowMs();
+    const value = await work();
+    timings.push({ name, ms: Math.round(nowMs() - start) });
+    return value;
+  };
+  const ctx = await time('context', () => dashboardContext(db, SCHEMA));
+  const range = ctx.defaultRange ?? {};
+  const views: [string, DashboardFilter][] = [
+    ['default', { ...range }],
+    ['month', { from: `${(ctx.defaultRange?.to ?? '2025-10-31').slice(0, 7)}-01`, to: ctx.defaultRange?.to ?? '2025-10-31' }],
+    ['doctor', { ...range, doctorIds: ctx.doctors.slice(0, 1).map((d) => d.doctorId) }],
+    ['new patients', { ...range, segment: 'new' }],
+  ];
+  for (const [label, filter] of views) {
+    await time(`kpis (${label})`, () => kpis(db, SCHEMA, filter));
+    await time(`leaderboard (${label})`, () => leaderboard(db, SCHEMA, filter, 20));
+    await time(`trend (${label})`, () => trend(db, SCHEMA, filter, 'auto'));
+    await time(`specialties (${label})`, () => specialties(db, SCHEMA, filter));
+    await time(`segments (${label})`, () => segments(db, SCHEMA, filter));
+  }
+  await time('drill page 1', () => drillPage(db, SCHEMA, { ...range }, 0, 200));
+  await time('drill page deep', () => drillPage(db, SCHEMA, { ...range }, 500_000, 200));
+  await time('business questions', () => answeredQuestions(db, SCHEMA));
+  return timings;
 }

@@ -11,55 +11,68 @@ import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
 
 const SORTED_GROUPING = ['enable_hashagg = off'];
 
+/**
+ * Key figures: four independent statements, run at once on separate pooled connections (the
+ * distinct-patient count is the slow one; the others finish while it runs).
+ */
 export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Kpis> {
   const s = quoteIdent(schema);
-  return timed(() =>
+  const totals = (range?: { from?: string; to?: string }) =>
+    readOnly(db, 'computing the key figures', async (client) => {
+      const { where, params } = filterSql(s, filter, [], range);
+      const { rows } = await client.query<Record<string, string | null>>(
+        `SELECT count(*) AS appointments, count(*) FILTER (WHERE a.status = 'confirmed') AS confirmed,
+                count(*) FILTER (WHERE a.status = 'cancelled') AS cancelled,
+                min(a.booking_date)::text AS span_from, max(a.booking_date)::text AS span_to
+           FROM ${s}.appointments a ${where}`,
+        params,
+      );
+      return rows[0] ?? {};
+    });
+  const patients = () =>
     readOnly(
       db,
-      'computing the key figures',
+      'counting patients',
       async (client) => {
-        const totals = async (range?: { from?: string; to?: string }) => {
-          const { where, params } = filterSql(s, filter, [], range);
-          const { rows } = await client.query<Record<string, string | null>>(
-            `SELECT coalesce(sum(n), 0) AS appointments, coalesce(sum(c), 0) AS confirmed, coalesce(sum(x), 0) AS cancelled, count(*) AS patients,
-                    min(first)::text AS span_from, max(last)::text AS span_to
-               FROM (SELECT a.patient_id, count(*) AS n, count(*) FILTER (WHERE a.status = 'confirmed') AS c,
-                            count(*) FILTER (WHERE a.status = 'cancelled') AS x, min(a.booking_date) AS first, max(a.booking_date) AS last
-                       FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`,
-            params,
-          );
-          return rows[0] ?? {};
-        };
-        const current = await totals();
         const { where, params } = filterSql(s, filter);
-        const doctors = await client.query<Record<string, string>>(
-          `SELECT count(*) AS doctors, count(*) FILTER (WHERE d.is_placeholder) AS placeholders
-             FROM ${s}.doctors d WHERE EXISTS (SELECT 1 FROM ${s}.appointments a ${where ? `${where} AND` : 'WHERE'} a.doctor_id = d.doctor_id)`,
+        const { rows } = await client.query<{ patients: string }>(
+          `SELECT count(*) AS patients FROM (SELECT a.patient_id FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`,
           params,
         );
-        let previous: Kpis['previous'] = null;
-        if (filter.from && filter.to) {
-          const range = previousRange(filter.from, filter.to);
-          const before = await totals(range);
-          const appointments = num(before.appointments);
-          previous = { ...range, appointments, confirmed: num(before.confirmed), cancelled: num(before.cancelled), cancellationRate: rate(num(before.cancelled), appointments) };
-        }
-        const appointments = num(current.appointments);
-        return {
-          appointments,
-          confirmed: num(current.confirmed),
-          cancelled: num(current.cancelled),
-          cancellationRate: rate(num(current.cancelled), appointments),
-          uniquePatients: num(current.patients),
-          doctors: num(doctors.rows[0]?.doctors),
-          placeholderDoctors: num(doctors.rows[0]?.placeholders),
-          span: current.span_from && current.span_to ? { from: current.span_from, to: current.span_to } : null,
-          previous,
-        };
+        return num(rows[0]?.patients);
       },
       SORTED_GROUPING,
-    ),
-  );
+    );
+  const doctors = () =>
+    readOnly(db, 'counting doctors', async (client) => {
+      const { where, params } = filterSql(s, filter);
+      const { rows } = await client.query<Record<string, string>>(
+        `SELECT count(*) AS doctors, count(*) FILTER (WHERE d.is_placeholder) AS placeholders
+           FROM ${s}.doctors d WHERE EXISTS (SELECT 1 FROM ${s}.appointments a ${where ? `${where} AND` : 'WHERE'} a.doctor_id = d.doctor_id)`,
+        params,
+      );
+      return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
+    });
+  const range = filter.from && filter.to ? previousRange(filter.from, filter.to) : null;
+  return timed(async () => {
+    const [current, patientCount, doctorCounts, before] = await Promise.all([totals(), patients(), doctors(), range ? totals(range) : Promise.resolve(null)]);
+    const appointments = num(current.appointments);
+    const previousAppointments = num(before?.appointments);
+    return {
+      appointments,
+      confirmed: num(current.confirmed),
+      cancelled: num(current.cancelled),
+      cancellationRate: rate(num(current.cancelled), appointments),
+      uniquePatients: patientCount,
+      doctors: doctorCounts.doctors,
+      placeholderDoctors: doctorCounts.placeholders,
+      span: current.span_from && current.span_to ? { from: current.span_from, to: current.span_to } : null,
+      previous:
+        range && before
+          ? { ...range, appointments: previousAppointments, confirmed: num(before.confirmed), cancelled: num(before.cancelled), cancellationRate: rate(num(before.cancelled), previousAppointments) }
+          : null,
+    };
+  });
 }
 
 export function leaderboard(db: DashboardDb, schema: string, filter: DashboardFilter, top: number): Promise<Leaderboard> {
@@ -98,7 +111,10 @@ export function leaderboard(db: DashboardDb, schema: string, filter: DashboardFi
 export function trend(db: DashboardDb, schema: string, filter: DashboardFilter, requested: Granularity | 'auto'): Promise<Trend> {
   const s = quoteIdent(schema);
   return timed(() =>
-    readOnly(db, 'computing the trend', async (client) => {
+    readOnly(
+      db,
+      'computing the trend',
+      async (client) => {
       let granularity: Granularity = requested === 'auto' ? 'month' : requested;
       if (requested === 'auto') {
         // An open end of the range is the data's own first or last day (two index probes).
@@ -110,12 +126,16 @@ export function trend(db: DashboardDb, schema: string, filter: DashboardFilter, 
         if (from && to) granularity = autoGranularity(from, to);
       }
       const { where, params } = filterSql(s, filter);
-      // date_trunc on a plain timestamp (not timestamptz) and back to DATE: no time zone enters.
-      const bucket = granularity === 'day' ? 'a.booking_date' : `date_trunc('${granularity}', a.booking_date::timestamp)::date`;
+      // Days first, straight off the date index in order; weeks and months are then summed from
+      // at most a few thousand days. date_trunc works on a plain timestamp and goes back to DATE,
+      // so no time zone enters.
+      const bucket = granularity === 'day' ? 'day' : `date_trunc('${granularity}', day::timestamp)::date`;
       const { rows } = await client.query<Record<string, string>>(
-        `SELECT ${bucket}::text AS period, count(*) FILTER (WHERE a.status = 'confirmed') AS confirmed,
-                count(*) FILTER (WHERE a.status = 'cancelled') AS cancelled
-           FROM ${s}.appointments a ${where} GROUP BY 1 ORDER BY 1`,
+        `SELECT ${bucket}::text AS period, sum(confirmed) AS confirmed, sum(cancelled) AS cancelled
+           FROM (SELECT a.booking_date AS day, count(*) FILTER (WHERE a.status = 'confirmed') AS confirmed,
+                        count(*) FILTER (WHERE a.status = 'cancelled') AS cancelled
+                   FROM ${s}.appointments a ${where} GROUP BY a.booking_date) days
+          GROUP BY 1 ORDER BY 1`,
         params,
       );
       return {
@@ -126,7 +146,9 @@ export function trend(db: DashboardDb, schema: string, filter: DashboardFilter, 
           return { period: String(row.period), confirmed, cancelled, cancellationRate: rate(cancelled, confirmed + cancelled) };
         }),
       };
-    }),
+      },
+      SORTED_GROUPING,
+    ),
   );
 }
 
@@ -170,15 +192,14 @@ export function segments(db: DashboardDb, schema: string, filter: DashboardFilte
         const start = filter.from ? `$${params.push(filter.from)}::date` : null;
         const { rows } = await client.query<Record<string, string>>(
           `SELECT count(*) AS patients,
-                  count(*) FILTER (WHERE ${start ? `pt.first_booking >= ${start}` : 'true'}) AS new_patients,
-                  count(*) FILTER (WHERE ${start ? `pt.first_booking < ${start}` : 'false'}) AS returning_patients,
+                  count(*) FILTER (WHERE ${start ? `p.first >= ${start}` : 'true'}) AS new_patients,
+                  count(*) FILTER (WHERE ${start ? `p.first < ${start}` : 'false'}) AS returning_patients,
                   count(*) FILTER (WHERE p.n = 1) AS one,
                   count(*) FILTER (WHERE p.n BETWEEN 2 AND 3) AS two_to_three,
                   count(*) FILTER (WHERE p.n >= 4) AS four_plus,
                   count(*) FILTER (WHERE p.x >= 2) AS repeated_cancellations
-             FROM (SELECT a.patient_id, count(*) AS n, count(*) FILTER (WHERE a.status = 'cancelled') AS x
-                     FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p
-             JOIN ${s}.patients pt USING (patient_id)`,
+             FROM (SELECT a.patient_id, count(*) AS n, count(*) FILTER (WHERE a.status = 'cancelled') AS x, min(a.patient_first_booking) AS first
+                     FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`,
           params,
         );
         const r = rows[0] ?? {};

@@ -29,10 +29,10 @@ export function filterSql(schema: string, filter: DashboardFilter, params: unkno
     conditions.push(`a.doctor_id IN (SELECT doctor_id FROM ${schema}.doctors WHERE coalesce(specialty, '') = ANY(${bind(filter.specialties)}::text[]))`);
   }
   if (filter.segment === 'new' && range.from) {
-    conditions.push(`a.patient_id IN (SELECT patient_id FROM ${schema}.patients WHERE first_booking >= ${bind(range.from)}::date)`);
+    conditions.push(`a.patient_first_booking >= ${bind(range.from)}::date`);
   } else if (filter.segment === 'returning') {
     // Without a start date nobody has come "before": an empty result, said so in the caveats.
-    conditions.push(range.from ? `a.patient_id IN (SELECT patient_id FROM ${schema}.patients WHERE first_booking < ${bind(range.from)}::date)` : 'false');
+    conditions.push(range.from ? `a.patient_first_booking < ${bind(range.from)}::date` : 'false');
   }
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }

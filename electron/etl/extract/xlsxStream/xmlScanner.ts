@@ -1,0 +1,409 @@
+/**
+ * A streaming, allocation-light XML tokenizer for the parts of an .xlsx file.
+ *
+ * It is fed inflated chunks as they come and calls its handler for each start tag, end tag, piece
+ * of character data and CDATA section, with byte ranges into the chunk instead of strings. A tag
+ * (or comment, CDATA section, processing instruction) cut by a chunk boundary is held back and
+ * parsed once its end has arrived; finding that end is resumable, so a long tag costs linear time.
+ * Text cut by a chunk boundary is handed over in pieces (`ends` false on all but the last).
+ *
+ * It checks what matters for safety and for not losing data silently: one root element, start and
+ * end tags that match, no text outside the root, quoted attribute values, and no DOCTYPE (so no
+ * entity can ever be declared, let alone expanded). It does not validate namespaces or every
+ * character rule of the XML specification.
+ */
+import { XmlCutOffError, XmlError } from './xmlText';
+
+export interface XmlHandler {
+  /** A start tag; name and attributes are readable on the scanner during the call. */
+  openTag(scanner: XmlScanner): void;
+  /** An end tag (also called right after openTag for `<empty/>`). */
+  closeTag(scanner: XmlScanner): void;
+  /**
+   * Character data buf[start, end), raw: references are not yet resolved. `ends` is true when markup
+   * follows; false when the chunk ended inside the text and more of it will follow. An empty range
+   * with `ends` true closes text that an earlier chunk left open.
+   */
+  text(buf: Buffer, start: number, end: number, ends: boolean): void;
+  /** The content of a CDATA section (its bytes are literal text). */
+  cdata(buf: Buffer, start: number, end: number): void;
+}
+
+/** A single tag, comment or CDATA section longer than this is refused (real ones are tiny). */
+const MAX_MARKUP_BYTES = 16 * 1024 ** 2;
+const MAX_DEPTH = 1024;
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const COLON = 0x3a;
+const EQUALS = 0x3d;
+const DQUOTE = 0x22;
+const SQUOTE = 0x27;
+
+const COMMENT_OPEN = Buffer.from('<!--', 'latin1');
+const CDATA_OPEN = Buffer.from('<![CDATA[', 'latin1');
+const DOCTYPE_OPEN = Buffer.from('<!DOCTYPE', 'latin1');
+const COMMENT_CLOSE = Buffer.from('-->', 'latin1');
+const CDATA_CLOSE = Buffer.from(']]>', 'latin1');
+const PI_CLOSE = Buffer.from('?>', 'latin1');
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+type PendingKind = 'short' | 'tag' | 'comment' | 'cdata' | 'pi';
+
+export class XmlScanner {
+  /** The buffer the current tag's ranges point into. */
+  buf: Buffer = Buffer.alloc(0);
+  nameStart = 0;
+  nameEnd = 0;
+  /** Start of the local name (after any `prefix:`). */
+  localStart = 0;
+  /** Depth of the current element: 1 for the root. */
+  depth = 0;
+  attrCount = 0;
+  /** Per attribute: name start, name end, value start, value end. */
+  attrs = new Int32Array(64);
+
+  private readonly nameHashes = new Int32Array(MAX_DEPTH);
+  private readonly nameLengths = new Int32Array(MAX_DEPTH);
+  private rootSeen = false;
+  private rootClosed = false;
+  private textOpen = false;
+  private atStart = true;
+  /** Bytes of earlier buffers already consumed, for positions in messages. */
+  private offset = 0;
+
+  private pending: Buffer[] | null = null;
+  private pendingBytes = 0;
+  private pendingKind: PendingKind = 'short';
+  private pendingQuote = 0;
+  private pendingTail: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly handler: XmlHandler) {}
+
+  /** True once the root element has been closed. */
+  get complete(): boolean {
+    return this.rootClosed;
+  }
+
+  write(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    let buf = chunk;
+    if (this.pending) {
+      if (this.pendingKind !== 'short' && !this.pendingEndsIn(chunk)) {
+        this.pending.push(chunk);
+        this.pendingBytes += chunk.length;
+        if (this.pendingBytes > MAX_MARKUP_BYTES) {
+          throw new XmlError(`a tag or comment longer than ${MAX_MARKUP_BYTES / 1024 ** 2} MiB at byte ${this.offset}`);
+        }
+        return;
+      }
+      this.pending.push(chunk);
+      buf = Buffer.concat(this.pending, this.pendingBytes + chunk.length);
+      this.pending = null;
+    }
+    if (this.atStart) {
+      if (buf.length < BOM.length && BOM.subarray(0, buf.length).equals(buf)) {
+        this.stash(buf, 0);
+        return;
+      }
+      this.atStart = false;
+      if (buf.subarray(0, 3).equals(BOM)) buf = buf.subarray(3);
+    }
+    this.scan(buf);
+  }
+
+  /** The input is complete: anything still open means the part was cut off. */
+  end(): void {
+    if (this.pending || this.depth > 0 || !this.rootSeen) {
+      throw new XmlCutOffError(this.rootSeen ? `the XML stops inside an element after ${this.offset} bytes` : 'the part holds no XML element');
+    }
+  }
+
+  /** The current element's local name equals `word`. */
+  localNameIs(word: Buffer): boolean {
+    const length = this.nameEnd - this.localStart;
+    if (length !== word.length) return false;
+    const buf = this.buf;
+    for (let i = 0; i < length; i++) if (buf[this.localStart + i] !== word[i]) return false;
+    return true;
+  }
+
+  /** Index of the attribute whose (qualified) name equals `word`, or -1. */
+  findAttr(word: Buffer): number {
+    const buf = this.buf;
+    const attrs = this.attrs;
+    for (let a = 0; a < this.attrCount; a++) {
+      const start = attrs[a * 4]!;
+      if (attrs[a * 4 + 1]! - start !== word.length) continue;
+      let same = true;
+      for (let i = 0; i < word.length; i++) {
+        if (buf[start + i] !== word[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return a;
+    }
+    return -1;
+  }
+
+  private scan(buf: Buffer): void {
+    this.buf = buf;
+    const length = buf.length;
+    let pos = 0;
+    while (pos < length) {
+      const lt = buf.indexOf(LT, pos);
+      if (lt === -1) {
+        this.emitText(buf, pos, length, false);
+        pos = length;
+        break;
+      }
+      if (lt > pos || this.textOpen) this.emitText(buf, pos, lt, true);
+      const next = this.markup(buf, lt);
+      if (next === -1) {
+        this.stash(buf, lt);
+        this.offset += lt;
+        return;
+      }
+      pos = next;
+    }
+    this.offset += length;
+  }
+
+  private emitText(buf: Buffer, start: number, end: number, ends: boolean): void {
+    if (this.depth === 0) {
+      for (let i = start; i < end; i++) {
+        if (!isSpace(buf[i]!)) throw new XmlError(`text outside the root element at byte ${this.offset + i}`);
+      }
+      return;
+    }
+    this.textOpen = !ends;
+    this.handler.text(buf, start, end, ends);
+  }
+
+  /** Parses the markup starting at `lt`; returns the index after it, or -1 when it is incomplete. */
+  private markup(buf: Buffer, lt: number): number {
+    const length = buf.length;
+    if (lt + 1 >= length) return -1;
+    const second = buf[lt + 1]!;
+    if (second === SLASH) return this.endTag(buf, lt);
+    if (second === QUESTION) {
+      const close = buf.indexOf(PI_CLOSE, lt + 2);
+      return close === -1 ? -1 : close + 2;
+    }
+    if (second === BANG) return this.declaration(buf, lt);
+    return this.startTag(buf, lt);
+  }
+
+  private declaration(buf: Buffer, lt: number): number {
+    const available = buf.length - lt;
+    if (startsWith(buf, lt, COMMENT_OPEN)) {
+      const close = buf.indexOf(COMMENT_CLOSE, lt + COMMENT_OPEN.length);
+      return close === -1 ? -1 : close + COMMENT_CLOSE.length;
+    }
+    if (startsWith(buf, lt, CDATA_OPEN)) {
+      if (this.depth === 0) throw new XmlError(`a CDATA section outside the root element at byte ${this.offset + lt}`);
+      const start = lt + CDATA_OPEN.length;
+      const close = buf.indexOf(CDATA_CLOSE, start);
+      if (close === -1) return -1;
+      this.handler.cdata(buf, start, close);
+      return close + CDATA_CLOSE.length;
+    }
+    const couldStillBe = (word: Buffer) => available < word.length && buf.subarray(lt, buf.length).equals(word.subarray(0, available));
+    if (couldStillBe(COMMENT_OPEN) || couldStillBe(CDATA_OPEN) || couldStillBe(DOCTYPE_OPEN)) return -1;
+    if (startsWith(buf, lt, DOCTYPE_OPEN)) {
+      // saxes (under exceljs) would read the DOCTYPE and then fail on its entities as undefined;
+      // we refuse the declaration itself, so nothing in it is ever looked at, let alone expanded.
+      throw new XmlError(
+        `a DOCTYPE declaration at byte ${this.offset + lt}; workbooks never contain one, so it is refused and any entity it declares stays an undefined entity, never expanded`,
+      );
+    }
+    throw new XmlError(`an unexpected "<!" declaration at byte ${this.offset + lt}`);
+  }
+
+  private endTag(buf: Buffer, lt: number): number {
+    const length = buf.length;
+    let p = lt + 2;
+    let hash = 0;
+    let local = p;
+    for (; p < length; p++) {
+      const b = buf[p]!;
+      if (b === GT || isSpace(b)) break;
+      if (b === COLON) local = p + 1;
+      hash = (Math.imul(hash, 31) + b) | 0;
+    }
+    const nameEnd = p;
+    while (p < length && isSpace(buf[p]!)) p++;
+    if (p >= length) return -1;
+    if (buf[p] !== GT || nameEnd === lt + 2) throw new XmlError(`a malformed end tag at byte ${this.offset + lt}`);
+    const depth = this.depth;
+    if (depth === 0 || this.nameHashes[depth - 1] !== hash || this.nameLengths[depth - 1] !== nameEnd - lt - 2) {
+      throw new XmlError(`an end tag </${buf.toString('latin1', lt + 2, Math.min(nameEnd, lt + 66))}> that closes no open element, at byte ${this.offset + lt}`);
+    }
+    this.buf = buf;
+    this.nameStart = lt + 2;
+    this.nameEnd = nameEnd;
+    this.localStart = local;
+    this.attrCount = 0;
+    this.handler.closeTag(this);
+    this.depth = depth - 1;
+    if (this.depth === 0) this.rootClosed = true;
+    return p + 1;
+  }
+
+  private startTag(buf: Buffer, lt: number): number {
+    const length = buf.length;
+    let p = lt + 1;
+    let hash = 0;
+    let local = p;
+    for (; p < length; p++) {
+      const b = buf[p]!;
+      if (b === GT || b === SLASH || isSpace(b)) break;
+      if (b === COLON) local = p + 1;
+      else if (b === LT || b === EQUALS || b === DQUOTE || b === SQUOTE) throw new XmlError(`a malformed tag name at byte ${this.offset + lt}`);
+      hash = (Math.imul(hash, 31) + b) | 0;
+    }
+    if (p >= length) return -1;
+    const nameEnd = p;
+    if (nameEnd === lt + 1) throw new XmlError(`a "<" that starts no tag at byte ${this.offset + lt}`);
+    let count = 0;
+    let selfClosing = false;
+    for (;;) {
+      const before = p;
+      while (p < length && isSpace(buf[p]!)) p++;
+      if (p >= length) return -1;
+      const b = buf[p]!;
+      if (b === GT) {
+        p += 1;
+        break;
+      }
+      if (b === SLASH) {
+        if (p + 1 >= length) return -1;
+        if (buf[p + 1] !== GT) throw new XmlError(`a malformed tag at byte ${this.offset + lt}`);
+        selfClosing = true;
+        p += 2;
+        break;
+      }
+      if (p === before) throw new XmlError(`attributes not separated by white space at byte ${this.offset + p}`);
+      const attrName = p;
+      while (p < length) {
+        const c = buf[p]!;
+        if (c === EQUALS || isSpace(c) || c === GT || c === SLASH || c === LT) break;
+        p++;
+      }
+      if (p >= length) return -1;
+      const attrNameEnd = p;
+      while (p < length && isSpace(buf[p]!)) p++;
+      if (p >= length) return -1;
+      if (buf[p] !== EQUALS || attrNameEnd === attrName) throw new XmlError(`a malformed attribute at byte ${this.offset + attrName}`);
+      p++;
+      while (p < length && isSpace(buf[p]!)) p++;
+      if (p >= length) return -1;
+      const quote = buf[p]!;
+      if (quote !== DQUOTE && quote !== SQUOTE) throw new XmlError(`an attribute value without quotes at byte ${this.offset + p}`);
+      const valueStart = p + 1;
+      const valueEnd = buf.indexOf(quote, valueStart);
+      if (valueEnd === -1) return -1;
+      for (let i = valueStart; i < valueEnd; i++) {
+        if (buf[i] === LT) throw new XmlError(`a "<" inside an attribute value at byte ${this.offset + i}`);
+      }
+      if (count * 4 + 4 > this.attrs.length) {
+        const grown = new Int32Array(this.attrs.length * 2);
+        grown.set(this.attrs);
+        this.attrs = grown;
+      }
+      this.attrs[count * 4] = attrName;
+      this.attrs[count * 4 + 1] = attrNameEnd;
+      this.attrs[count * 4 + 2] = valueStart;
+      this.attrs[count * 4 + 3] = valueEnd;
+      count++;
+      p = valueEnd + 1;
+    }
+    if (this.depth === 0) {
+      if (this.rootSeen) throw new XmlError(`a second root element at byte ${this.offset + lt}`);
+      this.rootSeen = true;
+    }
+    if (this.depth >= MAX_DEPTH) throw new XmlError(`elements nested more than ${MAX_DEPTH} deep`);
+    this.nameHashes[this.depth] = hash;
+    this.nameLengths[this.depth] = nameEnd - lt - 1;
+    this.depth += 1;
+    this.buf = buf;
+    this.nameStart = lt + 1;
+    this.nameEnd = nameEnd;
+    this.localStart = local;
+    this.attrCount = count;
+    this.handler.openTag(this);
+    if (selfClosing) {
+      this.handler.closeTag(this);
+      this.depth -= 1;
+      if (this.depth === 0) this.rootClosed = true;
+    }
+    return p;
+  }
+
+  /** Keeps buf[from..] (an incomplete piece of markup) until the chunk holding its end arrives. */
+  private stash(buf: Buffer, from: number): void {
+    const part = buf.subarray(from);
+    this.pending = [part];
+    this.pendingBytes = part.length;
+    this.pendingKind = 'short';
+    this.pendingQuote = 0;
+    this.pendingTail = Buffer.alloc(0);
+    if (part.length < 2 || part[0] !== LT) return;
+    const second = part[1]!;
+    if (second === QUESTION) this.expectTerminator('pi', part, 2, PI_CLOSE);
+    else if (second === BANG) {
+      if (startsWith(part, 0, COMMENT_OPEN)) this.expectTerminator('comment', part, COMMENT_OPEN.length, COMMENT_CLOSE);
+      else if (startsWith(part, 0, CDATA_OPEN)) this.expectTerminator('cdata', part, CDATA_OPEN.length, CDATA_CLOSE);
+    } else {
+      this.pendingKind = 'tag';
+      this.pendingQuote = 0;
+      this.pendingEndsIn(part.subarray(1));
+    }
+  }
+
+  private expectTerminator(kind: PendingKind, part: Buffer, contentStart: number, terminator: Buffer): void {
+    this.pendingKind = kind;
+    const keep = terminator.length - 1;
+    this.pendingTail = Buffer.from(part.subarray(Math.max(contentStart, part.length - keep)));
+  }
+
+  /** Does the held-back markup end inside `chunk`? Updates the resumable state when it does not. */
+  private pendingEndsIn(chunk: Buffer): boolean {
+    if (this.pendingKind === 'tag') {
+      let quote = this.pendingQuote;
+      for (let i = 0; i < chunk.length; i++) {
+        const b = chunk[i]!;
+        if (quote !== 0) {
+          if (b === quote) quote = 0;
+        } else if (b === DQUOTE || b === SQUOTE) {
+          quote = b;
+        } else if (b === GT) {
+          return true;
+        }
+      }
+      this.pendingQuote = quote;
+      return false;
+    }
+    const terminator = this.pendingKind === 'comment' ? COMMENT_CLOSE : this.pendingKind === 'cdata' ? CDATA_CLOSE : PI_CLOSE;
+    const keep = terminator.length - 1;
+    const seam = Buffer.concat([this.pendingTail, chunk.subarray(0, keep)]);
+    if (seam.indexOf(terminator) !== -1 || chunk.indexOf(terminator) !== -1) return true;
+    const joined = chunk.length >= keep ? chunk.subarray(chunk.length - keep) : Buffer.concat([this.pendingTail, chunk]);
+    this.pendingTail = Buffer.from(joined.subarray(Math.max(0, joined.length - keep)));
+    return false;
+  }
+}
+
+function startsWith(buf: Buffer, at: number, word: Buffer): boolean {
+  if (buf.length - at < word.length) return false;
+  for (let i = 0; i < word.length; i++) if (buf[at + i] !== word[i]) return false;
+  return true;
+}
