@@ -15,16 +15,18 @@ import { ImportScreen } from './screens/ImportScreen';
 import { LoadScreen } from './screens/LoadScreen';
 import { PreviewScreen } from './screens/PreviewScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
+import { DashboardScreen } from './dashboard/DashboardScreen';
 import { useImportFlow, type ImportOptions } from './state/useImportFlow';
 import { useLoad } from './state/useLoad';
 
-export type Screen = 'import' | 'preview' | 'load' | 'history' | 'settings';
+export type Screen = 'import' | 'preview' | 'load' | 'history' | 'dashboard' | 'settings';
 
 const NAV: { key: Screen; label: string }[] = [
   { key: 'import', label: 'Import' },
   { key: 'preview', label: 'Preview' },
   { key: 'load', label: 'Load' },
   { key: 'history', label: 'History' },
+  { key: 'dashboard', label: 'Dashboard' },
   { key: 'settings', label: 'Settings' },
 ];
 
@@ -163,6 +165,17 @@ export function App() {
     if (status?.state === 'needs_password') setAskPassword(status);
   }, [status]);
 
+  // Reconnect after the database went away (db/reconnect restarts the embedded server, recovering
+  // a stale lock). The new status also arrives as an event; a failed attempt shows as a status.
+  const [reconnecting, setReconnecting] = useState(false);
+  const reconnect = useCallback(() => {
+    setReconnecting(true);
+    call('db/reconnect', {})
+      .then((next) => setStatus(next))
+      .catch((error: unknown) => setStatus((now) => (now ? { state: 'error', mode: now.mode, display: now.display, error: toErrorData(error) } : now)))
+      .finally(() => setReconnecting(false));
+  }, []);
+
   const startLoad = useCallback(() => {
     if (preview.status !== 'done') return;
     go('load');
@@ -186,7 +199,7 @@ export function App() {
           <span className="brand-name">HealthTech ETL</span>
           {info ? <span className="brand-version">v{info.version}</span> : null}
         </div>
-        <DbStatusIndicator status={status} onProvidePassword={providePassword} onOpenSettings={() => go('settings')} />
+        <DbStatusIndicator status={status} onProvidePassword={providePassword} onOpenSettings={() => go('settings')} onReconnect={reconnect} reconnecting={reconnecting} />
       </header>
 
       <nav className="sidebar" aria-label="Main">
@@ -199,12 +212,6 @@ export function App() {
               </button>
             </li>
           ))}
-          <li>
-            <button type="button" className="nav-item" disabled aria-label="Dashboard (coming next)">
-              <span>Dashboard</span>
-              <span className="nav-note">coming next</span>
-            </button>
-          </li>
         </ul>
       </nav>
 
@@ -216,8 +223,9 @@ export function App() {
         ) : null}
         {screen === 'import' ? <ImportScreen flow={flow} onShowPreview={() => go('preview')} /> : null}
         {screen === 'preview' ? <PreviewScreen flow={flow} onLoad={startLoad} onImport={() => go('import')} loadBusy={loadState.status === 'running' || loadState.status === 'planning'} /> : null}
-        {screen === 'load' ? <LoadScreen load={load} preview={preview} status={status} onPreview={() => go('preview')} onImport={() => go('import')} onHistory={() => go('history')} onProvidePassword={providePassword} /> : null}
+        {screen === 'load' ? <LoadScreen load={load} preview={preview} status={status} onPreview={() => go('preview')} onImport={() => go('import')} onHistory={() => go('history')} onProvidePassword={providePassword} onReconnect={reconnect} reconnecting={reconnecting} /> : null}
         {screen === 'history' ? <HistoryScreen version={historyVersion} status={status} /> : null}
+        {screen === 'dashboard' ? <DashboardScreen status={status} version={historyVersion} onImport={() => go('import')} onSettings={() => go('settings')} /> : null}
         {screen === 'settings' ? <SettingsScreen settings={settings} status={status} info={info} onSaved={setSettings} onProvidePassword={providePassword} /> : null}
       </main>
 

@@ -178,7 +178,7 @@ describe.each(testServers())('errors and schemas on $name PostgreSQL', ({ name: 
       [SCHEMA],
     );
     expect(rows).toEqual([
-      { table_name: 'appointments', columns: ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'source_row'] },
+      { table_name: 'appointments', columns: ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'source_row', 'patient_first_booking'] },
       { table_name: 'doctors', columns: ['doctor_id', 'name', 'specialty', 'is_placeholder', 'source_row'] },
     ]);
     // The brief's own rules still hold on the upgraded tables.

@@ -6,9 +6,12 @@ interface Props {
   status: DatabaseStatus | null;
   onProvidePassword: () => void;
   onOpenSettings: () => void;
+  /** Connects again (restarting the embedded server), e.g. after it crashed. */
+  onReconnect: () => void;
+  reconnecting: boolean;
 }
 
-export function DbStatusIndicator({ status, onProvidePassword, onOpenSettings }: Props) {
+export function DbStatusIndicator({ status, onProvidePassword, onOpenSettings, onReconnect, reconnecting }: Props) {
   return (
     <div className="db-status" data-testid="db-status" data-state={status?.state ?? 'unknown'}>
       <div className="db-status-text" role="status" aria-live="polite">
@@ -45,9 +48,14 @@ export function DbStatusIndicator({ status, onProvidePassword, onOpenSettings }:
         </button>
       ) : null}
       {status?.state === 'error' ? (
-        <button type="button" className="btn btn-small" onClick={onOpenSettings}>
-          Open settings
-        </button>
+        <>
+          <button type="button" className="btn btn-small btn-primary" onClick={onReconnect} disabled={reconnecting}>
+            {reconnecting ? 'Reconnecting…' : 'Reconnect'}
+          </button>
+          <button type="button" className="btn btn-small" onClick={onOpenSettings}>
+            Open settings
+          </button>
+        </>
       ) : null}
     </div>
   );

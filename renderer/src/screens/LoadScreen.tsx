@@ -29,9 +29,11 @@ interface Props {
   onImport: () => void;
   onHistory: () => void;
   onProvidePassword: () => void;
+  onReconnect: () => void;
+  reconnecting: boolean;
 }
 
-export function LoadScreen({ load, preview, status, onPreview, onImport, onHistory, onProvidePassword }: Props) {
+export function LoadScreen({ load, preview, status, onPreview, onImport, onHistory, onProvidePassword, onReconnect, reconnecting }: Props) {
   const { state } = load;
   const summary = preview.status === 'done' ? preview.summary : null;
   const busy = state.status === 'running' || state.status === 'planning';
@@ -125,6 +127,13 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
             <p className="notice-title">{state.stage === 'plan' ? 'Could not work out what would change' : 'The load failed'}</p>
             <p data-testid="load-error-message">{state.error.message}</p>
             <p className="strong">The data that was loaded before is unchanged.</p>
+            {status?.state === 'error' ? (
+              <div className="button-row">
+                <button type="button" className="btn btn-small" onClick={onReconnect} disabled={reconnecting}>
+                  {reconnecting ? 'Reconnecting…' : 'Reconnect to the database'}
+                </button>
+              </div>
+            ) : null}
           </div>
         </div>
       ) : state.status === 'cancelled' ? (
