@@ -58,7 +58,15 @@ export class DatabaseManager {
    */
   noteFailure(error: unknown): void {
     const data = toErrorData(error);
-    if (this.state.state === 'ready' && LOST.has(data.code)) this.set({ state: 'error', mode: this.state.mode, display: this.state.display, error: data });
+    if (this.state.state !== 'ready' || !LOST.has(data.code)) return;
+    const where = this.state.mode === 'embedded' ? 'The embedded database stopped' : 'The database server stopped answering';
+    this.set({
+      state: 'error',
+      mode: this.state.mode,
+      display: this.state.display,
+      // What the analyst reads; the server's own words stay in the detail.
+      error: { ...data, message: `${where}. The data loaded before is safe; choose Reconnect to continue.`, detail: { ...data.detail, serverMessage: data.message } },
+    });
   }
 
   async restart(): Promise<DatabaseStatus> {

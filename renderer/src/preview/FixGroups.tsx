@@ -55,10 +55,10 @@ function FixGroupCard({ group }: { group: FixGroup }) {
             <th scope="col">Before</th>
             <th scope="col">After</th>
             <th scope="col" className="num">
-              Times
+              Count
             </th>
             <th scope="col" className="num">
-              First row
+              <abbr title="Excel row where it first occurs">Row</abbr>
             </th>
           </tr>
         </thead>

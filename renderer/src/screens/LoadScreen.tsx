@@ -3,6 +3,7 @@
  * transaction with progress and Cancel, then the run id, or a clear failure with the reassurance
  * that the data loaded before is unchanged.
  */
+import { useEffect } from 'react';
 import type { DatabaseStatus, LoadPlan, LoadProgress } from '../../../shared/contract';
 import { Dialog } from '../components/Dialog';
 import { CheckIcon, DatabaseIcon, ErrorIcon, InfoIcon, SpinnerIcon } from '../components/Icons';
@@ -33,10 +34,20 @@ interface Props {
   reconnecting: boolean;
 }
 
+const CONNECTION_LOST = new Set(['db_connection_lost', 'db_unreachable', 'db_not_ready']);
+
 export function LoadScreen({ load, preview, status, onPreview, onImport, onHistory, onProvidePassword, onReconnect, reconnecting }: Props) {
   const { state } = load;
   const summary = preview.status === 'done' ? preview.summary : null;
   const busy = state.status === 'running' || state.status === 'planning';
+
+  // A load that failed because the database went away is old news once it is back: clear the
+  // notice (which names the old connection) so the screen offers the load again.
+  const failedCode = state.status === 'failed' ? state.error.code : null;
+  const { dismiss } = load;
+  useEffect(() => {
+    if (failedCode && CONNECTION_LOST.has(failedCode) && status?.state === 'ready') dismiss();
+  }, [failedCode, status?.state, dismiss]);
 
   return (
     <section className="screen" aria-labelledby="load-title">
