@@ -59,3 +59,33 @@ describe('window security', () => {
     }
   });
 });
+
+describe('the shell applies the policy (read from its source: Electron cannot run here)', () => {
+  const main = readFileSync(path.resolve('electron/main/main.ts'), 'utf8');
+  const preload = readFileSync(path.resolve('electron/preload.ts'), 'utf8');
+  const ipc = readFileSync(path.resolve('electron/main/ipc.ts'), 'utf8');
+
+  it('sandboxes every renderer, uses the secure preferences, serves app:// with the headers', () => {
+    expect(main).toMatch(/app\.enableSandbox\(\)/);
+    expect(main).toMatch(/webPreferences: secureWebPreferences\(/);
+    expect(main).toMatch(/serveRenderer\(/);
+    expect(main).toMatch(/loadURL\(`\$\{APP_ORIGIN\}\/index\.html`\)/);
+  });
+
+  it('denies navigation away, new windows, webviews and every permission', () => {
+    expect(main).toMatch(/'will-navigate', \(event, url\) => \{\s*if \(!isAppUrl\(url\)\) event\.preventDefault\(\);/);
+    expect(main).toMatch(/'will-redirect'/);
+    expect(main).toMatch(/'will-attach-webview', \(event\) => event\.preventDefault\(\)/);
+    expect(main).toMatch(/setWindowOpenHandler\(\(\) => \(\{ action: 'deny' \}\)\)/);
+    expect(main).toMatch(/setPermissionRequestHandler\(\(_contents, _permission, callback\) => callback\(false\)\)/);
+    expect(main).toMatch(/setPermissionCheckHandler\(\(\) => false\)/);
+    expect(main).not.toMatch(/openExternal/);
+  });
+
+  it('checks the sender of every IPC request and exposes only the fixed bridge', () => {
+    expect(ipc).toMatch(/if \(!isTrustedSender\(event\.senderFrame\)\)/);
+    expect(preload).toMatch(/contextBridge\.exposeInMainWorld\('healthtech', bridge\)/);
+    expect(preload).toMatch(/if \(!channels\.has\(channel\)\) return refuse/);
+    expect(preload).not.toMatch(/ipcRenderer\.(send|sendSync)\(|exposeInMainWorld\('ipcRenderer'/);
+  });
+});
