@@ -31,7 +31,7 @@ beforeAll(async () => {
   await ensureCliBuilt();
   db = await createTestDatabase(inject('embeddedPgUrl'));
   cwd = await tempDir('cancel');
-  big = await generateWorkbooks({ seed: 20261125, appointments: 50_000, outDir: path.join(cwd, 'big') });
+  big = await generateWorkbooks({ seed: 20261125, appointments: 200_000, outDir: path.join(cwd, 'big') });
   // An earlier load, which a cancelled run must leave exactly as it is.
   const earlier = await runCli(['--db_url', db.url, '--run-date', RUN_DATE], { cwd });
   expect(earlier.code, earlier.stderr).toBe(0);

@@ -45,11 +45,28 @@ export interface WorkbookInspection {
 const MAX_SMALL_PART_BYTES = 16 * 1024 ** 2;
 
 export async function inspectWorkbook(file: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<WorkbookInspection> {
+  const zip = await openWorkbookZip(file);
+  try {
+    return (await inspectOpenZip(zip, file, limits)).inspection;
+  } finally {
+    zip.close();
+  }
+}
+
+/** What inspection learns on the way, for a reader that goes on to read parts of the same zip. */
+export interface OpenWorkbook {
+  inspection: WorkbookInspection;
+  entries: Map<string, yauzl.Entry>;
+  workbookXml: string;
+  relsXml: string;
+}
+
+/** Checks that `file` is a zip at all and opens it for random access (close it when done). */
+export async function openWorkbookZip(file: string): Promise<yauzl.ZipFile> {
   const label = path.basename(file);
   await checkMagic(file, label);
-  let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false });
+    return await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false });
   } catch (error) {
     throw new InputFileError(
       'corrupt_zip',
@@ -59,49 +76,50 @@ export async function inspectWorkbook(file: string, limits: ZipLimits = DEFAULT_
       { cause: error },
     );
   }
-  try {
-    const entries = await listEntries(zip, file, label, limits);
-    let uncompressed = 0;
-    for (const entry of entries.values()) {
-      uncompressed += entry.uncompressedSize;
-      const ratio = entry.compressedSize > 0 ? entry.uncompressedSize / entry.compressedSize : Infinity;
-      if (entry.uncompressedSize > limits.ratioFloorBytes && ratio > limits.maxCompressionRatio) {
-        throw new InputFileError(
-          'zip_bomb',
-          `${label} was refused: its part ${entry.fileName} would inflate ${Math.round(ratio)}x (limit ${limits.maxCompressionRatio}x). ` +
-            'This is how decompression bombs look; a real workbook compresses far less.',
-          { file },
-          { part: entry.fileName, ratio: Math.round(ratio) },
-        );
-      }
-    }
-    if (uncompressed > limits.maxUncompressedBytes) {
+}
+
+/** The checks of inspectWorkbook on a zip opened by openWorkbookZip. */
+export async function inspectOpenZip(zip: yauzl.ZipFile, file: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<OpenWorkbook> {
+  const label = path.basename(file);
+  const entries = await listEntries(zip, file, label, limits);
+  let uncompressed = 0;
+  for (const entry of entries.values()) {
+    uncompressed += entry.uncompressedSize;
+    const ratio = entry.compressedSize > 0 ? entry.uncompressedSize / entry.compressedSize : Infinity;
+    if (entry.uncompressedSize > limits.ratioFloorBytes && ratio > limits.maxCompressionRatio) {
       throw new InputFileError(
         'zip_bomb',
-        `${label} was refused: it would inflate to ${formatBytes(uncompressed)} (limit ${formatBytes(limits.maxUncompressedBytes)}).`,
+        `${label} was refused: its part ${entry.fileName} would inflate ${Math.round(ratio)}x (limit ${limits.maxCompressionRatio}x). ` +
+          'This is how decompression bombs look; a real workbook compresses far less.',
         { file },
-        { uncompressedBytes: uncompressed },
+        { part: entry.fileName, ratio: Math.round(ratio) },
       );
     }
-    const workbookEntry = entries.get('xl/workbook.xml');
-    if (!workbookEntry) {
-      throw new InputFileError(
-        'not_xlsx',
-        `${label} is a zip file but not an Excel workbook (no xl/workbook.xml). Save the data from Excel as .xlsx.`,
-        { file },
-      );
-    }
-    const workbookXml = await readSmallPart(zip, workbookEntry, file, label);
-    const relsEntry = entries.get('xl/_rels/workbook.xml.rels');
-    const relsXml = relsEntry ? await readSmallPart(zip, relsEntry, file, label) : '';
-    const sheets = parseSheets(workbookXml, relsXml);
-    if (sheets.length === 0) {
-      throw new InputFileError('no_sheets', `${label} has no worksheets.`, { file });
-    }
-    return { sheets, uncompressedBytes: uncompressed, entries: entries.size };
-  } finally {
-    zip.close();
   }
+  if (uncompressed > limits.maxUncompressedBytes) {
+    throw new InputFileError(
+      'zip_bomb',
+      `${label} was refused: it would inflate to ${formatBytes(uncompressed)} (limit ${formatBytes(limits.maxUncompressedBytes)}).`,
+      { file },
+      { uncompressedBytes: uncompressed },
+    );
+  }
+  const workbookEntry = entries.get('xl/workbook.xml');
+  if (!workbookEntry) {
+    throw new InputFileError(
+      'not_xlsx',
+      `${label} is a zip file but not an Excel workbook (no xl/workbook.xml). Save the data from Excel as .xlsx.`,
+      { file },
+    );
+  }
+  const workbookXml = await readSmallPart(zip, workbookEntry, file, label);
+  const relsEntry = entries.get('xl/_rels/workbook.xml.rels');
+  const relsXml = relsEntry ? await readSmallPart(zip, relsEntry, file, label) : '';
+  const sheets = parseSheets(workbookXml, relsXml);
+  if (sheets.length === 0) {
+    throw new InputFileError('no_sheets', `${label} has no worksheets.`, { file });
+  }
+  return { inspection: { sheets, uncompressedBytes: uncompressed, entries: entries.size }, entries, workbookXml, relsXml };
 }
 
 async function checkMagic(file: string, label: string): Promise<void> {
@@ -179,6 +197,22 @@ async function readSmallPart(zip: yauzl.ZipFile, entry: yauzl.Entry, file: strin
   }
 }
 
+/** The sheet to read: the first in workbook order unless one is named (exactly, else ignoring case and spaces). */
+export function chooseSheet(sheets: SheetEntry[], wanted: string | undefined, file: string): SheetEntry {
+  const label = path.basename(file);
+  if (wanted === undefined || wanted === '') return sheets[0] as SheetEntry;
+  const exact = sheets.find((sheet) => sheet.name === wanted);
+  if (exact) return exact;
+  const loose = (text: string) => text.trim().toLowerCase().replace(/\s+/g, ' ');
+  const similar = sheets.find((sheet) => loose(sheet.name) === loose(wanted));
+  if (similar) return similar;
+  throw new InputFileError(
+    'sheet_not_found',
+    `${label} has no sheet named "${wanted}". Its sheets are: ${sheets.map((sheet) => `"${sheet.name}"`).join(', ')}.`,
+    { file, sheet: wanted },
+  );
+}
+
 /** Sheets in workbook order, with the zip part each one lives in. */
 export function parseSheets(workbookXml: string, relsXml: string): SheetEntry[] {
   const targets = new Map<string, string>();
@@ -201,12 +235,12 @@ export function parseSheets(workbookXml: string, relsXml: string): SheetEntry[] 
   return sheets;
 }
 
-function resolveTarget(target: string): string {
+export function resolveTarget(target: string): string {
   if (target.startsWith('/')) return target.slice(1);
   return path.posix.normalize(`xl/${target}`);
 }
 
-function parseAttributes(text: string): Map<string, string> {
+export function parseAttributes(text: string): Map<string, string> {
   const attributes = new Map<string, string>();
   for (const match of text.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
     attributes.set(match[1] as string, decodeXml(match[2] ?? match[3] ?? ''));
@@ -227,7 +261,7 @@ function decodeXml(text: string): string {
   });
 }
 
-function describeZipError(error: unknown): string {
+export function describeZipError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/end of central directory/i.test(message)) return 'the end of the file is missing; it may have been cut off while copying';
   return message.replace(/\s+/g, ' ').slice(0, 200);

@@ -73,8 +73,9 @@ export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = 
   const limits = hooks.limits ?? {};
   const maxHeapMb = limits.maxHeapMb ?? defaultHeapLimitMb();
   const timeoutMs = limits.timeoutMs ?? 30 * 60_000;
-  // exceljs spools worksheets (patient values) to os.tmpdir() and leaves them behind when a read
-  // stops early or the worker is ended: give each task a private folder, removed when it ends.
+  // Whatever a task's libraries write to os.tmpdir() (exceljs, used to write the export workbook
+  // and as the reader's test oracle, spools sheets there) stays in a private folder, removed
+  // when the task ends, even if it was stopped.
   const privateTmp = mkdtempSync(path.join(os.tmpdir(), 'healthtech-work-'));
   const worker = new Worker(hooks.workerScript ?? resolveWorkerScript(), {
     workerData: task,

@@ -96,15 +96,16 @@ export function isoCellToDate(text: string): Date | undefined {
   const minute = Number(mi ?? 0);
   const second = Number(s ?? 0);
   const millis = frac ? Math.round(Number(`0.${frac}`) * 1000) : 0;
-  const time = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  const check = new Date(Date.UTC(year, month - 1, day));
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
   if (hour > 24 || minute > 59 || second > 60) return undefined;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  date.setUTCHours(hour, minute, second, millis);
   let offsetMinutes = 0;
   if (zone && zone !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
     offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
   }
-  return new Date(time - offsetMinutes * 60_000);
+  return new Date(date.getTime() - offsetMinutes * 60_000);
 }

@@ -55,6 +55,20 @@ function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
+/** Byte classes inside tags, one table lookup per byte on the hot path. */
+const C_NAME = 0;
+const C_SPACE = 1;
+const C_COLON = 2;
+/** Ends a name: `>`, `/`, `=`. */
+const C_STOP = 3;
+/** Never part of a name: `<`, quotes. */
+const C_BAD = 4;
+const BYTE_CLASS = new Uint8Array(256);
+for (const b of [0x20, 0x0a, 0x0d, 0x09]) BYTE_CLASS[b] = C_SPACE;
+BYTE_CLASS[COLON] = C_COLON;
+for (const b of [GT, SLASH, EQUALS]) BYTE_CLASS[b] = C_STOP;
+for (const b of [LT, DQUOTE, SQUOTE]) BYTE_CLASS[b] = C_BAD;
+
 type PendingKind = 'short' | 'tag' | 'comment' | 'cdata' | 'pi';
 
 export class XmlScanner {
@@ -73,7 +87,6 @@ export class XmlScanner {
   private readonly nameHashes = new Int32Array(MAX_DEPTH);
   private readonly nameLengths = new Int32Array(MAX_DEPTH);
   private rootSeen = false;
-  private rootClosed = false;
   private textOpen = false;
   private atStart = true;
   /** Bytes of earlier buffers already consumed, for positions in messages. */
@@ -86,11 +99,6 @@ export class XmlScanner {
   private pendingTail: Buffer = Buffer.alloc(0);
 
   constructor(private readonly handler: XmlHandler) {}
-
-  /** True once the root element has been closed. */
-  get complete(): boolean {
-    return this.rootClosed;
-  }
 
   write(chunk: Buffer): void {
     if (chunk.length === 0) return;
@@ -159,10 +167,11 @@ export class XmlScanner {
     const length = buf.length;
     let pos = 0;
     while (pos < length) {
-      const lt = buf.indexOf(LT, pos);
-      if (lt === -1) {
+      // A JavaScript loop beats Buffer#indexOf here: the text between two tags is mostly 0-10 bytes.
+      let lt = pos;
+      while (lt < length && buf[lt] !== LT) lt++;
+      if (lt === length) {
         this.emitText(buf, pos, length, false);
-        pos = length;
         break;
       }
       if (lt > pos || this.textOpen) this.emitText(buf, pos, lt, true);
@@ -254,7 +263,6 @@ export class XmlScanner {
     this.attrCount = 0;
     this.handler.closeTag(this);
     this.depth = depth - 1;
-    if (this.depth === 0) this.rootClosed = true;
     return p + 1;
   }
 
@@ -265,9 +273,12 @@ export class XmlScanner {
     let local = p;
     for (; p < length; p++) {
       const b = buf[p]!;
-      if (b === GT || b === SLASH || isSpace(b)) break;
-      if (b === COLON) local = p + 1;
-      else if (b === LT || b === EQUALS || b === DQUOTE || b === SQUOTE) throw new XmlError(`a malformed tag name at byte ${this.offset + lt}`);
+      const kind = BYTE_CLASS[b]!;
+      if (kind !== C_NAME) {
+        if (kind === C_COLON) local = p + 1;
+        else if (kind === C_SPACE || b === GT || b === SLASH) break;
+        else throw new XmlError(`a malformed tag name at byte ${this.offset + lt}`);
+      }
       hash = (Math.imul(hash, 31) + b) | 0;
     }
     if (p >= length) return -1;
@@ -294,8 +305,8 @@ export class XmlScanner {
       if (p === before) throw new XmlError(`attributes not separated by white space at byte ${this.offset + p}`);
       const attrName = p;
       while (p < length) {
-        const c = buf[p]!;
-        if (c === EQUALS || isSpace(c) || c === GT || c === SLASH || c === LT) break;
+        const kind = BYTE_CLASS[buf[p]!]!;
+        if (kind !== C_NAME && kind !== C_COLON) break;
         p++;
       }
       if (p >= length) return -1;
@@ -309,11 +320,13 @@ export class XmlScanner {
       const quote = buf[p]!;
       if (quote !== DQUOTE && quote !== SQUOTE) throw new XmlError(`an attribute value without quotes at byte ${this.offset + p}`);
       const valueStart = p + 1;
-      const valueEnd = buf.indexOf(quote, valueStart);
-      if (valueEnd === -1) return -1;
-      for (let i = valueStart; i < valueEnd; i++) {
-        if (buf[i] === LT) throw new XmlError(`a "<" inside an attribute value at byte ${this.offset + i}`);
+      let valueEnd = valueStart;
+      for (; valueEnd < length; valueEnd++) {
+        const c = buf[valueEnd]!;
+        if (c === quote) break;
+        if (c === LT) throw new XmlError(`a "<" inside an attribute value at byte ${this.offset + valueEnd}`);
       }
+      if (valueEnd >= length) return -1;
       if (count * 4 + 4 > this.attrs.length) {
         const grown = new Int32Array(this.attrs.length * 2);
         grown.set(this.attrs);
@@ -343,7 +356,6 @@ export class XmlScanner {
     if (selfClosing) {
       this.handler.closeTag(this);
       this.depth -= 1;
-      if (this.depth === 0) this.rootClosed = true;
     }
     return p;
   }
