@@ -3,7 +3,7 @@
  * the state that outlives a screen (files and preview, the load, settings). Files dropped anywhere
  * on the window are identified and placed, whatever screen is showing.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInfo, DatabaseStatus, Settings } from '../../shared/contract';
 import { call, toErrorData, useEvent } from './api';
 import { DbStatusIndicator } from './components/DbStatusIndicator';
@@ -15,9 +15,11 @@ import { ImportScreen } from './screens/ImportScreen';
 import { LoadScreen } from './screens/LoadScreen';
 import { PreviewScreen } from './screens/PreviewScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
-import { DashboardScreen } from './dashboard/DashboardScreen';
 import { useImportFlow, type ImportOptions } from './state/useImportFlow';
 import { useLoad } from './state/useLoad';
+
+// The dashboard (and its charting library) loads the first time it is opened.
+const DashboardScreen = lazy(() => import('./dashboard/DashboardScreen').then((module) => ({ default: module.DashboardScreen })));
 
 export type Screen = 'import' | 'preview' | 'load' | 'history' | 'dashboard' | 'settings';
 
@@ -225,7 +227,11 @@ export function App() {
         {screen === 'preview' ? <PreviewScreen flow={flow} onLoad={startLoad} onImport={() => go('import')} loadBusy={loadState.status === 'running' || loadState.status === 'planning'} /> : null}
         {screen === 'load' ? <LoadScreen load={load} preview={preview} status={status} onPreview={() => go('preview')} onImport={() => go('import')} onHistory={() => go('history')} onProvidePassword={providePassword} onReconnect={reconnect} reconnecting={reconnecting} /> : null}
         {screen === 'history' ? <HistoryScreen version={historyVersion} status={status} /> : null}
-        {screen === 'dashboard' ? <DashboardScreen status={status} version={historyVersion} onImport={() => go('import')} onSettings={() => go('settings')} /> : null}
+        {screen === 'dashboard' ? (
+          <Suspense fallback={<p className="muted" aria-busy="true">Loading the dashboard…</p>}>
+            <DashboardScreen status={status} version={historyVersion} onImport={() => go('import')} onSettings={() => go('settings')} />
+          </Suspense>
+        ) : null}
         {screen === 'settings' ? <SettingsScreen settings={settings} status={status} info={info} onSaved={setSettings} onProvidePassword={providePassword} /> : null}
       </main>
 

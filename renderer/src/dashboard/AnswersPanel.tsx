@@ -1,0 +1,112 @@
+/**
+ * The brief's business questions (SPEC §8), answered live from the database by the statements of
+ * queries.sql, with each statement shown exactly as it ran. They ignore the dashboard's filters:
+ * they are the same answers the command line gives.
+ */
+import type { AnsweredQuestion } from '../../../shared/contract';
+import { RefreshIcon } from '../components/Icons';
+import { formatCount } from '../format';
+import type { QueryState } from './useDashboardQuery';
+
+type Row = AnsweredQuestion['rows'][number];
+
+function cell(value: Row[string]): string {
+  if (value === null || value === undefined) return '—';
+  return typeof value === 'number' ? formatCount(value) : value;
+}
+
+/** The answer in a few words, for the closed disclosure. */
+function shortAnswer(question: AnsweredQuestion): string {
+  const { rows } = question;
+  const first = rows[0];
+  if (!first) return 'No rows';
+  const keys = Object.keys(first);
+  if (rows.length === 1 && keys.length === 1) return cell(first[keys[0] ?? ''] ?? null);
+  if (question.name.startsWith('q1')) return rows.map((r) => `${String(r.name ?? '')} (#${String(r.doctor_id ?? '')}): ${cell(r.confirmed ?? null)} confirmed`).join('; ');
+  return `${formatCount(rows.length)} ${rows.length === 1 ? 'row' : 'rows'}`;
+}
+
+function ResultTable({ question }: { question: AnsweredQuestion }) {
+  const columns = Object.keys(question.rows[0] ?? {});
+  if (columns.length === 0) return <p className="muted">The query returned no rows.</p>;
+  return (
+    <div className="dash-answer-table" role="region" aria-label={`Result of question ${question.name}`} tabIndex={0}>
+      <table className="data-table compact dash-table">
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c} scope="col" className={typeof question.rows[0]?.[c] === 'number' ? 'num' : undefined}>
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {question.rows.map((row, i) => (
+            <tr key={i}>
+              {columns.map((c) => (
+                <td key={c} className={typeof row[c] === 'number' ? 'num' : undefined}>
+                  {cell(row[c] ?? null)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function AnswersPanel({ query }: { query: QueryState<{ questions: AnsweredQuestion[] }> }) {
+  const questions = query.data?.questions ?? null;
+  return (
+    <section className="panel dash-card" aria-labelledby="answers-title" aria-busy={query.loading} data-testid="answers-panel">
+      <div className="dash-card-head">
+        <div className="dash-card-heading">
+          <h2 id="answers-title" className="panel-title">
+            Business questions
+          </h2>
+          <p className="dash-card-intro">Answered live from the whole load (the filters above do not apply) by the statements in queries.sql, the same ones the command line runs.</p>
+        </div>
+      </div>
+      {query.error ? (
+        <div className="notice notice-error dash-card-error" role="alert">
+          <div>
+            <span>Couldn’t answer the questions: {query.error.message}</span>
+            <span>Try again; if it keeps failing, check the database status at the top right.</span>
+          </div>
+          <button type="button" className="btn btn-small" onClick={query.retry}>
+            <RefreshIcon /> Try again
+          </button>
+        </div>
+      ) : null}
+      {!questions && query.loading ? <div className="dash-skeleton dash-skeleton-short" aria-hidden="true" /> : null}
+      {questions ? (
+        <ol className="dash-answers">
+          {questions.map((question) => {
+            const id = /^q\d+/.exec(question.name)?.[0] ?? question.name;
+            return (
+              <li key={question.name}>
+                <details className="dash-answer" data-testid={`answer-${id}`} data-name={question.name}>
+                  <summary>
+                    <span className="dash-answer-title">{question.title.replace(/^\d+\.\s*/, '')}</span>
+                    <span className="dash-answer-short" data-testid={`answer-${id}-short`}>
+                      {shortAnswer(question)}
+                    </span>
+                  </summary>
+                  <div className="dash-answer-body">
+                    <ResultTable question={question} />
+                    <p className="dash-sql-label">SQL (queries.sql, {question.name})</p>
+                    <pre className="dash-sql" data-testid={`answer-${id}-sql`} tabIndex={0}>
+                      <code>{question.sql}</code>
+                    </pre>
+                  </div>
+                </details>
+              </li>
+            );
+          })}
+        </ol>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * The frame every dashboard chart shares: title and controls, exports (data as CSV, chart as PNG),
+ * loading and error states, and the caveats line under the chart.
+ */
+import { useState, type ReactNode } from 'react';
+import type { DashboardContext, ErrorData } from '../../../shared/contract';
+import { DownloadIcon, RefreshIcon, SpinnerIcon } from '../components/Icons';
+import { formatCount, plural } from '../format';
+
+interface CardProps {
+  id: string;
+  title: string;
+  /** A short line under the title (what is measured). */
+  intro?: ReactNode;
+  controls?: ReactNode;
+  onCsv?: (() => void) | undefined;
+  onPng?: (() => Promise<void>) | undefined;
+  loading: boolean;
+  error: ErrorData | null;
+  onRetry: () => void;
+  /** True when there is something to show (the first answer arrived). */
+  hasData: boolean;
+  caveats: ReactNode;
+  className?: string;
+  children: ReactNode;
+}
+
+export function ChartCard({ id, title, intro, controls, onCsv, onPng, loading, error, onRetry, hasData, caveats, className, children }: CardProps) {
+  const [pngError, setPngError] = useState<string | null>(null);
+  const [pngBusy, setPngBusy] = useState(false);
+  const titleId = `${id}-title`;
+  const png = () => {
+    if (!onPng) return;
+    setPngBusy(true);
+    setPngError(null);
+    onPng()
+      .catch((reason: unknown) => setPngError(reason instanceof Error ? reason.message : 'The picture could not be made.'))
+      .finally(() => setPngBusy(false));
+  };
+  return (
+    <section className={`panel dash-card ${className ?? ''}`} aria-labelledby={titleId} aria-busy={loading} data-loading={loading || undefined}>
+      <div className="dash-card-head">
+        <h2 id={titleId} className="panel-title">
+          {title}
+          {loading && hasData ? <SpinnerIcon className="dash-card-spinner" /> : null}
+        </h2>
+        <div className="dash-card-tools">
+          {controls}
+          {onCsv || onPng ? (
+            <div className="dash-exports" role="group" aria-label={`Export ${title.toLowerCase()}`}>
+              {onCsv ? (
+                <button type="button" className="btn btn-quiet btn-small" onClick={onCsv} disabled={!hasData} aria-label={`Export ${title.toLowerCase()} data as CSV`}>
+                  <DownloadIcon /> CSV
+                </button>
+              ) : null}
+              {onPng ? (
+                <button type="button" className="btn btn-quiet btn-small" onClick={png} disabled={!hasData || pngBusy} aria-label={`Export ${title.toLowerCase()} chart as PNG`}>
+                  {pngBusy ? <SpinnerIcon /> : <DownloadIcon />} PNG
+                </button>
+              ) : null}
+            </div>
+          ) : null}
+        </div>
+      </div>
+      {intro ? <p className="dash-card-intro">{intro}</p> : null}
+      {error ? (
+        <div className="notice notice-error dash-card-error" role="alert">
+          <div>
+            <span>
+              Couldn’t compute {title.toLowerCase()}: {error.message}
+            </span>
+            <span>Try again; if it keeps failing, check the database status at the top right or open Settings.</span>
+          </div>
+          <button type="button" className="btn btn-small" onClick={onRetry}>
+            <RefreshIcon /> Try again
+          </button>
+        </div>
+      ) : null}
+      {pngError ? (
+        <p className="notice notice-error" role="alert">
+          {pngError}
+        </p>
+      ) : null}
+      {!hasData && loading ? <div className="dash-skeleton" aria-hidden="true" /> : null}
+      {!hasData && loading ? <p className="visually-hidden">Loading {title.toLowerCase()}…</p> : null}
+      {hasData ? <div className={loading ? 'dash-stale' : undefined}>{children}</div> : null}
+      {caveats}
+    </section>
+  );
+}
+
+export interface CaveatProps {
+  context: DashboardContext;
+  /** Whether the current date range reaches past the default range (so it may include suspicious dates). */
+  beyondDefault: boolean;
+  testId: string;
+  /** Notes that apply to this chart only. */
+  extra?: (string | null | false)[];
+}
+
+/** What to keep in mind when reading a chart: one line of small text. */
+export function Caveats({ context, beyondDefault, testId, extra }: CaveatProps) {
+  const { caveats, run } = context;
+  const notes: string[] = [];
+  if (caveats.placeholderDoctors > 0) {
+    notes.push(`${plural(caveats.placeholderDoctors, 'placeholder doctor')} included (${plural(caveats.placeholderAppointments, 'booking')})`);
+  } else notes.push('No placeholder doctors');
+  if (caveats.suspiciousPolicy === 'quarantine') {
+    notes.push(caveats.suspiciousDates > 0 ? `${plural(caveats.suspiciousDates, 'suspicious date')} quarantined (not loaded)` : 'No suspicious dates');
+  } else if (caveats.outsideDefaultRange > 0) {
+    notes.push(
+      beyondDefault
+        ? `Suspicious dates included (${plural(caveats.outsideDefaultRange, 'booking')} outside the default range)`
+        : `${plural(caveats.outsideDefaultRange, 'booking')} with suspicious dates left out by this range`,
+    );
+  } else if (caveats.suspiciousDates > 0) notes.push(`${plural(caveats.suspiciousDates, 'suspicious date')} kept with a warning`);
+  else notes.push('No suspicious dates');
+  notes.push(`${formatCount(caveats.rejected)} ${caveats.rejected === 1 ? 'row' : 'rows'} rejected in the load`);
+  if (run) notes.push(`Run ${run.runId}, ${shortTimestamp(run.finishedAt)}`);
+  for (const note of extra ?? []) if (note) notes.push(note);
+  return (
+    <p className="dash-caveats" data-testid={testId}>
+      <span className="visually-hidden">Caveats: </span>
+      {notes.map((note, i) => (
+        <span key={i} className="dash-caveat">
+          {note}
+        </span>
+      ))}
+    </p>
+  );
+}
+
+const minutes = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A run's time to the minute, in the person's local time. */
+export function shortTimestamp(iso: string | null): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : minutes.format(date);
+}
+
+/** The caveats as one line of text (for exported pictures). */
+export function caveatText(context: DashboardContext): string {
+  const { caveats, run } = context;
+  return [
+    `${formatCount(caveats.placeholderDoctors)} placeholder doctors included`,
+    caveats.suspiciousPolicy === 'quarantine' ? `${formatCount(caveats.suspiciousDates)} suspicious dates quarantined` : `${formatCount(caveats.outsideDefaultRange)} bookings with suspicious dates in the load`,
+    `${formatCount(caveats.rejected)} rows rejected`,
+    run ? `run ${run.runId}, ${shortTimestamp(run.finishedAt)}` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}

@@ -1,0 +1,254 @@
+/**
+ * Dashboard: the data of the last successful load, from SQL in the main process. Key figures,
+ * the doctor leaderboard, appointments over time, specialties, patient segments and the
+ * business questions, all under one set of filters (remembered per schema between launches).
+ * Every chart drills through to its bookings and their source rows, states its caveats, and
+ * exports its data (CSV) and picture (PNG).
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DashboardContext, DashboardFilter, DatabaseStatus, Granularity, LeaderboardRow } from '../../../shared/contract';
+import { useEvent } from '../api';
+import { DatabaseIcon, RefreshIcon, SpinnerIcon } from '../components/Icons';
+import { baseName, formatCount, formatTimestamp } from '../format';
+import { AnswersPanel } from './AnswersPanel';
+import { Caveats, caveatText } from './ChartCard';
+import { bucketEnd, formatRange, periodLabel } from './dates';
+import { narrow, type DrillRequest } from './drill';
+import { DrillDialog } from './DrillDialog';
+import { rangeSlug } from './exportFiles';
+import { FiltersBar } from './FiltersBar';
+import { DEFAULT_FILTERS, rangeProblem, remember, restore, toDashboardFilter, type FilterState, type ViewState } from './filters';
+import { KpiCards, type KpiDrill } from './KpiCards';
+import { LeaderboardCard } from './LeaderboardCard';
+import { specialtyColors } from './palette';
+import { SegmentsCard } from './SegmentsCard';
+import { SpecialtyCard } from './SpecialtyCard';
+import { TrendCard } from './TrendCard';
+import { useDashboardQuery } from './useDashboardQuery';
+import './dashboard.css';
+
+interface Props {
+  status: DatabaseStatus | null;
+  /** Bumped after every load this window made, so the figures are read again. */
+  version: number;
+  onImport: () => void;
+  onSettings: () => void;
+}
+
+export function DashboardScreen({ status, version, onImport, onSettings }: Props) {
+  const ready = status?.state === 'ready';
+  const schema = status?.state === 'ready' ? status.schema : null;
+  const [refreshes, setRefreshes] = useState(0);
+  const dataVersion = version * 1000 + refreshes;
+  const context = useDashboardQuery('dashboard/context', ready ? {} : null, dataVersion);
+  const ctx = context.data;
+
+  // A load committed (here or while this screen was open): read everything again once it is in.
+  const commitTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEvent('load/progress', (progress) => {
+    if (progress.step !== 'commit') return;
+    clearTimeout(commitTimer.current);
+    commitTimer.current = setTimeout(() => setRefreshes((n) => n + 1), 1500);
+  });
+  useEffect(() => () => clearTimeout(commitTimer.current), []);
+
+  return (
+    <section className="screen dash-screen" aria-labelledby="dashboard-title">
+      <div className="screen-head">
+        <div>
+          <h1 id="dashboard-title" tabIndex={-1}>
+            Dashboard
+          </h1>
+          <p className="lead">{ctx?.loaded && ctx.run ? <RunLine context={ctx} /> : 'Doctor productivity and appointment trends from the last successful load.'}</p>
+        </div>
+        <button type="button" className="btn" onClick={() => setRefreshes((n) => n + 1)} disabled={!ready || context.loading}>
+          {context.loading ? <SpinnerIcon /> : <RefreshIcon />}
+          Refresh
+        </button>
+      </div>
+
+      {!ready ? <NotReady status={status} onSettings={onSettings} /> : null}
+
+      {ready && context.error ? (
+        <div className="notice notice-error" role="alert">
+          <div>
+            <span className="notice-title">The dashboard could not read the database.</span>
+            <span>{context.error.message}</span>
+            <span>Try again; if it keeps failing, check the connection in Settings.</span>
+          </div>
+          <div className="button-row dash-notice-action">
+            <button type="button" className="btn btn-small" onClick={context.retry}>
+              <RefreshIcon /> Try again
+            </button>
+            <button type="button" className="btn btn-quiet btn-small" onClick={onSettings}>
+              Open Settings
+            </button>
+          </div>
+        </div>
+      ) : null}
+
+      {ready && !ctx && context.loading ? (
+        <div className="dash-loading" aria-busy="true" role="status">
+          <SpinnerIcon /> Reading what is loaded…
+        </div>
+      ) : null}
+
+      {ready && ctx && !ctx.loaded ? (
+        <div className="empty-state dash-empty" data-testid="dashboard-empty">
+          <DatabaseIcon className="empty-icon" />
+          <h2>Nothing loaded yet</h2>
+          <p>The dashboard shows the data of the last successful load into schema “{schema}”. Import the doctors and appointments workbooks, check the preview, and load them.</p>
+          <button type="button" className="btn btn-primary" onClick={onImport}>
+            Go to Import
+          </button>
+        </div>
+      ) : null}
+
+      {ready && schema && ctx?.loaded ? <LoadedDashboard key={schema} schema={schema} context={ctx} dataVersion={dataVersion} /> : null}
+    </section>
+  );
+}
+
+function RunLine({ context }: { context: DashboardContext }) {
+  const run = context.run;
+  if (!run) return null;
+  const files = [run.appointmentsFile, run.doctorsFile].filter((f): f is string => Boolean(f)).map(baseName);
+  return (
+    <>
+      Run {run.runId}, loaded {formatTimestamp(run.finishedAt)}
+      {files.length ? ` from ${files.join(' and ')}` : ''}: {formatCount(run.counts.appointmentsLoaded)} appointments, {formatCount(run.counts.doctorsLoaded)} doctors.
+    </>
+  );
+}
+
+function NotReady({ status, onSettings }: { status: DatabaseStatus | null; onSettings: () => void }) {
+  if (!status || status.state === 'starting') {
+    return (
+      <p className="notice notice-info" role="status" aria-busy="true">
+        <SpinnerIcon /> The database is starting; the dashboard appears when it is ready.
+      </p>
+    );
+  }
+  if (status.state === 'needs_password') {
+    return (
+      <p className="notice notice-warn" role="status">
+        The database server needs its password: use “Enter password” at the top right, then the dashboard appears.
+      </p>
+    );
+  }
+  if (status.state === 'error') {
+    return (
+      <div className="notice notice-error" role="alert">
+        <div>
+          <span className="notice-title">The database is not available.</span>
+          <span>{status.error.message}</span>
+          <span>Reconnect from the status at the top right, or check the connection in Settings.</span>
+        </div>
+        <button type="button" className="btn btn-small dash-notice-action" onClick={onSettings}>
+          Open Settings
+        </button>
+      </div>
+    );
+  }
+  return null;
+}
+
+function LoadedDashboard({ schema, context, dataVersion }: { schema: string; context: DashboardContext; dataVersion: number }) {
+  // Restored once per schema (the component is keyed by it); later loads keep the person's choices.
+  const [initial] = useState(() => restore(schema, context));
+  const [filters, setFilters] = useState<FilterState>(initial.filters);
+  const [view, setView] = useState<ViewState>(initial.view);
+  const [drill, setDrill] = useState<DrillRequest | null>(null);
+
+  useEffect(() => remember(schema, filters, view), [schema, filters, view]);
+
+  // While a typed range is wrong, the charts keep showing the last good filter.
+  const lastGood = useRef<DashboardFilter | null>(null);
+  const problem = rangeProblem(filters);
+  const filter = useMemo(() => (problem && lastGood.current ? lastGood.current : toDashboardFilter(problem ? DEFAULT_FILTERS : filters, context)), [filters, context, problem]);
+  useEffect(() => {
+    if (!problem) lastGood.current = filter;
+  }, [filter, problem]);
+
+  const kpis = useDashboardQuery('dashboard/kpis', { filter }, dataVersion);
+  const leaderboard = useDashboardQuery('dashboard/leaderboard', { filter, top: view.top }, dataVersion);
+  const trend = useDashboardQuery('dashboard/trend', { filter, granularity: view.granularity }, dataVersion);
+  const specialties = useDashboardQuery('dashboard/specialties', { filter }, dataVersion);
+  const segments = useDashboardQuery('dashboard/segments', { filter }, dataVersion);
+  const answers = useDashboardQuery('dashboard/answers', {}, dataVersion);
+
+  const colorOf = useMemo(() => specialtyColors(context.specialties), [context.specialties]);
+  const defaultRange = context.defaultRange;
+  const beyondDefault = !defaultRange || !filter.from || !filter.to || filter.from < defaultRange.from || filter.to > defaultRange.to;
+  const fileSlug = rangeSlug(filter.from, filter.to);
+  const rangeText = filter.from && filter.to ? formatRange(filter.from, filter.to) : 'all dates';
+  const footnote = `${rangeText} · ${caveatText(context)}`;
+  const caveats = (chart: string, extra?: (string | null | false)[]) => <Caveats context={context} beyondDefault={beyondDefault} testId={`caveats-${chart}`} extra={extra} />;
+
+  const selectDoctor = useCallback((doctorId: number) => {
+    setFilters((now) => ({ ...now, doctorIds: now.doctorIds.length === 1 && now.doctorIds[0] === doctorId ? [] : [doctorId] }));
+  }, []);
+
+  const drillKpi = (kind: KpiDrill, title: string) => setDrill({ title, filter: kind === 'all' ? filter : narrow(filter, { status: kind }) });
+  const drillDoctor = (row: LeaderboardRow) => setDrill({ title: `Bookings of ${row.name}${row.placeholder ? ` (placeholder #${row.doctorId})` : ''}`, filter: narrow(filter, { doctorId: row.doctorId }) });
+  const drillPeriod = (period: string, granularity: Granularity, status?: 'confirmed' | 'cancelled') =>
+    setDrill({
+      title: `${status ? `${status === 'confirmed' ? 'Confirmed' : 'Cancelled'} bookings` : 'Bookings'}, ${periodLabel(period, granularity)}`,
+      filter: narrow(filter, { from: period, to: bucketEnd(period, granularity), ...(status ? { status } : {}) }),
+    });
+  const drillSpecialty = (specialty: string | null, status?: 'confirmed' | 'cancelled') =>
+    setDrill({
+      title: `${status ? `${status === 'confirmed' ? 'Confirmed' : 'Cancelled'} bookings` : 'Bookings'}, ${specialty ?? 'no specialty'}`,
+      filter: narrow(filter, { specialty, ...(status ? { status } : {}) }),
+    });
+  const drillSegment = (segment: 'new' | 'returning') => setDrill({ title: `Bookings of ${segment} patients`, filter: narrow(filter, { segment }) });
+
+  const noStart = !filter.from;
+  return (
+    <>
+      <FiltersBar context={context} filters={filters} onChange={setFilters} />
+      <KpiCards kpis={kpis.data} loading={kpis.loading} error={kpis.error} onRetry={kpis.retry} onDrill={drillKpi} />
+      {caveats('kpis', [filters.segment === 'returning' && noStart && 'Returning patients need a start date: none are counted without one'])}
+
+      <LeaderboardCard
+        query={leaderboard}
+        colorOf={colorOf}
+        top={view.top}
+        onTop={(top) => setView((v) => ({ ...v, top }))}
+        selectedIds={filters.doctorIds}
+        onSelectDoctor={selectDoctor}
+        onDrillDoctor={drillDoctor}
+        caveats={caveats('leaderboard', ['Ranked by confirmed appointments'])}
+        fileSlug={fileSlug}
+        footnote={footnote}
+      />
+
+      <TrendCard
+        query={trend}
+        kpis={kpis.data}
+        choice={view.granularity}
+        onChoice={(granularity) => setView((v) => ({ ...v, granularity }))}
+        onDrill={drillPeriod}
+        caveats={caveats('trend', [trend.data?.granularity === 'week' && 'Weeks start on Monday'])}
+        fileSlug={fileSlug}
+        footnote={footnote}
+      />
+
+      <div className="dash-pair">
+        <SpecialtyCard query={specialties} colorOf={colorOf} onDrill={drillSpecialty} caveats={caveats('specialties')} fileSlug={fileSlug} footnote={footnote} />
+        <SegmentsCard
+          query={segments}
+          rangeStart={filter.from}
+          onDrill={drillSegment}
+          caveats={caveats('segments', [filter.from ? `New: first booking ever on or after ${formatRange(filter.from, filter.from)}` : 'No start date: everyone counts as new'])}
+          fileSlug={fileSlug}
+          footnote={footnote}
+        />
+      </div>
+
+      <AnswersPanel query={answers} />
+
+      {drill ? <DrillDialog request={drill} context={context} version={dataVersion} onClose={() => setDrill(null)} /> : null}
+    </>
+  );
+}

@@ -1,0 +1,177 @@
+/**
+ * The filters for the whole dashboard: date range (the default range without suspicious dates,
+ * the whole span, or typed dates), doctors, specialty, status and patient segment; then the
+ * active filters as chips, each clearable, and "Clear all".
+ */
+import { useId } from 'react';
+import type { DashboardContext } from '../../../shared/contract';
+import { CloseIcon } from '../components/Icons';
+import { formatRange } from './dates';
+import { DoctorPicker } from './DoctorPicker';
+import { DEFAULT_FILTERS, effectiveRange, filterChips, rangeProblem, type FilterState, type SegmentChoice, type StatusChoice } from './filters';
+
+interface Props {
+  context: DashboardContext;
+  filters: FilterState;
+  onChange: (next: FilterState) => void;
+}
+
+const STATUS: { key: StatusChoice; label: string }[] = [
+  { key: 'all', label: 'All' },
+  { key: 'confirmed', label: 'Confirmed' },
+  { key: 'cancelled', label: 'Cancelled' },
+];
+
+const SEGMENT: { key: SegmentChoice; label: string }[] = [
+  { key: 'all', label: 'All' },
+  { key: 'new', label: 'New' },
+  { key: 'returning', label: 'Returning' },
+];
+
+function Segmented<K extends string>({ name, legend, options, value, onChange }: { name: string; legend: string; options: { key: K; label: string }[]; value: K; onChange: (key: K) => void }) {
+  return (
+    <fieldset className="choice-group dash-filter">
+      <legend className="dash-filter-label">{legend}</legend>
+      <div className="segmented">
+        {options.map((option) => (
+          <label key={option.key} className="segment">
+            <input type="radio" name={name} value={option.key} checked={value === option.key} onChange={() => onChange(option.key)} />
+            <span className="segment-label">{option.label}</span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+export function FiltersBar({ context, filters, onChange }: Props) {
+  const ids = { from: useId(), to: useId(), doctors: useId(), specialty: useId(), rangeError: useId(), range: useId() };
+  const range = effectiveRange(filters, context);
+  const problem = rangeProblem(filters);
+  const chips = filterChips(filters, context);
+  const span = context.span;
+  const setDate = (which: 'from' | 'to', value: string) => {
+    // Typing a date turns the range into a custom one, starting from the dates shown.
+    const base = { from: range.from ?? '', to: range.to ?? '' };
+    onChange({ ...filters, rangeMode: 'custom', ...base, [which]: value });
+  };
+  const defaultRange = context.defaultRange;
+
+  return (
+    <section className="panel dash-filters" aria-label="Filters">
+      <div className="dash-filter-row">
+        <fieldset className="choice-group dash-filter dash-range" aria-describedby={problem ? ids.rangeError : undefined}>
+          <legend className="dash-filter-label">Dates</legend>
+          <div className="dash-range-inputs">
+            <label className="visually-hidden" htmlFor={ids.from}>
+              From
+            </label>
+            <input
+              id={ids.from}
+              type="date"
+              value={range.from ?? ''}
+              min={span?.from}
+              max={span?.to}
+              onChange={(event) => setDate('from', event.target.value)}
+              aria-invalid={problem ? true : undefined}
+            />
+            <span aria-hidden="true" className="muted">
+              –
+            </span>
+            <label className="visually-hidden" htmlFor={ids.to}>
+              To
+            </label>
+            <input id={ids.to} type="date" value={range.to ?? ''} min={span?.from} max={span?.to} onChange={(event) => setDate('to', event.target.value)} aria-invalid={problem ? true : undefined} />
+            <div className="dash-range-presets" role="group" aria-label="Date range presets">
+              <button
+                type="button"
+                className="btn btn-small dash-preset"
+                aria-pressed={filters.rangeMode === 'default'}
+                onClick={() => onChange({ ...filters, rangeMode: 'default', from: '', to: '' })}
+                title={defaultRange ? `${formatRange(defaultRange.from, defaultRange.to)}: the loaded dates without suspicious ones` : undefined}
+              >
+                Default range
+              </button>
+              <button
+                type="button"
+                className="btn btn-small dash-preset"
+                aria-pressed={filters.rangeMode === 'span'}
+                onClick={() => onChange({ ...filters, rangeMode: 'span', from: '', to: '' })}
+                title={span ? `${formatRange(span.from, span.to)}: every loaded date` : undefined}
+              >
+                Whole span
+              </button>
+            </div>
+          </div>
+          {problem ? (
+            <p id={ids.rangeError} className="field-error" role="alert">
+              {problem}
+            </p>
+          ) : null}
+        </fieldset>
+
+        <Segmented name="dash-status" legend="Status" options={STATUS} value={filters.status} onChange={(status) => onChange({ ...filters, status })} />
+        <Segmented name="dash-segment" legend="Patients" options={SEGMENT} value={filters.segment} onChange={(segment) => onChange({ ...filters, segment })} />
+
+        <div className="dash-filter">
+          <span className="dash-filter-label" id={ids.doctors}>
+            Doctors
+          </span>
+          <DoctorPicker doctors={context.doctors} selected={filters.doctorIds} onChange={(doctorIds) => onChange({ ...filters, doctorIds })} labelId={ids.doctors} />
+        </div>
+
+        <div className="dash-filter">
+          <label className="dash-filter-label" htmlFor={ids.specialty}>
+            Specialty
+          </label>
+          <select
+            id={ids.specialty}
+            className="dash-specialty"
+            value={filters.specialty === null ? '__all' : filters.specialty === '' ? '__none' : filters.specialty}
+            onChange={(event) => {
+              const value = event.target.value;
+              onChange({ ...filters, specialty: value === '__all' ? null : value === '__none' ? '' : value });
+            }}
+          >
+            <option value="__all">All specialties</option>
+            {context.specialties
+              .filter((s) => s !== '')
+              .map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            {context.specialties.includes('') ? <option value="__none">No specialty recorded</option> : null}
+          </select>
+        </div>
+      </div>
+
+      <div className="dash-chips-row">
+        <span className="dash-filter-label" id={ids.range}>
+          Active filters
+        </span>
+        <ul className="dash-chips" data-testid="filter-chips" aria-labelledby={ids.range}>
+          {chips.length === 0 ? <li className="muted dash-chips-none">None: every loaded booking is shown</li> : null}
+          {chips.map((chip) => {
+            const clear = chip.clear;
+            return (
+              <li key={chip.key} className={`dash-chip ${clear ? '' : 'dash-chip-fixed'}`} data-chip={chip.key}>
+                <span>{chip.label}</span>
+                {clear ? (
+                  <button type="button" className="dash-chip-clear" onClick={() => onChange(clear(filters))} aria-label={`Remove filter ${chip.label}`}>
+                    <CloseIcon />
+                  </button>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+        {chips.some((chip) => chip.clear) ? (
+          <button type="button" className="btn btn-quiet btn-small" onClick={() => onChange(DEFAULT_FILTERS)}>
+            Clear all
+          </button>
+        ) : null}
+      </div>
+    </section>
+  );
+}

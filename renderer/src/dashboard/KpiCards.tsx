@@ -1,0 +1,187 @@
+/**
+ * The key figures for the filter, each with its raw value for tests (data-value), the change
+ * against the period of equal length just before (when a range is set), and a click-through to
+ * the bookings behind it.
+ */
+import type { ReactNode } from 'react';
+import type { ErrorData, Kpis } from '../../../shared/contract';
+import { RefreshIcon } from '../components/Icons';
+import { formatCount, plural } from '../format';
+import { daysInclusive, formatRange } from './dates';
+import { countDelta, formatRate, rateDelta, type Delta } from './format';
+
+export type KpiDrill = 'all' | 'confirmed' | 'cancelled';
+
+interface Props {
+  kpis: Kpis | null;
+  loading: boolean;
+  error: ErrorData | null;
+  onRetry: () => void;
+  onDrill: (kind: KpiDrill, title: string) => void;
+}
+
+interface Card {
+  key: string;
+  label: string;
+  display: string;
+  raw: string | number;
+  note: ReactNode;
+  delta?: Delta | null;
+  drill?: KpiDrill;
+  drillTitle?: string;
+}
+
+function DeltaText({ delta }: { delta: Delta }) {
+  const arrow = delta.direction === 'up' ? '▲' : delta.direction === 'down' ? '▼' : '■';
+  return (
+    <span className={`dash-delta dash-delta-${delta.direction}`}>
+      <span aria-hidden="true">{arrow}</span> {delta.text}
+    </span>
+  );
+}
+
+export function KpiCards({ kpis, loading, error, onRetry, onDrill }: Props) {
+  if (!kpis) {
+    return (
+      <section aria-labelledby="kpi-title" aria-busy={loading}>
+        <h2 id="kpi-title" className="visually-hidden">
+          Key figures
+        </h2>
+        {error ? (
+          <div className="notice notice-error dash-card-error" role="alert">
+            <div>
+              <span>Couldn’t compute the key figures: {error.message}</span>
+              <span>Try again; if it keeps failing, check the database status at the top right.</span>
+            </div>
+            <button type="button" className="btn btn-small" onClick={onRetry}>
+              <RefreshIcon /> Try again
+            </button>
+          </div>
+        ) : (
+          <ul className="dash-kpis" aria-hidden="true">
+            {Array.from({ length: 7 }, (_, i) => (
+              <li key={i} className="stat dash-kpi dash-kpi-skeleton" />
+            ))}
+          </ul>
+        )}
+      </section>
+    );
+  }
+  const previous = kpis.previous;
+  // The previous period of equal length: "vs previous" beside a change, or why there is none.
+  const vsPrevious = previous ? (previous.appointments === 0 ? 'previous period empty' : 'vs previous period') : null;
+  const cards: Card[] = [
+    {
+      key: 'appointments',
+      label: 'Appointments',
+      display: formatCount(kpis.appointments),
+      raw: kpis.appointments,
+      note: vsPrevious ?? 'in the filter',
+      delta: previous ? countDelta(kpis.appointments, previous.appointments) : null,
+      drill: 'all',
+      drillTitle: 'All bookings in the filter',
+    },
+    {
+      key: 'confirmed',
+      label: 'Confirmed',
+      display: formatCount(kpis.confirmed),
+      raw: kpis.confirmed,
+      note: vsPrevious ?? 'appointments',
+      delta: previous ? countDelta(kpis.confirmed, previous.confirmed) : null,
+      drill: 'confirmed',
+      drillTitle: 'Confirmed bookings',
+    },
+    {
+      key: 'cancelled',
+      label: 'Cancelled',
+      display: formatCount(kpis.cancelled),
+      raw: kpis.cancelled,
+      note: vsPrevious ?? 'appointments',
+      delta: previous ? countDelta(kpis.cancelled, previous.cancelled) : null,
+      drill: 'cancelled',
+      drillTitle: 'Cancelled bookings',
+    },
+    {
+      key: 'cancellation-rate',
+      label: 'Cancellation rate',
+      display: formatRate(kpis.cancellationRate),
+      raw: kpis.cancellationRate,
+      note: vsPrevious ?? 'of appointments',
+      delta: previous ? rateDelta(kpis.cancellationRate, previous.cancellationRate, previous.appointments) : null,
+      drill: 'cancelled',
+      drillTitle: 'Cancelled bookings',
+    },
+    { key: 'patients', label: 'Unique patients', display: formatCount(kpis.uniquePatients), raw: kpis.uniquePatients, note: 'with a booking' },
+    {
+      key: 'doctors',
+      label: 'Doctors',
+      display: formatCount(kpis.doctors),
+      raw: kpis.doctors,
+      note: (
+        <>
+          incl.{' '}
+          <span data-testid="kpi-placeholders" data-value={kpis.placeholderDoctors}>
+            {formatCount(kpis.placeholderDoctors)}
+          </span>{' '}
+          {kpis.placeholderDoctors === 1 ? 'placeholder' : 'placeholders'}
+        </>
+      ),
+    },
+    {
+      key: 'span',
+      label: 'Date span',
+      display: kpis.span ? formatRange(kpis.span.from, kpis.span.to) : '—',
+      raw: kpis.span ? `${kpis.span.from}/${kpis.span.to}` : '',
+      note: kpis.span ? `first to last booking, ${plural(daysInclusive(kpis.span.from, kpis.span.to), 'day')}` : 'no bookings',
+    },
+  ];
+
+  return (
+    <section aria-labelledby="kpi-title" aria-busy={loading}>
+      <h2 id="kpi-title" className="visually-hidden">
+        Key figures
+      </h2>
+      {error ? (
+        <div className="notice notice-error dash-card-error" role="alert">
+          <div>
+            <span>Couldn’t update the key figures: {error.message}</span>
+          </div>
+          <button type="button" className="btn btn-small" onClick={onRetry}>
+            <RefreshIcon /> Try again
+          </button>
+        </div>
+      ) : null}
+      <ul className={`dash-kpis ${loading ? 'dash-stale' : ''}`}>
+        {cards.map((card) => {
+          const body = (
+            <>
+              <span className="stat-label">{card.label}</span>
+              <span className={`stat-value dash-kpi-value ${card.key === 'span' ? 'dash-kpi-span' : ''}`} data-testid={`kpi-${card.key}`} data-value={card.raw}>
+                {card.display}
+              </span>
+              <span className="stat-note">
+                {card.delta ? <DeltaText delta={card.delta} /> : null} {card.note}
+              </span>
+            </>
+          );
+          return (
+            <li key={card.key} className="dash-kpi-item">
+              {card.drill ? (
+                <button
+                  type="button"
+                  className="stat dash-kpi dash-kpi-button"
+                  onClick={() => onDrill(card.drill ?? 'all', card.drillTitle ?? card.label)}
+                  title="Show the bookings behind this figure"
+                >
+                  {body}
+                </button>
+              ) : (
+                <div className="stat dash-kpi">{body}</div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,268 @@
+/**
+ * Doctor leaderboard: confirmed appointments per doctor as a ranked bar chart coloured by
+ * specialty (placeholder doctors hatched and labelled), beside a table with total, confirmed,
+ * cancelled and cancellation rate. A click on a bar or a doctor's name filters the whole
+ * dashboard to that doctor; the table's list button opens the doctor's bookings.
+ */
+import { useMemo, useRef, type ReactNode } from 'react';
+import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Leaderboard, LeaderboardRow } from '../../../shared/contract';
+import { formatCount } from '../format';
+import { ChartCard } from './ChartCard';
+import { ListIcon } from './ListIcon';
+import { downloadChartPng, downloadCsv, type LegendEntry } from './exportFiles';
+import { TOP_CHOICES, type TopChoice } from './filters';
+import { formatRate } from './format';
+import { AXIS_COLOR, GRID_COLOR, HATCH_ID, NO_SPECIALTY_COLOR, swatch } from './palette';
+import { countTicks } from './ticks';
+import { tipData } from './tooltip';
+import { useChartFocus } from './useChartFocus';
+import type { QueryState } from './useDashboardQuery';
+
+interface Props {
+  query: QueryState<Leaderboard>;
+  colorOf: (specialty: string | null) => string;
+  top: TopChoice;
+  onTop: (top: TopChoice) => void;
+  selectedIds: readonly number[];
+  onSelectDoctor: (doctorId: number) => void;
+  onDrillDoctor: (row: LeaderboardRow) => void;
+  caveats: ReactNode;
+  fileSlug: string;
+  footnote: string;
+}
+
+/** Rows with a second line (specialty and id) for the top 10; one line for longer lists. */
+const ROW_PITCH = { roomy: 44, compact: 32 };
+const AXIS_HEIGHT = 32;
+
+const doctorLabel = (row: LeaderboardRow) => (row.placeholder ? `${row.name} · #${row.doctorId}` : row.name);
+const short = (text: string, max = 24) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function LeaderTooltip({ row }: { row: LeaderboardRow | null }) {
+  if (!row) return null;
+  return (
+    <div className="dash-tooltip">
+      <p className="strong">{doctorLabel(row)}</p>
+      <p className="muted">
+        {row.placeholder ? 'Placeholder doctor (not in the doctors file)' : (row.specialty ?? 'No specialty recorded')} · #{row.doctorId}
+      </p>
+      <dl className="dash-tooltip-figures">
+        <dt>Confirmed</dt>
+        <dd>{formatCount(row.confirmed)}</dd>
+        <dt>Cancelled</dt>
+        <dd>{formatCount(row.cancelled)}</dd>
+        <dt>Cancellation rate</dt>
+        <dd>{formatRate(row.cancellationRate)}</dd>
+      </dl>
+      <p className="dash-tooltip-hint">Click to filter the dashboard to this doctor</p>
+    </div>
+  );
+}
+
+function Swatch({ row, colorOf }: { row: LeaderboardRow; colorOf: (specialty: string | null) => string }) {
+  return <span className={`dash-swatch dash-swatch-small ${row.placeholder ? 'dash-swatch-hatch' : ''}`} style={row.placeholder ? undefined : swatch(colorOf(row.specialty))} />;
+}
+
+export function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSelectDoctor, onDrillDoctor, caveats, fileSlug, footnote }: Props) {
+  const chartRef = useRef<HTMLDivElement>(null);
+  useChartFocus(chartRef);
+  const data = query.data;
+  const rows = useMemo(() => (data?.rows ?? []).map((row) => ({ ...row, key: String(row.doctorId) })), [data]);
+  const byKey = useMemo(() => new Map(rows.map((row) => [row.key, row])), [rows]);
+  // The chart's rows line up with the table's: the same row pitch, the axis where the table's
+  // header is (see .dash-lb-table in dashboard.css).
+  const compact = top > 10;
+  const xTicks = useMemo(() => countTicks(rows.reduce((m, r) => Math.max(m, r.confirmed), 0)), [rows]);
+  const height = AXIS_HEIGHT + rows.length * (compact ? ROW_PITCH.compact : ROW_PITCH.roomy);
+
+  const legend = useMemo(() => {
+    const seen = new Map<string, LegendEntry>();
+    let placeholder = false;
+    for (const row of rows) {
+      if (row.placeholder) placeholder = true;
+      else {
+        const label = row.specialty ?? 'No specialty';
+        if (!seen.has(label)) seen.set(label, { label, color: colorOf(row.specialty) });
+      }
+    }
+    return { entries: [...seen.values()], placeholder };
+  }, [rows, colorOf]);
+
+  const summary = rows.length
+    ? `Bar chart of confirmed appointments for the top ${rows.length} doctors. ${rows
+        .slice(0, 3)
+        .map((r, i) => `${i + 1}. ${doctorLabel(r)}: ${formatCount(r.confirmed)}`)
+        .join('; ')}. The table beside it lists every bar.`
+    : 'No doctors have bookings in this filter.';
+
+  const exportCsv = () =>
+    downloadCsv(
+      `doctor-leaderboard-${fileSlug}.csv`,
+      ['rank', 'doctor_id', 'name', 'specialty', 'placeholder', 'total', 'confirmed', 'cancelled', 'cancellation_rate'],
+      rows.map((r, i) => [i + 1, r.doctorId, r.name, r.specialty, r.placeholder, r.total, r.confirmed, r.cancelled, Number(r.cancellationRate.toFixed(4))]),
+    );
+  const exportPng = async () => {
+    if (!chartRef.current) return;
+    const entries = [...legend.entries, ...(legend.placeholder ? [{ label: 'Placeholder doctor (hatched)', color: NO_SPECIALTY_COLOR }] : [])];
+    await downloadChartPng(chartRef.current, `doctor-leaderboard-${fileSlug}.png`, `Confirmed appointments per doctor (top ${top})`, entries, footnote);
+  };
+
+  const controls = (
+    <label className="dash-inline-field">
+      <span>Show top</span>
+      <select value={top} onChange={(event) => onTop(Number(event.target.value) as TopChoice)}>
+        {TOP_CHOICES.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
+  return (
+    <ChartCard
+      id="leaderboard"
+      title="Doctor leaderboard"
+      intro={data ? `Confirmed appointments per doctor, ranked. Top ${formatCount(rows.length)} of ${formatCount(data.doctors)} doctors with bookings in the filter.` : 'Confirmed appointments per doctor, ranked.'}
+      controls={controls}
+      onCsv={exportCsv}
+      onPng={exportPng}
+      loading={query.loading}
+      error={query.error}
+      onRetry={query.retry}
+      hasData={data !== null}
+      caveats={caveats}
+    >
+      {rows.length === 0 ? (
+        <p className="dash-nodata">No bookings match the filters. Clear a filter or widen the date range.</p>
+      ) : (
+        <div className="dash-split">
+          <div className="dash-chart-col">
+            <div ref={chartRef} className="dash-chart" role="img" aria-label={summary}>
+              <BarChart
+                layout="vertical"
+                width="100%"
+                height={height}
+                responsive
+                data={rows}
+                margin={{ top: 0, right: 36, bottom: 0, left: 4 }}
+                barSize={compact ? 16 : 20}
+                accessibilityLayer={false}
+              >
+                <defs>
+                  <pattern id={HATCH_ID} patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
+                    <rect width="6" height="6" fill="#e3e7ec" />
+                    <line x1="0" y1="0" x2="0" y2="6" stroke="#7b8794" strokeWidth="2.5" />
+                  </pattern>
+                </defs>
+                <CartesianGrid horizontal={false} stroke={GRID_COLOR} />
+                <XAxis type="number" orientation="top" height={AXIS_HEIGHT} allowDecimals={false} ticks={xTicks} domain={[0, xTicks[xTicks.length - 1] ?? 'auto']} interval={0} tickFormatter={(v: number) => formatCount(v)} tick={{ fill: AXIS_COLOR, fontSize: 12 }} axisLine={{ stroke: GRID_COLOR }} tickLine={false} />
+                <YAxis
+                  type="category"
+                  dataKey="key"
+                  width={168}
+                  interval={0}
+                  tick={{ fill: '#18212c', fontSize: 12.5 }}
+                  tickLine={false}
+                  axisLine={{ stroke: '#c4cbd4' }}
+                  tickFormatter={(key: string) => {
+                    const row = byKey.get(key);
+                    return row ? short(doctorLabel(row)) : key;
+                  }}
+                />
+                <Tooltip content={(props) => <LeaderTooltip row={tipData<LeaderboardRow>(props)} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
+                <Bar dataKey="confirmed" name="Confirmed" isAnimationActive={false} cursor="pointer" onClick={(item) => onSelectDoctor(Number((item.payload as LeaderboardRow).doctorId))}>
+                  {rows.map((row) => (
+                    <Cell
+                      key={row.key}
+                      fill={row.placeholder ? `url(#${HATCH_ID})` : colorOf(row.specialty)}
+                      stroke={selectedIds.includes(row.doctorId) ? '#18212c' : row.placeholder ? '#7b8794' : 'none'}
+                      strokeWidth={selectedIds.includes(row.doctorId) ? 2 : 1}
+                    />
+                  ))}
+                  <LabelList dataKey="confirmed" position="right" fill={AXIS_COLOR} fontSize={12} formatter={(value) => formatCount(Number(value))} />
+                </Bar>
+              </BarChart>
+            </div>
+            <ul className="dash-legend" aria-label="Colours">
+              {legend.entries.map((entry) => (
+                <li key={entry.label}>
+                  <span className="dash-swatch" style={swatch(entry.color)} />
+                  {entry.label}
+                </li>
+              ))}
+              {legend.placeholder ? (
+                <li>
+                  <span className="dash-swatch dash-swatch-hatch" />
+                  Placeholder doctor (“Unknown”, not in the doctors file)
+                </li>
+              ) : null}
+            </ul>
+          </div>
+          <div className="dash-table-col">
+            <table className={`data-table compact dash-table dash-lb-table ${compact ? 'dash-lb-compact' : ''}`} data-testid="leaderboard-table">
+              <caption className="visually-hidden">Doctor leaderboard: top {rows.length} doctors by confirmed appointments</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Doctor</th>
+                  <th scope="col" className="num">
+                    Total
+                  </th>
+                  <th scope="col" className="num">
+                    Confirmed
+                  </th>
+                  <th scope="col" className="num">
+                    Cancelled
+                  </th>
+                  <th scope="col" className="num">
+                    Cancel %
+                  </th>
+                  <th scope="col">
+                    <span className="visually-hidden">Bookings</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => {
+                  const selected = selectedIds.includes(row.doctorId);
+                  return (
+                    <tr key={row.key} data-testid={`leaderboard-row-${row.doctorId}`} data-confirmed={row.confirmed} data-total={row.total} className={selected ? 'dash-row-selected' : undefined}>
+                      <th scope="row" className="dash-doctor-cell">
+                        {compact ? <Swatch row={row} colorOf={colorOf} /> : null}
+                        <button
+                          type="button"
+                          className="dash-link"
+                          onClick={() => onSelectDoctor(row.doctorId)}
+                          aria-pressed={selected}
+                          title={selected ? 'Filtered to this doctor' : 'Filter the dashboard to this doctor'}
+                        >
+                          {short(row.name, 30)}
+                        </button>
+                        {compact && row.placeholder ? <span className="dash-tag">placeholder</span> : null}
+                        <span className={compact ? 'visually-hidden' : 'cell-sub'}>
+                          {compact ? ', ' : <Swatch row={row} colorOf={colorOf} />}
+                          {row.placeholder ? `Placeholder · #${row.doctorId}` : `${row.specialty ?? 'No specialty'} · #${row.doctorId}`}
+                        </span>
+                      </th>
+                      <td className="num">{formatCount(row.total)}</td>
+                      <td className="num strong">{formatCount(row.confirmed)}</td>
+                      <td className="num">{formatCount(row.cancelled)}</td>
+                      <td className="num">{formatRate(row.cancellationRate)}</td>
+                      <td className="dash-row-action">
+                        <button type="button" className="dash-icon-button" onClick={() => onDrillDoctor(row)} aria-label={`List the bookings of ${doctorLabel(row)}`} title="List this doctor’s bookings">
+                          <ListIcon />
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+    </ChartCard>
+  );
+}

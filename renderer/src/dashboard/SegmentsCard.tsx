@@ -1,0 +1,180 @@
+/**
+ * Patient segments for the filter: new against returning (a patient is new when their first
+ * booking ever falls inside the range, returning when they had one before it starts), patients by
+ * number of bookings (1, 2–3, 4+), and patients with repeated cancellations. One small bar chart of
+ * patient counts and the same figures as numbers.
+ */
+import { useMemo, useRef, type ReactNode } from 'react';
+import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Segments } from '../../../shared/contract';
+import { formatCount } from '../format';
+import { ChartCard } from './ChartCard';
+import { downloadChartPng, downloadCsv } from './exportFiles';
+import { formatRate } from './format';
+import { AXIS_COLOR, CANCELLED_COLOR, GRID_COLOR, NEW_COLOR, RETURNING_COLOR, swatch } from './palette';
+import { countTicks } from './ticks';
+import { tipData } from './tooltip';
+import { useChartFocus } from './useChartFocus';
+import type { QueryState } from './useDashboardQuery';
+
+const VISITS_COLOR = '#6b7fa8';
+
+interface Bucket {
+  key: string;
+  testId: string;
+  group: string;
+  label: string;
+  value: number;
+  color: string;
+  segment?: 'new' | 'returning';
+}
+
+function buckets(s: Segments): Bucket[] {
+  return [
+    { key: 'new', testId: 'segment-new', group: 'Segment', label: 'New patients', value: s.newPatients, color: NEW_COLOR, segment: 'new' },
+    { key: 'returning', testId: 'segment-returning', group: 'Segment', label: 'Returning patients', value: s.returningPatients, color: RETURNING_COLOR, segment: 'returning' },
+    { key: 'one', testId: 'bucket-1', group: 'Bookings per patient', label: '1 booking', value: s.visitBuckets.one, color: VISITS_COLOR },
+    { key: 'two', testId: 'bucket-2-3', group: 'Bookings per patient', label: '2–3 bookings', value: s.visitBuckets.twoToThree, color: VISITS_COLOR },
+    { key: 'four', testId: 'bucket-4plus', group: 'Bookings per patient', label: '4+ bookings', value: s.visitBuckets.fourPlus, color: VISITS_COLOR },
+    { key: 'repeat', testId: 'repeated-cancellations', group: 'Cancellations', label: '2+ cancellations', value: s.repeatedCancellations, color: CANCELLED_COLOR },
+  ];
+}
+
+interface Props {
+  query: QueryState<Segments>;
+  /** The range's first day; without one every patient counts as new. */
+  rangeStart: string | undefined;
+  onDrill: (segment: 'new' | 'returning') => void;
+  caveats: ReactNode;
+  fileSlug: string;
+  footnote: string;
+}
+
+function SegmentTooltip({ bucket, patients }: { bucket: Bucket | null; patients: number }) {
+  if (!bucket) return null;
+  return (
+    <div className="dash-tooltip">
+      <p className="strong">{bucket.label}</p>
+      <p>
+        {formatCount(bucket.value)} patients{patients > 0 ? ` (${formatRate(bucket.value / patients)} of ${formatCount(patients)})` : ''}
+      </p>
+      {bucket.segment ? <p className="dash-tooltip-hint">Click to list their bookings</p> : null}
+    </div>
+  );
+}
+
+export function SegmentsCard({ query, rangeStart, onDrill, caveats, fileSlug, footnote }: Props) {
+  const chartRef = useRef<HTMLDivElement>(null);
+  useChartFocus(chartRef);
+  const segments = query.data;
+  const rows = useMemo(() => (segments ? buckets(segments) : []), [segments]);
+  const patients = segments?.patients ?? 0;
+  const xTicks = useMemo(() => countTicks(rows.reduce((m, r) => Math.max(m, r.value), 0)), [rows]);
+  const share = (value: number) => (patients > 0 ? formatRate(value / patients) : '—');
+  const summary = segments
+    ? `Bar chart of patient counts: ${rows.map((r) => `${r.label} ${formatCount(r.value)}`).join(', ')}; ${formatCount(patients)} patients in all.`
+    : '';
+
+  const exportCsv = () =>
+    downloadCsv(
+      `patient-segments-${fileSlug}.csv`,
+      ['group', 'measure', 'patients', 'share_of_patients'],
+      [['All', 'patients with a booking', patients, 1], ...rows.map((r) => [r.group, r.label, r.value, patients > 0 ? Number((r.value / patients).toFixed(4)) : 0])],
+    );
+  const exportPng = async () => {
+    if (!chartRef.current) return;
+    await downloadChartPng(
+      chartRef.current,
+      `patient-segments-${fileSlug}.png`,
+      `Patients (${formatCount(patients)} in all)`,
+      [
+        { label: 'New', color: NEW_COLOR },
+        { label: 'Returning', color: RETURNING_COLOR },
+        { label: 'Bookings per patient', color: VISITS_COLOR },
+        { label: 'Repeated cancellations', color: CANCELLED_COLOR },
+      ],
+      footnote,
+    );
+  };
+
+  return (
+    <ChartCard
+      id="segments"
+      title="Patient segments"
+      intro={segments ? `${formatCount(patients)} patients with a booking in the filter.` : 'Patients with a booking in the filter.'}
+      onCsv={exportCsv}
+      onPng={exportPng}
+      loading={query.loading}
+      error={query.error}
+      onRetry={query.retry}
+      hasData={segments !== null}
+      caveats={caveats}
+    >
+      {segments ? (
+        <div data-testid="segments" data-patients={patients} className="dash-segments">
+          {patients === 0 ? <p className="dash-nodata">No patients match the filters.</p> : null}
+          {patients > 0 ? (
+            <div ref={chartRef} className="dash-chart" role="img" aria-label={summary}>
+              <BarChart layout="vertical" width="100%" height={rows.length * 30 + 34} responsive data={rows} margin={{ top: 4, right: 44, bottom: 4, left: 4 }} barSize={16} accessibilityLayer={false}>
+                <CartesianGrid horizontal={false} stroke={GRID_COLOR} />
+                <XAxis type="number" allowDecimals={false} ticks={xTicks} domain={[0, xTicks[xTicks.length - 1] ?? 'auto']} interval={0} tickFormatter={(v: number) => formatCount(v)} tick={{ fill: AXIS_COLOR, fontSize: 12 }} axisLine={{ stroke: GRID_COLOR }} tickLine={false} />
+                <YAxis type="category" dataKey="label" width={132} interval={0} tick={{ fill: '#18212c', fontSize: 12.5 }} tickLine={false} axisLine={{ stroke: '#c4cbd4' }} />
+                <Tooltip content={(props) => <SegmentTooltip bucket={tipData<Bucket>(props)} patients={patients} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
+                <Bar
+                  dataKey="value"
+                  isAnimationActive={false}
+                  onClick={(item) => {
+                    const bucket = item.payload as Bucket;
+                    if (bucket.segment) onDrill(bucket.segment);
+                  }}
+                >
+                  {rows.map((row) => (
+                    <Cell key={row.key} fill={row.color} cursor={row.segment ? 'pointer' : 'default'} />
+                  ))}
+                  <LabelList dataKey="value" position="right" fill={AXIS_COLOR} fontSize={12} formatter={(value) => formatCount(Number(value))} />
+                </Bar>
+              </BarChart>
+            </div>
+          ) : null}
+          <table className="data-table compact dash-table">
+            <caption className="visually-hidden">Patient segments</caption>
+            <thead>
+              <tr>
+                <th scope="col">Patients</th>
+                <th scope="col" className="num">
+                  Count
+                </th>
+                <th scope="col" className="num">
+                  Share
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.key}>
+                  <th scope="row">
+                    <span className="dash-swatch dash-swatch-small" style={swatch(row.color)} />
+                    {row.segment && row.value > 0 ? (
+                      <button type="button" className="dash-link" onClick={() => row.segment && onDrill(row.segment)} title="List their bookings">
+                        {row.label}
+                      </button>
+                    ) : (
+                      row.label
+                    )}
+                  </th>
+                  <td className="num">
+                    <span data-testid={row.testId} data-value={row.value}>
+                      {formatCount(row.value)}
+                    </span>
+                  </td>
+                  <td className="num muted">{share(row.value)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {!rangeStart ? <p className="hint">No start date is set, so every patient counts as new: pick a start date to see returning patients.</p> : null}
+        </div>
+      ) : null}
+    </ChartCard>
+  );
+}

@@ -1,0 +1,349 @@
+/**
+ * Confirmed and cancelled appointments over time as stacked bars, with the cancellation rate as a
+ * line on a second axis; day / week / month (auto picks from the range and says which); the
+ * period-over-period comparison in words; a table of the same figures (hidden unless asked for,
+ * always there for screen readers). A click on a bar opens the bookings of that period (and
+ * status); a click elsewhere in a period opens all of its bookings.
+ */
+import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { Bar, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Granularity, Kpis, Trend, TrendPoint } from '../../../shared/contract';
+import { formatCount } from '../format';
+import { ChartCard } from './ChartCard';
+import { ListIcon } from './ListIcon';
+import { bucketEnd, formatRange, nextPeriod, periodLabel, periodTick } from './dates';
+import { downloadChartPng, downloadCsv } from './exportFiles';
+import type { TrendChoice } from './filters';
+import { comparisonSentence, formatRate, formatRateShort } from './format';
+import { AXIS_COLOR, CANCELLED_COLOR, CONFIRMED_COLOR, GRID_COLOR, RATE_COLOR } from './palette';
+import { axisTicks } from './ticks';
+import { tipData } from './tooltip';
+import { useChartFocus } from './useChartFocus';
+import type { QueryState } from './useDashboardQuery';
+
+/** Periods without bookings are drawn as empty slots, up to this many slots in all. */
+const MAX_FILLED = 1500;
+
+interface ChartPoint {
+  period: string;
+  confirmed: number;
+  cancelled: number;
+  /** null for a period without bookings: the line has a gap there. */
+  rate: number | null;
+}
+
+/**
+ * The fewest bookings a period needs for its cancellation rate to be drawn: 5% of the median
+ * period, so a handful of stray bookings (a 100% rate from one cancellation) does not dominate
+ * the line. The table keeps every rate.
+ */
+export function rateFloor(points: readonly TrendPoint[]): number {
+  const totals = points.map((p) => p.confirmed + p.cancelled).sort((a, b) => a - b);
+  const median = totals[Math.floor(totals.length / 2)] ?? 0;
+  return Math.max(1, Math.ceil(median * 0.05));
+}
+
+/** The backend's points with the empty periods between them (and up to the range's ends) filled in. */
+export function fillPeriods(points: readonly TrendPoint[], granularity: Granularity, floor = 1): { points: ChartPoint[]; filled: boolean } {
+  const plain = points.map((p) => ({ period: p.period, confirmed: p.confirmed, cancelled: p.cancelled, rate: p.confirmed + p.cancelled >= floor ? p.cancellationRate : null }));
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (!first || !last) return { points: plain, filled: true };
+  const byPeriod = new Map(plain.map((p) => [p.period, p]));
+  const out: ChartPoint[] = [];
+  for (let period = first.period; period <= last.period; period = nextPeriod(period, granularity)) {
+    if (out.length >= MAX_FILLED) return { points: plain, filled: false };
+    out.push(byPeriod.get(period) ?? { period, confirmed: 0, cancelled: 0, rate: null });
+  }
+  return { points: out, filled: true };
+}
+
+const CHOICES: { key: TrendChoice; label: string }[] = [
+  { key: 'auto', label: 'Auto' },
+  { key: 'day', label: 'Day' },
+  { key: 'week', label: 'Week' },
+  { key: 'month', label: 'Month' },
+];
+
+const ADVERB: Record<Granularity, string> = { day: 'daily', week: 'weekly', month: 'monthly' };
+
+interface Props {
+  query: QueryState<Trend>;
+  kpis: Kpis | null;
+  choice: TrendChoice;
+  onChoice: (choice: TrendChoice) => void;
+  onDrill: (period: string, granularity: Granularity, status?: 'confirmed' | 'cancelled') => void;
+  caveats: ReactNode;
+  fileSlug: string;
+  footnote: string;
+}
+
+export function TrendCard({ query, kpis, choice, onChoice, onDrill, caveats, fileSlug, footnote }: Props) {
+  const chartRef = useRef<HTMLDivElement>(null);
+  useChartFocus(chartRef);
+  const [showTable, setShowTable] = useState(false);
+  const trend = query.data;
+  const granularity: Granularity = trend?.granularity ?? 'month';
+  const floor = useMemo(() => rateFloor(trend?.points ?? []), [trend]);
+  const { points, filled } = useMemo(() => (trend ? fillPeriods(trend.points, trend.granularity, floor) : { points: [], filled: true }), [trend, floor]);
+  const unrated = useMemo(() => (trend?.points ?? []).filter((p) => p.confirmed + p.cancelled > 0 && p.confirmed + p.cancelled < floor).length, [trend, floor]);
+  const manyYears = points.length > 0 && points[0]?.period.slice(0, 4) !== points[points.length - 1]?.period.slice(0, 4);
+  const comparison = kpis ? comparisonSentence(kpis, formatRange) : null;
+  const totals = useMemo(() => (trend?.points ?? []).reduce((sum, p) => ({ confirmed: sum.confirmed + p.confirmed, cancelled: sum.cancelled + p.cancelled }), { confirmed: 0, cancelled: 0 }), [trend]);
+  const ticks = useMemo(
+    () =>
+      axisTicks(
+        points.reduce((m, p) => Math.max(m, p.confirmed + p.cancelled), 0),
+        points.reduce((m, p) => Math.max(m, p.rate ?? 0), 0),
+      ),
+    [points],
+  );
+  const yTicks = ticks.counts;
+  const rTicks = ticks.rates;
+  const busiest = useMemo(() => (trend?.points ?? []).reduce<TrendPoint | null>((best, p) => (!best || p.confirmed + p.cancelled > best.confirmed + best.cancelled ? p : best), null), [trend]);
+
+  const summary =
+    trend && trend.points.length > 0
+      ? `Stacked bar chart of confirmed and cancelled appointments per ${granularity}, from ${periodLabel(trend.points[0]?.period ?? '', granularity)} to ${periodLabel(trend.points[trend.points.length - 1]?.period ?? '', granularity)}, with the cancellation rate as a line. ${formatCount(totals.confirmed)} confirmed and ${formatCount(totals.cancelled)} cancelled in all${busiest ? `; busiest ${granularity}: ${periodLabel(busiest.period, granularity)} with ${formatCount(busiest.confirmed + busiest.cancelled)}` : ''}. The table of figures follows.`
+      : 'No bookings in this filter.';
+
+  const exportCsv = () =>
+    downloadCsv(
+      `appointment-trend-${granularity}-${fileSlug}.csv`,
+      ['period_start', 'period_end', 'granularity', 'confirmed', 'cancelled', 'cancellation_rate'],
+      (trend?.points ?? []).map((p) => [p.period, bucketEnd(p.period, granularity), granularity, p.confirmed, p.cancelled, Number(p.cancellationRate.toFixed(4))]),
+    );
+  const exportPng = async () => {
+    if (!chartRef.current) return;
+    await downloadChartPng(
+      chartRef.current,
+      `appointment-trend-${granularity}-${fileSlug}.png`,
+      `Confirmed vs cancelled appointments per ${granularity}`,
+      [
+        { label: 'Confirmed', color: CONFIRMED_COLOR },
+        { label: 'Cancelled', color: CANCELLED_COLOR },
+        { label: 'Cancellation rate (right axis)', color: RATE_COLOR },
+      ],
+      footnote,
+    );
+  };
+
+  const controls = (
+    <fieldset className="choice-group dash-granularity">
+      <legend className="visually-hidden">Period</legend>
+      <div className="segmented">
+        {CHOICES.map((c) => (
+          <label key={c.key} className="segment">
+            <input type="radio" name="trend-granularity" value={c.key} checked={choice === c.key} onChange={() => onChoice(c.key)} />
+            <span className="segment-label">{c.label}</span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+
+  const intro = trend ? (
+    <>
+      Appointments per {granularity}
+      {choice === 'auto' ? <span className="dash-auto-note"> (auto: {ADVERB[granularity]} for this range)</span> : null}. Click a bar to see its bookings.
+    </>
+  ) : (
+    'Appointments over time.'
+  );
+
+  return (
+    <ChartCard
+      id="trend"
+      title="Appointments over time"
+      intro={intro}
+      controls={controls}
+      onCsv={exportCsv}
+      onPng={exportPng}
+      loading={query.loading}
+      error={query.error}
+      onRetry={query.retry}
+      hasData={trend !== null}
+      caveats={caveats}
+    >
+      {comparison ? <p className="dash-comparison" data-testid="trend-comparison">{comparison}</p> : null}
+      {trend && trend.points.length === 0 ? <p className="dash-nodata">No bookings match the filters. Clear a filter or widen the date range.</p> : null}
+      {trend && trend.points.length > 0 ? (
+        <>
+          <ul className="dash-legend" aria-hidden="true">
+            <li>
+              <span className="dash-swatch dash-swatch-confirmed" />
+              Confirmed
+            </li>
+            <li>
+              <span className="dash-swatch dash-swatch-cancelled" />
+              Cancelled
+            </li>
+            <li>
+              <span className="dash-swatch dash-swatch-line" />
+              Cancellation rate (right axis)
+            </li>
+          </ul>
+          <div ref={chartRef} className="dash-chart" role="img" aria-label={summary} data-testid="trend-chart" data-granularity={granularity}>
+            <ComposedChart
+              width="100%"
+              height={300}
+              responsive
+              data={points}
+              margin={{ top: 8, right: 8, bottom: 4, left: 0 }}
+              barCategoryGap={points.length > 60 ? '8%' : '20%'}
+              accessibilityLayer={false}
+              cursor="pointer"
+              onClick={(state) => {
+                const index = typeof state.activeIndex === 'number' ? state.activeIndex : Number(state.activeIndex);
+                const point = Number.isInteger(index) ? points[index] : undefined;
+                if (point) onDrill(point.period, granularity);
+              }}
+            >
+              <CartesianGrid vertical={false} stroke={GRID_COLOR} />
+              <XAxis
+                dataKey="period"
+                tickFormatter={(period: string) => periodTick(period, granularity, manyYears)}
+                tick={{ fill: AXIS_COLOR, fontSize: 12 }}
+                tickLine={false}
+                axisLine={{ stroke: '#c4cbd4' }}
+                minTickGap={18}
+              />
+              <YAxis yAxisId="count" domain={[0, yTicks[yTicks.length - 1] ?? 'auto']} ticks={yTicks} interval={0} allowDecimals={false} tick={{ fill: AXIS_COLOR, fontSize: 12 }} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
+              <YAxis
+                yAxisId="rate"
+                orientation="right"
+                domain={[0, rTicks[rTicks.length - 1] ?? 1]}
+                ticks={rTicks}
+                interval={0}
+                tickFormatter={(v: number) => formatRateShort(v)}
+                tick={{ fill: RATE_COLOR, fontSize: 12 }}
+                tickLine={false}
+                axisLine={false}
+                width={44}
+              />
+              <Tooltip content={(props) => <TrendTooltip point={tipData<ChartPoint>(props)} granularity={granularity} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
+              <Bar
+                yAxisId="count"
+                dataKey="confirmed"
+                name="Confirmed"
+                stackId="status"
+                fill={CONFIRMED_COLOR}
+                isAnimationActive={false}
+                onClick={(item, _index, event) => {
+                  event.stopPropagation();
+                  onDrill((item.payload as ChartPoint).period, granularity, 'confirmed');
+                }}
+              />
+              <Bar
+                yAxisId="count"
+                dataKey="cancelled"
+                name="Cancelled"
+                stackId="status"
+                fill={CANCELLED_COLOR}
+                isAnimationActive={false}
+                onClick={(item, _index, event) => {
+                  event.stopPropagation();
+                  onDrill((item.payload as ChartPoint).period, granularity, 'cancelled');
+                }}
+              />
+              <Line
+                yAxisId="rate"
+                dataKey="rate"
+                name="Cancellation rate"
+                type="linear"
+                stroke={RATE_COLOR}
+                strokeWidth={2}
+                dot={points.length <= 40 ? { r: 3, fill: RATE_COLOR, strokeWidth: 0 } : false}
+                activeDot={{ r: 4 }}
+                connectNulls={false}
+                isAnimationActive={false}
+              />
+            </ComposedChart>
+          </div>
+          {unrated > 0 ? (
+            <p className="hint">
+              The cancellation rate is not drawn for {unrated === 1 ? '1 period' : `${formatCount(unrated)} periods`} with fewer than {formatCount(floor)} bookings (5% of a typical {granularity}); the table lists every rate.
+            </p>
+          ) : null}
+          {!filled ? <p className="hint">Periods without bookings are left out of this chart (the range has too many of them to draw); pick a longer period or a shorter range.</p> : null}
+        </>
+      ) : null}
+      {trend ? (
+        <div className="dash-table-toggle">
+          <button type="button" className="btn btn-quiet btn-small" aria-expanded={showTable} aria-controls="trend-table" onClick={() => setShowTable((v) => !v)}>
+            {showTable ? 'Hide the table' : 'Show as a table'}
+          </button>
+        </div>
+      ) : null}
+      {trend ? (
+        <div id="trend-table" className={showTable ? 'dash-trend-table' : 'visually-hidden'}>
+          <table className="data-table compact dash-table" data-testid="trend-table">
+            <caption className="visually-hidden">Appointments per {granularity} (periods with bookings)</caption>
+            <thead>
+              <tr>
+                <th scope="col">{granularity === 'day' ? 'Day' : granularity === 'week' ? 'Week starting' : 'Month'}</th>
+                <th scope="col" className="num">
+                  Confirmed
+                </th>
+                <th scope="col" className="num">
+                  Cancelled
+                </th>
+                <th scope="col" className="num">
+                  Cancellation rate
+                </th>
+                {showTable ? (
+                  <th scope="col">
+                    <span className="visually-hidden">Bookings</span>
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            <tbody>
+              {trend.points.map((p) => (
+                <tr key={p.period} data-testid={`trend-row-${p.period}`} data-confirmed={p.confirmed} data-cancelled={p.cancelled}>
+                  <th scope="row">{periodLabel(p.period, granularity)}</th>
+                  <td className="num">{formatCount(p.confirmed)}</td>
+                  <td className="num">{formatCount(p.cancelled)}</td>
+                  <td className="num">{formatRate(p.cancellationRate)}</td>
+                  {showTable ? (
+                    <td className="dash-row-action">
+                      <button type="button" className="dash-icon-button" onClick={() => onDrill(p.period, granularity)} aria-label={`List the bookings of ${periodLabel(p.period, granularity)}`} title="List these bookings">
+                        <ListIcon />
+                      </button>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </ChartCard>
+  );
+}
+
+function TrendTooltip({ point, granularity }: { point: ChartPoint | null; granularity: Granularity }) {
+  if (!point) return null;
+  const total = point.confirmed + point.cancelled;
+  return (
+    <div className="dash-tooltip">
+      <p className="strong">{periodLabel(point.period, granularity)}</p>
+      {granularity !== 'day' ? <p className="muted">{formatRange(point.period, bucketEnd(point.period, granularity))}</p> : null}
+      <dl className="dash-tooltip-figures">
+        <dt>
+          <span className="dash-swatch dash-swatch-small dash-swatch-confirmed" />
+          Confirmed
+        </dt>
+        <dd>{formatCount(point.confirmed)}</dd>
+        <dt>
+          <span className="dash-swatch dash-swatch-small dash-swatch-cancelled" />
+          Cancelled
+        </dt>
+        <dd>{formatCount(point.cancelled)}</dd>
+        <dt>Cancellation rate</dt>
+        <dd>{point.rate === null ? '—' : formatRate(point.rate)}</dd>
+      </dl>
+      <p className="dash-tooltip-hint">{total > 0 ? 'Click to list these bookings' : 'No bookings'}</p>
+    </div>
+  );
+}

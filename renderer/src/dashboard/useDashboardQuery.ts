@@ -1,0 +1,42 @@
+/**
+ * One dashboard figure fetched for the current filter: the latest answer wins (an older request
+ * that comes back late is dropped), the last data stays on screen while a new filter is computed,
+ * and an error keeps its ErrorData for the message. `request: null` waits (no filter yet).
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { BridgeChannel, ErrorData, RequestOf, ResponseOf } from '../../../shared/contract';
+import { call, toErrorData } from '../api';
+
+export interface QueryState<T> {
+  data: T | null;
+  error: ErrorData | null;
+  loading: boolean;
+  retry: () => void;
+}
+
+export function useDashboardQuery<C extends BridgeChannel>(channel: C, request: RequestOf<C> | null, version: number): QueryState<ResponseOf<C>> {
+  const key = request === null ? null : JSON.stringify(request);
+  const [state, setState] = useState<{ data: ResponseOf<C> | null; error: ErrorData | null; loading: boolean }>({ data: null, error: null, loading: request !== null });
+  const [attempt, setAttempt] = useState(0);
+  const sequence = useRef(0);
+
+  useEffect(() => {
+    if (key === null) return undefined;
+    const mine = ++sequence.current;
+    setState((now) => ({ ...now, loading: true }));
+    call(channel, JSON.parse(key) as RequestOf<C>)
+      .then((data) => {
+        if (sequence.current === mine) setState({ data, error: null, loading: false });
+      })
+      .catch((reason: unknown) => {
+        if (sequence.current === mine) setState((now) => ({ data: now.data, error: toErrorData(reason), loading: false }));
+      });
+    return () => {
+      // A newer request (or leaving the screen) makes this answer stale.
+      if (sequence.current === mine) sequence.current++;
+    };
+  }, [channel, key, version, attempt]);
+
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  return { ...state, retry };
+}
