@@ -70,12 +70,13 @@ export class DatabaseManager {
   }
 
   async restart(): Promise<DatabaseStatus> {
-    await this.starting?.catch(() => undefined);
     await this.stop();
     return this.start();
   }
 
   async stop(): Promise<void> {
+    // A start still under way would otherwise leave its server running after we return.
+    await this.starting?.catch(() => undefined);
     const database = this.database;
     this.database = undefined;
     await database?.close().catch((error: unknown) => this.logger.log('warn', 'database close failed', { error: String(error).slice(0, 120) }));
