@@ -35,7 +35,10 @@ export interface AppHandle {
   databaseUrl(): Promise<string>;
   /** Kills the embedded PostgreSQL server (as a crash would). */
   killDatabase(): Promise<void>;
-  /** Quits the app and starts it again on the same user-data folder; resolves when it is ready. */
+  /**
+   * Quits the app and starts it again on the same user-data folder; resolves when it is ready.
+   * The window's browser storage (localStorage) is kept, as Electron keeps it in that folder.
+   */
   restart(): Promise<Page>;
   /** The running bridge (bridge shell only). */
   readonly bridge: RunningBridge | undefined;
@@ -151,12 +154,25 @@ function watchCsp(page: Page, violations: string[]): void {
   });
 }
 
-async function startBridgeSession(browser: Browser, userDataDir: string, violations: string[]): Promise<Session> {
+/** What the browser keeps for the app's origin (localStorage): Electron keeps it in the user-data folder. */
+type BrowserStorage = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+/**
+ * The storage a previous run of the bridge left, moved to the new bridge's origin (each start
+ * listens on a new port): a restarted app finds its localStorage as Electron's would.
+ */
+function storageFor(origin: string, saved: BrowserStorage | undefined): BrowserStorage | undefined {
+  if (!saved) return undefined;
+  return { cookies: [], origins: saved.origins.map((entry) => ({ ...entry, origin })) };
+}
+
+async function startBridgeSession(browser: Browser, userDataDir: string, violations: string[], storage: { saved?: BrowserStorage }): Promise<Session> {
   const { startBridge } = await loadBridgeModule();
   const bridge = await startBridge({ userDataDir });
   let context: BrowserContext | undefined;
   try {
-    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const storageState = storageFor(new URL(bridge.url).origin, storage.saved);
+    context = await browser.newContext({ viewport: { width: 1360, height: 900 }, ...(storageState ? { storageState } : {}) });
     const page = await context.newPage();
     watchCsp(page, violations);
     await page.goto(bridge.url);
@@ -166,6 +182,7 @@ async function startBridgeSession(browser: Browser, userDataDir: string, violati
       page,
       bridge,
       async close() {
+        storage.saved = (await opened.storageState().catch(() => undefined)) ?? storage.saved;
         await opened.close().catch(() => undefined);
         await waitWhileDatabaseStarts(() => bridge.app.database.status().state);
         await bridge.close();
@@ -232,7 +249,9 @@ export const test = base.extend<{ app: AppHandle }, { browser: Browser }>({
         skipWithReason(test.skip, `Chromium not found at ${CHROMIUM} (install Debian's chromium package, or set CHROMIUM_PATH).`);
         return;
       }
-      start = () => startBridgeSession(browser, userDataDirOf(), violations);
+      // Kept across restarts, as the browser storage in Electron's user-data folder is.
+      const storage: { saved?: BrowserStorage } = {};
+      start = () => startBridgeSession(browser, userDataDirOf(), violations, storage);
     }
 
     const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'healthtech-e2e-'));

@@ -260,9 +260,24 @@ export const dashboardFilter = z
     specialties: z.array(z.string().max(200)).max(100).optional(),
     statuses: z.array(z.enum(['confirmed', 'cancelled'])).max(2).optional(),
     segment: z.enum(['all', 'new', 'returning']).optional(),
+    /**
+     * The day new/returning is measured from, when it is not `from`: a drill into one bar of a
+     * segment-filtered chart narrows `from` to the bar but keeps the dashboard's range start here,
+     * so the drill lists exactly the bar's patients.
+     */
+    segmentFrom: isoDate.optional(),
   })
   .strict();
 export type DashboardFilter = z.infer<typeof dashboardFilter>;
+
+/**
+ * Drill-through only: patients by their number of bookings within the filtered set ('1', '2-3',
+ * '4+'), so a visit-count bucket lists the bookings of exactly the patients it counts.
+ */
+export const visitBucket = z.enum(['1', '2-3', '4+']);
+export type VisitBucket = z.infer<typeof visitBucket>;
+export const drillFilter = dashboardFilter.extend({ visits: visitBucket.optional() }).strict();
+export type DrillFilter = z.infer<typeof drillFilter>;
 
 const withFilter = z.object({ filter: dashboardFilter }).strict();
 
@@ -430,10 +445,10 @@ export const channels = {
   'dashboard/specialties': channel<{ rows: SpecialtyRow[]; ms: number }>()(withFilter),
   'dashboard/segments': channel<Segments>()(withFilter),
   'dashboard/drill': channel<DrillPage>()(
-    z.object({ filter: dashboardFilter, offset: z.number().int().min(0).max(100_000_000), limit: z.number().int().min(1).max(1000) }).strict(),
+    z.object({ filter: drillFilter, offset: z.number().int().min(0).max(100_000_000), limit: z.number().int().min(1).max(1000) }).strict(),
   ),
   /** All filtered bookings as CSV, to the path the save dialog gives. */
-  'dashboard/export-drill': channel<ExportResult>()(withFilter),
+  'dashboard/export-drill': channel<ExportResult>()(z.object({ filter: drillFilter }).strict()),
   'dashboard/answers': channel<{ questions: AnsweredQuestion[] }>()(empty),
 } as const satisfies Record<ChannelName, Channel<z.ZodType, unknown>>;
 

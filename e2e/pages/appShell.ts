@@ -4,7 +4,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { AppHandle } from '../fixtures';
 
-export type ScreenName = 'Import' | 'Preview' | 'Load' | 'History' | 'Settings';
+export type ScreenName = 'Import' | 'Preview' | 'Load' | 'History' | 'Dashboard' | 'Settings';
 
 export class AppShell {
   constructor(protected readonly app: AppHandle) {}

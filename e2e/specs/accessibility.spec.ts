@@ -1,14 +1,16 @@
 /**
  * An accessibility scan (axe-core) of every screen in its useful state: Import (empty, with a
  * file problem, filled), Preview (each tab), the Load confirmation dialog, the Load result, a
- * failed load with the database down (Reconnect offered), History (empty, with a run) and
- * Settings (both database modes). No violation of impact "serious" or "critical" is allowed; the full results of
- * every scan are attached to the test.
+ * failed load with the database down (Reconnect offered), History (empty, with a run), the
+ * Dashboard (empty; loaded; filtered by a doctor with the doctor picker open; the business
+ * questions open; the drill-through dialog) and Settings (both database modes). No violation of
+ * impact "serious" or "critical" is allowed; the full results of every scan are attached to the test.
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { TestInfo } from '@playwright/test';
 import { expect, test, type AppHandle } from '../fixtures';
 import { writeUnrelatedWorkbook } from '../fixtures/workbooks';
+import { DashboardPage } from '../pages/dashboardPage';
 import { HistoryPage } from '../pages/historyPage';
 import { ImportPage } from '../pages/importPage';
 import { LoadPage } from '../pages/loadPage';
@@ -39,6 +41,7 @@ test('every screen passes an axe scan without serious or critical violations', a
   const load = new LoadPage(app);
   const history = new HistoryPage(app);
   const settings = new SettingsPage(app);
+  const dashboard = new DashboardPage(app);
 
   await load.expectDatabase('ready');
   await test.step('Import (empty)', () => scan(app, testInfo, 'import'));
@@ -46,6 +49,12 @@ test('every screen passes an axe scan without serious or critical violations', a
     await history.open();
     await expect(history.emptyState).toBeVisible();
     await scan(app, testInfo, 'history-empty');
+  });
+
+  await test.step('Dashboard (nothing loaded yet)', async () => {
+    await dashboard.open();
+    await expect(dashboard.emptyState).toBeVisible();
+    await scan(app, testInfo, 'dashboard-empty');
   });
 
   await test.step('Import (a file that cannot be used)', async () => {
@@ -85,6 +94,32 @@ test('every screen passes an axe scan without serious or critical violations', a
     await history.runs(1);
     await scan(app, testInfo, 'history');
   });
+  await test.step('Dashboard (loaded)', async () => {
+    await dashboard.open();
+    await dashboard.waitUntilSettled();
+    await scan(app, testInfo, 'dashboard');
+  });
+  await test.step('Dashboard (filtered by a doctor, doctor picker open)', async () => {
+    const first = (await dashboard.figures()).leaderboard.rows[0];
+    if (!first) throw new Error('the leaderboard is empty');
+    await dashboard.clickDoctor(first.doctorId);
+    await dashboard.waitUntilSettled();
+    await dashboard.openDoctorPicker();
+    await scan(app, testInfo, 'dashboard-doctor-picker');
+    await dashboard.closeDoctorPicker();
+  });
+  await test.step('Dashboard (business questions open)', async () => {
+    await dashboard.openAnswers();
+    await scan(app, testInfo, 'dashboard-answers');
+  });
+  await test.step('Dashboard (drill-through dialog)', async () => {
+    await dashboard.drillKpi('appointments');
+    await dashboard.drillTotal();
+    await expect(dashboard.drillTable).toHaveAttribute('aria-busy', 'false');
+    await scan(app, testInfo, 'dashboard-drill');
+    await dashboard.closeDrill();
+  });
+
   await test.step('Load failed, database down', async () => {
     await load.open();
     await load.reviewChanges();

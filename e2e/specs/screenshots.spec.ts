@@ -3,60 +3,25 @@
  * test-results/screenshots/<shell>-NN-name.png (and attaches each to the test), for people to look
  * at: import (empty, files dragged over, a file problem), reading progress and cancelled, the
  * preview and each of its tabs, the export, the load confirmation and result, history, a failed
- * load with the database down, and settings.
+ * load with the database down, and settings. A second walkthrough covers the Dashboard
+ * (<shell>-dashboard-NN-name.png): empty, the overview after a load of generated workbooks, one
+ * month filtered by a doctor, the doctor picker, a drill-through dialog, a visit-count drill, the
+ * business questions open, and the trend by week as a table.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT, expect, test, type AppHandle } from '../fixtures';
-import { cachedLargePair, writeUnrelatedWorkbook } from '../fixtures/workbooks';
+import { ROOT, expect, test } from '../fixtures';
+import { camera } from '../fixtures/camera';
+import { DASHBOARD_PAIR, cachedLargePair, generatePair, writeUnrelatedWorkbook } from '../fixtures/workbooks';
+import { DashboardPage } from '../pages/dashboardPage';
+import { importAndLoad } from '../pages/flows';
 import { HistoryPage } from '../pages/historyPage';
 import { ImportPage } from '../pages/importPage';
 import { LoadPage } from '../pages/loadPage';
 import { PreviewPage, type DetailTab } from '../pages/previewPage';
 import { SettingsPage } from '../pages/settingsPage';
-import type { TestInfo } from '@playwright/test';
-import type { BrowserGlobals } from '../pages/dom';
-
-const FOLDER = path.join(ROOT, 'test-results', 'screenshots');
-
-/**
- * Takes numbered full-page pictures. The app's window is a fixed frame whose main area scrolls by
- * itself, so "full page" alone would cut the screen at the window's height: for each picture the
- * viewport is made as tall as the screen's content, then put back.
- */
-function camera(app: AppHandle, testInfo: TestInfo) {
-  let index = 0;
-  return async (name: string) => {
-    index += 1;
-    const file = path.join(FOLDER, `${app.shell}-${String(index).padStart(2, '0')}-${name}.png`);
-    const page = app.page;
-    const size = page.viewportSize() ?? { width: 1360, height: 900 };
-    const contentHeight = () =>
-      page.evaluate(() => {
-        const { document } = globalThis as unknown as BrowserGlobals;
-        const header = document.querySelector('.app-header')?.getBoundingClientRect().height ?? 0;
-        const main = document.querySelector('main')?.scrollHeight ?? 0;
-        return Math.ceil(header + main);
-      });
-    const tall = Math.max(size.height, await contentHeight());
-    if (tall > size.height) await page.setViewportSize({ width: size.width, height: tall });
-    try {
-      // Let fonts and the last frame settle, so the picture shows what a person sees.
-      await page.evaluate(() => {
-        const { document, requestAnimationFrame } = globalThis as unknown as BrowserGlobals;
-        return document.fonts.ready.then(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-      });
-      await page.screenshot({ path: file, fullPage: true, animations: 'disabled', caret: 'hide' });
-    } finally {
-      if (tall > size.height) await page.setViewportSize(size);
-    }
-    await testInfo.attach(path.basename(file), { path: file, contentType: 'image/png' });
-  };
-}
 
 test('walkthrough: a screenshot of every screen', async ({ app }, testInfo) => {
   test.setTimeout(240_000);
-  await mkdir(FOLDER, { recursive: true });
   const shot = camera(app, testInfo);
   const importPage = new ImportPage(app);
   const preview = new PreviewPage(app);
@@ -140,4 +105,52 @@ test('walkthrough: a screenshot of every screen', async ({ app }, testInfo) => {
   await settings.useServer('postgresql://analyst@127.0.0.1:1/healthtech', 'not-a-real-password');
   await settings.testConnection();
   await shot('settings-server-test-failed');
+});
+
+test('dashboard walkthrough: overview, one doctor, drill-through, answers', async ({ app }, testInfo) => {
+  const shot = camera(app, testInfo, 'dashboard-');
+  const dashboard = new DashboardPage(app);
+  await dashboard.expectDatabase('ready');
+  await dashboard.open();
+  await expect(dashboard.emptyState).toBeVisible();
+  await shot('empty');
+
+  await importAndLoad(app, await generatePair(testInfo.outputPath('workbooks'), DASHBOARD_PAIR));
+  await dashboard.open();
+  await dashboard.waitUntilSettled();
+  await shot('overview');
+
+  await dashboard.setRange('2025-09-01', '2025-09-30');
+  await dashboard.waitUntilSettled();
+  const top = (await dashboard.figures()).leaderboard.rows[0];
+  if (!top) throw new Error('the leaderboard is empty');
+  await dashboard.clickDoctor(top.doctorId);
+  await expect(dashboard.chipList).toContainText('Doctor:');
+  await dashboard.waitUntilSettled();
+  await shot('september-filtered-by-doctor');
+  await dashboard.openDoctorPicker();
+  await shot('doctor-picker');
+  await dashboard.closeDoctorPicker();
+
+  await dashboard.drillKpi('confirmed');
+  await dashboard.drillTotal();
+  await expect(dashboard.drillTable).toHaveAttribute('aria-busy', 'false');
+  await shot('drill-confirmed-of-doctor');
+  await dashboard.closeDrill();
+
+  await dashboard.removeChip(/^Remove filter Doctor/);
+  await dashboard.waitUntilSettled();
+  await dashboard.drillSegment('2–3 bookings');
+  await dashboard.drillTotal();
+  await expect(dashboard.drillTable).toHaveAttribute('aria-busy', 'false');
+  await shot('drill-patients-with-2-3-bookings');
+  await dashboard.closeDrill();
+
+  await dashboard.chooseGranularity('Week');
+  await dashboard.trendCard.getByRole('button', { name: 'Show as a table' }).click();
+  await dashboard.waitUntilSettled();
+  await shot('september-by-week-with-table');
+
+  await dashboard.openAnswers();
+  await shot('business-questions-open');
 });

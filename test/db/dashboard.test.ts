@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DashboardFilter } from '../../shared/contract';
+import type { DashboardFilter, DrillFilter } from '../../shared/contract';
 import { kpis, leaderboard, segments, specialties, trend } from '../../electron/db/dashboard/aggregates';
 import { dashboardContext } from '../../electron/db/dashboard/context';
 import { drillPage, exportDrill } from '../../electron/db/dashboard/drill';
@@ -65,20 +65,29 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** The filter applied in TypeScript: the independent side of every comparison. */
-  function filtered(filter: DashboardFilter): Row[] {
+  /**
+   * The filter applied in TypeScript: the independent side of every comparison. New/returning is
+   * measured from `segmentFrom ?? from`; `visits` keeps the patients with that many bookings among
+   * the rows the rest of the filter keeps.
+   */
+  function filtered(filter: DrillFilter): Row[] {
     const firstBooking = new Map<string, string>();
     for (const r of rows) if (!firstBooking.has(r.patient) || (firstBooking.get(r.patient) as string) > r.date) firstBooking.set(r.patient, r.date);
-    return rows.filter(
+    const segmentFrom = filter.segmentFrom ?? filter.from;
+    const kept = rows.filter(
       (r) =>
         (!filter.from || r.date >= filter.from) &&
         (!filter.to || r.date <= filter.to) &&
         (!filter.doctorIds?.length || filter.doctorIds.includes(r.doctor)) &&
         (!filter.statuses?.length || filter.statuses.includes(r.status)) &&
         (!filter.specialties?.length || filter.specialties.includes(r.specialty ?? '')) &&
-        (filter.segment !== 'new' || !filter.from || (firstBooking.get(r.patient) as string) >= filter.from) &&
-        (filter.segment !== 'returning' || (!!filter.from && (firstBooking.get(r.patient) as string) < filter.from)),
+        (filter.segment !== 'new' || !segmentFrom || (firstBooking.get(r.patient) as string) >= segmentFrom) &&
+        (filter.segment !== 'returning' || (!!segmentFrom && (firstBooking.get(r.patient) as string) < segmentFrom)),
     );
+    if (!filter.visits) return kept;
+    const bookings = count(kept, (r) => r.patient);
+    const inBucket = (n: number) => (filter.visits === '1' ? n === 1 : filter.visits === '2-3' ? n >= 2 && n <= 3 : n >= 4);
+    return kept.filter((r) => inBucket(bookings.get(r.patient) ?? 0));
   }
   const count = <T>(items: T[], key: (item: T) => string | number) => {
     const counts = new Map<string | number, number>();
@@ -86,12 +95,16 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     return counts;
   };
 
+  const byDateThenId = (a: Row, b: Row) => a.date.localeCompare(b.date) || Number(BigInt(a.booking) - BigInt(b.booking));
+
   const filters: [string, DashboardFilter][] = [
     ['no filter', {}],
     ['October 2025', { from: '2025-10-01', to: '2025-10-31' }],
     ['one doctor, confirmed only', { doctorIds: [105, 110], statuses: ['confirmed'] }],
     ['a specialty and new patients in 2025', { specialties: ['Cardiology', ''], from: '2025-01-01', to: '2025-12-31', segment: 'new' }],
     ['returning patients from mid-2025', { from: '2025-06-01', segment: 'returning' }],
+    ['new patients of October, measured from mid-2025', { from: '2025-10-01', to: '2025-10-31', segment: 'new', segmentFrom: '2025-06-01' }],
+    ['returning patients of October, measured from mid-2025', { from: '2025-10-01', to: '2025-10-31', segment: 'returning', segmentFrom: '2025-06-01' }],
   ];
 
   it.each(filters)('key figures: %s', async (_label, filter) => {
@@ -150,11 +163,73 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     });
     expect(seg.repeatedCancellations).toBe([...cancelsPerPatient.values()].filter((n) => n >= 2).length);
     expect(seg.newPatients + seg.returningPatients).toBe(filter.from ? seg.patients : seg.patients);
+    // New: first booking ever on or after the segment's start (segmentFrom ?? from); returning: before it.
+    const start = filter.segmentFrom ?? filter.from;
+    const firstOf = new Map<string, string>();
+    for (const r of rows) if (!firstOf.has(r.patient) || (firstOf.get(r.patient) as string) > r.date) firstOf.set(r.patient, r.date);
+    const patientsInFilter = [...perPatient.keys()].map(String);
+    expect(seg.newPatients).toBe(start ? patientsInFilter.filter((p) => (firstOf.get(p) as string) >= start).length : patientsInFilter.length);
+    expect(seg.returningPatients).toBe(start ? patientsInFilter.filter((p) => (firstOf.get(p) as string) < start).length : 0);
+  });
+
+  it('a segment-filtered bar drills to exactly its bookings: the segment stays measured from the dashboard start (segmentFrom)', async () => {
+    for (const segment of ['new', 'returning'] as const) {
+      const dashboard: DashboardFilter = { from: '2025-06-01', to: '2025-10-31', segment };
+      const monthly = await trend(db(), 'healthtech', dashboard, 'month');
+      const october = monthly.points.find((p) => p.period === '2025-10-01');
+      expect(october, `${segment}: October has bookings`).toBeDefined();
+      const bar = (october?.confirmed ?? 0) + (october?.cancelled ?? 0);
+      const drill: DrillFilter = { ...dashboard, from: '2025-10-01', to: '2025-10-31', segmentFrom: '2025-06-01' };
+      const page = await drillPage(db(), 'healthtech', drill, 0, 1000);
+      expect(page.total, `${segment}: the drill lists the bar's bookings`).toBe(bar);
+      expect(page.total).toBe(filtered(drill).length);
+      expect(page.rows.map((r) => r.bookingId)).toEqual(filtered(drill).sort(byDateThenId).map((r) => r.booking).slice(0, 1000));
+      // Without segmentFrom the segment would be measured from the bar's own start: other bookings.
+      const unanchored = await drillPage(db(), 'healthtech', { ...drill, segmentFrom: undefined }, 0, 1);
+      expect(unanchored.total, `${segment}: measuring from the bar's start counts other patients`).not.toBe(bar);
+      // The segment counts follow the same start.
+      const seg = await segments(db(), 'healthtech', drill);
+      const patients = new Set(filtered(drill).map((r) => r.patient)).size;
+      expect(segment === 'new' ? seg.newPatients : seg.returningPatients).toBe(patients);
+    }
+  });
+
+  const visitFilters: [string, DashboardFilter][] = [
+    ['no filter', {}],
+    ['October 2025', { from: '2025-10-01', to: '2025-10-31' }],
+    ['two doctors, cancelled only, returning from mid-2025', { doctorIds: [105, 110], statuses: ['cancelled'], from: '2025-06-01', segment: 'returning' }],
+  ];
+  it.each(visitFilters)('visit-count buckets drill to the bookings of exactly the patients counted: %s', async (_label, filter) => {
+    const seg = await segments(db(), 'healthtech', filter);
+    const buckets = { '1': seg.visitBuckets.one, '2-3': seg.visitBuckets.twoToThree, '4+': seg.visitBuckets.fourPlus } as const;
+    let listed = 0;
+    for (const visits of ['1', '2-3', '4+'] as const) {
+      const drill: DrillFilter = { ...filter, visits };
+      const expected = filtered(drill).sort(byDateThenId);
+      const page = await drillPage(db(), 'healthtech', drill, 0, 1000);
+      expect(page.total, `bookings of patients with ${visits} bookings`).toBe(expected.length);
+      expect(page.rows.map((r) => [r.bookingId, r.patientId, r.bookingDate, r.status, r.sourceRow])).toEqual(
+        expected.slice(0, 1000).map((r) => [r.booking, r.patient, r.date, r.status, r.sourceRow]),
+      );
+      expect(new Set(expected.map((r) => r.patient)).size, `patients with ${visits} bookings`).toBe(buckets[visits]);
+      // Every patient listed has that many bookings in the filter (counted from the listed rows themselves).
+      const perPatient = count(expected, (r) => r.patient);
+      for (const n of perPatient.values()) expect(visits === '1' ? n === 1 : visits === '2-3' ? n >= 2 && n <= 3 : n >= 4).toBe(true);
+      listed += expected.length;
+    }
+    // The three buckets together are every filtered booking.
+    expect(listed).toBe(filtered(filter).length);
+
+    const file = path.join(dir, 'visits.csv');
+    const drill: DrillFilter = { ...filter, visits: '2-3' };
+    expect(await exportDrill(db(), 'healthtech', drill, file)).toBe(filtered(drill).length);
+    const [, ...csvRows] = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r\n/);
+    expect(csvRows.map((line) => line.split(',')[0])).toEqual(filtered(drill).sort(byDateThenId).map((r) => r.booking));
   });
 
   it('drill-through lists the filtered bookings with their source workbook and Excel row', async () => {
     const filter: DashboardFilter = { doctorIds: [105], statuses: ['cancelled'] };
-    const expected = filtered(filter).sort((a, b) => a.date.localeCompare(b.date) || Number(BigInt(a.booking) - BigInt(b.booking)));
+    const expected = filtered(filter).sort(byDateThenId);
     const first = await drillPage(db(), 'healthtech', filter, 0, 5);
     expect(first.total).toBe(expected.length);
     expect(first.rows.map((r) => [r.bookingId, r.bookingDate, r.sourceRow, r.sourceFile])).toEqual(

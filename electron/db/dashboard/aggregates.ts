@@ -6,7 +6,7 @@
  */
 import type { DashboardFilter, Granularity, Kpis, Leaderboard, Segments, SpecialtyRow, Trend } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
-import { autoGranularity, filterSql, previousRange } from './filter';
+import { autoGranularity, filterSql, previousRange, segmentStart } from './filter';
 import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
 
 const SORTED_GROUPING = ['enable_hashagg = off'];
@@ -189,7 +189,9 @@ export function segments(db: DashboardDb, schema: string, filter: DashboardFilte
       'computing the patient segments',
       async (client) => {
         const { where, params } = filterSql(s, filter);
-        const start = filter.from ? `$${params.push(filter.from)}::date` : null;
+        // New and returning are told apart at the same day as the segment filter's (segmentFrom ?? from).
+        const segmentFrom = segmentStart(filter);
+        const start = segmentFrom ? `$${params.push(segmentFrom)}::date` : null;
         const { rows } = await client.query<Record<string, string>>(
           `SELECT count(*) AS patients,
                   count(*) FILTER (WHERE ${start ? `p.first >= ${start}` : 'true'}) AS new_patients,

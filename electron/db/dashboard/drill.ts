@@ -2,7 +2,7 @@
  * Drill-through: the filtered bookings themselves, a page at a time, each with the workbook and
  * Excel row it came from in the load shown; and the same rows as CSV for the analyst.
  */
-import type { DashboardFilter, DrillPage, DrillRow } from '../../../shared/contract';
+import type { DrillFilter, DrillPage, DrillRow } from '../../../shared/contract';
 import { writeCsv, type CsvValue } from '../../etl/output/csv';
 import { quoteIdent } from '../identifiers';
 import { lastSucceededRun } from '../runSummaries';
@@ -27,7 +27,7 @@ function toRow(row: Record<string, unknown>, sourceFile: string | null): DrillRo
   };
 }
 
-export function drillPage(db: DashboardDb, schema: string, filter: DashboardFilter, offset: number, limit: number): Promise<DrillPage> {
+export function drillPage(db: DashboardDb, schema: string, filter: DrillFilter, offset: number, limit: number): Promise<DrillPage> {
   const s = quoteIdent(schema);
   return timed(() =>
     readOnly(db, 'listing the bookings', async (client) => {
@@ -52,7 +52,7 @@ const HEADER = ['booking_id', 'patient_id', 'doctor_id', 'doctor_name', 'special
 const BATCH = 20_000;
 
 /** Every filtered booking to a CSV file, fetched in keyset-ordered batches so memory stays flat. */
-export async function exportDrill(db: DashboardDb, schema: string, filter: DashboardFilter, file: string): Promise<number> {
+export async function exportDrill(db: DashboardDb, schema: string, filter: DrillFilter, file: string): Promise<number> {
   const s = quoteIdent(schema);
   return readOnly(db, 'exporting the bookings', async (client) => {
     const run = await lastSucceededRun(client, schema);

@@ -96,7 +96,9 @@ export function AnswersPanel({ query }: { query: QueryState<{ questions: Answere
                   </summary>
                   <div className="dash-answer-body">
                     <ResultTable question={question} />
-                    <p className="dash-sql-label">SQL (queries.sql, {question.name})</p>
+                    <p className="dash-sql-label">
+                      SQL <span className="dash-sql-source">(queries.sql, {question.name})</span>
+                    </p>
                     <pre className="dash-sql" data-testid={`answer-${id}-sql`} tabIndex={0}>
                       <code>{question.sql}</code>
                     </pre>

@@ -13,7 +13,7 @@ import { baseName, formatCount, formatTimestamp } from '../format';
 import { AnswersPanel } from './AnswersPanel';
 import { Caveats, caveatText } from './ChartCard';
 import { bucketEnd, formatRange, periodLabel } from './dates';
-import { narrow, type DrillRequest } from './drill';
+import { narrow, VISITS_WORDS, type DrillRequest } from './drill';
 import { DrillDialog } from './DrillDialog';
 import { rangeSlug } from './exportFiles';
 import { FiltersBar } from './FiltersBar';
@@ -21,7 +21,7 @@ import { DEFAULT_FILTERS, rangeProblem, remember, restore, toDashboardFilter, ty
 import { KpiCards, type KpiDrill } from './KpiCards';
 import { LeaderboardCard } from './LeaderboardCard';
 import { specialtyColors } from './palette';
-import { SegmentsCard } from './SegmentsCard';
+import { SegmentsCard, type SegmentDrill } from './SegmentsCard';
 import { SpecialtyCard } from './SpecialtyCard';
 import { TrendCard } from './TrendCard';
 import { useDashboardQuery } from './useDashboardQuery';
@@ -201,7 +201,12 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
       title: `${status ? `${status === 'confirmed' ? 'Confirmed' : 'Cancelled'} bookings` : 'Bookings'}, ${specialty ?? 'no specialty'}`,
       filter: narrow(filter, { specialty, ...(status ? { status } : {}) }),
     });
-  const drillSegment = (segment: 'new' | 'returning') => setDrill({ title: `Bookings of ${segment} patients`, filter: narrow(filter, { segment }) });
+  const drillSegment = (by: SegmentDrill) =>
+    setDrill(
+      'segment' in by
+        ? { title: `Bookings of ${by.segment} patients`, filter: narrow(filter, { segment: by.segment }) }
+        : { title: `Bookings of patients with ${VISITS_WORDS[by.visits]}`, filter: narrow(filter, { visits: by.visits }) },
+    );
 
   const noStart = !filter.from;
   return (

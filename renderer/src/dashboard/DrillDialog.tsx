@@ -8,8 +8,8 @@ import { call, toErrorData } from '../api';
 import { Dialog } from '../components/Dialog';
 import { DownloadIcon, SpinnerIcon } from '../components/Icons';
 import { baseName, formatCount, plural } from '../format';
-import { formatRange } from './dates';
-import type { DrillRequest } from './drill';
+import { formatDay, formatRange } from './dates';
+import { BEFORE_EVERY_BOOKING, VISITS_WORDS, type DrillRequest } from './drill';
 import { DrillTable, type DrillColumn } from './DrillTable';
 
 const COLUMNS: DrillColumn[] = [
@@ -73,7 +73,11 @@ export function DrillDialog({ request, context, version, onClose }: Props) {
     }
     if (filter.specialties?.length) parts.push(filter.specialties.map((s) => (s === '' ? 'no specialty' : s)).join(', '));
     if (filter.statuses?.length) parts.push(filter.statuses.join(' and '));
-    if (filter.segment && filter.segment !== 'all') parts.push(`${filter.segment} patients`);
+    if (filter.segment && filter.segment !== 'all') {
+      const since = filter.segmentFrom && filter.segmentFrom !== filter.from && filter.segmentFrom !== BEFORE_EVERY_BOOKING ? ` (measured from ${formatDay(filter.segmentFrom)})` : '';
+      parts.push(`${filter.segment} patients${since}`);
+    }
+    if (filter.visits) parts.push(`patients with ${VISITS_WORDS[filter.visits]} in the filter`);
     return parts.join(' · ');
   }, [filter, context.doctors]);
 

@@ -6,7 +6,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
-import type { DashboardFilter, DrillRow } from '../../../shared/contract';
+import type { DrillFilter, DrillRow } from '../../../shared/contract';
 import { call, toErrorData } from '../api';
 
 export interface DrillColumn {
@@ -32,7 +32,7 @@ interface PageCache {
 }
 
 interface Props {
-  filter: DashboardFilter;
+  filter: DrillFilter;
   /** Bumped when the data may have changed (a new load). */
   version: number;
   columns: readonly DrillColumn[];
@@ -114,7 +114,7 @@ export function DrillTable({ filter, version, columns, label, rowHeight, onTotal
     const fetchPage = (page: number) => {
       if (state.pages.has(page) || state.inFlight.has(page) || state.inFlight.size >= MAX_IN_FLIGHT) return;
       state.inFlight.add(page);
-      call('dashboard/drill', { filter: JSON.parse(filterJson) as DashboardFilter, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+      call('dashboard/drill', { filter: JSON.parse(filterJson) as DrillFilter, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
         .then((result) => {
           state.inFlight.delete(page);
           if (cache.current !== state) return;

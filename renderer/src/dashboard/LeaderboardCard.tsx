@@ -7,7 +7,7 @@
 import { useMemo, useRef, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Leaderboard, LeaderboardRow } from '../../../shared/contract';
-import { formatCount } from '../format';
+import { formatCount, plural } from '../format';
 import { ChartCard } from './ChartCard';
 import { ListIcon } from './ListIcon';
 import { downloadChartPng, downloadCsv, type LegendEntry } from './exportFiles';
@@ -125,7 +125,7 @@ export function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSel
     <ChartCard
       id="leaderboard"
       title="Doctor leaderboard"
-      intro={data ? `Confirmed appointments per doctor, ranked. Top ${formatCount(rows.length)} of ${formatCount(data.doctors)} doctors with bookings in the filter.` : 'Confirmed appointments per doctor, ranked.'}
+      intro={data ? `Confirmed appointments per doctor, ranked. Top ${formatCount(rows.length)} of ${plural(data.doctors, 'doctor')} with bookings in the filter.` : 'Confirmed appointments per doctor, ranked.'}
       controls={controls}
       onCsv={exportCsv}
       onPng={exportPng}

@@ -2,11 +2,12 @@
  * Patient segments for the filter: new against returning (a patient is new when their first
  * booking ever falls inside the range, returning when they had one before it starts), patients by
  * number of bookings (1, 2–3, 4+), and patients with repeated cancellations. One small bar chart of
- * patient counts and the same figures as numbers.
+ * patient counts and the same figures as numbers. A click on a segment's or a visit-count
+ * bucket's bar or name lists those patients' bookings in the filter.
  */
 import { useMemo, useRef, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Segments } from '../../../shared/contract';
+import type { Segments, VisitBucket } from '../../../shared/contract';
 import { formatCount } from '../format';
 import { ChartCard } from './ChartCard';
 import { downloadChartPng, downloadCsv } from './exportFiles';
@@ -26,16 +27,20 @@ interface Bucket {
   label: string;
   value: number;
   color: string;
-  segment?: 'new' | 'returning';
+  /** What a click on this bar or row lists; none for repeated cancellations. */
+  drill?: SegmentDrill;
 }
+
+/** A segment's bookings: new or returning patients, or patients by their number of bookings. */
+export type SegmentDrill = { segment: 'new' | 'returning' } | { visits: VisitBucket };
 
 function buckets(s: Segments): Bucket[] {
   return [
-    { key: 'new', testId: 'segment-new', group: 'Segment', label: 'New patients', value: s.newPatients, color: NEW_COLOR, segment: 'new' },
-    { key: 'returning', testId: 'segment-returning', group: 'Segment', label: 'Returning patients', value: s.returningPatients, color: RETURNING_COLOR, segment: 'returning' },
-    { key: 'one', testId: 'bucket-1', group: 'Bookings per patient', label: '1 booking', value: s.visitBuckets.one, color: VISITS_COLOR },
-    { key: 'two', testId: 'bucket-2-3', group: 'Bookings per patient', label: '2–3 bookings', value: s.visitBuckets.twoToThree, color: VISITS_COLOR },
-    { key: 'four', testId: 'bucket-4plus', group: 'Bookings per patient', label: '4+ bookings', value: s.visitBuckets.fourPlus, color: VISITS_COLOR },
+    { key: 'new', testId: 'segment-new', group: 'Segment', label: 'New patients', value: s.newPatients, color: NEW_COLOR, drill: { segment: 'new' } },
+    { key: 'returning', testId: 'segment-returning', group: 'Segment', label: 'Returning patients', value: s.returningPatients, color: RETURNING_COLOR, drill: { segment: 'returning' } },
+    { key: 'one', testId: 'bucket-1', group: 'Bookings per patient', label: '1 booking', value: s.visitBuckets.one, color: VISITS_COLOR, drill: { visits: '1' } },
+    { key: 'two', testId: 'bucket-2-3', group: 'Bookings per patient', label: '2–3 bookings', value: s.visitBuckets.twoToThree, color: VISITS_COLOR, drill: { visits: '2-3' } },
+    { key: 'four', testId: 'bucket-4plus', group: 'Bookings per patient', label: '4+ bookings', value: s.visitBuckets.fourPlus, color: VISITS_COLOR, drill: { visits: '4+' } },
     { key: 'repeat', testId: 'repeated-cancellations', group: 'Cancellations', label: '2+ cancellations', value: s.repeatedCancellations, color: CANCELLED_COLOR },
   ];
 }
@@ -44,7 +49,7 @@ interface Props {
   query: QueryState<Segments>;
   /** The range's first day; without one every patient counts as new. */
   rangeStart: string | undefined;
-  onDrill: (segment: 'new' | 'returning') => void;
+  onDrill: (drill: SegmentDrill) => void;
   caveats: ReactNode;
   fileSlug: string;
   footnote: string;
@@ -58,7 +63,7 @@ function SegmentTooltip({ bucket, patients }: { bucket: Bucket | null; patients:
       <p>
         {formatCount(bucket.value)} patients{patients > 0 ? ` (${formatRate(bucket.value / patients)} of ${formatCount(patients)})` : ''}
       </p>
-      {bucket.segment ? <p className="dash-tooltip-hint">Click to list their bookings</p> : null}
+      {bucket.drill && bucket.value > 0 ? <p className="dash-tooltip-hint">Click to list their bookings</p> : null}
     </div>
   );
 }
@@ -125,11 +130,11 @@ export function SegmentsCard({ query, rangeStart, onDrill, caveats, fileSlug, fo
                   isAnimationActive={false}
                   onClick={(item) => {
                     const bucket = item.payload as Bucket;
-                    if (bucket.segment) onDrill(bucket.segment);
+                    if (bucket.drill && bucket.value > 0) onDrill(bucket.drill);
                   }}
                 >
                   {rows.map((row) => (
-                    <Cell key={row.key} fill={row.color} cursor={row.segment ? 'pointer' : 'default'} />
+                    <Cell key={row.key} fill={row.color} cursor={row.drill && row.value > 0 ? 'pointer' : 'default'} />
                   ))}
                   <LabelList dataKey="value" position="right" fill={AXIS_COLOR} fontSize={12} formatter={(value) => formatCount(Number(value))} />
                 </Bar>
@@ -154,8 +159,8 @@ export function SegmentsCard({ query, rangeStart, onDrill, caveats, fileSlug, fo
                 <tr key={row.key}>
                   <th scope="row">
                     <span className="dash-swatch dash-swatch-small" style={swatch(row.color)} />
-                    {row.segment && row.value > 0 ? (
-                      <button type="button" className="dash-link" onClick={() => row.segment && onDrill(row.segment)} title="List their bookings">
+                    {row.drill && row.value > 0 ? (
+                      <button type="button" className="dash-link" onClick={() => row.drill && onDrill(row.drill)} title="List their bookings">
                         {row.label}
                       </button>
                     ) : (

@@ -11,52 +11,16 @@ import type { Granularity, Kpis, Trend, TrendPoint } from '../../../shared/contr
 import { formatCount } from '../format';
 import { ChartCard } from './ChartCard';
 import { ListIcon } from './ListIcon';
-import { bucketEnd, formatRange, nextPeriod, periodLabel, periodTick } from './dates';
+import { bucketEnd, formatRange, periodLabel, periodTick } from './dates';
 import { downloadChartPng, downloadCsv } from './exportFiles';
 import type { TrendChoice } from './filters';
 import { comparisonSentence, formatRate, formatRateShort } from './format';
 import { AXIS_COLOR, CANCELLED_COLOR, CONFIRMED_COLOR, GRID_COLOR, RATE_COLOR } from './palette';
 import { axisTicks } from './ticks';
 import { tipData } from './tooltip';
+import { fillPeriods, rateFloor, type ChartPoint } from './trendPoints';
 import { useChartFocus } from './useChartFocus';
 import type { QueryState } from './useDashboardQuery';
-
-/** Periods without bookings are drawn as empty slots, up to this many slots in all. */
-const MAX_FILLED = 1500;
-
-interface ChartPoint {
-  period: string;
-  confirmed: number;
-  cancelled: number;
-  /** null for a period without bookings: the line has a gap there. */
-  rate: number | null;
-}
-
-/**
- * The fewest bookings a period needs for its cancellation rate to be drawn: 5% of the median
- * period, so a handful of stray bookings (a 100% rate from one cancellation) does not dominate
- * the line. The table keeps every rate.
- */
-export function rateFloor(points: readonly TrendPoint[]): number {
-  const totals = points.map((p) => p.confirmed + p.cancelled).sort((a, b) => a - b);
-  const median = totals[Math.floor(totals.length / 2)] ?? 0;
-  return Math.max(1, Math.ceil(median * 0.05));
-}
-
-/** The backend's points with the empty periods between them (and up to the range's ends) filled in. */
-export function fillPeriods(points: readonly TrendPoint[], granularity: Granularity, floor = 1): { points: ChartPoint[]; filled: boolean } {
-  const plain = points.map((p) => ({ period: p.period, confirmed: p.confirmed, cancelled: p.cancelled, rate: p.confirmed + p.cancelled >= floor ? p.cancellationRate : null }));
-  const first = points[0];
-  const last = points[points.length - 1];
-  if (!first || !last) return { points: plain, filled: true };
-  const byPeriod = new Map(plain.map((p) => [p.period, p]));
-  const out: ChartPoint[] = [];
-  for (let period = first.period; period <= last.period; period = nextPeriod(period, granularity)) {
-    if (out.length >= MAX_FILLED) return { points: plain, filled: false };
-    out.push(byPeriod.get(period) ?? { period, confirmed: 0, cancelled: 0, rate: null });
-  }
-  return { points: out, filled: true };
-}
 
 const CHOICES: { key: TrendChoice; label: string }[] = [
   { key: 'auto', label: 'Auto' },
@@ -199,7 +163,8 @@ export function TrendCard({ query, kpis, choice, onChoice, onDrill, caveats, fil
                 if (point) onDrill(point.period, granularity);
               }}
             >
-              <CartesianGrid vertical={false} stroke={GRID_COLOR} />
+              {/* The grid follows the count axis's ticks (recharts draws only the frame for an axis id it cannot find). */}
+              <CartesianGrid vertical={false} stroke={GRID_COLOR} yAxisId="count" />
               <XAxis
                 dataKey="period"
                 tickFormatter={(period: string) => periodTick(period, granularity, manyYears)}

@@ -1,11 +1,11 @@
 /** What a click on a bar, a point or a key figure drills into: the dashboard's filter narrowed. */
-import type { DashboardFilter } from '../../../shared/contract';
+import type { DashboardFilter, DrillFilter, VisitBucket } from '../../../shared/contract';
 import { maxDay, minDay } from './dates';
 
 export interface DrillRequest {
   /** The dialog's title, e.g. "Cancelled bookings, October 2025". */
   title: string;
-  filter: DashboardFilter;
+  filter: DrillFilter;
 }
 
 export interface Narrowing {
@@ -15,16 +15,34 @@ export interface Narrowing {
   to?: string;
   status?: 'confirmed' | 'cancelled';
   segment?: 'new' | 'returning';
+  /** Patients with this many bookings within the filter. */
+  visits?: VisitBucket;
 }
 
-/** The dashboard filter AND the clicked thing (a bucket's dates are clipped to the filter's range). */
-export function narrow(base: DashboardFilter, by: Narrowing): DashboardFilter {
-  const filter: DashboardFilter = { ...base };
+/** A visit-count bucket in words: "2–3 bookings". */
+export const VISITS_WORDS: Record<VisitBucket, string> = { '1': '1 booking', '2-3': '2–3 bookings', '4+': '4 or more bookings' };
+
+/**
+ * The segment start for a filter without one: a day before every booking, so every patient is
+ * new and none is returning, as the dashboard counts them when no start date is set.
+ */
+export const BEFORE_EVERY_BOOKING = '0001-01-01';
+
+/**
+ * The dashboard filter AND the clicked thing (a bucket's dates are clipped to the filter's range).
+ * When the dates narrow, new and returning patients stay measured from the dashboard's own start
+ * (`segmentFrom`), so a bar of a segment-filtered chart lists exactly the bookings it counts.
+ */
+export function narrow(base: DashboardFilter, by: Narrowing): DrillFilter {
+  const filter: DrillFilter = { ...base };
   if (by.doctorId !== undefined) filter.doctorIds = [by.doctorId];
   if (by.specialty !== undefined) filter.specialties = [by.specialty ?? ''];
   if (by.from) filter.from = base.from ? maxDay(base.from, by.from) : by.from;
   if (by.to) filter.to = base.to ? minDay(base.to, by.to) : by.to;
   if (by.status) filter.statuses = [by.status];
   if (by.segment) filter.segment = by.segment;
+  if (by.visits) filter.visits = by.visits;
+  const segmented = filter.segment === 'new' || filter.segment === 'returning';
+  if (segmented && filter.from !== base.from && filter.segmentFrom === undefined) filter.segmentFrom = base.from ?? BEFORE_EVERY_BOOKING;
   return filter;
 }

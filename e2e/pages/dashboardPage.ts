@@ -1,0 +1,372 @@
+/**
+ * The Dashboard screen: filters (dates, status, patients, doctors, specialty) with their chips,
+ * the key figures, the doctor leaderboard, appointments over time, specialties, patient segments,
+ * the business questions, and the drill-through dialog with its CSV export.
+ *
+ * Figures are read from the data-* values behind them (and checked against the text people read)
+ * in one pass over the page, once no card is computing; specs poll that snapshot until it equals
+ * what they expect, so a filter change is waited for without fixed sleeps.
+ */
+import { expect, type Locator } from '@playwright/test';
+import { AppShell } from './appShell';
+import type { BrowserGlobals, DomElement } from './dom';
+import { parseCount, readVirtualTable, tableTotal } from './virtualTable';
+
+export type GranularityChoice = 'Auto' | 'Day' | 'Week' | 'Month';
+export type KpiName = 'appointments' | 'confirmed' | 'cancelled' | 'cancellation-rate';
+
+/** Everything the dashboard shows for the current filters, as numbers. */
+export interface FiguresOnScreen {
+  kpis: { appointments: number; confirmed: number; cancelled: number; cancellationRate: number; patients: number; doctors: number; placeholders: number; span: string };
+  leaderboard: { rows: { doctorId: number; confirmed: number; total: number }[]; doctors: number };
+  trend: { granularity: string; points: { period: string; confirmed: number; cancelled: number }[] };
+  specialties: { specialty: string; appointments: number; confirmed: number }[];
+  segments: { patients: number; newPatients: number; returningPatients: number; one: number; twoToThree: number; fourPlus: number; repeatedCancellations: number };
+}
+
+/** What the snapshot also collects to prove the text on screen says the same as the values behind it. */
+interface Snapshot extends FiguresOnScreen {
+  busy: boolean;
+  mismatches: string[];
+}
+
+export interface DrillRowOnScreen {
+  bookingId: string;
+  patientId: string;
+  bookingDate: string;
+  status: string;
+  /** "appointments.xlsx · row 1,234" as shown. */
+  source: string;
+}
+
+export interface AnswerOnScreen {
+  name: string;
+  short: string;
+  sql: string;
+  header: string[];
+  rows: string[][];
+}
+
+export class DashboardPage extends AppShell {
+  async open(): Promise<void> {
+    await this.goTo('Dashboard');
+    await expect(this.heading).toBeVisible();
+  }
+
+  get heading(): Locator {
+    return this.page.getByRole('heading', { level: 1, name: 'Dashboard' });
+  }
+
+  get emptyState(): Locator {
+    return this.page.getByTestId('dashboard-empty');
+  }
+
+  /** The empty state's way to the Import screen. */
+  async goToImportFromEmptyState(): Promise<void> {
+    await this.emptyState.getByRole('button', { name: 'Go to Import' }).click();
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Import workbooks' })).toBeVisible();
+  }
+
+  private get filters(): Locator {
+    return this.page.getByRole('region', { name: 'Filters' });
+  }
+
+  get fromField(): Locator {
+    return this.filters.getByLabel('From', { exact: true });
+  }
+
+  get toField(): Locator {
+    return this.filters.getByLabel('To', { exact: true });
+  }
+
+  /** The dates the range fields show (the range every figure is measured over). */
+  async range(): Promise<{ from: string; to: string }> {
+    await expect(this.fromField).not.toHaveValue('');
+    return { from: await this.fromField.inputValue(), to: await this.toField.inputValue() };
+  }
+
+  /** Types a date range into the range fields (the later of the two moves first, so the range is never backwards). */
+  async setRange(from: string, to: string): Promise<void> {
+    const now = await this.range();
+    if (from > now.to) {
+      await this.toField.fill(to);
+      await this.fromField.fill(from);
+    } else {
+      await this.fromField.fill(from);
+      await this.toField.fill(to);
+    }
+    await expect(this.fromField).toHaveValue(from);
+    await expect(this.toField).toHaveValue(to);
+  }
+
+  async setPatients(choice: 'All' | 'New' | 'Returning'): Promise<void> {
+    await choose(this.filters.getByRole('group', { name: 'Patients' }), choice);
+  }
+
+  async setStatus(choice: 'All' | 'Confirmed' | 'Cancelled'): Promise<void> {
+    await choose(this.filters.getByRole('group', { name: 'Status' }), choice);
+  }
+
+  private get doctorPickerButton(): Locator {
+    return this.filters.getByRole('button', { name: /^Doctors\b/ });
+  }
+
+  /** Opens the doctors filter's searchable list. */
+  async openDoctorPicker(): Promise<void> {
+    await this.doctorPickerButton.click();
+    await expect(this.filters.getByRole('group', { name: 'Choose doctors' })).toBeVisible();
+  }
+
+  /** Closes it with Esc (focus goes back to its button). */
+  async closeDoctorPicker(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await expect(this.filters.getByRole('group', { name: 'Choose doctors' })).toBeHidden();
+    await expect(this.doctorPickerButton).toBeFocused();
+  }
+
+  get chipList(): Locator {
+    return this.page.getByTestId('filter-chips');
+  }
+
+  /** The active filters' chips, as read. */
+  async chips(): Promise<string[]> {
+    return (await this.chipList.locator('li').allInnerTexts()).map((text) => text.trim());
+  }
+
+  /** Removes one filter with its chip's × button. */
+  async removeChip(label: RegExp): Promise<void> {
+    await this.chipList.getByRole('button', { name: label }).click();
+  }
+
+  leaderboardRow(doctorId: number): Locator {
+    return this.page.getByTestId(`leaderboard-row-${doctorId}`);
+  }
+
+  /** A click on a doctor's name in the leaderboard: the whole dashboard filters to that doctor. */
+  async clickDoctor(doctorId: number): Promise<void> {
+    const button = this.leaderboardRow(doctorId).getByRole('rowheader').getByRole('button');
+    await button.click();
+    await expect(button).toHaveAttribute('aria-pressed', 'true');
+  }
+
+  get trendCard(): Locator {
+    return this.page.getByRole('region', { name: 'Appointments over time' });
+  }
+
+  get trendChart(): Locator {
+    return this.page.getByTestId('trend-chart');
+  }
+
+  async chooseGranularity(choice: GranularityChoice): Promise<void> {
+    await choose(this.trendCard.getByRole('group', { name: 'Period' }), choice);
+  }
+
+  /** Waits until no card is computing (after the figures for the current filters arrived). */
+  async waitUntilSettled(): Promise<void> {
+    await expect.poll(async () => (await this.snapshot()).busy, { timeout: 60_000 }).toBe(false);
+  }
+
+  /**
+   * Every figure on screen, read in one pass; fails when a number's text differs from the value
+   * behind it. Specs poll it: `await expect.poll(() => dashboard.figures()).toEqual(expected)`.
+   */
+  async figures(): Promise<FiguresOnScreen & { busy: boolean }> {
+    const { mismatches, ...figures } = await this.snapshot();
+    expect(mismatches, 'numbers on screen equal the values behind them').toEqual([]);
+    return figures;
+  }
+
+  private snapshot(): Promise<Snapshot> {
+    return this.page.evaluate(() => {
+      const { document } = globalThis as unknown as BrowserGlobals;
+      const screen = document.querySelector('.dash-screen');
+      const mismatches: string[] = [];
+      const digits = (text: string | null) => Number((text ?? '').replace(/[^\d-]/g, ''));
+      const byId = (id: string) => screen?.querySelector(`[data-testid="${id}"]`) ?? null;
+      const value = (id: string) => byId(id)?.getAttribute('data-value') ?? '';
+      const count = (id: string) => {
+        const element = byId(id);
+        const raw = Number(element?.getAttribute('data-value') ?? Number.NaN);
+        if (element && digits(element.textContent) !== raw) mismatches.push(`${id}: "${element.textContent ?? ''}" shown for ${raw}`);
+        return raw;
+      };
+      const rowsOf = (prefix: string) => Array.from(screen?.querySelectorAll(`[data-testid^="${prefix}"]`) ?? []);
+      const cells = (row: DomElement) => Array.from(row.querySelectorAll('td'), (cell) => (cell.textContent ?? '').trim());
+
+      const leaderboardRows = rowsOf('leaderboard-row-').map((row) => {
+        const doctorId = Number((row.getAttribute('data-testid') ?? '').replace('leaderboard-row-', ''));
+        const confirmed = Number(row.getAttribute('data-confirmed'));
+        const total = Number(row.getAttribute('data-total'));
+        const [shownTotal, shownConfirmed] = cells(row).map(digits);
+        if (shownTotal !== total || shownConfirmed !== confirmed) mismatches.push(`leaderboard row ${doctorId}: ${shownTotal}/${shownConfirmed} shown for ${total}/${confirmed}`);
+        return { doctorId, confirmed, total };
+      });
+      const intro = screen?.querySelector('#leaderboard-title')?.closest('section')?.querySelector('.dash-card-intro')?.textContent ?? '';
+      const trendPoints = rowsOf('trend-row-').map((row) => {
+        const period = (row.getAttribute('data-testid') ?? '').replace('trend-row-', '');
+        const confirmed = Number(row.getAttribute('data-confirmed'));
+        const cancelled = Number(row.getAttribute('data-cancelled'));
+        const [shownConfirmed, shownCancelled] = cells(row).map(digits);
+        if (shownConfirmed !== confirmed || shownCancelled !== cancelled) mismatches.push(`trend row ${period}: ${shownConfirmed}/${shownCancelled} shown for ${confirmed}/${cancelled}`);
+        return { period, confirmed, cancelled };
+      });
+      const specialties = rowsOf('specialty-row-').map((row) => {
+        const key = (row.getAttribute('data-testid') ?? '').replace('specialty-row-', '');
+        const appointments = Number(row.getAttribute('data-appointments'));
+        const confirmed = Number(row.getAttribute('data-confirmed'));
+        const [, shownAppointments, shownConfirmed] = cells(row).map(digits);
+        if (shownAppointments !== appointments || shownConfirmed !== confirmed) mismatches.push(`specialty ${key}: ${shownAppointments}/${shownConfirmed} shown for ${appointments}/${confirmed}`);
+        return { specialty: key === 'none' ? '' : key, appointments, confirmed };
+      });
+      const busy = !screen || !byId('kpi-appointments') || screen.querySelectorAll('[aria-busy="true"], [data-loading]').length > 0;
+      return {
+        busy,
+        mismatches,
+        kpis: {
+          appointments: count('kpi-appointments'),
+          confirmed: count('kpi-confirmed'),
+          cancelled: count('kpi-cancelled'),
+          cancellationRate: Number(value('kpi-cancellation-rate')),
+          patients: count('kpi-patients'),
+          doctors: count('kpi-doctors'),
+          placeholders: count('kpi-placeholders'),
+          span: value('kpi-span'),
+        },
+        leaderboard: { rows: leaderboardRows, doctors: digits(/of ([\d,]+) doctors?\b/.exec(intro)?.[1] ?? '') },
+        trend: { granularity: byId('trend-chart')?.getAttribute('data-granularity') ?? '', points: trendPoints },
+        specialties: specialties.sort((a, b) => (a.specialty < b.specialty ? -1 : a.specialty > b.specialty ? 1 : 0)),
+        segments: {
+          patients: Number(byId('segments')?.getAttribute('data-patients') ?? Number.NaN),
+          newPatients: count('segment-new'),
+          returningPatients: count('segment-returning'),
+          one: count('bucket-1'),
+          twoToThree: count('bucket-2-3'),
+          fourPlus: count('bucket-4plus'),
+          repeatedCancellations: count('repeated-cancellations'),
+        },
+      };
+    });
+  }
+
+  /** The cancellation rate as people read it ("29.4%"). */
+  async cancellationRateText(): Promise<string> {
+    return (await this.page.getByTestId('kpi-cancellation-rate').innerText()).trim();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Drill-through
+  // -------------------------------------------------------------------------------------------
+
+  get drillPanel(): Locator {
+    return this.page.getByTestId('drill-panel');
+  }
+
+  get drillTable(): Locator {
+    return this.page.getByTestId('drill-table');
+  }
+
+  /** A click on a key figure (Appointments, Confirmed, Cancelled, Cancellation rate) opens its bookings. */
+  async drillKpi(name: KpiName): Promise<void> {
+    await this.page.getByRole('listitem').filter({ has: this.page.getByTestId(`kpi-${name}`) }).getByRole('button').click();
+    await expect(this.drillPanel).toBeVisible();
+  }
+
+  /**
+   * A click on one bar of the trend chart: the Confirmed or Cancelled part of the period at
+   * `slot` (0-based, counting every period drawn on the axis, empty ones too) of `slots`.
+   */
+  async clickTrendBar(slot: number, slots: number, status: 'confirmed' | 'cancelled'): Promise<void> {
+    const plot = this.trendChart.locator('clipPath rect').first();
+    const left = Number(await plot.getAttribute('x'));
+    const width = Number(await plot.getAttribute('width'));
+    const bars = this.trendChart.locator(`path.recharts-rectangle[name="${status === 'confirmed' ? 'Confirmed' : 'Cancelled'}"]`);
+    const centres = await bars.evaluateAll((paths) => paths.map((p) => Number(p.getAttribute('x')) + Number(p.getAttribute('width')) / 2));
+    const index = centres.findIndex((centre) => Math.floor(((centre - left) / width) * slots) === slot);
+    if (index < 0) throw new Error(`no ${status} bar drawn in slot ${slot} of ${slots}`);
+    await bars.nth(index).click();
+    await expect(this.drillPanel).toBeVisible();
+  }
+
+  /** The "List their bookings" link of a patient segment or visit-count row in the segments table. */
+  async drillSegment(label: 'New patients' | 'Returning patients' | '1 booking' | '2–3 bookings' | '4+ bookings'): Promise<void> {
+    await this.page.getByRole('region', { name: 'Patient segments' }).getByRole('button', { name: label, exact: true }).click();
+    await expect(this.drillPanel).toBeVisible();
+  }
+
+  async drillTitle(): Promise<string> {
+    return (await this.drillPanel.getByRole('heading').first().innerText()).trim();
+  }
+
+  /** The count the dialog states, once counted (and the same as the table's). */
+  async drillTotal(): Promise<number> {
+    const total = this.drillPanel.getByTestId('drill-total');
+    await expect(total).toHaveAttribute('data-value', /^\d+$/);
+    const value = Number(await total.getAttribute('data-value'));
+    expect(parseCount(await total.innerText()), 'the count people read').toBe(value);
+    expect(await tableTotal(this.drillTable)).toBe(value);
+    return value;
+  }
+
+  /** Every row of the drill table, scrolled through. */
+  async drillRows(): Promise<DrillRowOnScreen[]> {
+    const rows = await readVirtualTable(this.drillTable);
+    return rows.map(([bookingId = '', patientId = '', , bookingDate = '', status = '', source = '']) => ({ bookingId, patientId, bookingDate, status, source }));
+  }
+
+  /** "Export CSV…" with the save dialog answering `file`; resolves when the dialog says it was saved. */
+  async exportDrillCsv(file: string): Promise<string> {
+    await this.app.queueSaveDialog(file);
+    await this.drillPanel.getByRole('button', { name: 'Export CSV…' }).click();
+    const result = this.drillPanel.locator('.dash-drill-result');
+    await expect(result).toContainText('Saved', { timeout: 60_000 });
+    return (await result.innerText()).trim();
+  }
+
+  async closeDrill(): Promise<void> {
+    await this.drillPanel.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect(this.drillPanel).toBeHidden();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Business questions
+  // -------------------------------------------------------------------------------------------
+
+  get answersPanel(): Locator {
+    return this.page.getByTestId('answers-panel');
+  }
+
+  /** Opens every answer (its result table and its SQL). */
+  async openAnswers(): Promise<void> {
+    const answers = this.answersPanel.locator('details');
+    await expect(answers).toHaveCount(4);
+    for (let i = 0; i < 4; i++) {
+      const answer = answers.nth(i);
+      if ((await answer.getAttribute('open')) === null) await answer.locator('summary').click();
+      await expect(answer).toHaveAttribute('open', '');
+    }
+  }
+
+  /** Each answer as shown: its short answer, the SQL beside it and its result table. */
+  async answers(): Promise<AnswerOnScreen[]> {
+    await this.openAnswers();
+    const out: AnswerOnScreen[] = [];
+    for (const id of ['q1', 'q2', 'q3', 'q4']) {
+      const answer = this.page.getByTestId(`answer-${id}`);
+      const table = answer.locator('table');
+      out.push({
+        name: (await answer.getAttribute('data-name')) ?? '',
+        short: (await this.page.getByTestId(`answer-${id}-short`).innerText()).trim(),
+        sql: (await this.page.getByTestId(`answer-${id}-sql`).textContent()) ?? '',
+        header: (await table.locator('thead th').allInnerTexts()).map((t) => t.trim()),
+        rows: await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => Array.from((row as unknown as DomElement).querySelectorAll('td'), (td) => (td.textContent ?? '').trim()))),
+      });
+    }
+    return out;
+  }
+}
+
+/** Clicks an option of a segmented control (a labelled radio group) and waits until it is chosen. */
+async function choose(group: Locator, option: string): Promise<void> {
+  await group.locator('label').filter({ hasText: new RegExp(`^${option}$`) }).click();
+  await expect(group.getByRole('radio', { name: option, exact: true })).toBeChecked();
+}

@@ -1,0 +1,250 @@
+/**
+ * The Dashboard against SQL written in this test (e2e/fixtures/dashboardSql.ts, from the
+ * product's definitions, not the app's queries): after generated workbooks are imported, previewed
+ * and loaded through the UI, every figure on screen — key figures, the leaderboard and its
+ * ranking, trend totals per period, specialties, patient segments — equals SQL over the loaded
+ * tables, for the default range, a one-month range, and one doctor clicked in the leaderboard.
+ * The business questions equal both our own SQL and the statements of queries.sql run here, and
+ * the SQL shown is the file's. Drill-through lists the right bookings with their workbook and
+ * Excel row, from a key figure, a trend bar under a patient-segment filter, and a visit-count
+ * bucket; its CSV export equals the SQL. Before any load the dashboard says so and leads to
+ * Import; the filters survive a restart.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { TestInfo } from '@playwright/test';
+import { ROOT, expect, test, type AppHandle } from '../fixtures';
+import { camera } from '../fixtures/camera';
+import { parseCsv } from '../fixtures/cli';
+import { withDatabase } from '../fixtures/database';
+import {
+  bookings,
+  businessAnswers,
+  dashboardFigures,
+  defaultRange,
+  queriesFile,
+  runQueriesFile,
+  shownLoad,
+  type AnswerRow,
+  type BookingRow,
+  type Granularity,
+  type Scope,
+} from '../fixtures/dashboardSql';
+import { DASHBOARD_PAIR, generatePair } from '../fixtures/workbooks';
+import { DashboardPage, type DrillRowOnScreen } from '../pages/dashboardPage';
+import { importAndLoad } from '../pages/flows';
+
+const SEPTEMBER = { from: '2025-09-01', to: '2025-09-30' } as const;
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** Generates the pair, imports, previews and loads it through the UI, and opens the Dashboard. */
+async function loadAndOpen(app: AppHandle, testInfo: TestInfo): Promise<{ dashboard: DashboardPage; url: string }> {
+  const pair = await generatePair(testInfo.outputPath('workbooks'), DASHBOARD_PAIR);
+  await importAndLoad(app, pair);
+  const dashboard = new DashboardPage(app);
+  await dashboard.open();
+  return { dashboard, url: await app.databaseUrl() };
+}
+
+/** What the screen must show for a scope, once nothing is computing. */
+async function expected(url: string, scope: Scope, granularity: Granularity) {
+  return { busy: false, ...(await dashboardFigures(url, scope, granularity)) };
+}
+
+/** The rule the trend card states ("auto: daily/weekly/monthly for this range"): days up to 92, weeks up to 731. */
+function autoGranularity(range: { from: string; to: string }): Granularity {
+  const days = (Date.parse(`${range.to}T00:00:00Z`) - Date.parse(`${range.from}T00:00:00Z`)) / 86_400_000 + 1;
+  return days <= 92 ? 'day' : days <= 731 ? 'week' : 'month';
+}
+
+/** A booking as the drill table shows it. */
+function shown(row: BookingRow, workbook: string): DrillRowOnScreen {
+  return { bookingId: row.bookingId, patientId: row.patientId, bookingDate: row.bookingDate, status: row.status, source: `${workbook} · row ${count(row.sourceRow ?? 0)}` };
+}
+
+async function doctorName(url: string, doctorId: number): Promise<string> {
+  return withDatabase(url, async (client) => (await client.query<{ name: string }>('SELECT name FROM healthtech.doctors WHERE doctor_id = $1', [doctorId])).rows[0]?.name ?? '');
+}
+
+test.describe('Dashboard', () => {
+  test('before any load: says nothing is loaded and leads to Import', async ({ app }) => {
+    const dashboard = new DashboardPage(app);
+    await dashboard.expectDatabase('ready');
+    await dashboard.open();
+    await expect(dashboard.emptyState).toBeVisible();
+    await expect(dashboard.emptyState.getByRole('heading', { name: 'Nothing loaded yet' })).toBeVisible();
+    await expect(dashboard.page.getByTestId('kpi-appointments')).toHaveCount(0);
+    await dashboard.goToImportFromEmptyState();
+  });
+
+  test('after a load: the default range, figures, ranking, trend, specialties, segments and answers equal SQL', async ({ app }, testInfo) => {
+    const shot = camera(app, testInfo, 'dashboard-spec-overview-');
+    const { dashboard, url } = await loadAndOpen(app, testInfo);
+
+    // The range shown is the load's dates without suspicious ones.
+    const range = await defaultRange(url);
+    expect(await dashboard.range()).toEqual(range);
+    await expect(dashboard.chipList).toContainText('default range');
+
+    // Auto granularity, then months: every figure equals SQL.
+    const auto = autoGranularity(range);
+    await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(await expected(url, range, auto));
+    await shot('default-range');
+    await dashboard.chooseGranularity('Month');
+    await expect.poll(() => dashboard.figures()).toEqual(await expected(url, range, 'month'));
+    const figures = await dashboard.figures();
+    expect(figures.leaderboard.rows).toHaveLength(10);
+    expect(figures.leaderboard.doctors).toBeGreaterThan(10);
+    expect(figures.trend.points.reduce((sum, p) => sum + p.confirmed + p.cancelled, 0)).toBe(figures.kpis.appointments);
+    expect(figures.segments.newPatients + figures.segments.returningPatients).toBe(figures.segments.patients);
+    expect(figures.segments.one + figures.segments.twoToThree + figures.segments.fourPlus).toBe(figures.kpis.patients);
+    expect(await dashboard.cancellationRateText()).toBe(`${(Math.round(figures.kpis.cancellationRate * 1000) / 10).toFixed(1)}%`);
+
+    // The business questions: our SQL, the file's statements run here, and the screen agree.
+    const ours = await businessAnswers(url);
+    const file = await runQueriesFile(url, ROOT);
+    const statements = await queriesFile(ROOT);
+    expect(file).toEqual({ q1_top_doctor: ours.q1, q2_patient_34_confirmed: ours.q2, q3_cancelled_oct_21_24: ours.q3, q4_confirmed_by_doctor: ours.q4 });
+    const answers = await dashboard.answers();
+    expect(answers.map((a) => a.name)).toEqual(statements.map((s) => s.name));
+    answers.forEach((answer, i) => expect(answer.sql, `${answer.name}: the SQL shown is the file's`).toBe(statements[i]?.text));
+    const asTable = (rows: AnswerRow[]) => rows.map((row) => Object.values(row).map((v) => (typeof v === 'number' ? count(v) : v)));
+    const [q1, q2, q3, q4] = answers;
+    expect(q1?.header).toEqual(['doctor_id', 'name', 'confirmed']);
+    expect(q1?.rows).toEqual(asTable(ours.q1));
+    expect(q1?.short).toBe(ours.q1.map((r) => `${r.name} (#${r.doctor_id}): ${count(Number(r.confirmed))} confirmed`).join('; '));
+    expect(q2?.short).toBe(count(Number(ours.q2[0]?.confirmed)));
+    expect(q3?.short).toBe(count(Number(ours.q3[0]?.cancelled)));
+    expect(Number(ours.q3[0]?.cancelled), 'the data has cancellations on Oct 21–24').toBeGreaterThan(0);
+    expect(q4?.rows).toEqual(asTable(ours.q4));
+    expect(q4?.short).toBe(`${count(ours.q4.length)} rows`);
+    await shot('answers-open');
+  });
+
+  test('a one-month range, then a doctor clicked in the leaderboard: figures follow the SQL; a key figure drills to its bookings and exports them as CSV', async ({ app }, testInfo) => {
+    const shot = camera(app, testInfo, 'dashboard-spec-month-');
+    const { dashboard, url } = await loadAndOpen(app, testInfo);
+    const range = await defaultRange(url);
+    await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(await expected(url, range, autoGranularity(range)));
+    const before = await dashboard.figures();
+
+    // One month: fewer bookings, daily periods, returning patients from before September.
+    await dashboard.setRange(SEPTEMBER.from, SEPTEMBER.to);
+    await expect(dashboard.chipList).toContainText('Dates: Sep 1 – Sep 30, 2025');
+    const month = await expected(url, SEPTEMBER, 'day');
+    await expect.poll(() => dashboard.figures()).toEqual(month);
+    expect(month.kpis.appointments).toBeLessThan(before.kpis.appointments);
+    expect(month.segments.returningPatients, 'September has returning patients').toBeGreaterThan(0);
+    expect(month.kpis.span).toMatch(/^2025-09-\d\d\/2025-09-\d\d$/);
+
+    // A doctor clicked in the leaderboard (the third ranked): a chip, and every figure for that doctor.
+    const doctor = month.leaderboard.rows[2]?.doctorId ?? 0;
+    await dashboard.clickDoctor(doctor);
+    await expect(dashboard.chipList).toContainText(`Doctor: ${await doctorName(url, doctor)}`);
+    const mine = await expected(url, { ...SEPTEMBER, doctorId: doctor }, 'day');
+    await expect.poll(() => dashboard.figures()).toEqual(mine);
+    expect(mine.leaderboard.rows).toEqual([month.leaderboard.rows[2]]);
+    expect(mine.kpis.doctors).toBe(1);
+    await shot('september-one-doctor');
+
+    // The Cancelled key figure drills to exactly those bookings, each with its workbook and Excel row.
+    const scope: Scope = { ...SEPTEMBER, doctorId: doctor, status: 'cancelled' };
+    const rows = await bookings(url, scope);
+    expect(rows.length).toBe(mine.kpis.cancelled);
+    await dashboard.drillKpi('cancelled');
+    expect(await dashboard.drillTitle()).toBe('Cancelled bookings');
+    expect(await dashboard.drillTotal()).toBe(rows.length);
+    expect(await dashboard.drillRows()).toEqual(rows.map((r) => shown(r, 'appointments.xlsx')));
+    await shot('drill-cancelled');
+
+    // Its CSV: every booking of the drill, with the load's workbook and each Excel row.
+    const target = testInfo.outputPath('cancelled bookings.csv');
+    expect(await dashboard.exportDrillCsv(target)).toBe(`Saved ${count(rows.length)} bookings to ${target}`);
+    const [header, ...csvRows] = parseCsv(await readFile(target, 'utf8'));
+    expect(header).toEqual(['booking_id', 'patient_id', 'doctor_id', 'doctor_name', 'specialty', 'placeholder_doctor', 'booking_date', 'status', 'source_file', 'source_row']);
+    const { appointmentsFile } = await shownLoad(url);
+    expect(path.basename(appointmentsFile)).toBe('appointments.xlsx');
+    const name = await doctorName(url, doctor);
+    expect(csvRows.map(([id, patient, doctorId, doctorText, , , date, status, source, row]) => [id, patient, doctorId, doctorText, date, status, source, row])).toEqual(
+      rows.map((r) => [r.bookingId, r.patientId, String(r.doctorId), name, r.bookingDate, r.status, appointmentsFile, String(r.sourceRow)]),
+    );
+    await dashboard.closeDrill();
+
+    // Removing the doctor's chip brings back the month's figures.
+    await dashboard.removeChip(/^Remove filter Doctor/);
+    await expect.poll(() => dashboard.figures()).toEqual(month);
+  });
+
+  test('drill from a trend bar under the New-patients filter lists exactly the bar; a visit-count bucket lists its patients’ bookings', async ({ app }, testInfo) => {
+    const shot = camera(app, testInfo, 'dashboard-spec-drill-');
+    const { dashboard, url } = await loadAndOpen(app, testInfo);
+    await dashboard.setRange(SEPTEMBER.from, SEPTEMBER.to);
+    await dashboard.setPatients('New');
+    const newInSeptember: Scope = { ...SEPTEMBER, segment: 'new' };
+    const figures = await expected(url, newInSeptember, 'day');
+    await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(figures);
+
+    // The day whose Confirmed bar differs most from what "new since that day" would list: a drill
+    // that measured the segment from the bar's own start would show the wrong bookings there.
+    const days = figures.trend.points;
+    let chosen = { period: '', gap: 0, bar: 0 };
+    for (const day of days.filter((d) => d.confirmed > 0)) {
+      const sinceDay = (await bookings(url, { from: day.period, to: day.period, status: 'confirmed', segment: 'new' })).length;
+      if (day.confirmed - sinceDay > chosen.gap) chosen = { period: day.period, gap: day.confirmed - sinceDay, bar: day.confirmed };
+    }
+    expect(chosen.gap, 'some day has patients who are new since September 1 but not since that day').toBeGreaterThan(0);
+
+    // Days on the axis run from the first to the last day with bookings, empty ones included.
+    const first = days[0]?.period ?? '';
+    const slotOf = (day: string) => Math.round((Date.parse(day) - Date.parse(first)) / 86_400_000);
+    await dashboard.clickTrendBar(slotOf(chosen.period), slotOf(days[days.length - 1]?.period ?? '') + 1, 'confirmed');
+    expect(await dashboard.drillTitle()).toBe(`Confirmed bookings, ${new Date(`${chosen.period}T00:00:00Z`).toLocaleDateString('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric' })}`);
+    const bar = await bookings(url, { from: chosen.period, to: chosen.period, status: 'confirmed', segment: 'new', segmentFrom: SEPTEMBER.from });
+    expect(bar).toHaveLength(chosen.bar);
+    expect(await dashboard.drillTotal(), 'the drill lists as many bookings as the bar counts').toBe(chosen.bar);
+    expect(await dashboard.drillRows()).toEqual(bar.map((r) => shown(r, 'appointments.xlsx')));
+    await shot('drill-trend-bar-new-patients');
+    await dashboard.closeDrill();
+
+    // Visit-count buckets: the bookings of the patients with 2–3 bookings in September.
+    await dashboard.setPatients('All');
+    const month = await expected(url, SEPTEMBER, 'day');
+    await expect.poll(() => dashboard.figures()).toEqual(month);
+    const bucket = await bookings(url, { ...SEPTEMBER, visits: '2-3' });
+    expect(new Set(bucket.map((r) => r.patientId)).size).toBe(month.segments.twoToThree);
+    await dashboard.drillSegment('2–3 bookings');
+    expect(await dashboard.drillTitle()).toBe('Bookings of patients with 2–3 bookings');
+    expect(await dashboard.drillTotal()).toBe(bucket.length);
+    expect(await dashboard.drillRows()).toEqual(bucket.map((r) => shown(r, 'appointments.xlsx')));
+    await dashboard.closeDrill();
+    // And the one-booking bucket: as many bookings as patients.
+    await dashboard.drillSegment('1 booking');
+    expect(await dashboard.drillTotal()).toBe(month.segments.one);
+    await dashboard.closeDrill();
+  });
+
+  test('the filters and the trend period are remembered after a restart', async ({ app }, testInfo) => {
+    const { dashboard, url } = await loadAndOpen(app, testInfo);
+    await dashboard.setRange(SEPTEMBER.from, SEPTEMBER.to);
+    await dashboard.setStatus('Cancelled');
+    await dashboard.chooseGranularity('Week');
+    const september = await expected(url, { ...SEPTEMBER, status: 'cancelled' }, 'week');
+    await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(september);
+    const doctor = september.leaderboard.rows[0]?.doctorId ?? 0;
+    await dashboard.clickDoctor(doctor);
+    const scope: Scope = { ...SEPTEMBER, status: 'cancelled', doctorId: doctor };
+    const chosen = await expected(url, scope, 'week');
+    await expect.poll(() => dashboard.figures()).toEqual(chosen);
+    const chips = await dashboard.chips();
+    expect(chips).toHaveLength(3);
+
+    await app.restart();
+    await dashboard.open();
+    expect(await dashboard.range()).toEqual(SEPTEMBER);
+    expect(await dashboard.chips()).toEqual(chips);
+    await expect(dashboard.trendCard.getByRole('radio', { name: 'Week', exact: true })).toBeChecked();
+    await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(chosen);
+    // Weeks start on Monday.
+    expect(chosen.trend.points.map((p) => new Date(`${p.period}T00:00:00Z`).getUTCDay())).toEqual(chosen.trend.points.map(() => 1));
+  });
+});

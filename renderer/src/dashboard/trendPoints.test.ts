@@ -1,0 +1,61 @@
+/**
+ * The trend chart's points: empty periods between the first and the last are filled in (zero
+ * bookings, no rate) for days, Monday weeks and months; too many slots leave the points as they
+ * are; a period too small for its rate to mean anything gets no rate on the line.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TrendPoint } from '../../../shared/contract';
+import { fillPeriods, MAX_FILLED, rateFloor } from './trendPoints';
+
+const point = (period: string, confirmed: number, cancelled: number): TrendPoint => ({ period, confirmed, cancelled, cancellationRate: confirmed + cancelled > 0 ? cancelled / (confirmed + cancelled) : 0 });
+
+describe('fillPeriods', () => {
+  it('fills missing months, weeks and days with empty slots', () => {
+    const months = fillPeriods([point('2025-01-01', 8, 2), point('2025-04-01', 3, 1)], 'month');
+    expect(months.filled).toBe(true);
+    expect(months.points).toEqual([
+      { period: '2025-01-01', confirmed: 8, cancelled: 2, rate: 0.2 },
+      { period: '2025-02-01', confirmed: 0, cancelled: 0, rate: null },
+      { period: '2025-03-01', confirmed: 0, cancelled: 0, rate: null },
+      { period: '2025-04-01', confirmed: 3, cancelled: 1, rate: 0.25 },
+    ]);
+    const weeks = fillPeriods([point('2025-12-22', 1, 0), point('2026-01-05', 1, 1)], 'week');
+    expect(weeks.points.map((p) => p.period)).toEqual(['2025-12-22', '2025-12-29', '2026-01-05']);
+    const days = fillPeriods([point('2024-02-28', 1, 0), point('2024-03-01', 1, 0)], 'day');
+    expect(days.points.map((p) => p.period)).toEqual(['2024-02-28', '2024-02-29', '2024-03-01']);
+  });
+
+  it('keeps every booking: the filled points add up to the backend points', () => {
+    const input = [point('2025-10-06', 40, 9), point('2025-10-20', 31, 4), point('2025-11-17', 12, 12)];
+    const { points } = fillPeriods(input, 'week');
+    expect(points).toHaveLength(7);
+    expect(points.reduce((sum, p) => sum + p.confirmed + p.cancelled, 0)).toBe(input.reduce((sum, p) => sum + p.confirmed + p.cancelled, 0));
+  });
+
+  it('leaves no rate on periods below the floor', () => {
+    const { points } = fillPeriods([point('2025-10-01', 1, 1), point('2025-10-02', 90, 10)], 'day', 5);
+    expect(points.map((p) => p.rate)).toEqual([null, 0.1]);
+  });
+
+  it('handles no points and one point', () => {
+    expect(fillPeriods([], 'month')).toEqual({ points: [], filled: true });
+    expect(fillPeriods([point('2025-10-01', 2, 0)], 'month').points).toHaveLength(1);
+  });
+
+  it(`gives up filling past ${MAX_FILLED} slots (a suspicious date decades away) and keeps the points`, () => {
+    const input = [point('2000-01-01', 1, 0), point('2025-10-01', 5, 1)];
+    const result = fillPeriods(input, 'day');
+    expect(result.filled).toBe(false);
+    expect(result.points.map((p) => p.period)).toEqual(['2000-01-01', '2025-10-01']);
+    expect(fillPeriods(input, 'month').filled).toBe(true);
+  });
+});
+
+describe('rateFloor', () => {
+  it('is 5% of the median period, at least 1', () => {
+    expect(rateFloor([])).toBe(1);
+    expect(rateFloor([point('2025-10-01', 1, 0)])).toBe(1);
+    expect(rateFloor([point('a', 100, 0), point('b', 180, 20), point('c', 1, 0)])).toBe(5);
+    expect(rateFloor([point('a', 1000, 0), point('b', 2000, 0), point('c', 3000, 1), point('d', 1, 0)])).toBe(100);
+  });
+});
