@@ -127,6 +127,8 @@ async function loadInTransaction(client: pg.ClientBase, schema: string, runId: n
   await client.query('BEGIN');
   await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.lockTimeoutMs ?? 15_000))}`);
   await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(options.statementTimeoutMs ?? 15 * 60_000))}`);
+  // The indexes are rebuilt once after the COPY: let their sorts run in memory.
+  await client.query("SET LOCAL maintenance_work_mem = '256MB'");
   await client.query('SELECT pg_advisory_xact_lock($1)', [LOAD_LOCK_KEY]);
   for (const statement of schemaStatements(schema)) await client.query(statement);
   await markStaleRuns(client, schema, runId);

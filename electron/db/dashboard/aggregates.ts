@@ -29,20 +29,10 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
       );
       return rows[0] ?? {};
     });
-  const patients = () =>
-    readOnly(
-      db,
-      'counting patients',
-      async (client) => {
-        const { where, params } = filterSql(s, filter);
-        const { rows } = await client.query<{ patients: string }>(
-          `SELECT count(*) AS patients FROM (SELECT a.patient_id FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`,
-          params,
-        );
-        return num(rows[0]?.patients);
-      },
-      SORTED_GROUPING,
-    );
+  const patients = async () => {
+    const rows = await perPatientSlices(db, schema, filter, 'counting patients', (where) => `SELECT count(*) AS patients FROM (SELECT a.patient_id FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`);
+    return sumField(rows, 'patients');
+  };
   const doctors = () =>
     readOnly(db, 'counting doctors', async (client) => {
       const { where, params } = filterSql(s, filter);
@@ -183,37 +173,80 @@ export function specialties(db: DashboardDb, schema: string, filter: DashboardFi
 
 export function segments(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Segments> {
   const s = quoteIdent(schema);
-  return timed(() =>
-    readOnly(
-      db,
-      'computing the patient segments',
-      async (client) => {
-        const { where, params } = filterSql(s, filter);
-        // New and returning are told apart at the same day as the segment filter's (segmentFrom ?? from).
-        const segmentFrom = segmentStart(filter);
-        const start = segmentFrom ? `$${params.push(segmentFrom)}::date` : null;
-        const { rows } = await client.query<Record<string, string>>(
-          `SELECT count(*) AS patients,
-                  count(*) FILTER (WHERE ${start ? `p.first >= ${start}` : 'true'}) AS new_patients,
-                  count(*) FILTER (WHERE ${start ? `p.first < ${start}` : 'false'}) AS returning_patients,
-                  count(*) FILTER (WHERE p.n = 1) AS one,
-                  count(*) FILTER (WHERE p.n BETWEEN 2 AND 3) AS two_to_three,
-                  count(*) FILTER (WHERE p.n >= 4) AS four_plus,
-                  count(*) FILTER (WHERE p.x >= 2) AS repeated_cancellations
-             FROM (SELECT a.patient_id, count(*) AS n, count(*) FILTER (WHERE a.status = 'cancelled') AS x, min(a.patient_first_booking) AS first
-                     FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`,
-          params,
-        );
-        const r = rows[0] ?? {};
-        return {
-          patients: num(r.patients),
-          newPatients: num(r.new_patients),
-          returningPatients: num(r.returning_patients),
-          visitBuckets: { one: num(r.one), twoToThree: num(r.two_to_three), fourPlus: num(r.four_plus) },
-          repeatedCancellations: num(r.repeated_cancellations),
-        };
-      },
-      SORTED_GROUPING,
+  // New and returning are told apart at the same day as the segment filter's (segmentFrom ?? from).
+  const segmentFrom = segmentStart(filter);
+  return timed(async () => {
+    const rows = await perPatientSlices(db, schema, filter, 'computing the patient segments', (where, params) => {
+      const start = segmentFrom ? `$${params.push(segmentFrom)}::date` : null;
+      return `SELECT count(*) AS patients,
+                     count(*) FILTER (WHERE ${start ? `p.first >= ${start}` : 'true'}) AS new_patients,
+                     count(*) FILTER (WHERE ${start ? `p.first < ${start}` : 'false'}) AS returning_patients,
+                     count(*) FILTER (WHERE p.n = 1) AS one,
+                     count(*) FILTER (WHERE p.n BETWEEN 2 AND 3) AS two_to_three,
+                     count(*) FILTER (WHERE p.n >= 4) AS four_plus,
+                     count(*) FILTER (WHERE p.x >= 2) AS repeated_cancellations
+                FROM (SELECT a.patient_id, count(*) AS n, count(*) FILTER (WHERE a.status = 'cancelled') AS x, min(a.patient_first_booking) AS first
+                        FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`;
+    });
+    return {
+      patients: sumField(rows, 'patients'),
+      newPatients: sumField(rows, 'new_patients'),
+      returningPatients: sumField(rows, 'returning_patients'),
+      visitBuckets: { one: sumField(rows, 'one'), twoToThree: sumField(rows, 'two_to_three'), fourPlus: sumField(rows, 'four_plus') },
+      repeatedCancellations: sumField(rows, 'repeated_cancellations'),
+    };
+  });
+}
+
+/**
+ * Per-patient figures, computed over disjoint ranges of patient ids at once (one connection
+ * each) and summed: every figure here is a count of patients, so the slices add up exactly.
+ * PostgreSQL's own parallel plans gain nothing on these grouped index scans (measured); two
+ * slices on two cores roughly halve the time of the slowest dashboard queries.
+ */
+async function perPatientSlices(
+  db: DashboardDb,
+  schema: string,
+  filter: DashboardFilter,
+  during: string,
+  build: (where: string, params: unknown[]) => string,
+): Promise<Record<string, string>[]> {
+  const s = quoteIdent(schema);
+  const bounds = await patientSliceBounds(db, schema);
+  const slices = [null, ...bounds].map((low, i, all) => ({ low, high: all[i + 1] ?? null }));
+  return Promise.all(
+    slices.map(({ low, high }) =>
+      readOnly(
+        db,
+        during,
+        async (client) => {
+          const { where, params } = filterSql(s, filter);
+          const extra: string[] = [];
+          if (low !== null) extra.push(`a.patient_id >= $${params.push(low)}::bigint`);
+          if (high !== null) extra.push(`a.patient_id < $${params.push(high)}::bigint`);
+          const sliced = extra.length === 0 ? where : where ? `${where} AND ${extra.join(' AND ')}` : `WHERE ${extra.join(' AND ')}`;
+          const { rows } = await client.query<Record<string, string>>(build(sliced, params), params);
+          return rows[0] ?? {};
+        },
+        SORTED_GROUPING,
+      ),
     ),
   );
+}
+
+/** Where to cut the patient ids: the middle of the column's histogram (from ANALYZE). */
+async function patientSliceBounds(db: DashboardDb, schema: string): Promise<string[]> {
+  return readOnly(db, 'planning the patient slices', async (client) => {
+    const { rows } = await client.query<{ bound: string | null }>(
+      `SELECT (histogram_bounds::text::bigint[])[array_length(histogram_bounds::text::bigint[], 1) / 2 + 1]::text AS bound
+         FROM pg_stats WHERE schemaname = $1 AND tablename = 'appointments' AND attname = 'patient_id'`,
+      [schema],
+    );
+    const bound = rows[0]?.bound;
+    return bound ? [bound] : [];
+  });
+}
+
+function sumField(rows: Record<string, string>[], field: string): number {
+  return rows.reduce((total, row) => total + num(row[field]), 0);
 }
