@@ -1,7 +1,8 @@
 /**
- * Every value the cleaning changed, kept compactly: a 1,000,000-row file can produce a million
- * fixes, but only a few thousand distinct (column, before → after, rule) pairs. Each fix is a row
- * number plus an index into that dictionary: two 32-bit numbers instead of an object with strings.
+ * Every value the cleaning changed, kept compactly: a 1,000,000-row file can produce half a
+ * million fixes but far fewer distinct (column, before → after, rule) pairs (measured by the
+ * bench: ~97k, mostly dates and ids typed as text). Each fix is a row number plus an index into
+ * that dictionary: two 32-bit numbers instead of an object with strings (~47 bytes a fix in all).
  */
 import type { FileKind, Fix, FixGroup, FixRule } from './types';
 
