@@ -1,20 +1,13 @@
 /**
- * A virtualised, paged table for the preview's long lists. Only the rows on screen are rendered
- * (@tanstack/react-virtual) and only the pages they fall in are fetched (`preview/rows`, 200 rows
- * a page, a bounded cache), so a million rows cost what a screenful costs.
- *
- * Browsers cap an element's height (Chrome near 33.5M px, Firefox lower), so past MAX_SCROLL_PX the
- * scrollable height is compressed: the real scrollTop maps linearly onto the virtual offset the
- * virtualizer sees, and rows are drawn where the viewport shows them.
- *
- * Semantics: role="table" with aria-rowcount (header row included) and aria-rowindex on every
- * rendered row, so assistive technology knows where a row sits in the whole list.
+ * The preview's long lists (rejected rows, duplicates, fixes, suspicious dates, placeholders) as a
+ * VirtualPagedTable over `preview/rows`, filtered on the main side.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import type { PreviewTable } from '../../../shared/contract';
 import type { Fix, PlaceholderUse, RejectedRow, SuspiciousDate } from '../../../shared/domain';
-import { call, toErrorData } from '../api';
+import { call } from '../api';
+import { VirtualPagedTable, type Column } from './VirtualPagedTable';
+
+export { PAGE_SIZE, type Column } from './VirtualPagedTable';
 
 export interface TableRows {
   rejected: RejectedRow;
@@ -29,31 +22,6 @@ export interface RowsFilter {
   file?: RejectedRow['file'];
   rule?: Fix['rule'];
   text?: string;
-}
-
-export interface Column<T> {
-  key: string;
-  header: string;
-  /** A CSS grid track, e.g. `120px` or `minmax(200px, 2fr)`. */
-  width: string;
-  align?: 'end';
-  render: (row: T) => ReactNode;
-  /** Full text for a tooltip when the cell may be cut short. */
-  title?: (row: T) => string;
-}
-
-export const PAGE_SIZE = 200;
-/** Pages kept in memory per table (here 12,000 rows); older ones are dropped and re-fetched if needed. */
-const MAX_CACHED_PAGES = 60;
-const MAX_IN_FLIGHT = 4;
-const MAX_SCROLL_PX = 8_000_000;
-const MAX_TABLE_HEIGHT = 460;
-const MIN_TABLE_HEIGHT = 140;
-
-interface PageCache<T> {
-  key: string;
-  pages: Map<number, T[]>;
-  inFlight: Set<number>;
 }
 
 interface PagedTableProps<K extends PreviewTable> {
@@ -71,184 +39,22 @@ interface PagedTableProps<K extends PreviewTable> {
 
 export function PagedTable<K extends PreviewTable>({ previewId, table, filter, columns, label, testId, rowHeight, emptyText, onTotal }: PagedTableProps<K>) {
   const filterKey = JSON.stringify(filter);
-  const key = `${previewId}|${table}|${filterKey}`;
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const headerRef = useRef<HTMLDivElement>(null);
-  const cache = useRef<PageCache<TableRows[K]>>({ key, pages: new Map(), inFlight: new Set() });
-  const [totals, setTotals] = useState<{ key: string; total: number } | null>(null);
-  const [failure, setFailure] = useState<{ key: string; message: string } | null>(null);
-  const [, setVersion] = useState(0);
-  const [headerHeight, setHeaderHeight] = useState(rowHeight);
-
-  if (cache.current.key !== key) cache.current = { key, pages: new Map(), inFlight: new Set() };
-  const total = totals?.key === key ? totals.total : null;
-  const error = failure?.key === key ? failure.message : null;
-
-  const totalHeight = (total ?? 0) * rowHeight;
-  const bodyHeight = Math.min(totalHeight, MAX_SCROLL_PX);
-  // Compressed scrolling: ratio of the virtual scroll range to the real one (1 when it all fits).
-  const ratio = useRef(1);
-  const viewport = scrollRef.current?.clientHeight ?? 400;
-  const realRange = headerHeight + bodyHeight - viewport;
-  const virtualRange = headerHeight + totalHeight - viewport;
-  ratio.current = bodyHeight < totalHeight && realRange > 0 ? virtualRange / realRange : 1;
-
-  const virtualizer = useVirtualizer({
-    count: total ?? 0,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    overscan: 8,
-    scrollMargin: headerHeight,
-    observeElementOffset: (instance, notify) => {
-      const element = instance.scrollElement;
-      if (!element) return undefined;
-      let settle: ReturnType<typeof setTimeout> | undefined;
-      const report = (isScrolling: boolean) => notify(element.scrollTop * ratio.current, isScrolling);
-      const onScroll = () => {
-        report(true);
-        clearTimeout(settle);
-        settle = setTimeout(() => report(false), 150);
-      };
-      element.addEventListener('scroll', onScroll, { passive: true });
-      return () => {
-        clearTimeout(settle);
-        element.removeEventListener('scroll', onScroll);
-      };
-    },
-  });
-
-  // A new filter or preview starts at the top.
-  useEffect(() => {
-    if (scrollRef.current) scrollRef.current.scrollTop = 0;
-  }, [key]);
-
-  useEffect(() => {
-    onTotal?.(total);
-  }, [total, onTotal]);
-
-  useEffect(() => {
-    const header = headerRef.current;
-    if (!header) return undefined;
-    const observer = new ResizeObserver(() => setHeaderHeight(header.offsetHeight));
-    observer.observe(header);
-    return () => observer.disconnect();
-  }, []);
-
-  const items = virtualizer.getVirtualItems();
-  const firstPage = Math.floor((items[0]?.index ?? 0) / PAGE_SIZE);
-  const lastPage = Math.floor((items[items.length - 1]?.index ?? 0) / PAGE_SIZE);
-  const scrolling = virtualizer.isScrolling;
-
-  useEffect(() => {
-    const state = cache.current;
-    const fetchPage = (page: number) => {
-      if (state.pages.has(page) || state.inFlight.has(page) || state.inFlight.size >= MAX_IN_FLIGHT) return;
-      state.inFlight.add(page);
-      const request = { previewId, table, offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...(filterKey === '{}' ? {} : { filter: JSON.parse(filterKey) as RowsFilter }) };
-      call('preview/rows', request)
-        .then((result) => {
-          state.inFlight.delete(page);
-          if (cache.current !== state) return;
-          state.pages.set(page, result.rows as TableRows[K][]);
-          if (state.pages.size > MAX_CACHED_PAGES) {
-            for (const cached of state.pages.keys()) {
-              if (state.pages.size <= MAX_CACHED_PAGES) break;
-              if (cached < firstPage || cached > lastPage) state.pages.delete(cached);
-            }
-          }
-          setTotals((previous) => (previous?.key === state.key && previous.total === result.total ? previous : { key: state.key, total: result.total }));
-          setVersion((v) => v + 1);
-        })
-        .catch((reason: unknown) => {
-          state.inFlight.delete(page);
-          if (cache.current !== state) return;
-          setFailure({ key: state.key, message: toErrorData(reason).message });
-        });
-    };
-    if (total === null) {
-      fetchPage(0);
-      return undefined;
-    }
-    // While the thumb is dragged, wait for the range to settle a moment before asking.
-    const timer = setTimeout(
-      () => {
-        for (let page = firstPage; page <= lastPage; page++) fetchPage(page);
-      },
-      scrolling ? 60 : 0,
-    );
-    return () => clearTimeout(timer);
-  });
-
-  const template = useMemo(() => columns.map((c) => c.width).join(' '), [columns]);
-  // Short lists get a short table; long ones scroll inside a fixed height. While a new filter is
-  // counted, the table keeps its last height instead of jumping.
-  const lastTotal = useRef<number | null>(null);
-  if (total !== null) lastTotal.current = total;
-  const height = Math.min(MAX_TABLE_HEIGHT, Math.max(MIN_TABLE_HEIGHT, headerHeight + (total ?? lastTotal.current ?? 3) * rowHeight + 2));
-  const style = { '--grid-columns': template, height } as CSSProperties;
-  const virtualOffset = virtualizer.scrollOffset ?? 0;
-  const realOffset = virtualOffset / ratio.current;
-  const loading = total === null && !error;
-
+  // The request is built from the key's JSON, so each page is cached under the filter it was asked with.
+  const fetchPage = (offset: number, limit: number) =>
+    call('preview/rows', { previewId, table, offset, limit, ...(filterKey === '{}' ? {} : { filter: JSON.parse(filterKey) as RowsFilter }) }).then((result) => ({
+      total: result.total,
+      rows: result.rows as TableRows[K][],
+    }));
   return (
-    <div className="vt-wrap">
-      {error ? (
-        <p className="notice notice-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div
-        ref={scrollRef}
-        className="vt"
-        role="table"
-        aria-label={label}
-        aria-rowcount={(total ?? 0) + 1}
-        aria-busy={loading || cache.current.inFlight.size > 0}
-        data-testid={testId}
-        data-total={total ?? undefined}
-        tabIndex={0}
-        style={style}
-      >
-        <div ref={headerRef} className="vt-head" role="rowgroup">
-          <div className="vt-row vt-header-row" role="row" aria-rowindex={1}>
-            {columns.map((column) => (
-              <div key={column.key} role="columnheader" className={`vt-cell ${column.align === 'end' ? 'num' : ''}`}>
-                {column.header}
-              </div>
-            ))}
-          </div>
-        </div>
-        <div className="vt-body" role="rowgroup" style={{ height: bodyHeight }}>
-          {items.map((item) => {
-            const page = cache.current.pages.get(Math.floor(item.index / PAGE_SIZE));
-            const row = page?.[item.index % PAGE_SIZE];
-            const top = item.start - headerHeight - virtualOffset + realOffset;
-            return (
-              <div
-                key={item.key}
-                role="row"
-                aria-rowindex={item.index + 2}
-                className={`vt-row ${item.index % 2 === 1 ? 'odd' : ''} ${row ? '' : 'pending'}`}
-                style={{ height: rowHeight, transform: `translateY(${top}px)` }}
-              >
-                {columns.map((column, i) =>
-                  row ? (
-                    <div key={column.key} role="cell" className={`vt-cell ${column.align === 'end' ? 'num' : ''}`} title={column.title?.(row)}>
-                      {column.render(row)}
-                    </div>
-                  ) : (
-                    <div key={column.key} role="cell" className="vt-cell">
-                      {i === 0 ? <span className="skeleton">Loading…</span> : null}
-                    </div>
-                  ),
-                )}
-              </div>
-            );
-          })}
-        </div>
-      </div>
-      {loading ? <p className="vt-empty">Loading…</p> : null}
-      {total === 0 ? <p className="vt-empty">{emptyText}</p> : null}
-    </div>
+    <VirtualPagedTable
+      cacheKey={`${previewId}|${table}|${filterKey}`}
+      fetchPage={fetchPage}
+      columns={columns}
+      label={label}
+      testId={testId}
+      rowHeight={rowHeight}
+      emptyText={emptyText}
+      onTotal={onTotal}
+    />
   );
 }

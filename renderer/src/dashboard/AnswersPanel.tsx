@@ -4,8 +4,8 @@
  * they are the same answers the command line gives.
  */
 import type { AnsweredQuestion } from '../../../shared/contract';
-import { RefreshIcon } from '../components/Icons';
 import { formatCount } from '../format';
+import { RetryNotice } from './ChartCard';
 import type { QueryState } from './useDashboardQuery';
 
 type Row = AnsweredQuestion['rows'][number];
@@ -70,15 +70,7 @@ export function AnswersPanel({ query }: { query: QueryState<{ questions: Answere
         </div>
       </div>
       {query.error ? (
-        <div className="notice notice-error dash-card-error" role="alert">
-          <div>
-            <span>Couldn’t answer the questions: {query.error.message}</span>
-            <span>Try again; if it keeps failing, check the database status at the top right.</span>
-          </div>
-          <button type="button" className="btn btn-small" onClick={query.retry}>
-            <RefreshIcon /> Try again
-          </button>
-        </div>
+        <RetryNotice message={`Couldn’t answer the questions: ${query.error.message}`} hint="Try again; if it keeps failing, check the database status at the top right." onRetry={query.retry} />
       ) : null}
       {!questions && query.loading ? <div className="dash-skeleton dash-skeleton-short" aria-hidden="true" /> : null}
       {questions ? (

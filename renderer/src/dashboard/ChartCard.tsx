@@ -3,9 +3,10 @@
  * loading and error states, and the caveats line under the chart.
  */
 import { useState, type ReactNode } from 'react';
-import type { DashboardContext, ErrorData } from '../../../shared/contract';
+import type { DashboardContext } from '../../../shared/contract';
 import { DownloadIcon, RefreshIcon, SpinnerIcon } from '../components/Icons';
 import { formatCount, plural } from '../format';
+import type { QueryState } from './useDashboardQuery';
 
 interface CardProps {
   id: string;
@@ -15,17 +16,17 @@ interface CardProps {
   controls?: ReactNode;
   onCsv?: (() => void) | undefined;
   onPng?: (() => Promise<void>) | undefined;
-  loading: boolean;
-  error: ErrorData | null;
-  onRetry: () => void;
-  /** True when there is something to show (the first answer arrived). */
-  hasData: boolean;
+  /** The chart's figures as useDashboardQuery gives them: the last answer, loading, error and retry. */
+  query: QueryState<unknown>;
   caveats: ReactNode;
   className?: string;
   children: ReactNode;
 }
 
-export function ChartCard({ id, title, intro, controls, onCsv, onPng, loading, error, onRetry, hasData, caveats, className, children }: CardProps) {
+export function ChartCard({ id, title, intro, controls, onCsv, onPng, query, caveats, className, children }: CardProps) {
+  const { loading, error } = query;
+  // True when there is something to show (the first answer arrived).
+  const hasData = query.data !== null;
   const [pngError, setPngError] = useState<string | null>(null);
   const [pngBusy, setPngBusy] = useState(false);
   const titleId = `${id}-title`;
@@ -64,17 +65,11 @@ export function ChartCard({ id, title, intro, controls, onCsv, onPng, loading, e
       </div>
       {intro ? <p className="dash-card-intro">{intro}</p> : null}
       {error ? (
-        <div className="notice notice-error dash-card-error" role="alert">
-          <div>
-            <span>
-              Couldn’t compute {title.toLowerCase()}: {error.message}
-            </span>
-            <span>Try again; if it keeps failing, check the database status at the top right or open Settings.</span>
-          </div>
-          <button type="button" className="btn btn-small" onClick={onRetry}>
-            <RefreshIcon /> Try again
-          </button>
-        </div>
+        <RetryNotice
+          message={`Couldn’t compute ${title.toLowerCase()}: ${error.message}`}
+          hint="Try again; if it keeps failing, check the database status at the top right or open Settings."
+          onRetry={query.retry}
+        />
       ) : null}
       {pngError ? (
         <p className="notice notice-error" role="alert">
@@ -86,6 +81,21 @@ export function ChartCard({ id, title, intro, controls, onCsv, onPng, loading, e
       {hasData ? <div className={loading ? 'dash-stale' : undefined}>{children}</div> : null}
       {caveats}
     </section>
+  );
+}
+
+/** A dashboard figure that could not be computed: why, what to do, and a button to ask again. */
+export function RetryNotice({ message, hint, onRetry }: { message: string; hint?: string; onRetry: () => void }) {
+  return (
+    <div className="notice notice-error dash-card-error" role="alert">
+      <div>
+        <span>{message}</span>
+        {hint ? <span>{hint}</span> : null}
+      </div>
+      <button type="button" className="btn btn-small" onClick={onRetry}>
+        <RefreshIcon /> Try again
+      </button>
+    </div>
   );
 }
 

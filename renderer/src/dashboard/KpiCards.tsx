@@ -5,8 +5,8 @@
  */
 import type { ReactNode } from 'react';
 import type { ErrorData, Kpis } from '../../../shared/contract';
-import { RefreshIcon } from '../components/Icons';
 import { formatCount, plural } from '../format';
+import { RetryNotice } from './ChartCard';
 import { daysInclusive, formatRange } from './dates';
 import { countDelta, formatRate, rateDelta, type Delta } from './format';
 
@@ -48,15 +48,7 @@ export function KpiCards({ kpis, loading, error, onRetry, onDrill }: Props) {
           Key figures
         </h2>
         {error ? (
-          <div className="notice notice-error dash-card-error" role="alert">
-            <div>
-              <span>Couldn’t compute the key figures: {error.message}</span>
-              <span>Try again; if it keeps failing, check the database status at the top right.</span>
-            </div>
-            <button type="button" className="btn btn-small" onClick={onRetry}>
-              <RefreshIcon /> Try again
-            </button>
-          </div>
+          <RetryNotice message={`Couldn’t compute the key figures: ${error.message}`} hint="Try again; if it keeps failing, check the database status at the top right." onRetry={onRetry} />
         ) : (
           <ul className="dash-kpis" aria-hidden="true">
             {Array.from({ length: 7 }, (_, i) => (
@@ -141,16 +133,7 @@ export function KpiCards({ kpis, loading, error, onRetry, onDrill }: Props) {
       <h2 id="kpi-title" className="visually-hidden">
         Key figures
       </h2>
-      {error ? (
-        <div className="notice notice-error dash-card-error" role="alert">
-          <div>
-            <span>Couldn’t update the key figures: {error.message}</span>
-          </div>
-          <button type="button" className="btn btn-small" onClick={onRetry}>
-            <RefreshIcon /> Try again
-          </button>
-        </div>
-      ) : null}
+      {error ? <RetryNotice message={`Couldn’t update the key figures: ${error.message}`} onRetry={onRetry} /> : null}
       <ul className={`dash-kpis ${loading ? 'dash-stale' : ''}`}>
         {cards.map((card) => {
           const body = (

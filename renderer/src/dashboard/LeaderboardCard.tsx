@@ -15,7 +15,7 @@ import { TOP_CHOICES, type TopChoice } from './filters';
 import { formatRate } from './format';
 import { AXIS_COLOR, GRID_COLOR, HATCH_ID, NO_SPECIALTY_COLOR, swatch } from './palette';
 import { countTicks } from './ticks';
-import { tipData } from './tooltip';
+import { StatusFigures, tipData } from './tooltip';
 import { useChartFocus } from './useChartFocus';
 import type { QueryState } from './useDashboardQuery';
 
@@ -47,14 +47,7 @@ function LeaderTooltip({ row }: { row: LeaderboardRow | null }) {
       <p className="muted">
         {row.placeholder ? 'Placeholder doctor (not in the doctors file)' : (row.specialty ?? 'No specialty recorded')} · #{row.doctorId}
       </p>
-      <dl className="dash-tooltip-figures">
-        <dt>Confirmed</dt>
-        <dd>{formatCount(row.confirmed)}</dd>
-        <dt>Cancelled</dt>
-        <dd>{formatCount(row.cancelled)}</dd>
-        <dt>Cancellation rate</dt>
-        <dd>{formatRate(row.cancellationRate)}</dd>
-      </dl>
+      <StatusFigures figures={row} />
       <p className="dash-tooltip-hint">Click to filter the dashboard to this doctor</p>
     </div>
   );
@@ -129,10 +122,7 @@ export function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSel
       controls={controls}
       onCsv={exportCsv}
       onPng={exportPng}
-      loading={query.loading}
-      error={query.error}
-      onRetry={query.retry}
-      hasData={data !== null}
+      query={query}
       caveats={caveats}
     >
       {rows.length === 0 ? (

@@ -109,10 +109,7 @@ export function SegmentsCard({ query, rangeStart, onDrill, caveats, fileSlug, fo
       intro={segments ? `${formatCount(patients)} patients with a booking in the filter.` : 'Patients with a booking in the filter.'}
       onCsv={exportCsv}
       onPng={exportPng}
-      loading={query.loading}
-      error={query.error}
-      onRetry={query.retry}
-      hasData={segments !== null}
+      query={query}
       caveats={caveats}
     >
       {segments ? (

@@ -12,7 +12,7 @@ import { downloadChartPng, downloadCsv } from './exportFiles';
 import { formatRate } from './format';
 import { AXIS_COLOR, CANCELLED_COLOR, CONFIRMED_COLOR, GRID_COLOR, swatch } from './palette';
 import { countTicks } from './ticks';
-import { tipData } from './tooltip';
+import { StatusFigures, tipData } from './tooltip';
 import { useChartFocus } from './useChartFocus';
 import type { QueryState } from './useDashboardQuery';
 
@@ -34,14 +34,7 @@ function SpecialtyTooltip({ row }: { row: SpecialtyRow | null }) {
     <div className="dash-tooltip">
       <p className="strong">{specialtyName(row.specialty)}</p>
       <p className="muted">{row.doctors === 1 ? '1 doctor' : `${formatCount(row.doctors)} doctors`}</p>
-      <dl className="dash-tooltip-figures">
-        <dt>Confirmed</dt>
-        <dd>{formatCount(row.confirmed)}</dd>
-        <dt>Cancelled</dt>
-        <dd>{formatCount(row.cancelled)}</dd>
-        <dt>Cancellation rate</dt>
-        <dd>{formatRate(row.cancellationRate)}</dd>
-      </dl>
+      <StatusFigures figures={row} />
       <p className="dash-tooltip-hint">Click to list these bookings</p>
     </div>
   );
@@ -81,10 +74,7 @@ export function SpecialtyCard({ query, colorOf, onDrill, caveats, fileSlug, foot
       intro="Appointments per specialty of the doctor booked. Click a bar or a name for the bookings."
       onCsv={exportCsv}
       onPng={exportPng}
-      loading={query.loading}
-      error={query.error}
-      onRetry={query.retry}
-      hasData={query.data !== null}
+      query={query}
       caveats={caveats}
     >
       {rows.length === 0 ? (

@@ -123,10 +123,7 @@ export function TrendCard({ query, kpis, choice, onChoice, onDrill, caveats, fil
       controls={controls}
       onCsv={exportCsv}
       onPng={exportPng}
-      loading={query.loading}
-      error={query.error}
-      onRetry={query.retry}
-      hasData={trend !== null}
+      query={query}
       caveats={caveats}
     >
       {comparison ? <p className="dash-comparison" data-testid="trend-comparison">{comparison}</p> : null}
