@@ -264,8 +264,9 @@ async function recordFailure(pool: pg.Pool, schema: string, runId: number, failu
 
 /**
  * After the commit: VACUUM marks the new pages all-visible, so the dashboard's index-only scans
- * never visit the table (a million fresh rows otherwise cost every query a heap lookup per row).
- * Maintenance only: the data is already committed, so a failure here is logged, not raised.
+ * never visit the table (a million fresh rows otherwise cost every query a heap lookup per row),
+ * and ANALYZE gives the planner the new data's statistics. Maintenance only: the data is already
+ * committed, so a failure here is logged, not raised.
  */
 async function vacuumAfterLoad(client: pg.ClientBase, schema: string, logger: Logger): Promise<void> {
   const s = quoteIdent(schema);

@@ -140,7 +140,4 @@ export async function restoreAfterBulkLoad(client: { query: (sql: string) => Pro
   const s = quoteIdent(schema);
   for (const { name, on } of APPOINTMENT_INDEXES) await client.query(`CREATE INDEX ${quoteIdent(name)} ON ${s}.appointments ${on}`);
   await client.query(`ALTER TABLE ${s}.appointments ADD CONSTRAINT ${APPOINTMENT_DOCTOR_FK} FOREIGN KEY (doctor_id) REFERENCES ${s}.doctors(doctor_id)`);
-  // Fresh statistics for the planner, inside the transaction (VACUUM, which also lets the
-  // dashboard's index-only scans skip the heap, runs after the commit).
-  await client.query(`ANALYZE ${s}.doctors, ${s}.appointments`);
 }
