@@ -29,7 +29,11 @@ export class FixLog {
   private pairIds: Uint32Array = new Uint32Array(1024);
   private length = 0;
   private readonly pairs: FixPair[] = [];
-  private readonly pairIndex = new Map<string, number>();
+  /**
+   * file → column → rule → before → after → pair id. Nested maps rather than one map keyed by a
+   * joined string: half a million fixes would otherwise build half a million key strings.
+   */
+  private readonly pairIndex = new Map<FileKind, Map<string, Map<FixRule, Map<string, Map<string, number>>>>>();
 
   static fromData(data: FixLogData): FixLog {
     const log = new FixLog();
@@ -38,7 +42,7 @@ export class FixLog {
     log.length = data.rows.length;
     data.pairs.forEach((pair, i) => {
       log.pairs.push(pair);
-      log.pairIndex.set(pairKey(pair), i);
+      log.afters(pair.file, pair.column, pair.rule, pair.before).set(pair.after, i);
     });
     return log;
   }
@@ -48,13 +52,12 @@ export class FixLog {
   }
 
   add(file: FileKind, row: number, column: string, before: string, after: string, rule: FixRule): void {
-    const pair = { file, column, before, after, rule };
-    const key = pairKey(pair);
-    let id = this.pairIndex.get(key);
+    const afters = this.afters(file, column, rule, before);
+    let id = afters.get(after);
     if (id === undefined) {
       id = this.pairs.length;
-      this.pairs.push(pair);
-      this.pairIndex.set(key, id);
+      this.pairs.push({ file, column, before, after, rule });
+      afters.set(after, id);
     }
     if (this.length === this.rows.length) this.grow();
     this.rows[this.length] = row;
@@ -110,6 +113,13 @@ export class FixLog {
     return { rows: this.rows.slice(0, this.length), pairIds: this.pairIds.slice(0, this.length), pairs: [...this.pairs] };
   }
 
+  private afters(file: FileKind, column: string, rule: FixRule, before: string): Map<string, number> {
+    const columns = child(this.pairIndex, file);
+    const rules = child(columns, column);
+    const befores = child(rules, rule);
+    return child(befores, before);
+  }
+
   private grow(): void {
     const rows = new Uint32Array(this.rows.length * 2);
     rows.set(this.rows);
@@ -120,6 +130,12 @@ export class FixLog {
   }
 }
 
-function pairKey(pair: FixPair): string {
-  return `${pair.file}\u0000${pair.column}\u0000${pair.rule}\u0000${pair.before}\u0000${pair.after}`;
+/** The map stored under `key`, created empty the first time it is asked for. */
+function child<K, V extends Map<unknown, unknown>>(map: Map<K, V>, key: K): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = new Map() as V;
+    map.set(key, value);
+  }
+  return value;
 }
