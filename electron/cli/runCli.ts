@@ -13,7 +13,7 @@ import { writeConfirmedByDoctor, type OutputFiles } from '../etl/output/writeOut
 import type { PreviewReport } from '../etl/report';
 import { prepareInWorker } from '../etl/worker/runInWorker';
 import { HELP, parseCli, type CliConfig } from './args';
-import { CliLogger } from './cliLogger';
+import { FileLogger } from '../etl/fileLogger';
 import { EXIT, type ExitCode } from './exitCodes';
 import { ProgressBar } from './progressBar';
 import { humanSummary } from './summary';
@@ -49,7 +49,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
 
   // The same log lines on the console with or without --json: the JSON report owns stdout, the
   // log owns stderr (as --help promises), so a CI job keeps its counts and timings in both cases.
-  const logger = new CliLogger(config.logFile, (line) => io.stderr(`${line}\n`));
+  const logger = new FileLogger(config.logFile, (line) => io.stderr(`${line}\n`));
   const progress = new ProgressBar(config.progress && !config.json ? io.tty : undefined);
   const timings: Record<string, number> = {};
   const started = Date.now();

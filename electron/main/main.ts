@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { app, BrowserWindow, Menu, session, type WebContents } from 'electron';
 import { createApp, type App } from '../app/createApp';
-import { CliLogger } from '../cli/cliLogger';
+import { FileLogger } from '../etl/fileLogger';
 import { stopAllEmbeddedServers } from '../db/embeddedPostgres';
 import { setWorkerScript } from '../etl/worker/runInWorker';
 import { registerAppScheme, serveRenderer } from './appProtocol';
@@ -31,7 +31,7 @@ const bundleDir = __dirname;
 const resourcesDir = app.isPackaged ? process.resourcesPath : appRoot;
 if (app.isPackaged) setWorkerScript(path.join(`${appRoot}.unpacked`, 'dist', 'node', 'etl-worker.cjs'));
 
-const logger = new CliLogger(path.join(app.getPath('userData'), 'logs', 'app.log'), () => undefined);
+const logger = new FileLogger(path.join(app.getPath('userData'), 'logs', 'app.log'), () => undefined);
 let application: App | undefined;
 let quitting = false;
 

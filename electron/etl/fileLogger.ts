@@ -1,13 +1,14 @@
 /**
- * The CLI's log: timestamped lines with a level and key=value counts, to the console (stderr, so
- * `--json` keeps stdout for the report) and appended to logs/pipeline.log. Lines hold counts, row
- * numbers and timings; never cell values or passwords.
+ * A log of timestamped lines with a level and key=value counts, appended to a file and echoed to
+ * a console sink: the CLI's logs/pipeline.log (echoed to stderr, so `--json` keeps stdout for the
+ * report) and the app's logs/app.log. Lines hold counts, row numbers and timings; never cell
+ * values or passwords.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { LogFields, LogLevel, Logger } from '../etl/logger';
+import type { LogFields, LogLevel, Logger } from './logger';
 
-export class CliLogger implements Logger {
+export class FileLogger implements Logger {
   private fileOk = true;
 
   constructor(
