@@ -21,10 +21,10 @@ app.enableSandbox();
 if (process.env.HEALTHTECH_USER_DATA) app.setPath('userData', process.env.HEALTHTECH_USER_DATA);
 registerAppScheme();
 
-if (!app.requestSingleInstanceLock()) {
-  // A second launch focuses the first window instead of starting a second database.
-  app.quit();
-}
+// A second launch focuses the first window (see 'second-instance') and ends at once, before it
+// could touch the data folder or the database of the first.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.exit(0);
 
 const appRoot = app.getAppPath();
 const bundleDir = __dirname;
@@ -78,6 +78,7 @@ app.on('second-instance', () => {
 });
 
 app.whenReady().then(async () => {
+  if (!primary) return;
   // No camera, microphone, notifications, geolocation, ... ever.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
