@@ -9,6 +9,7 @@ import { loadRun } from '../db/load';
 import { UsageError } from '../etl/errors';
 import { toErrorData } from '../etl/errorData';
 import { describeUnidentified } from '../etl/extract/identifyWorkbook';
+import { rejectedSources } from '../etl/output/exportRejected';
 import type { Logger } from '../etl/logger';
 import { exportRejectedInWorker, identifyInWorker } from '../etl/worker/runInWorker';
 import { stat } from 'node:fs/promises';
@@ -118,14 +119,7 @@ export function createHandlers(ctx: AppContext): Handlers {
       const { report } = prepared;
       const outPath = await ctx.platform.dialogs.saveFile(`rejected rows - ${path.parse(report.files.appointments.name).name}.xlsx`, 'xlsx');
       if (!outPath) return { path: null, rows: 0 };
-      const sources = (['doctors', 'appointments'] as const).map((kind) => ({
-        kind,
-        path: report.files[kind].path,
-        sheet: report.files[kind].sheet,
-        sha256: report.files[kind].sha256,
-        headerRow: report.files[kind].headerRow,
-      }));
-      const { rows } = await exportRejectedInWorker(outPath, sources, report.rejected, { logger: ctx.logger });
+      const { rows } = await exportRejectedInWorker(outPath, rejectedSources(report), report.rejected, { logger: ctx.logger });
       return { path: outPath, rows };
     },
 

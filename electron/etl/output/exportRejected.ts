@@ -11,7 +11,7 @@ import { InputFileError } from '../errors';
 import { isBlankCell } from '../extract/cellValue';
 import { hashFile } from '../extract/hashFile';
 import { readSheet } from '../extract/readSheet';
-import type { FileKind, RawCell, RejectedRow } from '../types';
+import type { FileKind, PreviewReport, RawCell, RejectedRow } from '../types';
 
 export interface RejectedSource {
   kind: FileKind;
@@ -22,6 +22,17 @@ export interface RejectedSource {
 }
 
 const EXTRA_HEADERS = ['Excel row', 'Rejected reason', 'Problem', 'Kept row'];
+
+/** Both source files of a preview, as the export reads them again. */
+export function rejectedSources(report: PreviewReport): RejectedSource[] {
+  return (['doctors', 'appointments'] as const).map((kind) => ({
+    kind,
+    path: report.files[kind].path,
+    sheet: report.files[kind].sheet,
+    sha256: report.files[kind].sha256,
+    headerRow: report.files[kind].headerRow,
+  }));
+}
 
 export async function exportRejectedWorkbook(outPath: string, sources: RejectedSource[], rejected: readonly RejectedRow[], signal?: AbortSignal): Promise<{ rows: number }> {
   for (const source of sources) {

@@ -9,6 +9,7 @@ import type { Worksheet } from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWorkbooks } from '../../../scripts/generator/generateWorkbooks';
 import { CancelledError, InputFileError } from '../errors';
+import { rejectedSources } from '../output/exportRejected';
 import { prepareRun } from '../prepareRun';
 import { prepareInWorker } from './runInWorker';
 
@@ -114,14 +115,7 @@ describe('exporting rejected rows', () => {
     const run = await prepareRun(samples);
     const { report } = run;
     const out = path.join(dir, 'rejected.xlsx');
-    const sources = (['doctors', 'appointments'] as const).map((kind) => ({
-      kind,
-      path: report.files[kind].path,
-      sheet: report.files[kind].sheet,
-      sha256: report.files[kind].sha256,
-      headerRow: report.files[kind].headerRow,
-    }));
-    const result = await exportRejectedInWorker(out, sources, report.rejected);
+    const result = await exportRejectedInWorker(out, rejectedSources(report), report.rejected);
     expect(result.rows).toBe(report.rejected.length);
 
     const wb = new ExcelJS.Workbook();
