@@ -48,6 +48,7 @@ await Promise.all([
       cli: 'electron/cli/main.ts',
       main: 'electron/main/main.ts',
       bench: 'scripts/bench.ts',
+      'bench-read': 'scripts/benchRead.ts',
       'generate-samples': 'scripts/generate-samples.ts',
       'serve-bridge': 'e2e/bridge/serve.ts',
     }),
