@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readZipEntries, repackXlsx, writeZip } from '../../../../test/support/zipTools';
 import { CancelledError, InputFileError } from '../../errors';
 import type { RawCell } from '../../types';
-import { readSheet, readSheetWithExceljs } from '../readSheet';
+import { readSheet } from '../readSheet';
+import { readSheetWithExceljs } from '../../../../test/oracle/readSheetWithExceljs';
 import { readWorksheet } from './readWorksheet';
 import { pumpEntry } from './zipEntries';
 

@@ -14,7 +14,8 @@ import { generateWorkbooks, type GenerateOptions } from '../../../../scripts/gen
 import { repackXlsx } from '../../../../test/support/zipTools';
 import type { RawCell } from '../../types';
 import { inspectWorkbook } from '../inspectWorkbook';
-import { readSheet, readSheetWithExceljs } from '../readSheet';
+import { readSheet } from '../readSheet';
+import { readSheetWithExceljs } from '../../../../test/oracle/readSheetWithExceljs';
 import { readWorksheet, type WorksheetReadOptions } from './readWorksheet';
 
 type Row = [number, RawCell[]];
