@@ -13,7 +13,8 @@
  *   `mc:Fallback`. Excel understands SpreadsheetML and its own extension namespaces
  *   (http://schemas.microsoft.com/office/…), so a Choice requiring those is the one Excel reads.
  *
- * Handlers behind this filter must follow structure by element names and their own flags, never by
+ * A part whose root element has no namespace at all is read as if it were SpreadsheetML (see
+ * openTag). Handlers behind this filter must follow structure by element names and their own flags, never by
  * `scanner.depth`: a chosen branch sits two levels deeper than the elements it stands for.
  */
 import { NS_MC, NS_NONE, NS_REL, NS_SML, type XmlHandler, type XmlScanner } from './xmlScanner';
@@ -41,7 +42,7 @@ export class MarkupFilter implements XmlHandler {
   constructor(
     private readonly inner: XmlHandler,
     /** The namespace id whose elements the handler reads. */
-    private readonly reads: number,
+    private reads: number,
     /** Local name of the root element the part must have, for the message when it does not. */
     private readonly root: string,
   ) {}
@@ -55,6 +56,15 @@ export class MarkupFilter implements XmlHandler {
       return;
     }
     if (!this.rootSeen) {
+      // A hand-made part without any namespace declaration (`<worksheet>` alone): its unprefixed
+      // elements are read as SpreadsheetML. Nothing in it can be mistaken for another namespace's
+      // element, so no value can come out wrong; any prefixed element is still foreign.
+      if (ns === NS_NONE && s.localNameIs(Buffer.from(this.root))) {
+        this.reads = NS_NONE;
+        this.rootSeen = true;
+        this.inner.openTag(s);
+        return;
+      }
       const uri = s.namespaceUri(ns);
       throw new XmlError(`the part's root element is <${s.qualifiedName()}>${uri ? ` of namespace ${uri}` : ' of no namespace'}, not SpreadsheetML's <${this.root}>`);
     }
