@@ -18,7 +18,7 @@
  * `scanner.depth`: a chosen branch sits two levels deeper than the elements it stands for.
  */
 import { NS_MC, NS_NONE, NS_REL, NS_SML, type XmlHandler, type XmlScanner } from './xmlScanner';
-import { XmlError } from './xmlText';
+import { XmlError, decodeAttribute } from './xmlText';
 
 const ALTERNATE_CONTENT = Buffer.from('AlternateContent');
 const CHOICE = Buffer.from('Choice');
@@ -118,7 +118,7 @@ export class MarkupFilter implements XmlHandler {
   private choiceUnderstood(s: XmlScanner): boolean {
     const index = s.findAttrNs(NS_NONE, REQUIRES);
     if (index === -1) return false;
-    const text = s.buf.toString('utf8', s.attrs[index * 4 + 2]!, s.attrs[index * 4 + 3]!);
+    const text = decodeAttribute(s.buf, s.attrs[index * 4 + 2]!, s.attrs[index * 4 + 3]!);
     const required = s.prefixListNs(text);
     return required.length > 0 && required.every((ns) => excelUnderstands(s, ns));
   }

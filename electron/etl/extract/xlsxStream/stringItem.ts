@@ -14,7 +14,7 @@
  * escapes are decoded.
  */
 import type { XmlScanner } from './xmlScanner';
-import { ByteAccumulator, XmlError, decodeEscapes, decodeText, trimXmlSpace } from './xmlText';
+import { ByteAccumulator, XmlError, decodeAttribute, decodeEscapes, decodeText, trimXmlSpace } from './xmlText';
 
 /** Excel allows 32,767 characters in a cell; anything far beyond is not a real workbook. */
 export const MAX_TEXT_BYTES = 32 * 1024 ** 2;
@@ -113,7 +113,10 @@ export function xmlSpaceOf(s: XmlScanner): boolean | undefined {
   const value = s.buf.subarray(start, end);
   if (value.equals(PRESERVE)) return true;
   if (value.equals(DEFAULT)) return false;
-  throw new XmlError(`xml:space="${s.buf.toString('latin1', start, Math.min(end, start + 16))}" (only "preserve" or "default" are allowed)`);
+  const decoded = decodeAttribute(s.buf, start, end);
+  if (decoded === 'preserve') return true;
+  if (decoded === 'default') return false;
+  throw new XmlError(`xml:space=${JSON.stringify(decoded.slice(0, 16))} (only "preserve" or "default" are allowed)`);
 }
 
 /** The value of a text element: decoded, trimmed unless preserved, escapes decoded. */
