@@ -145,7 +145,12 @@ class PartDecoder {
       this.start(head);
     }
     if (this.utf16) {
-      const rest = this.utf16.decode();
+      let rest: string;
+      try {
+        rest = this.utf16.decode();
+      } catch {
+        throw new XmlError('text that is not valid UTF-16 (the part ends inside a character)');
+      }
       if (rest) this.sink(Buffer.from(rest, 'utf8'));
     }
   }
