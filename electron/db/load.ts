@@ -22,7 +22,7 @@ import { LOADED_TABLES, dropForBulkLoad, restoreAfterBulkLoad, schemaStatements 
 /** A table already in COPY text form (as the reading worker hands it over, zero-copy). */
 export interface EncodedTable {
   rows: number;
-  chunks: readonly Uint8Array[];
+  chunks: Iterable<Uint8Array>;
 }
 
 export interface LoadInput {

@@ -5,7 +5,7 @@
  * million rows cross the boundary without being copied.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { appointmentsCopy, doctorsCopy } from '../../db/copyText';
+import { doctorsCopy } from '../../db/copyText';
 import { toErrorData } from '../errorData';
 import { identifyWorkbook } from '../extract/identifyWorkbook';
 import { exportRejectedWorkbook } from '../output/exportRejected';
@@ -37,18 +37,17 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined): 
   });
   const outputs = outputDir ? await writeCleanedOutputs(outputDir, run) : undefined;
   const doctors = encode(doctorsCopy(run.doctors), run.doctors.length);
-  const appointments = encode(appointmentsCopy(run.appointments), run.appointments.length);
   const fixes = run.fixes.toData();
   const result: PrepareResult = {
     report: run.report,
     fixes,
     doctors,
-    appointments,
+    appointments: run.appointments.columns,
     timings: run.timings,
     memory: { heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss },
     ...(outputs ? { outputs } : {}),
   };
-  const transfer = [...doctors.chunks, ...appointments.chunks, fixes.rows, fixes.pairIds].map((view) => view.buffer as ArrayBuffer);
+  const transfer = [...doctors.chunks.map((chunk) => chunk.buffer as ArrayBuffer), ...run.appointments.transferables(), fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer];
   post({ type: 'done', result }, transfer);
 }
 
