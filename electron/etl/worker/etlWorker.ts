@@ -47,7 +47,7 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined): 
     memory: { heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss },
     ...(outputs ? { outputs } : {}),
   };
-  const transfer = [...doctors.chunks.map((chunk) => chunk.buffer as ArrayBuffer), ...run.appointments.transferables(), fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer];
+  const transfer = [...doctors.chunks.map((chunk) => chunk.buffer as ArrayBuffer), ...run.appointments.transferables(), fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer, fixes.pairKinds.buffer as ArrayBuffer];
   post({ type: 'done', result }, transfer);
 }
 
