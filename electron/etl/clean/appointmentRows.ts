@@ -126,6 +126,8 @@ export class AppointmentRows {
   /** The day, or the packed slash parts (DATE_SLASH); 0 when the date is missing or invalid. */
   dateValues = new Int32Array(1024);
   statuses = new Uint8Array(1024);
+  /** 1 for a row with a problem found while streaming (its texts are in problemTexts). */
+  problemFlags = new Uint8Array(1024);
   /** Rows with a problem: the five cells as typed. */
   readonly problemTexts = new Map<number, string[]>();
   /** Date cells with a time of day, as typed (the day alone is their canonical form). */
@@ -157,6 +159,7 @@ export class AppointmentRows {
 
     const problem = (booking < 0 && booking !== ID_BEYOND_SAFE) || (patient < 0 && patient !== ID_BEYOND_SAFE) || doctor < 0 || dateKind <= DATE_INVALID || status >= STATUS_MISSING;
     if (problem) {
+      this.problemFlags[i] = 1;
       this.problemTexts.set(i, [cellText(bookingCell), cellText(patientCell), cellText(doctorCell), cellText(dateCell), cellText(statusCell)]);
       return;
     }
@@ -280,6 +283,7 @@ export class AppointmentRows {
     this.dateKinds = grown(this.dateKinds, new Uint8Array(capacity));
     this.dateValues = grown(this.dateValues, new Int32Array(capacity));
     this.statuses = grown(this.statuses, new Uint8Array(capacity));
+    this.problemFlags = grown(this.problemFlags, new Uint8Array(capacity));
   }
 }
 

@@ -64,7 +64,10 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
 
   // Rule 4 with the column's order, then rules 3–6: the first problem in column order rejects.
   const days = new Int32Array(n);
+  /** Rows rejected for a problem: flagged, with the problem in the map (a few percent of rows). */
+  const rejectedFlags = new Uint8Array(n);
   const problems = new Map<number, Problem>();
+  const problemFlags = rows.problemFlags;
   const slashDays = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     const kind = dateKinds[i] as number;
@@ -81,15 +84,20 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
       day = resolved;
     }
     days[i] = day;
-    const problem = rows.problemTexts.has(i) || day === NO_DAY ? firstProblem(rows, i, day, orderLabel) : null;
-    if (problem) problems.set(i, problem);
+    if (problemFlags[i] === 1 || day === NO_DAY) {
+      const problem = firstProblem(rows, i, day, orderLabel);
+      if (problem) {
+        problems.set(i, problem);
+        rejectedFlags[i] = 1;
+      }
+    }
   }
 
   // Rule 7: among valid rows, the earliest booking_date wins; a tie keeps the row that came first.
   const groups = new IdGroups(n);
   const groupOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    if (problems.has(i)) groupOf[i] = -1;
+    if (rejectedFlags[i] === 1) groupOf[i] = -1;
     else {
       const booking = rows.bookingIds[i] as number;
       groupOf[i] = booking === booking ? groups.of(booking) : groups.ofText(rows.bigBookingIds.get(i) as string);
@@ -105,8 +113,8 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
   let keptCount = 0;
   let duplicates = 0;
   for (let i = 0; i < n; i++) {
-    const problem = problems.get(i);
-    if (problem) {
+    if (rejectedFlags[i] === 1) {
+      const problem = problems.get(i) as Problem;
       rejected.push(reject(rows, i, problem.reason, problem.message, problem.column));
       continue;
     }
