@@ -1,10 +1,12 @@
 /**
  * Exporting the rejected rows: the save dialog's path gets a workbook in the source layout, one
  * sheet per source file with the source's own header plus the Excel row, reason, problem and kept
- * row, and exactly one row per rejected row, each as it was typed in the source.
+ * row, and exactly one row per rejected row, each as it was typed in the source (text that Excel
+ * could run as a formula neutralised, as in every export).
  */
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import { neutraliseFormula } from '../../shared/spreadsheetText';
 import { ROOT, expect, test } from '../fixtures';
 import { cliDryRun } from '../fixtures/cli';
 import { ImportPage, type FileKind } from '../pages/importPage';
@@ -62,7 +64,7 @@ test('rejected rows export as a workbook in the source layout, one row per rejec
     const header = rowTexts(sheet.getRow(1), sheet.actualColumnCount);
     const width = header.length - EXTRA_HEADERS.length;
     expect(header.slice(width)).toEqual(EXTRA_HEADERS);
-    expect(header.slice(0, width)).toEqual(rowTexts(sourceSheet.getRow(report.files[kind].header_row), width));
+    expect(header.slice(0, width)).toEqual(rowTexts(sourceSheet.getRow(report.files[kind].header_row), width).map(neutraliseFormula));
 
     // One row per rejected row of this file, with its Excel row and reason as the CLI reports them.
     const rows: { excelRow: number; reason: string; cells: string[] }[] = [];
@@ -76,7 +78,7 @@ test('rejected rows export as a workbook in the source layout, one row per rejec
     expect(rows.map((r) => `${r.excelRow}|${r.reason}`).sort()).toEqual(expected.sort());
 
     // Each row exactly as it was typed in the source.
-    for (const row of rows) expect(row.cells, `${kind} row ${row.excelRow}`).toEqual(rowTexts(sourceSheet.getRow(row.excelRow), width));
+    for (const row of rows) expect(row.cells, `${kind} row ${row.excelRow}`).toEqual(rowTexts(sourceSheet.getRow(row.excelRow), width).map(neutraliseFormula));
     rowsWritten += rows.length;
   }
   expect(rowsWritten).toBe(totals.rejected);

@@ -3,7 +3,8 @@
  * file, the source's own header row, each rejected row exactly as it was typed (all columns,
  * numbers and dates as cells), plus the Excel row it came from, the reason and the sentence.
  * The source files are read again (streaming) rather than kept in memory, and must not have
- * changed since the preview.
+ * changed since the preview. Text cells are neutralised like every export (SPEC §10): the
+ * analyst opens this file in Excel, and a cell typed as `=cmd|…` must stay text there.
  */
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -12,6 +13,7 @@ import { isBlankCell } from '../extract/cellValue';
 import { hashFile } from '../extract/hashFile';
 import { readSheet } from '../extract/readSheet';
 import type { FileKind, PreviewReport, RawCell, RejectedRow } from '../types';
+import { neutraliseFormula } from '../../../shared/spreadsheetText';
 
 export interface RejectedSource {
   kind: FileKind;
@@ -50,7 +52,8 @@ export async function exportRejectedWorkbook(outPath: string, sources: RejectedS
   for (const source of sources) {
     const byRow = new Map<number, RejectedRow>();
     for (const row of rejected) if (row.file === source.kind) byRow.set(row.row, row);
-    const sheet = writer.addWorksheet(uniqueSheetName(sheetNames, source.sheet));
+    // The header stays in view while scrolling (the streaming writer takes views only here).
+    const sheet = writer.addWorksheet(uniqueSheetName(sheetNames, source.sheet), { views: [{ state: 'frozen', ySplit: 1 }] });
     let width = 0;
     let headerWritten = false;
     await readSheet(
@@ -67,13 +70,12 @@ export async function exportRejectedWorkbook(outPath: string, sources: RejectedS
         }
         const problem = byRow.get(rowNumber);
         if (!problem || cells.every(isBlankCell)) return;
-        const values: RawCell[] = Array.from({ length: width }, (_, i) => cells[i] ?? null);
-        sheet.addRow([...values, rowNumber, problem.reason, problem.message, problem.keptRow ?? null]).commit();
+        const values: RawCell[] = Array.from({ length: width }, (_, i) => safeCell(cells[i] ?? null));
+        sheet.addRow([...values, rowNumber, problem.reason, neutraliseFormula(problem.message), problem.keptRow ?? null]).commit();
         written += 1;
       },
       { sheet: source.sheet, ...(signal ? { signal } : {}) },
     );
-    sheet.views = [{ state: 'frozen', ySplit: 1 }];
     sheet.commit();
   }
   await writer.commit();
@@ -81,7 +83,12 @@ export async function exportRejectedWorkbook(outPath: string, sources: RejectedS
 }
 
 function headerCell(cell: RawCell): RawCell {
-  return cell instanceof Date ? cell.toISOString().slice(0, 10) : cell;
+  return cell instanceof Date ? cell.toISOString().slice(0, 10) : safeCell(cell);
+}
+
+/** Numbers, dates and booleans stay typed cells; text is neutralised. */
+function safeCell(cell: RawCell): RawCell {
+  return typeof cell === 'string' ? neutraliseFormula(cell) : cell;
 }
 
 function uniqueSheetName(taken: Set<string>, wanted: string): string {
