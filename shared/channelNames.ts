@@ -22,6 +22,7 @@ export const CHANNEL_NAMES = [
   'settings/get',
   'settings/save',
   'settings/test-connection',
+  'settings/pick-certificate',
   'dashboard/context',
   'dashboard/kpis',
   'dashboard/leaderboard',

@@ -28,6 +28,7 @@ import type {
   SuspiciousDate,
   SuspiciousPolicy,
 } from './domain';
+import type { CertificateRole, ServerCertificates } from './serverSettings';
 
 // ---------------------------------------------------------------------------------------------
 // Errors and results
@@ -107,15 +108,22 @@ export const previewRowsRequest = z
   })
   .strict();
 
+const certificateRole = z.enum(['rootCert', 'cert', 'key']);
+/** Certificate files as chosen with `settings/pick-certificate` (main checks they were), or null. */
+const certificateChoice = z.object({ rootCert: filePath.nullable().optional(), cert: filePath.nullable().optional(), key: filePath.nullable().optional() }).strict();
+/** A server URL as typed: main parses it with an allow-list of parameters (shared/serverSettings.ts). */
+const serverUrlText = z.string().min(1).max(2048);
+
 const databaseSettings = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('embedded') }).strict(),
   z
     .object({
       mode: z.literal('server'),
-      /** postgresql://user@host:port/db — the password travels separately. */
-      url: z.string().min(1).max(2048),
-      /** undefined: keep the stored one; null: forget it; a string: use (and store if allowed). */
-      password: z.string().max(1024).nullable().optional(),
+      /** postgresql://user@host:port/db — a password in it is taken out and stored apart. */
+      url: serverUrlText,
+      /** undefined: keep the stored one (same server only); null: forget it; a string: use (and store if allowed). */
+      password: z.string().min(1).max(1024).nullable().optional(),
+      certificates: certificateChoice.optional(),
     })
     .strict(),
 ]);
@@ -131,8 +139,9 @@ export const settingsRequest = z
 
 export const testConnectionRequest = z
   .object({
-    url: z.string().min(1).max(2048),
-    password: z.string().max(1024).optional(),
+    url: serverUrlText,
+    password: z.string().min(1).max(1024).optional(),
+    certificates: certificateChoice.optional(),
     schema: schemaName,
   })
   .strict();
@@ -232,13 +241,21 @@ export interface LoadOutcome {
   ms: number;
 }
 
+/** Something the person should know about their settings (e.g. a damaged file was replaced by defaults). */
+export interface SettingsNotice {
+  code: 'settings_reset';
+  message: string;
+}
+
 export interface Settings {
-  database: { mode: 'embedded' } | { mode: 'server'; url: string; hasPassword: boolean };
+  /** A server's URL is rebuilt from its stored parts: never a password, never a file path. */
+  database: { mode: 'embedded' } | { mode: 'server'; url: string; certificates: ServerCertificates; hasPassword: boolean };
   schema: string;
   dateOrder: DateOrderOption;
   suspiciousPolicy: SuspiciousPolicy;
   /** Whether a server password can be stored encrypted; if not, the app asks each session. */
   secretStorage: 'available' | 'unavailable';
+  notice?: SettingsNotice;
 }
 
 export interface ExportResult {
@@ -438,6 +455,8 @@ export const channels = {
   'settings/get': channel<Settings>()(empty),
   'settings/save': channel<Settings>()(settingsRequest),
   'settings/test-connection': channel<{ serverVersion: string; display: string }>()(testConnectionRequest),
+  /** Opens the file dialog in main for a TLS certificate or key; the path may then be saved. */
+  'settings/pick-certificate': channel<{ role: CertificateRole; path: string | null }>()(z.object({ role: certificateRole }).strict()),
   'dashboard/context': channel<DashboardContext>()(empty),
   'dashboard/kpis': channel<Kpis>()(withFilter),
   'dashboard/leaderboard': channel<Leaderboard>()(z.object({ filter: dashboardFilter, top: z.number().int().min(1).max(500) }).strict()),

@@ -21,7 +21,7 @@ export interface App {
 export async function createApp(platform: PlatformServices, emit: EventSink, logger: Logger): Promise<App> {
   const settings = new SettingsStore(path.join(platform.userDataDir, 'settings.json'), platform.secrets, logger);
   await settings.load();
-  const database = new DatabaseManager(settings, platform.userDataDir, emit, logger);
+  const database = new DatabaseManager(settings, platform.userDataDir, emit, logger, platform.embeddedAsRoot);
   const previews = new PreviewSession(emit, logger);
   previews.allow(platform.samples.doctors);
   previews.allow(platform.samples.appointments);

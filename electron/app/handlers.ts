@@ -24,7 +24,7 @@ import { planLoad } from './loadPlan';
 import type { EventSink, PlatformServices } from './platform';
 import type { PreviewSession } from './previewSession';
 import { recentRuns } from '../db/runSummaries';
-import { splitPassword, type SettingsStore } from './settingsStore';
+import type { SettingsStore } from './settingsStore';
 
 export interface AppContext {
   platform: PlatformServices;
@@ -146,12 +146,15 @@ export function createHandlers(ctx: AppContext): Handlers {
       if (before !== after) void ctx.database.restart();
       return saved;
     },
-    'settings/test-connection': async ({ url, password }) => {
-      const split = splitPassword(url);
-      // The stored password only ever goes to the server it was stored for.
-      const stored = ctx.settings.server();
-      const storedPassword = stored && stored.url === split.url ? stored.password : undefined;
-      return testConnection(split.url, password ?? split.password ?? storedPassword, ctx.logger);
+    'settings/test-connection': async ({ url, password, certificates }) => {
+      // The URL is parsed with the allow-list; a stored password goes only to the server it is for.
+      const target = ctx.settings.target({ mode: 'server', url, ...(password ? { password } : {}), ...(certificates ? { certificates } : {}) });
+      return testConnection(target, ctx.logger);
+    },
+    'settings/pick-certificate': async ({ role }) => {
+      const file = await ctx.platform.dialogs.openCertificate(role);
+      if (file) ctx.settings.allowCertificate(file);
+      return { role, path: file };
     },
   };
 }
