@@ -92,7 +92,8 @@ const schemaName = z.string().refine((name) => {
 
 const stored = z.object({
   version: z.literal(1),
-  database: z.discriminatedUnion('mode', [
+  // A plain union: two shapes share mode 'server' (the typed one, and an earlier version's URL).
+  database: z.union([
     z.object({ mode: z.literal('embedded') }).strict(),
     z.object({ mode: z.literal('server'), server: storedServer }).strict(),
     // Written by earlier versions: the URL text. Read once, migrated (see load()).

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type pg from 'pg';
 import { CERTIFICATE_LABELS, serverUrl, serverWhere, type CertificateRole, type ServerSettings } from '../../shared/serverSettings';
-import { UsageError } from '../etl/errors';
+import { DatabaseError, UsageError } from '../etl/errors';
 import type { ServerLabel } from './databaseErrors';
 
 export interface ServerConnection {
@@ -60,7 +60,13 @@ export function serverConnection(server: ServerSettings, password: string | unde
     ssl: tlsOptions(server),
     application_name: server.applicationName ?? 'healthtech-etl',
     connectionTimeoutMillis: server.connectTimeoutSeconds === null ? DEFAULT_CONNECT_TIMEOUT_MS : server.connectTimeoutSeconds * 1000,
-    ...(password !== undefined ? { password } : {}),
+    // Without a password of ours, pg would fall back to PGPASSWORD or ~/.pgpass and send that to
+    // whatever host the settings name; instead a server that asks gets nothing and we ask the person.
+    password:
+      password ??
+      (() => {
+        throw new DatabaseError('db_password_needed', `The server at ${serverWhere(server)} asks for a password for user "${server.user}"; enter it in Settings.`);
+      }),
   };
   return { config, label: { where: serverWhere(server), user: server.user, ...(password !== undefined ? { password } : {}) }, display: serverUrl(server) };
 }

@@ -223,6 +223,16 @@ export function App() {
             {bootError}
           </p>
         ) : null}
+        {settings?.notice && screen !== 'settings' ? (
+          <div className="notice notice-warn" role="alert" data-testid="settings-notice-banner">
+            <p>
+              {settings.notice.message}{' '}
+              <button type="button" className="btn btn-small" onClick={() => go('settings')}>
+                Open Settings
+              </button>
+            </p>
+          </div>
+        ) : null}
         {screen === 'import' ? <ImportScreen flow={flow} onShowPreview={() => go('preview')} /> : null}
         {screen === 'preview' ? <PreviewScreen flow={flow} onLoad={startLoad} onImport={() => go('import')} loadBusy={loadState.status === 'running' || loadState.status === 'planning'} /> : null}
         {screen === 'load' ? <LoadScreen load={load} preview={preview} status={status} onPreview={() => go('preview')} onImport={() => go('import')} onHistory={() => go('history')} onProvidePassword={providePassword} onReconnect={reconnect} reconnecting={reconnecting} /> : null}
