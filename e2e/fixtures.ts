@@ -31,6 +31,8 @@ export interface AppHandle {
   queueOpenDialog(paths: string[]): Promise<void>;
   /** The next save dialog returns this path (null: cancelled). */
   queueSaveDialog(file: string | null): Promise<void>;
+  /** The next certificate dialog (Settings, "Choose…") returns this path (null: cancelled). */
+  queueCertificateDialog(file: string | null): Promise<void>;
   /** A connection string to the app's embedded database, for checks from outside the app. */
   databaseUrl(): Promise<string>;
   /** Kills the embedded PostgreSQL server (as a crash would). */
@@ -277,6 +279,13 @@ export const test = base.extend<{ app: AppHandle }, { browser: Browser }>({
               dialog.showOpenDialog = (async () => ({ canceled: chosen.length === 0, filePaths: chosen })) as typeof dialog.showOpenDialog;
             }, paths);
           } else session?.bridge?.platform.scripted.open.push(paths);
+        },
+        async queueCertificateDialog(file) {
+          if (session?.electronApp) {
+            await session.electronApp.evaluate(({ dialog }, chosen) => {
+              dialog.showOpenDialog = (async () => ({ canceled: chosen === null, filePaths: chosen === null ? [] : [chosen] })) as typeof dialog.showOpenDialog;
+            }, file);
+          } else session?.bridge?.platform.scripted.certificate.push(file);
         },
         async queueSaveDialog(file) {
           if (session?.electronApp) {

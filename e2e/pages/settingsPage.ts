@@ -78,6 +78,24 @@ export class SettingsPage extends AppShell {
     await this.embeddedChoice.check();
   }
 
+  /** The file shown for a TLS certificate file ("None" when none). */
+  certificate(role: 'rootCert' | 'cert' | 'key'): Locator {
+    return this.form.getByTestId(`certificate-${role}`);
+  }
+
+  async chooseCertificate(role: 'rootCert' | 'cert' | 'key', label: string): Promise<void> {
+    await this.form.getByRole('button', { name: `Choose the ${label} file` }).click();
+  }
+
+  /** The notice shown when the settings file had to be replaced by defaults. */
+  get notice(): Locator {
+    return this.page.getByTestId('settings-notice');
+  }
+
+  get urlError(): Locator {
+    return this.form.locator('.field-error');
+  }
+
   get testConnectionResult(): Locator {
     return this.page.getByTestId('test-connection-result');
   }

@@ -204,9 +204,6 @@ export function SettingsScreen({ settings, status, info, onSaved, onProvidePassw
                   inputMode="url"
                   value={draft.url}
                   onChange={(e) => change({ url: e.target.value })}
-                  onBlur={() => {
-                    if (draft.url.trim() !== '') checkUrl();
-                  }}
                   placeholder="postgresql://user@host:5432/database"
                   autoComplete="off"
                   spellCheck={false}
