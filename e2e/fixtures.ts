@@ -5,8 +5,9 @@
  *
  * The bridge runs in this test process. Playwright loads this package's TypeScript as ES modules
  * (package.json has "type": "module"), where the main-process code's `__dirname` does not exist,
- * so the bridge is bundled to CommonJS next to the other Node bundles (dist/node, where the ETL
- * worker and the samples are found the same way as in the app) and required from there.
+ * so the bridge is bundled to CommonJS into dist/e2e (two folders below the project, like the
+ * app's bundles, so the samples and the ETL worker are found the same way; a folder no packaging
+ * rule names) and required from there.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -107,7 +108,7 @@ function loadBridgeModule(): Promise<typeof BridgeServer> {
     for (const built of [path.join(ROOT, 'dist', 'renderer', 'index.html'), path.join(ROOT, 'dist', 'node', 'etl-worker.cjs')]) {
       if (!existsSync(built)) throw new Error(`${path.relative(ROOT, built)} is missing: run \`npm run build\` before the end-to-end tests.`);
     }
-    const outfile = path.join(ROOT, 'dist', 'node', 'e2e-bridge.cjs');
+    const outfile = path.join(ROOT, 'dist', 'e2e', 'e2e-bridge.cjs');
     await build({
       entryPoints: [path.join(ROOT, 'e2e', 'bridge', 'server.ts')],
       outfile,

@@ -3,7 +3,8 @@
 //   next to the bundle by npm, or packed by electron-builder; the embedded PostgreSQL binaries must
 //   stay real files on disk);
 // - the ETL worker is self-contained, so a packaged app can run it from outside the asar archive;
-// - the preload bundles everything but `electron`: a sandboxed preload cannot require packages.
+// - the preload bundles everything but `electron`: a sandboxed preload cannot require packages;
+// - the test bridge's hand-run server goes to dist/e2e, away from what is packaged.
 import { build } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -49,10 +50,11 @@ await Promise.all([
       main: 'electron/main/main.ts',
       bench: 'scripts/bench.ts',
       'generate-samples': 'scripts/generate-samples.ts',
-      'serve-bridge': 'e2e/bridge/serve.ts',
     }),
     packages: 'external',
   }),
+  // Test-only: the end-to-end bridge goes to its own folder, which no packaging rule names.
+  build({ ...common, outdir: 'dist/e2e', entryPoints: present({ 'serve-bridge': 'e2e/bridge/serve.ts' }), packages: 'external' }),
   build({ ...common, entryPoints: present({ 'etl-worker': 'electron/etl/worker/etlWorker.ts' }) }),
   build({ ...common, entryPoints: present({ preload: 'electron/preload.ts' }), external: ['electron'], target: 'chrome120' }),
 ]);
