@@ -1,13 +1,45 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects, one `npm test`:
+ * - `unit`: pure tests next to the code (no database, no build): `npm run test:unit` runs them in
+ *   seconds, for a fast feedback loop;
+ * - `integration`: everything that needs a real PostgreSQL or the built bundles (the CLI, the
+ *   reading worker), under test/ plus the two co-located suites listed below; its global setup
+ *   builds the bundles once and starts one embedded server for the run.
+ */
+const NEEDS_SERVER_OR_BUILD = [
+  'electron/db/embeddedPostgres.test.ts',
+  'electron/etl/worker/runInWorker.test.ts',
+  // Not a server, but real racing processes for ~20 s: too slow for the quick loop.
+  'electron/db/embedded/dataFolder.test.ts',
+];
+/** Needs the built app: `npm run test:packaging` runs it after `npm run build` (vitest.packaging.config.ts). */
+const AFTER_BUILD = ['test/packaging/shippedFiles.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts', 'renderer/**/*.test.ts'],
-    // Needs the built app: run by `npm run test:packaging` after `npm run build` (vitest.packaging.config.ts).
-    exclude: ['test/packaging/shippedFiles.test.ts', '**/node_modules/**'],
-    globalSetup: ['test/support/globalSetup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts', 'renderer/**/*.test.ts'],
+          exclude: ['**/node_modules/**', ...NEEDS_SERVER_OR_BUILD],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts', ...NEEDS_SERVER_OR_BUILD],
+          exclude: ['**/node_modules/**', ...AFTER_BUILD],
+          globalSetup: ['test/support/globalSetup.ts'],
+        },
+      },
+    ],
   },
 });
