@@ -249,6 +249,28 @@ describe('development switches', () => {
   });
 });
 
+describe('the embedded database as root', () => {
+  it('the desktop shell refuses it, saying why, without creating users or folders', async () => {
+    const fakeForPlatform = createFakeElectron({ isPackaged: true, paths: { userData: root, documents: root }, appPath });
+    vi.resetModules();
+    vi.doMock('electron', () => fakeForPlatform.module);
+    const { electronPlatform } = await import('./platform');
+    expect(electronPlatform(appPath).embeddedAsRoot).toBe('refuse');
+    if (process.getuid?.() !== 0) {
+      process.stdout.write('shell.test: not running as root: the refusal itself is shown in test/app/hostileSettings.test.ts (resolveServerUser)\n');
+      return;
+    }
+    const data = userData('as-root');
+    rmSync(path.join(data, 'settings.json'));
+    const fake = await startShell({ packaged: true, userData: data });
+    const contents = fake.windows[0]?.webContents;
+    await until(() => (contents?.sent ?? []).some((m) => m.channel === 'db/status' && (m.payload as { state: string }).state === 'error'), 'the refusal');
+    const status = contents?.sent.findLast((m) => m.channel === 'db/status')?.payload;
+    expect(status).toMatchObject({ state: 'error', mode: 'embedded', error: { code: 'embedded_as_root' } });
+    expect(existsSync(path.join(data, 'postgres', 'pgdata'))).toBe(false);
+  });
+});
+
 describe('lifecycle', () => {
   it('a second instance exits before creating anything', async () => {
     const fake = await startShell({ packaged: true, userData: userData('second'), primary: false });
