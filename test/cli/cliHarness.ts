@@ -15,6 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
+import { isProcessAlive } from '../../electron/db/embedded/processes';
 import { readZipEntries, repackXlsx } from '../support/zipTools';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -328,11 +329,10 @@ export function processesMentioning(text: string): number[] {
   return pids;
 }
 
+/**
+ * Whether the process runs, as the app decides it: a process that has exited but was not yet
+ * reaped (a zombie, re-parented once the CLI that spawned it has exited) has stopped.
+ */
 export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isProcessAlive(pid);
 }
