@@ -36,6 +36,9 @@ async function scan(app: AppHandle, testInfo: TestInfo, name: string, include?: 
 const TABS: DetailTab[] = ['Rejected rows', 'Fixes', 'Placeholder doctors', 'Duplicates', 'Suspicious dates'];
 
 test('every screen passes an axe scan without serious or critical violations', async ({ app }, testInfo) => {
+  // About twenty screens, each scanned: on a busy 2-core machine the walk alone takes close to the
+  // default three minutes.
+  test.setTimeout(420_000);
   const importPage = new ImportPage(app);
   const preview = new PreviewPage(app);
   const load = new LoadPage(app);
