@@ -26,7 +26,7 @@ export const SCHEMA = 'healthtech';
 export type PhaseName = 'read_doctors' | 'read_appointments' | 'clean' | 'load' | 'answers';
 export const PHASES: readonly PhaseName[] = ['read_doctors', 'read_appointments', 'clean', 'load', 'answers'];
 export type LoadStepName = 'connect_and_log_run' | LoadStep;
-export const LOAD_STEPS: readonly LoadStepName[] = ['connect_and_log_run', 'prepare', 'copy_doctors', 'copy_appointments', 'copy_rejected', 'verify', 'commit'];
+export const LOAD_STEPS: readonly LoadStepName[] = ['connect_and_log_run', 'waiting', 'prepare', 'copy_doctors', 'copy_appointments', 'copy_rejected', 'index', 'verify', 'swap', 'finish'];
 
 export interface PhaseWindow {
   name: PhaseName;

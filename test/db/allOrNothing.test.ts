@@ -41,8 +41,10 @@ const injectionPoints: { at: string; when: (p: LoadProgress) => boolean; step: L
   { at: 'copy_appointments, mid-way', step: 'copy_appointments', when: midCopy },
   { at: 'the start of copy_rejected', step: 'copy_rejected', when: (p) => p.step === 'copy_rejected' },
   { at: 'the end of copy_rejected', step: 'copy_rejected', when: (p) => p.step === 'copy_rejected' && p.rows === p.total && p.total > 0 },
+  { at: 'the start of the index builds', step: 'index', when: (p) => p.step === 'index' && p.rows === 0 },
+  { at: 'the index builds, mid-way', step: 'index', when: (p) => p.step === 'index' && p.rows === 3 },
   { at: 'verify', step: 'verify', when: (p) => p.step === 'verify' },
-  { at: 'commit (just before COMMIT)', step: 'commit', when: (p) => p.step === 'commit' },
+  { at: 'the swap (the last moment before the commit)', step: 'swap', when: (p) => p.step === 'swap' },
 ];
 
 describe.each(testServers())('all or nothing on $name PostgreSQL', ({ url }) => {
