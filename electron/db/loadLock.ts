@@ -22,15 +22,21 @@ export interface LoadHolder {
 
 type Client = Pick<pg.ClientBase, 'query'>;
 
+/**
+ * Takes the load lock, waiting as long as another load holds it. `onWaiting` hears who holds it as
+ * soon as this load starts waiting, and again whenever that changes (the other load records its
+ * run a moment after it takes the lock, or a third load takes over).
+ */
 export async function acquireLoadLock(client: Client, schema: string, options: { signal?: AbortSignal; onWaiting?: (holder: LoadHolder) => void }): Promise<void> {
-  let told = false;
+  let told: string | undefined;
   for (;;) {
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LOAD_LOCK_KEY]);
     if (rows[0]?.locked) return;
     if (options.signal?.aborted) throw new CancelledError('Load cancelled while it waited for another load; nothing was changed.');
-    if (!told) {
-      told = true;
-      options.onWaiting?.(await loadHolder(client, schema));
+    const holder = await loadHolder(client, schema);
+    if (JSON.stringify(holder) !== told) {
+      told = JSON.stringify(holder);
+      options.onWaiting?.(holder);
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
