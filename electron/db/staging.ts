@@ -70,7 +70,8 @@ export async function checkCanReplace(client: Client, schema: string, server: Se
   if (live.length === 0) return;
   const dependents = await client.query<{ what: string }>(
     `SELECT DISTINCT CASE WHEN d.classid = 'pg_rewrite'::regclass
-                          THEN format('view %s', (SELECT r.ev_class::regclass FROM pg_rewrite r WHERE r.oid = d.objid))
+                          THEN (SELECT format('view %s.%s', quote_ident(n.nspname), quote_ident(c.relname))
+                                  FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace WHERE r.oid = d.objid)
                           ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END AS what
        FROM pg_depend d
       WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ANY($1::oid[]) AND d.deptype = 'n'
