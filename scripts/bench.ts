@@ -146,7 +146,8 @@ async function bench(options: BenchOptions, signal: AbortSignal): Promise<BenchR
         const r = run.reader;
         stderr(
           `run ${index}/${options.runs}: reader ${r.summary.reads} reads during the load, wait max ${Math.round(r.summary.maxMs)} ms, p99 ${Math.round(r.summary.p99Ms)} ms, median ${Math.round(r.summary.medianMs)} ms; ` +
-            `saw old ${r.old}, new ${r.new}, anything else ${r.partial}${r.wentBack ? ', WENT BACK to old' : ''}; errors ${r.summary.errors}`,
+            `saw old ${r.old}, new ${r.new}, anything else ${r.partial}${r.wentBack ? ', WENT BACK to old' : ''}; errors ${r.summary.errors}; ` +
+            `slowest ${r.slowest.map((s) => `${s.ms} ms (${s.steps})`).join(', ')}`,
         );
       }
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { judgeReads, summariseReads, type Read, type TableCounts } from './readerProbe';
 
 const counts = (appointments: number, runId: number): TableCounts => ({ appointments, doctors: 10, rejected: 3, rejectedRunId: runId, succeededRunId: runId });
-const read = (atMs: number, ms: number, c: TableCounts | null): Read => ({ atMs, ms, counts: c, error: c ? null : 'relation does not exist' });
+const read = (atMs: number, ms: number, c: TableCounts | null): Read => ({ atMs, sentAt: atMs, ms, counts: c, error: c ? null : 'relation does not exist' });
 
 describe('judgeReads', () => {
   it('sorts reads into the old run, the new run and anything else', () => {

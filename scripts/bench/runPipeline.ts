@@ -95,6 +95,8 @@ export interface ReaderResult {
   new: number;
   partial: number;
   wentBack: boolean;
+  /** The slowest reads, with the load steps they overlapped (where the waiting came from). */
+  slowest: { ms: number; steps: string }[];
 }
 
 export interface RunContext {
@@ -156,7 +158,17 @@ export async function runPipeline(context: RunContext): Promise<RunResult> {
     const after = await probe.current();
     const summary = await probe.stop();
     const verdict = after.counts ? judgeReads(probe.reads, beforeLoad.counts, after.counts) : undefined;
-    reader = { summary, old: verdict?.old ?? 0, new: verdict?.new ?? 0, partial: verdict?.partial.length ?? summary.reads, wentBack: verdict?.wentBack ?? false };
+    const slowest = [...probe.reads]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 3)
+      .map((r) => ({
+        ms: Math.round(r.ms),
+        steps: loadSteps
+          .filter((s) => s.start < r.sentAt + r.ms && s.end > r.sentAt)
+          .map((s) => s.name)
+          .join('+') || 'outside the load',
+      }));
+    reader = { summary, old: verdict?.old ?? 0, new: verdict?.new ?? 0, partial: verdict?.partial.length ?? summary.reads, wentBack: verdict?.wentBack ?? false, slowest };
   } else await probe?.stop();
   phases.push({
     name: 'load',
