@@ -20,7 +20,7 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type pg from 'pg';
+import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CancelledError, DatabaseError, InternalError, isEtlError } from '../etl/errors';
 import { silentLogger, type Logger } from '../etl/logger';
@@ -118,10 +118,16 @@ export async function loadRun(db: { pool: pg.Pool; label: ServerLabel }, input: 
         await ensureRunLog(client, schema, db.label);
         runId = await startRun(client, schema, input.report, options);
         logger.log('info', 'load started', { run_id: runId, schema });
-        replaced = await buildAndSwap(client, db.label, schema, runId, input, options, progress, logger);
+        const stopCancelling = cancelStatementsOnAbort(db.pool, client, options.signal);
+        try {
+          replaced = await buildAndSwap(client, db.label, schema, runId, input, options, progress, logger);
+        } finally {
+          stopCancelling();
+        }
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        const failure = isEtlError(error) ? error : toDatabaseError(error, db.label, 'loading');
+        // A statement stopped by the cancel below fails with the server's "canceling statement": it is the person's cancel.
+        const failure = isEtlError(error) ? error : options.signal?.aborted ? new CancelledError('Load cancelled; nothing was changed.') : toDatabaseError(error, db.label, 'loading');
         if (runId !== undefined) await recordFailure(db.pool, schema, runId, failure, logger);
         logger.log('error', 'load rolled back', { run_id: runId ?? null, code: failure.code });
         // withClient destroys the session, and the server releases the load lock with it.
@@ -129,6 +135,7 @@ export async function loadRun(db: { pool: pg.Pool; label: ServerLabel }, input: 
       }
 
       const result = { runId, doctors: rowCount(input.doctors), appointments: rowCount(input.appointments), rejected: input.report.rejected.length, ms: 0 };
+      if (options.signal?.aborted) logger.log('warn', 'the cancel came after the commit: this load is done', { run_id: runId });
       // Committed: from here on nothing can fail the load.
       try {
         progress('finish');
@@ -149,6 +156,32 @@ export async function loadRun(db: { pool: pg.Pool; label: ServerLabel }, input: 
     },
     logger,
   );
+}
+
+/**
+ * Cancel takes effect at once, also in the middle of a long statement (an index build over a
+ * million rows, the swap waiting for a report to let go of the tables): the statement under way
+ * is cancelled on the server (pg_cancel_backend, same role), and the transaction rolls back. The
+ * session that sends it is opened when the transaction starts, not from the pool (the dashboards
+ * keep all of it) and not when the person cancels (opening a session can take longer than the
+ * swap has left). Armed until the swap's commit returns: after it there is nothing to cancel.
+ */
+function cancelStatementsOnAbort(pool: pg.Pool, client: pg.ClientBase, signal: AbortSignal | undefined): () => void {
+  const pid = (client as unknown as { processID?: number }).processID;
+  if (!signal || !pid) return () => undefined;
+  const canceller = new pg.Client({ ...pool.options, application_name: 'healthtech-etl cancel' });
+  canceller.on('error', () => undefined);
+  const connected = canceller.connect();
+  connected.catch(() => undefined);
+  const onAbort = () => {
+    connected.then(() => canceller.query('SELECT pg_cancel_backend($1)', [pid])).catch(() => undefined);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => {
+    signal.removeEventListener('abort', onAbort);
+    // Let a cancel already on its way finish before the session goes.
+    void connected.then(() => new Promise((resolve) => setTimeout(resolve, 100))).then(() => canceller.end()).catch(() => undefined);
+  };
 }
 
 /** The schema and etl_runs, created or upgraded (DDL here waits for etl_runs' readers, within bounds). */
@@ -229,6 +262,7 @@ async function buildAndSwap(
   const statements = keyAndIndexStatements(schema);
   for (const [done, statement] of statements.entries()) {
     progress('index', done, statements.length);
+    checkCancel();
     await client.query(statement);
   }
   await carryOverGrants(client, schema, await liveTables(client, schema));
@@ -279,9 +313,9 @@ async function copyInto(
   // Report before the COPY starts: if the callback throws here, no COPY is left open on the
   // connection (an open COPY would queue the ROLLBACK behind it forever).
   progress(step, 0, total);
-  // FREEZE: the table was created in this transaction, so its rows can be written frozen and
-  // all-visible (PostgreSQL 14+ also sets the visibility map): the dashboard's index-only scans
-  // need no VACUUM after the swap, and no other session can see the rows before the commit.
+  // FREEZE: the table was created in this transaction, so its rows can be written frozen (no
+  // other session can see them before the commit): no hint bits or freezing to write later, and
+  // on PostgreSQL 14+ most pages arrive all-visible for the dashboard's index-only scans.
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FREEZE)`));
   let rows = 0;
   async function* source(): AsyncGenerator<string | Uint8Array> {
@@ -337,10 +371,11 @@ async function recordFailure(pool: pg.Pool, schema: string, runId: number, failu
 }
 
 /**
- * COPY … FREEZE leaves the new tables all-visible on PostgreSQL 14 and later, so the dashboard's
- * index-only scans never visit the table. PostgreSQL 13 does not set the visibility map that way:
- * there a VACUUM does it, after the commit (it cannot run in a transaction). Maintenance only: a
- * failure is logged, not raised.
+ * COPY … FREEZE marks as all-visible the pages it fills from empty (PostgreSQL 14 and later), not
+ * the pages where one batch of rows ends and the next begins, and none on PostgreSQL 13. The
+ * dashboard's index-only scans visit the table for pages not marked, so a VACUUM after the commit
+ * marks the rest (it cannot run in a transaction; it only reads the pages not yet marked, and
+ * nobody waits for it). Maintenance only: a failure is logged, not raised.
  */
 async function vacuumIfNeeded(client: pg.ClientBase, schema: string, logger: Logger): Promise<void> {
   const s = quoteIdent(schema);

@@ -72,6 +72,7 @@ export async function swapInAndCommit(client: Pick<pg.ClientBase, 'query'>, sche
       return { replaced: live.map((t) => replacedName(t.name)), attempts: attempt, ms: Date.now() - started };
     } catch (error) {
       const sqlstate = (error as { code?: string }).code;
+      if (options.signal?.aborted) throw new CancelledError('Load cancelled; nothing was changed.');
       if (!sqlstate || !LOCK_CONFLICTS.has(sqlstate)) throw error;
       await client.query('ROLLBACK TO SAVEPOINT swap');
       const waited = Date.now() - started;

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPool } from '../../electron/db/connection';
 import { loadRun, type LoadProgress, type LoadStep } from '../../electron/db/load';
-import { DatabaseError } from '../../electron/etl/errors';
+import { CancelledError, DatabaseError } from '../../electron/etl/errors';
 import type { PreparedRun } from '../../electron/etl/prepareRun';
 import { generateWorkbooks } from '../../scripts/generator/generateWorkbooks';
 import { testServers } from '../support/database';
@@ -21,6 +21,7 @@ import {
   SCHEMA,
   appointmentRows,
   checksums,
+  eventually,
   expectNoLeftovers,
   expectedAppointments,
   expectedDoctors,
@@ -28,6 +29,7 @@ import {
   doctorRows,
   freshDatabase,
   load,
+  nextClientPid,
   prepareFiles,
   prepareSamples,
   rejectedRows,
@@ -136,6 +138,30 @@ describe.each(testServers())('locks on $name PostgreSQL', ({ url }) => {
     // It had to try more than once: each attempt waits at most a fraction of a second.
     expect(Number(swapped?.fields?.attempts)).toBeGreaterThan(1);
     expect((await runs(h.admin))[0]).toMatchObject({ run_id: result.runId, outcome: 'succeeded' });
+    await expectNoLeftovers(h);
+  });
+
+  it('Cancel while the swap waits for the tables stops the wait itself: rolled back, recorded as cancelled', async () => {
+    await load(h, await prepareSamples());
+    const before = await checksums(h.admin);
+    await other.query('BEGIN');
+    await other.query(`SELECT count(*) FROM ${SCHEMA}.appointments`);
+    const controller = new AbortController();
+    const pid = nextClientPid(h.pool);
+
+    // A minute of lock budget: only the cancel can end this load before the test times out.
+    const loading = load(h, small, { lockTimeoutMs: 60_000, signal: controller.signal }).catch((e: unknown) => e);
+    await eventually(async () => {
+      const { rows } = await h.admin.query<{ waiting: boolean }>(`SELECT wait_event_type = 'Lock' AND query LIKE 'SAVEPOINT swap%' AS waiting FROM pg_stat_activity WHERE pid = $1`, [pid()]);
+      expect(rows[0]?.waiting).toBe(true);
+    }, 20_000);
+    controller.abort();
+    const error = await loading;
+
+    expect(error).toBeInstanceOf(CancelledError);
+    await other.query('ROLLBACK');
+    expect(await checksums(h.admin)).toEqual(before);
+    expect((await runs(h.admin))[0]).toMatchObject({ outcome: 'failed', error_code: 'cancelled' });
     await expectNoLeftovers(h);
   });
 
