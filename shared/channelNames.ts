@@ -17,6 +17,7 @@ export const CHANNEL_NAMES = [
   'load/plan',
   'load/run',
   'load/cancel',
+  'load/activity',
   'runs/list',
   'rejected/export',
   'settings/get',
@@ -45,5 +46,5 @@ export const BRIDGE_CHANNELS: readonly BridgeChannel[] = CHANNEL_NAMES.filter(
   (name): name is BridgeChannel => !(PRELOAD_ONLY_CHANNELS as readonly string[]).includes(name),
 );
 
-export const EVENT_NAMES = ['preview/progress', 'load/progress', 'db/status'] as const;
+export const EVENT_NAMES = ['preview/progress', 'load/progress', 'load/activity', 'db/status'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -450,6 +450,8 @@ export const channels = {
   'load/plan': channel<LoadPlan>()(z.object({ previewId }).strict()),
   'load/run': channel<LoadOutcome>()(z.object({ previewId }).strict()),
   'load/cancel': channel<{ cancelled: boolean }>()(empty),
+  /** The latest LoadActivity (also sent as an event whenever it changes). */
+  'load/activity': channel<LoadActivity>()(empty),
   'runs/list': channel<RunSummary[]>()(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()),
   'rejected/export': channel<ExportResult>()(z.object({ previewId }).strict()),
   'settings/get': channel<Settings>()(empty),
@@ -499,14 +501,29 @@ export interface PreviewProgress {
 }
 
 export interface LoadProgress {
-  step: 'plan' | 'prepare' | 'copy_doctors' | 'copy_appointments' | 'copy_rejected' | 'verify' | 'commit';
+  step: 'plan' | 'waiting' | 'prepare' | 'copy_doctors' | 'copy_appointments' | 'copy_rejected' | 'index' | 'verify' | 'swap' | 'finish';
   rows: number;
   total: number;
+  /** With `waiting`: the load this one waits for (null fields: not known, e.g. a load into another schema). */
+  waitingFor?: { runId: number | null; source: string | null; startedAt: string | null };
+}
+
+/**
+ * What the loaded tables hold and whether a newer load is under way, from this app, another one
+ * or the CLI: dashboards keep showing `liveRunId` meanwhile and read again when it changes.
+ */
+export interface LoadActivity {
+  schema: string;
+  /** The run whose data the tables hold (the latest successful load); null before the first. */
+  liveRunId: number | null;
+  /** A load into this schema that has started and not yet committed or failed. */
+  running: { runId: number; source: string; startedAt: string } | null;
 }
 
 export interface Events {
   'preview/progress': PreviewProgress;
   'load/progress': LoadProgress;
+  'load/activity': LoadActivity;
   'db/status': DatabaseStatus;
 }
 

@@ -18,6 +18,7 @@ import { dashboardContext } from '../db/dashboard/context';
 import { drillPage, exportDrill } from '../db/dashboard/drill';
 import { answeredQuestions } from '../db/dashboard/questions';
 import type { DatabaseManager } from './databaseManager';
+import type { LoadActivityWatcher } from './loadActivityWatcher';
 import { testConnection } from './databaseManager';
 import type { Handlers } from './dispatch';
 import { planLoad } from './loadPlan';
@@ -33,6 +34,7 @@ export interface AppContext {
   settings: SettingsStore;
   database: DatabaseManager;
   previews: PreviewSession;
+  activity: LoadActivityWatcher;
 }
 
 export function createHandlers(ctx: AppContext): Handlers {
@@ -94,13 +96,19 @@ export function createHandlers(ctx: AppContext): Handlers {
           appVersion: ctx.platform.appVersion,
           logger: ctx.logger,
           signal: loading.signal,
-          onProgress: (progress) => ctx.emit('load/progress', progress),
+          onProgress: (progress) => {
+            ctx.emit('load/progress', progress);
+            // Once the run is recorded, every window can say a newer load is under way.
+            if (progress.step === 'prepare') void ctx.activity.refresh();
+          },
         });
       } catch (error) {
         ctx.database.noteFailure(error);
         throw error;
       } finally {
         loading = undefined;
+        // Committed or rolled back: open dashboards read the run that is live now.
+        void ctx.activity.refresh();
       }
     },
     'load/cancel': async () => {
@@ -108,6 +116,7 @@ export function createHandlers(ctx: AppContext): Handlers {
       loading.abort();
       return { cancelled: true };
     },
+    'load/activity': async () => ctx.activity.current(),
 
     'runs/list': async ({ limit }) =>
       recentRuns(ctx.database.ready().pool, ctx.database.schema(), limit ?? 200).catch((error: unknown) => {

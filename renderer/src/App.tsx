@@ -4,10 +4,11 @@
  * on the window are identified and placed, whatever screen is showing.
  */
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import type { AppInfo, DatabaseStatus, Settings } from '../../shared/contract';
+import type { AppInfo, DatabaseStatus, LoadActivity, Settings } from '../../shared/contract';
 import { call, toErrorData, useEvent } from './api';
 import { DbStatusIndicator } from './components/DbStatusIndicator';
 import { DropOverlay } from './components/DropOverlay';
+import { LoadActivityNotice } from './components/LoadActivityNotice';
 import { PasswordDialog } from './components/PasswordDialog';
 import { formatCount } from './format';
 import { HistoryScreen } from './screens/HistoryScreen';
@@ -41,6 +42,9 @@ export function App() {
   const [bootError, setBootError] = useState<string | null>(null);
   const [booted, setBooted] = useState(false);
   const [historyVersion, setHistoryVersion] = useState(0);
+  /** Bumped when the loaded run changes (a load from here or anywhere committed): the dashboard reads again. */
+  const [dataVersion, setDataVersion] = useState(0);
+  const [activity, setActivity] = useState<LoadActivity | null>(null);
   /** The needs_password status the password dialog was opened for (it stays open across restarts). */
   const [askPassword, setAskPassword] = useState<Extract<DatabaseStatus, { state: 'needs_password' }> | null>(null);
   const [announcement, setAnnouncement] = useState('');
@@ -56,7 +60,12 @@ export function App() {
     defaults,
     useCallback(() => go('preview'), [go]),
   );
-  const load = useLoad(useCallback(() => setHistoryVersion((v) => v + 1), []));
+  const load = useLoad(
+    useCallback(() => {
+      setHistoryVersion((v) => v + 1);
+      setDataVersion((v) => v + 1);
+    }, []),
+  );
 
   // Boot: app info, database status and settings, then the ready marker tests wait on.
   useEffect(() => {
@@ -93,6 +102,22 @@ export function App() {
     statusFromEvent.current = true;
     setStatus(next);
   });
+
+  // Loads from anywhere (this app, another one, the command line): say one is under way, and
+  // read again when the loaded run changes.
+  const ready = status?.state === 'ready';
+  useEffect(() => {
+    if (ready) call('load/activity', {}).then(setActivity, () => undefined);
+  }, [ready]);
+  useEvent('load/activity', setActivity);
+  const seenActivity = useRef<LoadActivity | null>(null);
+  useEffect(() => {
+    const before = seenActivity.current;
+    seenActivity.current = activity;
+    if (!before || !activity || before.schema !== activity.schema) return;
+    setHistoryVersion((v) => v + 1);
+    if (before.liveRunId !== activity.liveRunId) setDataVersion((v) => v + 1);
+  }, [activity]);
 
   // After moving screens, put focus on the new screen's heading so keyboard and screen-reader
   // users start at the top of what changed.
@@ -236,10 +261,11 @@ export function App() {
         {screen === 'import' ? <ImportScreen flow={flow} onShowPreview={() => go('preview')} /> : null}
         {screen === 'preview' ? <PreviewScreen flow={flow} onLoad={startLoad} onImport={() => go('import')} loadBusy={loadState.status === 'running' || loadState.status === 'planning'} /> : null}
         {screen === 'load' ? <LoadScreen load={load} preview={preview} status={status} onPreview={() => go('preview')} onImport={() => go('import')} onHistory={() => go('history')} onProvidePassword={providePassword} onReconnect={reconnect} reconnecting={reconnecting} /> : null}
+        {screen === 'history' || screen === 'dashboard' ? <LoadActivityNotice activity={ready ? activity : null} /> : null}
         {screen === 'history' ? <HistoryScreen version={historyVersion} status={status} /> : null}
         {screen === 'dashboard' ? (
           <Suspense fallback={<p className="muted" aria-busy="true">Loading the dashboard…</p>}>
-            <DashboardScreen status={status} version={historyVersion} onImport={() => go('import')} onSettings={() => go('settings')} />
+            <DashboardScreen status={status} version={dataVersion} onImport={() => go('import')} onSettings={() => go('settings')} />
           </Suspense>
         ) : null}
         {screen === 'settings' ? <SettingsScreen settings={settings} status={status} info={info} onSaved={setSettings} onProvidePassword={providePassword} /> : null}

@@ -17,6 +17,7 @@ import type { Database } from '../../electron/db/connection';
 import { loadRun, type LoadStep } from '../../electron/db/load';
 import { prepareRun, type PreparedRun } from '../../electron/etl/prepareRun';
 import type { PreviewReport, RunCounts } from '../../electron/etl/report';
+import { judgeReads, type ReaderProbe, type ReaderSummary } from './readerProbe';
 import { KernelPeakRss, nowMs, settleHeap, type MemoryMonitor, type MemorySample } from './memory';
 import { serverCpuMs } from './serverCpu';
 
@@ -25,7 +26,7 @@ export const SCHEMA = 'healthtech';
 export type PhaseName = 'read_doctors' | 'read_appointments' | 'clean' | 'load' | 'answers';
 export const PHASES: readonly PhaseName[] = ['read_doctors', 'read_appointments', 'clean', 'load', 'answers'];
 export type LoadStepName = 'connect_and_log_run' | LoadStep;
-export const LOAD_STEPS: readonly LoadStepName[] = ['connect_and_log_run', 'prepare', 'copy_doctors', 'copy_appointments', 'copy_rejected', 'verify', 'commit'];
+export const LOAD_STEPS: readonly LoadStepName[] = ['connect_and_log_run', 'waiting', 'prepare', 'copy_doctors', 'copy_appointments', 'copy_rejected', 'index', 'verify', 'swap', 'finish'];
 
 export interface PhaseWindow {
   name: PhaseName;
@@ -81,8 +82,21 @@ export interface RunResult {
   read: { doctors: number; appointments: number };
   runId: number;
   answers: { topDoctors: string; patient34Confirmed: number; cancelledOct21To24: number; doctorsInDistribution: number };
+  /** With --reload-over: what a reader counting the tables every 20 ms saw during the load. */
+  reader: ReaderResult | undefined;
   /** Wall time of each dashboard query, as the app runs them (goal: each under 200 ms). */
   dashboard: { name: string; ms: number }[];
+}
+
+export interface ReaderResult {
+  summary: ReaderSummary;
+  /** Reads that saw the tables as before the load, as after it, and anything else (must be 0). */
+  old: number;
+  new: number;
+  partial: number;
+  wentBack: boolean;
+  /** The slowest reads, with the load steps they overlapped (where the waiting came from). */
+  slowest: { ms: number; steps: string }[];
 }
 
 export interface RunContext {
@@ -96,6 +110,8 @@ export interface RunContext {
   /** Measure what each part of the prepared run holds (a few extra full GCs at the end). */
   breakdown: boolean;
   signal?: AbortSignal;
+  /** Starts a reader on its own session for the length of the load (--reload-over). */
+  reader?: () => Promise<ReaderProbe>;
 }
 
 function cpuBetween(from: NodeJS.CpuUsage, to: NodeJS.CpuUsage): number {
@@ -111,6 +127,8 @@ export async function runPipeline(context: RunContext): Promise<RunResult> {
   const after = gc ? settleHeap(gc) : undefined;
 
   // --- load ------------------------------------------------------------------------------------
+  const probe = context.reader ? await context.reader() : undefined;
+  const beforeLoad = probe ? await probe.current() : undefined;
   const loadSteps: RunResult['loadSteps'] = [];
   peak.reset();
   monitor.sample();
@@ -135,6 +153,23 @@ export async function runPipeline(context: RunContext): Promise<RunResult> {
   const loadCpuEnd = process.cpuUsage();
   const loadServerEnd = serverCpuMs(context.postmaster);
   loadSteps.push({ name: step.name, start: step.start, end: loadEnd, ms: loadEnd - step.start });
+  let reader: ReaderResult | undefined;
+  if (probe && beforeLoad?.counts) {
+    const after = await probe.current();
+    const summary = await probe.stop();
+    const verdict = after.counts ? judgeReads(probe.reads, beforeLoad.counts, after.counts) : undefined;
+    const slowest = [...probe.reads]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 3)
+      .map((r) => ({
+        ms: Math.round(r.ms),
+        steps: loadSteps
+          .filter((s) => s.start < r.sentAt + r.ms && s.end > r.sentAt)
+          .map((s) => s.name)
+          .join('+') || 'outside the load',
+      }));
+    reader = { summary, old: verdict?.old ?? 0, new: verdict?.new ?? 0, partial: verdict?.partial.length ?? summary.reads, wentBack: verdict?.wentBack ?? false, slowest };
+  } else await probe?.stop();
   phases.push({
     name: 'load',
     start: loadStart,
@@ -171,6 +206,7 @@ export async function runPipeline(context: RunContext): Promise<RunResult> {
 
   const result: RunResult = {
     index: context.index,
+    reader,
     dashboard,
     phases,
     loadSteps,

@@ -102,6 +102,10 @@ describe('import, preview, load through the handler table', () => {
     expect(again.changes).toEqual({ bookingsAdded: 0, bookingsRemoved: 0, bookingsStatusChanged: 0, bookingsOtherwiseChanged: 0, doctorsAdded: 0, doctorsRemoved: 0, doctorsRenamed: 0 });
     const runs = await value('runs/list', {});
     expect(runs[0]).toMatchObject({ runId: outcome.runId, outcome: 'succeeded', source: 'app', doctorsFile: 'doctors.xlsx' });
+    // Open windows hear that the loaded run changed (and can ask what is loaded now).
+    expect(await value('load/activity', {})).toEqual({ schema: 'healthtech', liveRunId: outcome.runId, running: null });
+    const activity = events.filter((e) => e.event === 'load/activity').map((e) => e.payload as Events['load/activity']);
+    expect(activity.at(-1)).toEqual({ schema: 'healthtech', liveRunId: outcome.runId, running: null });
   });
 
   it('exports the rejected rows to the path the save dialog gives', async () => {

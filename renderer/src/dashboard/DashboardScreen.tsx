@@ -7,7 +7,6 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DashboardContext, DashboardFilter, DatabaseStatus, Granularity, LeaderboardRow } from '../../../shared/contract';
-import { useEvent } from '../api';
 import { DatabaseIcon, RefreshIcon, SpinnerIcon } from '../components/Icons';
 import { baseName, formatCount, formatTimestamp } from '../format';
 import { AnswersPanel } from './AnswersPanel';
@@ -29,7 +28,7 @@ import './dashboard.css';
 
 interface Props {
   status: DatabaseStatus | null;
-  /** Bumped after every load this window made, so the figures are read again. */
+  /** Bumped whenever the loaded run changes (a load from here or anywhere committed), so the figures are read again. */
   version: number;
   onImport: () => void;
   onSettings: () => void;
@@ -42,15 +41,6 @@ export function DashboardScreen({ status, version, onImport, onSettings }: Props
   const dataVersion = version * 1000 + refreshes;
   const context = useDashboardQuery('dashboard/context', ready ? {} : null, dataVersion);
   const ctx = context.data;
-
-  // A load committed (here or while this screen was open): read everything again once it is in.
-  const commitTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useEvent('load/progress', (progress) => {
-    if (progress.step !== 'commit') return;
-    clearTimeout(commitTimer.current);
-    commitTimer.current = setTimeout(() => setRefreshes((n) => n + 1), 1500);
-  });
-  useEffect(() => () => clearTimeout(commitTimer.current), []);
 
   return (
     <section className="screen dash-screen" aria-labelledby="dashboard-title">

@@ -11,15 +11,16 @@ import { formatCount, formatDuration, formatTimestamp, plural } from '../format'
 import type { PreviewState } from '../state/useImportFlow';
 import type { LoadFlow } from '../state/useLoad';
 
-type Step = Exclude<LoadProgress['step'], 'plan'>;
+type Step = Exclude<LoadProgress['step'], 'plan' | 'waiting' | 'finish'>;
 
 const STEPS: { step: Step; label: string }[] = [
-  { step: 'prepare', label: 'Prepare tables' },
+  { step: 'prepare', label: 'Prepare new tables beside the loaded ones' },
   { step: 'copy_doctors', label: 'Copy doctors' },
   { step: 'copy_appointments', label: 'Copy appointments' },
   { step: 'copy_rejected', label: 'Copy rejected rows' },
+  { step: 'index', label: 'Build keys and indexes' },
   { step: 'verify', label: 'Check counts against the preview' },
-  { step: 'commit', label: 'Commit' },
+  { step: 'swap', label: 'Swap the new tables in and commit' },
 ];
 
 interface Props {
@@ -56,7 +57,10 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
           <h1 id="load-title" tabIndex={-1}>
             Load into the database
           </h1>
-          <p className="lead">One transaction replaces the loaded doctors and appointments. If anything fails, the data loaded before stays exactly as it was.</p>
+          <p className="lead">
+            The new doctors and appointments are built beside the loaded ones and swapped in with one commit; dashboards keep showing the loaded data meanwhile. If anything fails, the data loaded
+            before stays exactly as it was.
+          </p>
         </div>
       </div>
 
@@ -234,7 +238,7 @@ function ConfirmDialog({ plan, onConfirm, onClose }: { plan: LoadPlan; onConfirm
       }
     >
       <p id="load-confirm-summary">
-        This replaces the {plural(current.appointments, 'appointment')} and {plural(current.doctors, 'doctor')} loaded now with {plural(incoming.appointments, 'appointment')} and {plural(incoming.doctors, 'doctor')} from the preview, in one transaction.
+        This replaces the {plural(current.appointments, 'appointment')} and {plural(current.doctors, 'doctor')} loaded now with {plural(incoming.appointments, 'appointment')} and {plural(incoming.doctors, 'doctor')} from the preview, in one transaction. Dashboards keep showing the loaded data until the new data is swapped in.
       </p>
       <dl className="facts facts-inline">
         <div>
@@ -320,7 +324,8 @@ function ConfirmDialog({ plan, onConfirm, onClose }: { plan: LoadPlan; onConfirm
 }
 
 function LoadProgressPanel({ progress, cancelling, onCancel }: { progress: LoadProgress | null; cancelling: boolean; onCancel: () => void }) {
-  const index = progress && progress.step !== 'plan' ? STEPS.findIndex((s) => s.step === progress.step) : -1;
+  const index = progress?.step === 'finish' ? STEPS.length : progress && progress.step !== 'plan' ? STEPS.findIndex((s) => s.step === progress.step) : -1;
+  const waitingFor = progress?.step === 'waiting' ? progress.waitingFor : undefined;
   const within = progress && progress.total > 0 ? Math.min(1, progress.rows / progress.total) : 0;
   const overall = Math.round(((Math.max(index, 0) + within) / STEPS.length) * 100);
   const current = index >= 0 ? STEPS[index] : undefined;
@@ -335,8 +340,18 @@ function LoadProgressPanel({ progress, cancelling, onCancel }: { progress: LoadP
         </button>
       </div>
       <progress aria-labelledby="loading-title" max={100} value={overall} />
+      {waitingFor ? (
+        <p className="notice notice-info" role="status" data-testid="load-waiting">
+          <InfoIcon />
+          <span>
+            Waiting for another load to finish
+            {waitingFor.runId !== null ? ` (run ${waitingFor.runId}${waitingFor.source ? `, from the ${waitingFor.source === 'cli' ? 'command line' : 'app'}` : ''}${waitingFor.startedAt ? `, started ${formatTimestamp(waitingFor.startedAt)}` : ''})` : ''}. This
+            load starts as soon as it is done; nothing is changed until then.
+          </span>
+        </p>
+      ) : null}
       <p className="visually-hidden" aria-live="polite">
-        {current ? current.label : 'Starting'}
+        {waitingFor ? 'Waiting for another load to finish' : current ? current.label : 'Starting'}
       </p>
       <ol className="steps">
         {STEPS.map((s, i) => {
