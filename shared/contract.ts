@@ -33,7 +33,8 @@ import type {
 // Errors and results
 // ---------------------------------------------------------------------------------------------
 
-export type ErrorKind = 'usage' | 'input' | 'database' | 'cancelled' | 'internal';
+/** `export`: the data-lake export could not write its folder or reach S3 (the database is unaffected). */
+export type ErrorKind = 'usage' | 'input' | 'database' | 'export' | 'cancelled' | 'internal';
 
 export interface ErrorLocation {
   file: string;

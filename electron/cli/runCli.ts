@@ -14,7 +14,7 @@ import type { PreviewReport } from '../etl/report';
 import { prepareInWorker } from '../etl/worker/runInWorker';
 import { HELP, parseCli, type CliConfig } from './args';
 import { FileLogger } from '../etl/fileLogger';
-import { EXIT, type ExitCode } from './exitCodes';
+import { EXIT, EXPORT_EXIT, type ExitCode } from './exitCodes';
 import { ProgressBar } from './progressBar';
 import { humanSummary } from './summary';
 
@@ -155,6 +155,8 @@ export function exitCodeFor(error: unknown): ExitCode {
       return EXIT.input;
     case 'database':
       return EXIT.database;
+    case 'export':
+      return EXPORT_EXIT[error.code] ?? EXIT.s3Upload;
     case 'cancelled':
       return EXIT.cancelled;
     default:
