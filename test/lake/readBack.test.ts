@@ -120,7 +120,9 @@ describe.each(testServers())('Parquet export read back by DuckDB ($name PostgreS
     fromDuck.forEach((row, i) => {
       const expected = fromPg[i] as (typeof fromPg)[number];
       const { raw, problems, ...rest } = row;
-      expect(rest).toEqual({ ...expected, raw: undefined, run_id: expected.run_id } && { run_id: expected.run_id, file: expected.file, excel_row: expected.excel_row, reason: expected.reason, column_name: expected.column_name, message: expected.message, kept_row: expected.kept_row });
+      const { raw: expectedRaw, ...expectedRest } = expected;
+      void expectedRaw;
+      expect(rest).toEqual(expectedRest);
       expect(JSON.parse(raw)).toEqual(expected.raw);
       // The first problem is the row's reason; today the table keeps that one (issue 10 adds the rest).
       const list = JSON.parse(problems) as { reason: string; column_name: string | null; message: string }[];
