@@ -25,6 +25,8 @@ const rawText = {
 };
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+// Named in the Parquet files' created_by and the manifest (hyparquet-writer does not export it).
+const parquetWriterVersion = JSON.parse(readFileSync('node_modules/hyparquet-writer/package.json', 'utf8')).version;
 
 const common = {
   outdir: 'dist/node',
@@ -36,7 +38,7 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   plugins: [rawText],
-  define: { __APP_VERSION__: JSON.stringify(version) },
+  define: { __APP_VERSION__: JSON.stringify(version), __HYPARQUET_WRITER_VERSION__: JSON.stringify(parquetWriterVersion) },
 };
 
 const present = (entries) => Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
@@ -53,6 +55,7 @@ await Promise.all([
     }),
     packages: 'external',
   }),
-  build({ ...common, entryPoints: present({ 'etl-worker': 'electron/etl/worker/etlWorker.ts' }) }),
+  // pg's optional native binding is never used (pg.native is not touched).
+  build({ ...common, entryPoints: present({ 'etl-worker': 'electron/etl/worker/etlWorker.ts' }), external: ['pg-native'] }),
   build({ ...common, entryPoints: present({ preload: 'electron/preload.ts' }), external: ['electron'], target: 'chrome120' }),
 ]);

@@ -7,15 +7,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type pg from 'pg';
-import type { ServerLabel } from '../db/databaseErrors';
-import { withClient } from '../db/withClient';
 import { silentLogger, type Logger } from '../etl/logger';
 import { checkFolderWritable } from './localFolder';
 import { checkS3Target, createS3Target, describeTarget, type S3Target, type S3TargetOptions } from './s3Target';
 import { s3Url } from './s3Location';
 import { uploadRun, type UploadedRun } from './uploadRun';
-import { writeDataset, type LakeProgress, type WriteDatasetOptions, type WrittenRun } from './writeDataset';
+import type { LakeProgress, WriteDatasetOptions, WrittenRun } from './writeDataset';
 
 export interface LakeTarget {
   /** Folder the run folder goes into; kept after the export. */
@@ -33,8 +30,12 @@ export interface ExportOptions {
   signal?: AbortSignal;
   onProgress?: (progress: LakeProgress) => void;
   logger?: Logger;
-  /** Writes the dataset; default in this thread with a pooled client (the hosts use the worker). */
-  write?: (options: WriteDatasetOptions) => Promise<WrittenRun>;
+  /**
+   * Writes the dataset: the CLI and the app pass writeDatasetInWorker (encoding is seconds of CPU
+   * at a million rows, and hyparquet-writer then loads only in the self-contained worker bundle);
+   * tests may pass writeInProcess.
+   */
+  write: (options: WriteDatasetOptions) => Promise<WrittenRun>;
 }
 
 export interface LakeExport {
@@ -61,7 +62,7 @@ export async function checkLakeTarget(target: LakeTarget, signal?: AbortSignal):
   return s3;
 }
 
-export async function exportRun(db: { pool: pg.Pool; label: ServerLabel }, options: ExportOptions): Promise<LakeExport> {
+export async function exportRun(options: ExportOptions): Promise<LakeExport> {
   const started = Date.now();
   const logger = options.logger ?? silentLogger;
   const s3 = await checkLakeTarget(options.target, options.signal);
@@ -78,7 +79,7 @@ export async function exportRun(db: { pool: pg.Pool; label: ServerLabel }, optio
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     };
-    const written = options.write ? await options.write(writeOptions) : await withClient(db, 'exporting', (client) => writeDataset(client, writeOptions), logger);
+    const written = await options.write(writeOptions);
     const uploaded = s3
       ? await uploadRun(written, s3, {
           logger,

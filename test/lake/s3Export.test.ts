@@ -12,7 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportError } from '../../electron/etl/errors';
+import { withClient } from '../../electron/db/withClient';
 import { exportRun, type LakeExport } from '../../electron/lake/exportRun';
+import { writeDataset } from '../../electron/lake/writeDataset';
 import type { Manifest } from '../../electron/lake/manifest';
 import { checksums, freshDatabase, load, prepareSamples, SCHEMA, type Harness } from '../db/harness';
 import { testServers } from '../support/database';
@@ -49,7 +51,8 @@ describe.each(testServers())('S3 export ($name PostgreSQL)', ({ url }) => {
   });
 
   const exportTo = (s3Url: string, extra: { endpoint?: string; maxAttempts?: number; parquetDir?: string } = {}) =>
-    exportRun(h.target, {
+    exportRun({
+      write: (options) => withClient(h.target, 'exporting', (client) => writeDataset(client, options)),
       target: { ...(extra.parquetDir ? { parquetDir: extra.parquetDir } : {}), s3: { url: s3Url, endpoint: extra.endpoint ?? s3.endpoint, maxAttempts: extra.maxAttempts ?? 3 } },
       schema: SCHEMA,
       runId: 'latest',

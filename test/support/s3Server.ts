@@ -66,6 +66,7 @@ export async function startS3Server(buckets: string[]): Promise<S3Server> {
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   const bytes = async (bucket: string, key: string) => {
     const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
