@@ -19,6 +19,8 @@ export const CHANNEL_NAMES = [
   'load/cancel',
   'runs/list',
   'rejected/export',
+  'lake/export',
+  'lake/cancel',
   'settings/get',
   'settings/save',
   'settings/test-connection',
@@ -44,5 +46,5 @@ export const BRIDGE_CHANNELS: readonly BridgeChannel[] = CHANNEL_NAMES.filter(
   (name): name is BridgeChannel => !(PRELOAD_ONLY_CHANNELS as readonly string[]).includes(name),
 );
 
-export const EVENT_NAMES = ['preview/progress', 'load/progress', 'db/status'] as const;
+export const EVENT_NAMES = ['preview/progress', 'load/progress', 'lake/progress', 'db/status'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Settings } from '../../shared/contract';
+import type { LakeSettings, Settings } from '../../shared/contract';
+import { parseS3Url } from '../lake/s3Location';
 import { normaliseDatabaseUrl } from '../db/connection';
 import { validateSchemaName } from '../db/identifiers';
 import { UsageError } from '../etl/errors';
@@ -22,6 +23,10 @@ const stored = z.object({
   suspiciousPolicy: z.enum(['warn', 'quarantine']),
   /** base64 of the OS-encrypted password, only when the OS can encrypt. */
   secret: z.string().optional(),
+  /** The data-lake export target (no credentials: those come from the AWS chain). */
+  lake: z
+    .object({ parquetDir: z.string().nullable(), s3Url: z.string().nullable(), region: z.string().nullable(), endpoint: z.string().nullable() })
+    .optional(),
 });
 type Stored = z.infer<typeof stored>;
 
@@ -32,7 +37,10 @@ export interface SettingsUpdate {
   schema: string;
   dateOrder: Settings['dateOrder'];
   suspiciousPolicy: Settings['suspiciousPolicy'];
+  lake?: LakeSettings;
 }
+
+const NO_LAKE: LakeSettings = { parquetDir: null, s3Url: null, region: null, endpoint: null };
 
 export class SettingsStore {
   private current: Stored = DEFAULTS;
@@ -66,7 +74,12 @@ export class SettingsStore {
       dateOrder: c.dateOrder,
       suspiciousPolicy: c.suspiciousPolicy,
       secretStorage: this.secrets.available() ? 'available' : 'unavailable',
+      lake: this.lake(),
     };
+  }
+
+  lake(): LakeSettings {
+    return this.current.lake ?? NO_LAKE;
   }
 
   /** The server URL and password to connect with, or undefined for the embedded server. */
@@ -102,7 +115,16 @@ export class SettingsStore {
       secret = undefined;
       this.sessionPassword = undefined;
     }
-    this.current = { version: 1, database, schema, dateOrder: update.dateOrder, suspiciousPolicy: update.suspiciousPolicy, ...(secret ? { secret } : {}) };
+    const lake = update.lake ? checkLake(update.lake) : this.current.lake;
+    this.current = {
+      version: 1,
+      database,
+      schema,
+      dateOrder: update.dateOrder,
+      suspiciousPolicy: update.suspiciousPolicy,
+      ...(secret ? { secret } : {}),
+      ...(lake ? { lake } : {}),
+    };
     await mkdir(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.tmp`;
     await writeFile(temp, `${JSON.stringify(this.current, null, 2)}\n`, { mode: 0o600 });
@@ -121,6 +143,20 @@ export class SettingsStore {
     }
     return undefined;
   }
+}
+
+/** Blank fields are no setting; the S3 URL and endpoint must be usable (one clear message each). */
+function checkLake(lake: LakeSettings): LakeSettings {
+  const tidy = (value: string | null) => (value === null || value.trim() === '' ? null : value.trim());
+  const checked = { parquetDir: tidy(lake.parquetDir), s3Url: tidy(lake.s3Url), region: tidy(lake.region), endpoint: tidy(lake.endpoint) };
+  if (checked.parquetDir !== null && !path.isAbsolute(checked.parquetDir)) {
+    throw new UsageError('invalid_parquet_dir', `The Parquet folder must be a full path, not "${checked.parquetDir}".`, { setting: 'parquet_dir' });
+  }
+  if (checked.s3Url !== null) parseS3Url(checked.s3Url, 'The S3 URL');
+  if (checked.endpoint !== null && !/^https?:\/\/[^/\s]+/i.test(checked.endpoint)) {
+    throw new UsageError('invalid_s3_endpoint', `The S3 endpoint must be an http(s) URL, not "${checked.endpoint}".`, { setting: 's3_endpoint' });
+  }
+  return checked;
 }
 
 /** Takes a password out of a pasted URL so it is never stored in plain text. */

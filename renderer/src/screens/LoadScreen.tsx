@@ -6,6 +6,7 @@
 import { useEffect } from 'react';
 import type { DatabaseStatus, LoadPlan, LoadProgress } from '../../../shared/contract';
 import { Dialog } from '../components/Dialog';
+import { LakeExportPanel } from '../components/LakeExportPanel';
 import { CheckIcon, DatabaseIcon, ErrorIcon, InfoIcon, SpinnerIcon } from '../components/Icons';
 import { formatCount, formatDuration, formatTimestamp, plural } from '../format';
 import type { PreviewState } from '../state/useImportFlow';
@@ -32,11 +33,13 @@ interface Props {
   onProvidePassword: () => void;
   onReconnect: () => void;
   reconnecting: boolean;
+  /** Opens Settings (where the data-lake target is chosen). */
+  onSettings?: () => void;
 }
 
 const CONNECTION_LOST = new Set(['db_connection_lost', 'db_unreachable', 'db_not_ready']);
 
-export function LoadScreen({ load, preview, status, onPreview, onImport, onHistory, onProvidePassword, onReconnect, reconnecting }: Props) {
+export function LoadScreen({ load, preview, status, onPreview, onImport, onHistory, onProvidePassword, onReconnect, reconnecting, onSettings }: Props) {
   const { state } = load;
   const summary = preview.status === 'done' ? preview.summary : null;
   const busy = state.status === 'running' || state.status === 'planning';
@@ -130,6 +133,7 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
               View history
             </button>
           </div>
+          <LakeExportPanel {...(onSettings ? { onSettings } : {})} />
         </section>
       ) : state.status === 'failed' ? (
         <div className="notice notice-error" role="alert" data-testid="load-error" data-code={state.error.code}>
