@@ -188,8 +188,11 @@ export function decodeField(kind: ColumnKind, text: string | null): unknown {
   if (text === null) return null;
   switch (kind) {
     case 'int64':
-    case 'timestamptz':
-      return BigInt(text);
+    case 'timestamptz': {
+      // Through a Number when it is exact: several times faster than parsing the text as a BigInt.
+      const number = Number(text);
+      return Number.isSafeInteger(number) ? BigInt(number) : BigInt(text);
+    }
     case 'int32':
     case 'date':
       return Number(text);

@@ -1,9 +1,11 @@
 /**
- * One Parquet file, written a row group at a time: rows are buffered per column until the group is
- * full (ROW_GROUP_ROWS rows or about ROW_GROUP_BYTES of data, what engines such as Athena, Spark
- * and Redshift read best), then encoded, compressed and appended to the file. Memory is bounded by
- * one row group whatever the table's size. Bytes are hashed as they are written, so the manifest's
- * SHA-256 costs no second read.
+ * One Parquet file, written a row group at a time: rows arrive as COPY text fields, are decoded
+ * into per-column buffers until the group is full (ROW_GROUP_ROWS rows or about ROW_GROUP_BYTES of
+ * data, what engines such as Athena, Spark and Redshift read best), then encoded, compressed and
+ * appended to the file. Memory is bounded by one row group whatever the table's size (plus, per
+ * file, one encoded group waiting for the disk). Bytes are hashed as they are encoded, so the
+ * manifest's SHA-256 costs no second read. The file's own opening, writes and closing run behind
+ * the encoding (see WriteBehind), so thousands of small partition files do not each stall it.
  *
  * Why hyparquet-writer (measured with 1,000,000 appointment rows on this project's 2-core machine,
  * CPU time because wall time was noisy under shared load; see docs/data-lake.md):
@@ -21,13 +23,19 @@
  * native or wasm compressor (Node 20's zlib has none).
  */
 import { createHash } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import { ByteWriter, ParquetWriter, type ColumnSource } from 'hyparquet-writer';
-import { parquetSchema, type LakeColumn } from './columns';
+import { decodeField, parquetSchema, type ColumnKind, type LakeColumn } from './columns';
+import type { CopyRow } from './copyTextRows';
+import type { WriteBehind } from './writeBehind';
 
 export const ROW_GROUP_ROWS = 1_000_000;
 export const ROW_GROUP_BYTES = 128 * 1024 * 1024;
 export const COMPRESSION = 'SNAPPY' as const;
+const SINK_INITIAL_BYTES = 64 * 1024;
+/** Encoded bytes gathered before a write (a whole small file is one write). */
+const WRITE_BATCH_BYTES = 1024 * 1024;
 
 export interface ParquetFileOptions {
   /** Key/value metadata in the file footer (run id, source file hashes, …). */
@@ -82,29 +90,63 @@ class ColumnBuffer {
   }
 }
 
+const ignore = (): void => undefined;
+
 export class ParquetFileWriter {
   private readonly buffers: ColumnBuffer[];
+  private readonly kinds: ColumnKind[];
   private readonly hash = createHash('sha256');
   private pendingBytes = 0;
   private rows = 0;
   private bytes = 0;
   private rowGroups = 0;
   private readonly writer: ParquetWriter;
+  private handle: FileHandle | undefined;
+  /** The file's disk work in order: create, then each encoded chunk. */
+  private io: Promise<void>;
+  /** When the batch before the newest one is on disk (the encoder waits for it: one batch ahead at most). */
+  private previousBatch: Promise<void> = Promise.resolve();
+  /** Encoded chunks not yet handed to the disk. */
+  private unwritten: Uint8Array[] = [];
+  private unwrittenBytes = 0;
+  private finishing = false;
 
   private constructor(
-    private readonly handle: FileHandle,
+    file: string,
     columns: readonly LakeColumn[],
     private readonly options: ParquetFileOptions,
+    private readonly behind: WriteBehind,
   ) {
     this.buffers = columns.map((column) => new ColumnBuffer(column));
-    const sink = new ByteWriter(1 << 20);
-    // hyparquet-writer calls flush() after each row group and waits for the promise it returns.
-    const flush = async () => {
+    this.kinds = columns.map((column) => column.kind);
+    this.io = this.chain(
+      (async () => {
+        await mkdir(path.dirname(file), { recursive: true });
+        this.handle = await open(file, 'wx', 0o644);
+      })(),
+    );
+    // Small to start (it doubles as a row group needs): a partition of a few rows is the common
+    // case, and a 1 MiB buffer per file was most of the export's garbage collection at a million rows.
+    const sink = new ByteWriter(SINK_INITIAL_BYTES);
+    // hyparquet-writer calls flush() after each row group (and finish() at the end) and waits for
+    // the promise it returns. Small chunks are gathered (a partition of a few rows becomes one
+    // write, not two); a batch goes to disk while the encoder runs on, unless the previous batch
+    // of this file is still on its way.
+    const flush = (): Promise<void> | undefined => {
       const chunk = new Uint8Array(sink.buffer, 0, sink.index).slice();
       sink.index = 0;
       this.hash.update(chunk);
       this.bytes += chunk.length;
-      await this.handle.write(chunk);
+      this.unwritten.push(chunk);
+      this.unwrittenBytes += chunk.length;
+      if (!this.finishing && this.unwrittenBytes < WRITE_BATCH_BYTES) return undefined;
+      const batch = this.unwritten.length === 1 ? (this.unwritten[0] as Uint8Array) : Buffer.concat(this.unwritten);
+      this.unwritten = [];
+      this.unwrittenBytes = 0;
+      const wait = this.previousBatch;
+      this.io = this.chain(this.io.then(() => this.write(batch)));
+      this.previousBatch = this.io;
+      return wait;
     };
     Object.assign(sink, { flush, finish: flush });
     this.writer = new ParquetWriter({
@@ -116,22 +158,30 @@ export class ParquetFileWriter {
     });
   }
 
-  static async create(file: string, columns: readonly LakeColumn[], options: ParquetFileOptions): Promise<ParquetFileWriter> {
-    return new ParquetFileWriter(await open(file, 'wx', 0o644), columns, options);
+  /** A new file (its folders created as needed), once the write-behind has room for it. */
+  static async create(file: string, columns: readonly LakeColumn[], options: ParquetFileOptions, behind: WriteBehind): Promise<ParquetFileWriter> {
+    await behind.room();
+    return new ParquetFileWriter(file, columns, options, behind);
   }
 
-  /** Adds one row (values in column order). Resolves once a full row group, if any, is written. */
-  async add(row: readonly unknown[]): Promise<void> {
+  /**
+   * Adds one row, as COPY text fields in column order (null for NULL). Returns a promise only when
+   * the row completed a row group (to be awaited before the next row), so a million rows do not
+   * cost a million awaits.
+   */
+  add(fields: CopyRow): Promise<void> | undefined {
     for (let i = 0; i < this.buffers.length; i++) {
-      const value = row[i];
-      (this.buffers[i] as ColumnBuffer).push(value);
-      this.pendingBytes += approximateSize(value);
+      const text = fields[i] ?? null;
+      (this.buffers[i] as ColumnBuffer).push(decodeField(this.kinds[i] as ColumnKind, text));
+      // The text's length is close enough to the decoded size to decide when a group is full.
+      this.pendingBytes += text === null ? 1 : text.length + 4;
     }
     this.rows += 1;
     const buffered = (this.buffers[0] as ColumnBuffer).length;
     if (buffered >= (this.options.rowGroupRows ?? ROW_GROUP_ROWS) || this.pendingBytes >= (this.options.rowGroupBytes ?? ROW_GROUP_BYTES)) {
-      await this.writeGroup();
+      return this.writeGroup();
     }
+    return undefined;
   }
 
   private async writeGroup(): Promise<void> {
@@ -143,30 +193,42 @@ export class ParquetFileWriter {
     await this.writer.write({ columnData, rowGroupSize: length });
   }
 
+  /**
+   * Encodes the last row group and the footer. The file is written and closed in the background
+   * (a failure there surfaces through the WriteBehind). It is not synced to disk here: the caller
+   * syncs all the files of a run together once they are written (see syncPaths), which measured
+   * several times faster than a sync as each file closes, and costs the encoder no wait.
+   */
   async finish(): Promise<WrittenFile> {
-    try {
-      await this.writeGroup();
-      await this.writer.finish();
-      await this.handle.sync();
-    } finally {
-      await this.handle.close();
-    }
+    await this.writeGroup();
+    this.finishing = true;
+    await this.writer.finish();
+    this.behind.track(
+      this.io.then(
+        () => this.handle?.close(),
+        async (error: unknown) => {
+          await this.handle?.close().catch(ignore);
+          throw error;
+        },
+      ),
+    );
     return { rows: this.rows, bytes: this.bytes, sha256: this.hash.digest('hex'), rowGroups: this.rowGroups };
   }
 
-  /** Closes the file without finishing it (the caller removes the temporary folder). */
-  async abandon(): Promise<void> {
-    await this.handle.close().catch(() => undefined);
+  /** Gives the file up unfinished: closed once its pending writes settle (the caller removes it). */
+  abandon(): void {
+    this.behind.track(this.io.then(ignore, ignore).then(() => this.handle?.close().catch(ignore)));
   }
-}
 
-function approximateSize(value: unknown): number {
-  if (value === null || value === undefined) return 1;
-  if (typeof value === 'string') return value.length + 4;
-  if (typeof value === 'bigint') return 8;
-  if (typeof value === 'number') return 4;
-  if (typeof value === 'boolean') return 1;
-  if (Array.isArray(value)) return value.reduce((sum: number, item: unknown) => sum + approximateSize(item), 4);
-  if (typeof value === 'object') return Object.values(value as Record<string, unknown>).reduce((sum: number, item) => sum + approximateSize(item), 4);
-  return 8;
+  private async write(chunk: Uint8Array): Promise<void> {
+    const handle = this.handle as FileHandle;
+    // write() may take less than asked (a signal, a full pipe on exotic file systems): finish it.
+    for (let offset = 0; offset < chunk.length; ) offset += (await handle.write(chunk, offset)).bytesWritten;
+  }
+
+  /** Marks a step of the file's disk work as handled (its failure is reported by whoever awaits it). */
+  private chain(step: Promise<void>): Promise<void> {
+    step.catch(ignore);
+    return step;
+  }
 }

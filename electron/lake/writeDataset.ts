@@ -11,13 +11,14 @@ import path from 'node:path';
 import type pg from 'pg';
 import { CancelledError, EtlError, InternalError } from '../etl/errors';
 import { silentLogger, type Logger } from '../etl/logger';
-import { LAKE_TABLES, type LakeColumn, type LakeTable, decodeField } from './columns';
+import { LAKE_TABLES, type LakeColumn, type LakeTable } from './columns';
 import { CURRENT_POINTER, MANIFEST, SUCCESS, ATHENA_SQL, REDSHIFT_SQL, dataFilePath, runDirName, type CurrentPointer } from './layout';
-import { folderError, checkFolderWritable, replaceFolder, syncFolder, writeFileAtomic } from './localFolder';
+import { folderError, checkFolderWritable, replaceFolder, syncFolder, syncPaths, writeFileAtomic } from './localFolder';
 import { MANIFEST_FORMAT, manifestText, type Manifest, type ManifestFile, type ManifestTable } from './manifest';
 import { withRunSnapshot, type RunSnapshot } from './loadedRun';
 import { COMPRESSION, ParquetFileWriter } from './parquetFileWriter';
 import { athenaSql, redshiftSql } from './warehouseSql';
+import { WriteBehind } from './writeBehind';
 
 export interface LakeProgress {
   phase: 'write' | 'upload';
@@ -62,6 +63,7 @@ export async function writeDataset(client: pg.ClientBase, options: WriteDatasetO
   const root = path.resolve(options.dir);
   await checkFolderWritable(root);
   let temp: string | undefined;
+  const behind = new WriteBehind();
   try {
     const tables = await withRunSnapshot(
       client,
@@ -71,7 +73,10 @@ export async function writeDataset(client: pg.ClientBase, options: WriteDatasetO
         temp = await mkdtemp(path.join(root, `.${runDirName(snapshot.run.run_id)}.tmp-`)).catch((error: unknown) => {
           throw folderError(root, error);
         });
-        return { run: snapshot.run, ...(await writeTables(snapshot, temp, options)) };
+        const written = { run: snapshot.run, ...(await writeTables(snapshot, temp, options, behind)) };
+        // Every data file is on disk (not yet synced) before the snapshot ends.
+        await behind.drain();
+        return written;
       },
       { ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}) },
     );
@@ -92,6 +97,11 @@ export async function writeDataset(client: pg.ClientBase, options: WriteDatasetO
       files.push({ path: relative, table: 'warehouse', rows: null, bytes: Buffer.byteLength(text), sha256: sha256(text) });
     }
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    // Everything the manifest lists, and the folders holding it, is on disk before the manifest is.
+    await syncPaths(
+      files.map((file) => path.join(tempDir, file.path)),
+      foldersOf(files.map((file) => file.path)).map((folder) => path.join(tempDir, folder)),
+    );
     const run = tables.run;
     const manifest: Manifest = {
       format: MANIFEST_FORMAT,
@@ -127,7 +137,11 @@ export async function writeDataset(client: pg.ClientBase, options: WriteDatasetO
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) throw folderError(root, error);
     throw error;
   } finally {
-    if (temp) await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    if (temp) {
+      // Files still being written would appear again behind the removal.
+      await behind.drain().catch(() => undefined);
+      await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    }
   }
 }
 
@@ -138,7 +152,7 @@ interface WrittenTables {
   partitions: { year: number; month: number; rows: number }[];
 }
 
-async function writeTables(snapshot: RunSnapshot, dir: string, options: WriteDatasetOptions): Promise<WrittenTables> {
+async function writeTables(snapshot: RunSnapshot, dir: string, options: WriteDatasetOptions, behind: WriteBehind): Promise<WrittenTables> {
   const run = snapshot.run;
   const runId = run.run_id;
   const total = LAKE_TABLES.reduce((sum, table) => sum + snapshot.counts[table], 0);
@@ -167,14 +181,14 @@ async function writeTables(snapshot: RunSnapshot, dir: string, options: WriteDat
 
     const open = async (where?: { year: number; month: number }) => {
       const relative = dataFilePath(table, runId, where);
-      await mkdir(path.dirname(path.join(dir, relative)), { recursive: true });
       const metadata: Record<string, string> = { ...baseMetadata, 'healthtech.table': table };
       if (where) metadata['healthtech.partition'] = `year=${where.year}/month=${where.month}`;
-      writer = await ParquetFileWriter.create(path.join(dir, relative), tableColumns, {
-        metadata,
-        createdBy,
-        ...(options.rowGroupRows ? { rowGroupRows: options.rowGroupRows } : {}),
-      });
+      writer = await ParquetFileWriter.create(
+        path.join(dir, relative),
+        tableColumns,
+        { metadata, createdBy, ...(options.rowGroupRows ? { rowGroupRows: options.rowGroupRows } : {}) },
+        behind,
+      );
       return relative;
     };
     let relative = partitioned ? '' : await open();
@@ -200,9 +214,8 @@ async function writeTables(snapshot: RunSnapshot, dir: string, options: WriteDat
               relative = await open(partition);
             }
           }
-          const values = new Array<unknown>(kinds.length);
-          for (let i = 0; i < kinds.length; i++) values[i] = decodeField(kinds[i] as LakeColumn['kind'], fields[i] ?? null);
-          await (writer as ParquetFileWriter).add(values);
+          const groupWritten = (writer as ParquetFileWriter).add(fields);
+          if (groupWritten) await groupWritten;
           tableRows += 1;
         }
         done += batch.length;
@@ -210,7 +223,7 @@ async function writeTables(snapshot: RunSnapshot, dir: string, options: WriteDat
       }
       await close();
     } catch (error) {
-      await writer?.abandon();
+      writer?.abandon();
       throw error;
     }
     if (tableRows !== snapshot.counts[table]) {
@@ -224,6 +237,15 @@ async function writeTables(snapshot: RunSnapshot, dir: string, options: WriteDat
     };
   }
   return { columns, files, manifestTables, partitions };
+}
+
+/** Every folder on the way to the given '/'-separated relative paths (not the root itself). */
+function foldersOf(relativePaths: readonly string[]): string[] {
+  const folders = new Set<string>();
+  for (const relative of relativePaths) {
+    for (let end = relative.lastIndexOf('/'); end > 0; end = relative.lastIndexOf('/', end - 1)) folders.add(relative.slice(0, end));
+  }
+  return [...folders];
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
