@@ -23,8 +23,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function writeRows(file: string, rows: number, behind: WriteBehind, rowGroupRows?: number) {
-  const writer = await ParquetFileWriter.create(file, COLUMNS, { ...OPTIONS, ...(rowGroupRows ? { rowGroupRows } : {}) }, behind);
+async function writeRows(file: string, rows: number, behind: WriteBehind, groups: { rowGroupRows?: number; rowGroupMemory?: number } = {}) {
+  const writer = await ParquetFileWriter.create(file, COLUMNS, { ...OPTIONS, ...groups }, behind);
   for (let i = 0; i < rows; i++) {
     const groupWritten = writer.add([String(9_007_199_254_740_993n + BigInt(i)), String(20_000 + (i % 40)), i % 3 ? 'confirmed' : 'cancelled', i % 5 ? String(i + 2) : null]);
     if (groupWritten) await groupWritten;
@@ -39,7 +39,7 @@ describe('ParquetFileWriter', () => {
     const large = path.join(dir, 'appointments', 'year=2025', 'month=10', 'part-00000.parquet');
     const smallWritten = await writeRows(small, 3, behind);
     // Three row groups of some 0.7 MB each (2.2 MB): two writes of gathered chunks, the encoder one batch ahead.
-    const largeWritten = await writeRows(large, 300_000, behind, 100_000);
+    const largeWritten = await writeRows(large, 300_000, behind, { rowGroupRows: 100_000 });
     await behind.drain();
     for (const [file, written] of [
       [small, smallWritten],
@@ -52,6 +52,16 @@ describe('ParquetFileWriter', () => {
     }
     expect(smallWritten).toMatchObject({ rows: 3, rowGroups: 1 });
     expect(largeWritten).toMatchObject({ rows: 300_000, rowGroups: 3 });
+  });
+
+  it('ends a row group early when its decoded values would take more memory than allowed', async () => {
+    const behind = new WriteBehind();
+    // About 60 bytes per row decoded (two numbers, a date, a short text, a nullable number).
+    const written = await writeRows(path.join(dir, 'rejected_rows', 'part-00000.parquet'), 1000, behind, { rowGroupMemory: 12_000 });
+    await behind.drain();
+    expect(written.rows).toBe(1000);
+    expect(written.rowGroups).toBeGreaterThanOrEqual(4);
+    expect(written.rowGroups).toBeLessThanOrEqual(6);
   });
 
   it('reports a file that cannot be created through the write-behind, after the encoder moved on', async () => {

@@ -1,9 +1,9 @@
 /**
  * One Parquet file, written a row group at a time: rows arrive as COPY text fields, are decoded
- * into per-column buffers until the group is full (ROW_GROUP_ROWS rows or about ROW_GROUP_BYTES of
- * data, what engines such as Athena, Spark and Redshift read best), then encoded, compressed and
- * appended to the file. Memory is bounded by one row group whatever the table's size (plus, per
- * file, one encoded group waiting for the disk). Bytes are hashed as they are encoded, so the
+ * into per-column buffers until the group is full (ROW_GROUP_ROWS rows, what engines such as
+ * Athena, Spark and Redshift read well, or earlier when the decoded values would take about
+ * ROW_GROUP_MEMORY), then encoded, compressed and appended to the file. Memory is bounded by one
+ * row group whatever the table's size (plus, per file, one encoded group waiting for the disk). Bytes are hashed as they are encoded, so the
  * manifest's SHA-256 costs no second read. The file's own opening, writes and closing run behind
  * the encoding (see WriteBehind), so thousands of small partition files do not each stall it.
  *
@@ -31,7 +31,13 @@ import type { CopyRow } from './copyTextRows';
 import type { WriteBehind } from './writeBehind';
 
 export const ROW_GROUP_ROWS = 1_000_000;
-export const ROW_GROUP_BYTES = 128 * 1024 * 1024;
+/**
+ * What one row group's decoded values may take in memory (estimated, see decodedSize). Rows cap
+ * the appointments (a million of them is some 80 MB decoded); this caps the rejected rows, whose
+ * raw values and problems decode into objects several times their text's size (measured: 41,574
+ * rejected rows held 64 MB in one group, so a million would have needed 1.5 GB).
+ */
+export const ROW_GROUP_MEMORY = 96 * 1024 * 1024;
 export const COMPRESSION = 'SNAPPY' as const;
 const SINK_INITIAL_BYTES = 64 * 1024;
 /** Encoded bytes gathered before a write (a whole small file is one write). */
@@ -42,7 +48,8 @@ export interface ParquetFileOptions {
   metadata: Record<string, string>;
   createdBy: string;
   rowGroupRows?: number;
-  rowGroupBytes?: number;
+  /** Overrides ROW_GROUP_MEMORY. */
+  rowGroupMemory?: number;
 }
 
 export interface WrittenFile {
@@ -90,13 +97,37 @@ class ColumnBuffer {
   }
 }
 
+/**
+ * About what a decoded value takes on V8's heap, from its COPY text: a slot (and 8 bytes in a typed
+ * array) for numbers, a string's header and characters for text, and for JSON, maps and lists the
+ * objects and strings they become (about four times the text, as measured on the rejected rows).
+ */
+function decodedSize(kind: ColumnKind, text: string | null): number {
+  if (text === null) return 8;
+  switch (kind) {
+    case 'int64':
+    case 'int32':
+    case 'date':
+    case 'timestamptz':
+    case 'boolean':
+      return 8;
+    case 'text':
+      return 24 + text.length;
+    case 'json':
+    case 'text_map':
+    case 'problems':
+      return 64 + 4 * text.length;
+  }
+}
+
 const ignore = (): void => undefined;
 
 export class ParquetFileWriter {
   private readonly buffers: ColumnBuffer[];
   private readonly kinds: ColumnKind[];
   private readonly hash = createHash('sha256');
-  private pendingBytes = 0;
+  /** Estimated memory of the values buffered for the next row group. */
+  private pendingMemory = 0;
   private rows = 0;
   private bytes = 0;
   private rowGroups = 0;
@@ -172,13 +203,13 @@ export class ParquetFileWriter {
   add(fields: CopyRow): Promise<void> | undefined {
     for (let i = 0; i < this.buffers.length; i++) {
       const text = fields[i] ?? null;
-      (this.buffers[i] as ColumnBuffer).push(decodeField(this.kinds[i] as ColumnKind, text));
-      // The text's length is close enough to the decoded size to decide when a group is full.
-      this.pendingBytes += text === null ? 1 : text.length + 4;
+      const kind = this.kinds[i] as ColumnKind;
+      (this.buffers[i] as ColumnBuffer).push(decodeField(kind, text));
+      this.pendingMemory += decodedSize(kind, text);
     }
     this.rows += 1;
     const buffered = (this.buffers[0] as ColumnBuffer).length;
-    if (buffered >= (this.options.rowGroupRows ?? ROW_GROUP_ROWS) || this.pendingBytes >= (this.options.rowGroupBytes ?? ROW_GROUP_BYTES)) {
+    if (buffered >= (this.options.rowGroupRows ?? ROW_GROUP_ROWS) || this.pendingMemory >= (this.options.rowGroupMemory ?? ROW_GROUP_MEMORY)) {
       return this.writeGroup();
     }
     return undefined;
@@ -188,7 +219,7 @@ export class ParquetFileWriter {
     const length = (this.buffers[0] as ColumnBuffer | undefined)?.length ?? 0;
     if (length === 0) return;
     const columnData = this.buffers.map((buffer) => ({ name: buffer.name, data: buffer.take() }));
-    this.pendingBytes = 0;
+    this.pendingMemory = 0;
     this.rowGroups += 1;
     await this.writer.write({ columnData, rowGroupSize: length });
   }
