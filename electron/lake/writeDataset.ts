@@ -157,6 +157,11 @@ async function writeTables(snapshot: RunSnapshot, dir: string, options: WriteDat
   const runId = run.run_id;
   const total = LAKE_TABLES.reduce((sum, table) => sum + snapshot.counts[table], 0);
   let done = 0;
+  let reported = 0;
+  const report = (table: LakeTable) => {
+    reported = done;
+    options.onProgress?.({ phase: 'write', done, total, unit: 'rows', current: table });
+  };
   const createdBy = `healthtech-etl ${options.appVersion} (${WRITER_LIBRARY})`;
   const baseMetadata = {
     'healthtech.run_id': String(runId),
@@ -219,9 +224,12 @@ async function writeTables(snapshot: RunSnapshot, dir: string, options: WriteDat
           tableRows += 1;
         }
         done += batch.length;
-        options.onProgress?.({ phase: 'write', done, total, unit: 'rows', current: table });
+        // A batch is one network chunk (a few hundred rows): reporting each would be thousands of
+        // messages to the window for a million rows.
+        if (done - reported >= PROGRESS_EVERY_ROWS) report(table);
       }
       await close();
+      report(table);
     } catch (error) {
       writer?.abandon();
       throw error;
@@ -247,6 +255,8 @@ function foldersOf(relativePaths: readonly string[]): string[] {
   }
   return [...folders];
 }
+
+const PROGRESS_EVERY_ROWS = 10_000;
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError('Export cancelled; nothing was written to the target.');
