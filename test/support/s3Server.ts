@@ -99,13 +99,16 @@ export interface FaultyProxy {
   endpoint: string;
   /** PUT requests that reached the store. */
   puts(): number;
+  /** Every request that reached the store, as `METHOD /path?query`. */
+  requests(): string[];
   close(): Promise<void>;
 }
 
-/** Forwards to `target`, but after `okPuts` uploads cuts every further upload's connection. */
+/** Forwards to `target` (recording the requests), but after `okPuts` uploads cuts every further upload's connection. */
 export async function startFaultyProxy(target: string, okPuts: number): Promise<FaultyProxy> {
   const upstream = new URL(target);
   let puts = 0;
+  const requests: string[] = [];
   const server = http.createServer((req, res) => {
     if (req.method === 'PUT' || req.method === 'POST') {
       if (puts >= okPuts) {
@@ -114,6 +117,7 @@ export async function startFaultyProxy(target: string, okPuts: number): Promise<
       }
       puts += 1;
     }
+    requests.push(`${req.method} ${req.url}`);
     const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -126,6 +130,7 @@ export async function startFaultyProxy(target: string, okPuts: number): Promise<
   return {
     endpoint: `http://127.0.0.1:${port}`,
     puts: () => puts,
+    requests: () => [...requests],
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
