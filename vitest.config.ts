@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+const parquetWriterVersion = JSON.parse(readFileSync('node_modules/hyparquet-writer/package.json', 'utf8')).version as string;
 
 /**
  * Two projects, one `npm test`:
@@ -18,6 +21,8 @@ const NEEDS_SERVER_OR_BUILD = [
 const AFTER_BUILD = ['test/packaging/shippedFiles.test.ts'];
 
 export default defineConfig({
+  // As scripts/build-node.mjs defines it for the bundles.
+  define: { __HYPARQUET_WRITER_VERSION__: JSON.stringify(parquetWriterVersion) },
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,

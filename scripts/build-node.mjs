@@ -53,6 +53,8 @@ const rawText = {
 };
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+// Named in the Parquet files' created_by and the manifest (hyparquet-writer does not export it).
+const parquetWriterVersion = JSON.parse(readFileSync('node_modules/hyparquet-writer/package.json', 'utf8')).version;
 
 const common = {
   outdir: 'dist/node',
@@ -65,7 +67,7 @@ const common = {
   logLevel: 'warning',
   plugins: [rawText],
   metafile: true,
-  define: { __APP_VERSION__: JSON.stringify(version) },
+  define: { __APP_VERSION__: JSON.stringify(version), __HYPARQUET_WRITER_VERSION__: JSON.stringify(parquetWriterVersion) },
 };
 
 const present = (entries) => Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
@@ -84,7 +86,8 @@ const results = await Promise.all([
   }),
   // Test-only: its own folder, which no packaging rule names.
   build({ ...common, outdir: 'dist/e2e', entryPoints: present({ 'serve-bridge': 'e2e/bridge/serve.ts' }), packages: 'external' }),
-  build({ ...common, entryPoints: present({ 'etl-worker': 'electron/etl/worker/etlWorker.ts' }) }),
+  // pg's optional native binding is never used (pg.native is not touched).
+  build({ ...common, entryPoints: present({ 'etl-worker': 'electron/etl/worker/etlWorker.ts' }), external: ['pg-native'] }),
   build({ ...common, entryPoints: present({ preload: 'electron/preload.ts' }), external: ['electron'], target: 'chrome120' }),
 ]);
 

@@ -34,7 +34,8 @@ import type { CertificateRole, ServerCertificates } from './serverSettings';
 // Errors and results
 // ---------------------------------------------------------------------------------------------
 
-export type ErrorKind = 'usage' | 'input' | 'database' | 'cancelled' | 'internal';
+/** `export`: the data-lake export could not write its folder or reach S3 (the database is unaffected). */
+export type ErrorKind = 'usage' | 'input' | 'database' | 'export' | 'cancelled' | 'internal';
 
 export interface ErrorLocation {
   file: string;
@@ -128,12 +129,24 @@ const databaseSettings = z.discriminatedUnion('mode', [
     .strict(),
 ]);
 
+/** The data-lake export's default target: a folder, an s3:// URL, or both (credentials never: the AWS chain). */
+const lakeSettings = z
+  .object({
+    parquetDir: z.string().max(4096).nullable(),
+    s3Url: z.string().max(2048).nullable(),
+    region: z.string().max(64).nullable(),
+    endpoint: z.string().max(2048).nullable(),
+  })
+  .strict();
+
 export const settingsRequest = z
   .object({
     database: databaseSettings,
     schema: schemaName,
     dateOrder,
     suspiciousPolicy,
+    /** Absent: keep the stored target. */
+    lake: lakeSettings.optional(),
   })
   .strict();
 
@@ -256,6 +269,24 @@ export interface Settings {
   /** Whether a server password can be stored encrypted; if not, the app asks each session. */
   secretStorage: 'available' | 'unavailable';
   notice?: SettingsNotice;
+  lake: LakeSettings;
+}
+
+export type LakeSettings = z.infer<typeof lakeSettings>;
+
+/** What "Export for the data lake" did. */
+export interface LakeExportOutcome {
+  runId: number;
+  /** The run folder written on disk, when a folder is the target. */
+  localDir: string | null;
+  /** s3://bucket/prefix/run_id=N/ when S3 is the target. */
+  s3Prefix: string | null;
+  files: number;
+  rows: Record<string, number>;
+  bytes: number;
+  /** Objects sent to S3 (those already there with the same content are not sent again). */
+  uploaded: number;
+  ms: number;
 }
 
 export interface ExportResult {
@@ -454,6 +485,9 @@ export const channels = {
   'load/activity': channel<LoadActivity>()(empty),
   'runs/list': channel<RunSummary[]>()(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()),
   'rejected/export': channel<ExportResult>()(z.object({ previewId }).strict()),
+  /** Exports the loaded run as Parquet to the target in Settings (folder and/or S3). */
+  'lake/export': channel<LakeExportOutcome>()(empty),
+  'lake/cancel': channel<{ cancelled: boolean }>()(empty),
   'settings/get': channel<Settings>()(empty),
   'settings/save': channel<Settings>()(settingsRequest),
   'settings/test-connection': channel<{ serverVersion: string; display: string }>()(testConnectionRequest),
@@ -520,10 +554,19 @@ export interface LoadActivity {
   running: { runId: number; source: string; startedAt: string } | null;
 }
 
+export interface LakeProgress {
+  phase: 'write' | 'upload';
+  done: number;
+  total: number;
+  unit: 'rows' | 'bytes';
+  current: string;
+}
+
 export interface Events {
   'preview/progress': PreviewProgress;
   'load/progress': LoadProgress;
   'load/activity': LoadActivity;
+  'lake/progress': LakeProgress;
   'db/status': DatabaseStatus;
 }
 

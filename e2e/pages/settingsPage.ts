@@ -1,6 +1,6 @@
 /**
  * The Settings screen: embedded database or a server URL (with "Test connection"), the schema,
- * and the cleaning defaults. Nothing changes until Save.
+ * the cleaning defaults and the data-lake export's target. Nothing changes until Save.
  */
 import { expect, type Locator } from '@playwright/test';
 import { AppShell } from './appShell';
@@ -54,6 +54,20 @@ export class SettingsPage extends AppShell {
 
   get passwordField(): Locator {
     return this.form.getByLabel('Password', { exact: true });
+  }
+
+  get parquetFolderField(): Locator {
+    return this.form.getByLabel('Parquet folder');
+  }
+
+  get s3LocationField(): Locator {
+    return this.form.getByLabel('S3 location');
+  }
+
+  /** The data-lake export's target (a folder, an s3:// location, or both); empty text clears one. */
+  async setLakeTarget(target: { parquetDir?: string; s3Url?: string }): Promise<void> {
+    if (target.parquetDir !== undefined) await this.parquetFolderField.fill(target.parquetDir);
+    if (target.s3Url !== undefined) await this.s3LocationField.fill(target.s3Url);
   }
 
   async setDateOrder(choice: DateOrderChoice): Promise<void> {

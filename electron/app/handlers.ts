@@ -11,7 +11,8 @@ import { toErrorData } from '../etl/errorData';
 import { describeUnidentified } from '../etl/extract/identifyWorkbook';
 import { rejectedSources } from '../etl/output/exportRejected';
 import type { Logger } from '../etl/logger';
-import { exportRejectedInWorker, identifyInWorker } from '../etl/worker/runInWorker';
+import { exportRejectedInWorker, identifyInWorker, writeDatasetInWorker } from '../etl/worker/runInWorker';
+import { exportRun, hasLakeTarget, type LakeTarget } from '../lake/exportRun';
 import { stat } from 'node:fs/promises';
 import { kpis, leaderboard, segments, specialties, trend } from '../db/dashboard/aggregates';
 import { dashboardContext } from '../db/dashboard/context';
@@ -39,6 +40,7 @@ export interface AppContext {
 
 export function createHandlers(ctx: AppContext): Handlers {
   let loading: AbortController | undefined;
+  let exporting: AbortController | undefined;
 
   async function identify(paths: readonly string[]): Promise<IdentifiedFile[]> {
     return Promise.all(
@@ -88,6 +90,7 @@ export function createHandlers(ctx: AppContext): Handlers {
       const preview = ctx.previews.get(previewId);
       const database = ctx.database.ready();
       if (loading) throw new UsageError('load_running', 'A load is already running; wait for it to finish.');
+      if (exporting) throw new UsageError('export_running', 'A data-lake export is reading the tables; wait for it to finish (or cancel it).');
       loading = new AbortController();
       try {
         return await loadRun(database, preview.prepared, {
@@ -131,6 +134,54 @@ export function createHandlers(ctx: AppContext): Handlers {
       if (!outPath) return { path: null, rows: 0 };
       const { rows } = await exportRejectedInWorker(outPath, rejectedSources(report), report.rejected, { logger: ctx.logger });
       return { path: outPath, rows };
+    },
+
+    'lake/export': async () => {
+      const database = ctx.database.ready();
+      const settings = ctx.settings.lake();
+      const target: LakeTarget = {
+        ...(settings.parquetDir ? { parquetDir: settings.parquetDir } : {}),
+        ...(settings.s3Url ? { s3: { url: settings.s3Url, ...(settings.region ? { region: settings.region } : {}), ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) } } : {}),
+      };
+      if (!hasLakeTarget(target)) {
+        throw new UsageError('no_lake_target', 'Choose where the data-lake export goes first: a folder, an s3:// URL, or both, in Settings.', { setting: 'lake' });
+      }
+      if (exporting) throw new UsageError('export_running', 'An export is already running; wait for it to finish.');
+      if (loading) throw new UsageError('load_running', 'A load is running; export once it has finished.');
+      const connectionString = database.pool.options.connectionString as string;
+      exporting = new AbortController();
+      try {
+        const result = await exportRun({
+          target,
+          schema: ctx.database.schema(),
+          runId: 'latest',
+          appVersion: ctx.platform.appVersion,
+          logger: ctx.logger,
+          signal: exporting.signal,
+          onProgress: (progress) => ctx.emit('lake/progress', progress),
+          write: (options) => writeDatasetInWorker(connectionString, options, { logger: ctx.logger }),
+        });
+        return {
+          runId: result.runId,
+          localDir: result.localDir,
+          s3Prefix: result.s3?.prefix ?? null,
+          files: result.files,
+          rows: result.rows,
+          bytes: result.bytes,
+          uploaded: result.s3 ? result.s3.objects - result.s3.skipped : 0,
+          ms: result.ms,
+        };
+      } catch (error) {
+        ctx.database.noteFailure(error);
+        throw error;
+      } finally {
+        exporting = undefined;
+      }
+    },
+    'lake/cancel': async () => {
+      if (!exporting) return { cancelled: false };
+      exporting.abort();
+      return { cancelled: true };
     },
 
     'dashboard/context': async () => dashboardContext(ctx.database.ready(), ctx.database.schema()),

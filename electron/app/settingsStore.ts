@@ -12,7 +12,7 @@
 import { lstat, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Settings, SettingsNotice } from '../../shared/contract';
+import type { LakeSettings, Settings, SettingsNotice } from '../../shared/contract';
 import {
   CERTIFICATE_LABELS,
   CERTIFICATE_ROLES,
@@ -26,6 +26,7 @@ import {
   type ServerCertificates,
   type ServerSettings,
 } from '../../shared/serverSettings';
+import { parseS3Url } from '../lake/s3Location';
 import { validateSchemaName } from '../db/identifiers';
 import { UsageError } from '../etl/errors';
 import type { Logger } from '../etl/logger';
@@ -104,6 +105,16 @@ const stored = z.object({
   suspiciousPolicy: z.enum(['warn', 'quarantine']),
   /** base64 of the OS-encrypted password, only when the OS can encrypt. */
   secret: z.string().max(8192).optional(),
+  /** The data-lake export target (no credentials: those come from the AWS chain); checked again when loaded. */
+  lake: z
+    .object({
+      parquetDir: z.string().max(4096).nullable(),
+      s3Url: z.string().max(4096).nullable(),
+      region: z.string().max(64).nullable(),
+      endpoint: z.string().max(4096).nullable(),
+    })
+    .strict()
+    .optional(),
 });
 type Stored = z.infer<typeof stored>;
 type StoredDatabase = { mode: 'embedded' } | { mode: 'server'; server: ServerSettings };
@@ -128,6 +139,7 @@ export interface SettingsUpdate {
   schema: string;
   dateOrder: Settings['dateOrder'];
   suspiciousPolicy: Settings['suspiciousPolicy'];
+  lake?: LakeSettings;
 }
 
 /** A server to connect to and the password for it (undefined: none known). */
@@ -135,6 +147,8 @@ export interface ServerTarget {
   server: ServerSettings;
   password: string | undefined;
 }
+
+const NO_LAKE: LakeSettings = { parquetDir: null, s3Url: null, region: null, endpoint: null };
 
 export class SettingsStore {
   private current: Current = DEFAULTS;
@@ -168,6 +182,14 @@ export class SettingsStore {
       return;
     }
     const { database, ...rest } = result.data;
+    if (rest.lake) {
+      try {
+        rest.lake = checkLake(rest.lake);
+      } catch (error) {
+        await this.setAside(`lake: ${(error as Error).message}`);
+        return;
+      }
+    }
     if (database.mode === 'server' && 'url' in database) {
       await this.migrate(rest, database.url);
       return;
@@ -188,7 +210,12 @@ export class SettingsStore {
       suspiciousPolicy: c.suspiciousPolicy,
       secretStorage: this.secrets.available() ? 'available' : 'unavailable',
       ...(this.notice ? { notice: this.notice } : {}),
+      lake: this.lake(),
     };
+  }
+
+  lake(): LakeSettings {
+    return this.current.lake ?? NO_LAKE;
   }
 
   /** The server and password to connect with, or undefined for the embedded server. */
@@ -247,7 +274,16 @@ export class SettingsStore {
       secret = undefined;
       this.session = undefined;
     }
-    await this.write({ version: 1, database, schema, dateOrder: update.dateOrder, suspiciousPolicy: update.suspiciousPolicy, ...(secret ? { secret } : {}) });
+    const lake = update.lake ? checkLake(update.lake) : this.current.lake;
+    await this.write({
+      version: 1,
+      database,
+      schema,
+      dateOrder: update.dateOrder,
+      suspiciousPolicy: update.suspiciousPolicy,
+      ...(secret ? { secret } : {}),
+      ...(lake ? { lake } : {}),
+    });
     this.notice = undefined;
     return this.view();
   }
@@ -342,6 +378,20 @@ export class SettingsStore {
     await writeFile(temp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
     await rename(temp, this.file);
   }
+}
+
+/** Blank fields are no setting; the S3 URL and endpoint must be usable (one clear message each). */
+function checkLake(lake: LakeSettings): LakeSettings {
+  const tidy = (value: string | null) => (value === null || value.trim() === '' ? null : value.trim());
+  const checked = { parquetDir: tidy(lake.parquetDir), s3Url: tidy(lake.s3Url), region: tidy(lake.region), endpoint: tidy(lake.endpoint) };
+  if (checked.parquetDir !== null && !path.isAbsolute(checked.parquetDir)) {
+    throw new UsageError('invalid_parquet_dir', `The Parquet folder must be a full path, not "${checked.parquetDir}".`, { setting: 'parquet_dir' });
+  }
+  if (checked.s3Url !== null) parseS3Url(checked.s3Url, 'The S3 URL');
+  if (checked.endpoint !== null && !/^https?:\/\/[^/\s]+/i.test(checked.endpoint)) {
+    throw new UsageError('invalid_s3_endpoint', `The S3 endpoint must be an http(s) URL, not "${checked.endpoint}".`, { setting: 's3_endpoint' });
+  }
+  return checked;
 }
 
 function safeJson(text: string): unknown {

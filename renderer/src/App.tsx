@@ -17,6 +17,7 @@ import { LoadScreen } from './screens/LoadScreen';
 import { PreviewScreen } from './screens/PreviewScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { useImportFlow, type ImportOptions } from './state/useImportFlow';
+import { useLakeExport } from './state/useLakeExport';
 import { useLoad } from './state/useLoad';
 
 // The dashboard (and its charting library) loads the first time it is opened.
@@ -66,6 +67,7 @@ export function App() {
       setDataVersion((v) => v + 1);
     }, []),
   );
+  const lakeExport = useLakeExport();
 
   // Boot: app info, database status and settings, then the ready marker tests wait on.
   useEffect(() => {
@@ -143,6 +145,13 @@ export function App() {
     else if (loadState.status === 'failed') setAnnouncement(`Load failed: ${loadState.error.message}`);
     else if (loadState.status === 'cancelled') setAnnouncement('Load cancelled; nothing was changed.');
   }, [loadState]);
+  const lakeState = lakeExport.state;
+  useEffect(() => {
+    if (lakeState.status === 'running' && lakeState.progress === null) setAnnouncement('Exporting for the data lake…');
+    else if (lakeState.status === 'done') setAnnouncement(`Export finished: run ${lakeState.outcome.runId}, ${formatCount(lakeState.outcome.files)} files.`);
+    else if (lakeState.status === 'failed') setAnnouncement(`Export failed: ${lakeState.error.message}`);
+    else if (lakeState.status === 'cancelled') setAnnouncement('Export cancelled.');
+  }, [lakeState]);
 
   // Drop workbooks anywhere in the window.
   const [dragging, setDragging] = useState(false);
@@ -214,6 +223,7 @@ export function App() {
   if (preview.status === 'running') navNote.preview = 'Reading…';
   else if (preview.status === 'done') navNote.preview = 'Ready';
   if (loadState.status === 'running') navNote.load = 'Loading…';
+  else if (lakeState.status === 'running') navNote.load = 'Exporting…';
   else if (loadState.status === 'succeeded') navNote.load = `Run ${loadState.outcome.runId}`;
 
   return (
@@ -260,7 +270,7 @@ export function App() {
         ) : null}
         {screen === 'import' ? <ImportScreen flow={flow} onShowPreview={() => go('preview')} /> : null}
         {screen === 'preview' ? <PreviewScreen flow={flow} onLoad={startLoad} onImport={() => go('import')} loadBusy={loadState.status === 'running' || loadState.status === 'planning'} /> : null}
-        {screen === 'load' ? <LoadScreen load={load} preview={preview} status={status} onPreview={() => go('preview')} onImport={() => go('import')} onHistory={() => go('history')} onProvidePassword={providePassword} onReconnect={reconnect} reconnecting={reconnecting} /> : null}
+        {screen === 'load' ? <LoadScreen load={load} preview={preview} status={status} onPreview={() => go('preview')} onImport={() => go('import')} onHistory={() => go('history')} onProvidePassword={providePassword} onReconnect={reconnect} reconnecting={reconnecting} onSettings={() => go('settings')} lakeExport={lakeExport} lakeTarget={settings?.lake ?? null} /> : null}
         {screen === 'history' || screen === 'dashboard' ? <LoadActivityNotice activity={ready ? activity : null} /> : null}
         {screen === 'history' ? <HistoryScreen version={historyVersion} status={status} /> : null}
         {screen === 'dashboard' ? (

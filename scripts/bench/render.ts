@@ -75,6 +75,7 @@ const LABEL: Record<PhaseSummary['name'], string> = {
   clean: 'clean',
   load: 'load',
   answers: 'answers',
+  export: 'export (Parquet)',
   pipeline: 'pipeline total',
 };
 

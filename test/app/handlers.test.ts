@@ -116,7 +116,37 @@ describe('import, preview, load through the handler table', () => {
     plat.scripted.save.push(null);
     expect(await value('rejected/export', { previewId: summary.previewId })).toEqual({ path: null, rows: 0 });
   });
+
+  it('exports the loaded run for the data lake to the folder chosen in Settings, with progress (written in the worker)', async () => {
+    const none = await call('lake/export', {});
+    expect(none.ok ? null : none.error).toMatchObject({ kind: 'usage', code: 'no_lake_target' });
+    const settings = await value('settings/get', {});
+    const lakeDir = path.join(dir, 'lake');
+    const refused = await call('settings/save', { ...withoutView(settings), lake: { parquetDir: lakeDir, s3Url: 'http://not-s3', region: null, endpoint: null } });
+    expect(refused.ok ? null : refused.error.message).toBe('The S3 URL must look like s3://bucket/prefix, not "http://not-s3".');
+    const saved = await value('settings/save', { ...withoutView(settings), lake: { parquetDir: lakeDir, s3Url: null, region: null, endpoint: null } });
+    expect(saved.lake).toEqual({ parquetDir: lakeDir, s3Url: null, region: null, endpoint: null });
+    events.length = 0;
+    const outcome = await value('lake/export', {});
+    const runs = await value('runs/list', {});
+    expect(outcome).toMatchObject({ runId: runs[0]?.runId, localDir: path.join(lakeDir, `run_id=${runs[0]?.runId}`), s3Prefix: null, uploaded: 0 });
+    expect(outcome.rows).toMatchObject({ appointments: summary.counts.appointments, doctors: summary.counts.doctors, rejected_rows: summary.totals.rejected, etl_runs: 1 });
+    const progress = events.filter((e) => e.event === 'lake/progress').map((e) => e.payload as Events['lake/progress']);
+    expect(progress.at(-1)).toMatchObject({ phase: 'write', unit: 'rows' });
+    expect(progress.at(-1)?.done).toBe(progress.at(-1)?.total);
+    expect(await value('lake/cancel', {})).toEqual({ cancelled: false });
+  });
 });
+
+/** settings/get's answer as a settings/save request (the view's extra fields left out). */
+function withoutView(settings: ResponseOf<'settings/get'>): RequestOf<'settings/save'> {
+  return {
+    database: settings.database.mode === 'embedded' ? { mode: 'embedded' } : { mode: 'server', url: settings.database.url },
+    schema: settings.schema,
+    dateOrder: settings.dateOrder,
+    suspiciousPolicy: settings.suspiciousPolicy,
+  };
+}
 
 describe('requests are validated in main', () => {
   it('rejects unknown channels, malformed requests and files nobody chose', async () => {

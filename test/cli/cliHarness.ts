@@ -33,7 +33,7 @@ export const RUN_DATE = '2026-11-25';
 // One esbuild call writes the CLI and its worker together, so the CLI's bundle dates the build.
 const BUNDLE = path.join(ROOT, 'dist', 'node', 'cli.cjs');
 // What the CLI bundle is made of (the Electron app's own folders are not in it).
-const SOURCES = ['electron/cli', 'electron/etl', 'electron/db', 'shared', 'queries.sql', 'scripts/build-node.mjs', 'package.json'].map((p) => path.join(ROOT, p));
+const SOURCES = ['electron/cli', 'electron/etl', 'electron/db', 'electron/lake', 'shared', 'queries.sql', 'scripts/build-node.mjs', 'package.json'].map((p) => path.join(ROOT, p));
 
 function newestMtime(entry: string): number {
   if (!existsSync(entry)) return 0;

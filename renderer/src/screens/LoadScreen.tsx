@@ -4,11 +4,13 @@
  * that the data loaded before is unchanged.
  */
 import { useEffect } from 'react';
-import type { DatabaseStatus, LoadPlan, LoadProgress } from '../../../shared/contract';
+import type { DatabaseStatus, LakeSettings, LoadPlan, LoadProgress } from '../../../shared/contract';
 import { Dialog } from '../components/Dialog';
+import { LakeExportPanel } from '../components/LakeExportPanel';
 import { CheckIcon, DatabaseIcon, ErrorIcon, InfoIcon, SpinnerIcon } from '../components/Icons';
 import { formatCount, formatDuration, formatTimestamp, plural } from '../format';
 import type { PreviewState } from '../state/useImportFlow';
+import type { LakeExportFlow } from '../state/useLakeExport';
 import type { LoadFlow } from '../state/useLoad';
 
 type Step = Exclude<LoadProgress['step'], 'plan' | 'waiting' | 'finish'>;
@@ -33,11 +35,16 @@ interface Props {
   onProvidePassword: () => void;
   onReconnect: () => void;
   reconnecting: boolean;
+  /** Opens Settings (where the data-lake target is chosen). */
+  onSettings?: () => void;
+  lakeExport: LakeExportFlow;
+  /** The data-lake target saved in Settings. */
+  lakeTarget: LakeSettings | null;
 }
 
 const CONNECTION_LOST = new Set(['db_connection_lost', 'db_unreachable', 'db_not_ready']);
 
-export function LoadScreen({ load, preview, status, onPreview, onImport, onHistory, onProvidePassword, onReconnect, reconnecting }: Props) {
+export function LoadScreen({ load, preview, status, onPreview, onImport, onHistory, onProvidePassword, onReconnect, reconnecting, onSettings, lakeExport, lakeTarget }: Props) {
   const { state } = load;
   const summary = preview.status === 'done' ? preview.summary : null;
   const busy = state.status === 'running' || state.status === 'planning';
@@ -134,6 +141,7 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
               View history
             </button>
           </div>
+          <LakeExportPanel flow={lakeExport} target={lakeTarget} runId={state.outcome.runId} {...(onSettings ? { onSettings } : {})} />
         </section>
       ) : state.status === 'failed' ? (
         <div className="notice notice-error" role="alert" data-testid="load-error" data-code={state.error.code}>

@@ -29,6 +29,7 @@ interface Draft {
   schema: string;
   dateOrder: DateOrderOption;
   suspiciousPolicy: SuspiciousPolicy;
+  lake: { parquetDir: string; s3Url: string; region: string; endpoint: string };
 }
 
 type Outcome = { tone: 'ok' | 'bad'; text: string } | null;
@@ -43,6 +44,12 @@ function draftFrom(settings: Settings): Draft {
     schema: settings.schema,
     dateOrder: settings.dateOrder,
     suspiciousPolicy: settings.suspiciousPolicy,
+    lake: {
+      parquetDir: settings.lake.parquetDir ?? '',
+      s3Url: settings.lake.s3Url ?? '',
+      region: settings.lake.region ?? '',
+      endpoint: settings.lake.endpoint ?? '',
+    },
   };
 }
 
@@ -135,6 +142,12 @@ export function SettingsScreen({ settings, status, info, onSaved, onProvidePassw
         schema: draft.schema.trim(),
         dateOrder: draft.dateOrder,
         suspiciousPolicy: draft.suspiciousPolicy,
+        lake: {
+          parquetDir: draft.lake.parquetDir.trim() || null,
+          s3Url: draft.lake.s3Url.trim() || null,
+          region: draft.lake.region.trim() || null,
+          endpoint: draft.lake.endpoint.trim() || null,
+        },
       });
       onSaved(saved);
       setDraft(draftFrom(saved));
@@ -327,6 +340,33 @@ export function SettingsScreen({ settings, status, info, onSaved, onProvidePassw
                   </option>
                 ))}
               </select>
+            </div>
+          </div>
+        </section>
+
+        <section className="panel" aria-labelledby={`${id}-lake-title`}>
+          <h2 id={`${id}-lake-title`} className="panel-title">
+            Data-lake export
+          </h2>
+          <p className="hint">
+            Where “Export for the data lake” writes the loaded run as Parquet: a folder, an S3 location, or both. AWS credentials come from this computer’s AWS setup (environment, profile or SSO) and are never stored by the app.
+          </p>
+          <div className="field">
+            <label htmlFor={`${id}-lake-dir`}>Parquet folder</label>
+            <input id={`${id}-lake-dir`} type="text" spellCheck={false} placeholder="/data/healthtech-lake" value={draft.lake.parquetDir} onChange={(e) => change({ lake: { ...draft.lake, parquetDir: e.target.value } })} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-lake-s3`}>S3 location</label>
+            <input id={`${id}-lake-s3`} type="text" spellCheck={false} placeholder="s3://bucket/prefix" value={draft.lake.s3Url} onChange={(e) => change({ lake: { ...draft.lake, s3Url: e.target.value } })} />
+          </div>
+          <div className="field-row">
+            <div className="field">
+              <label htmlFor={`${id}-lake-region`}>Region (optional)</label>
+              <input id={`${id}-lake-region`} type="text" spellCheck={false} placeholder="eu-west-1" value={draft.lake.region} onChange={(e) => change({ lake: { ...draft.lake, region: e.target.value } })} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-lake-endpoint`}>Endpoint (S3-compatible stores)</label>
+              <input id={`${id}-lake-endpoint`} type="text" spellCheck={false} placeholder="https://minio.example.com:9000" value={draft.lake.endpoint} onChange={(e) => change({ lake: { ...draft.lake, endpoint: e.target.value } })} />
             </div>
           </div>
         </section>
