@@ -148,7 +148,6 @@ export function createHandlers(ctx: AppContext): Handlers {
       }
       if (exporting) throw new UsageError('export_running', 'An export is already running; wait for it to finish.');
       if (loading) throw new UsageError('load_running', 'A load is running; export once it has finished.');
-      const connectionString = database.pool.options.connectionString as string;
       exporting = new AbortController();
       try {
         const result = await exportRun({
@@ -159,7 +158,7 @@ export function createHandlers(ctx: AppContext): Handlers {
           logger: ctx.logger,
           signal: exporting.signal,
           onProgress: (progress) => ctx.emit('lake/progress', progress),
-          write: (options) => writeDatasetInWorker(connectionString, options, { logger: ctx.logger }),
+          write: (options) => writeDatasetInWorker(database.recipe, options, { logger: ctx.logger }),
         });
         return {
           runId: result.runId,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { answerBusinessQuestions, type BusinessAnswers } from '../db/businessQuestions';
 import { openDatabase, type Database } from '../db/connection';
 import { loadRun, type LoadResult } from '../db/load';
-import { CancelledError, ExportError, InternalError, isEtlError, type EtlError } from '../etl/errors';
+import { CancelledError, ExportError, isEtlError, type EtlError } from '../etl/errors';
 import { checkLakeTarget, exportRun, type LakeExport, type LakeTarget } from '../lake/exportRun';
 import type { LogLevel } from '../etl/logger';
 import { writeConfirmedByDoctor, type OutputFiles } from '../etl/output/writeOutputs';
@@ -160,8 +160,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
  * its exit code (5–9) and says the load itself stands.
  */
 async function exportLoadedRun(db: Database, config: CliConfig, runId: number, io: CliIo, logger: FileLogger, progress: ProgressBar): Promise<LakeExport> {
-  const connectionString = db.pool.options.connectionString;
-  if (!connectionString) throw new InternalError('no_connection_string', 'The database connection has no URL to hand to the export worker.');
   try {
     return await exportRun({
       target: config.lake as LakeTarget,
@@ -171,7 +169,7 @@ async function exportLoadedRun(db: Database, config: CliConfig, runId: number, i
       logger,
       ...(io.signal ? { signal: io.signal } : {}),
       onProgress: (p) => progress.update(p.phase === 'write' ? 'writing parquet' : 'uploading to s3', p.done, p.total, p.unit),
-      write: (options) => writeDatasetInWorker(connectionString, options, { logger }),
+      write: (options) => writeDatasetInWorker(db.recipe, options, { logger }),
     });
   } catch (error) {
     if (error instanceof ExportError) {

@@ -9,7 +9,7 @@ import { silentLogger, type Logger } from '../etl/logger';
 import { toDatabaseError, type ServerLabel } from './databaseErrors';
 import { startEmbeddedPostgres, type EmbeddedServer } from './embeddedPostgres';
 import { redactUrl } from './redact';
-import type { ServerConnection } from './serverConnection';
+import type { ConnectionRecipe, ServerConnection } from './serverConnection';
 
 export interface DatabaseTarget {
   /** A server URL (the CLI: typed by the person running it); with neither url nor server, the embedded server. */
@@ -26,6 +26,7 @@ export interface DatabaseTarget {
 
 export interface Database {
   pool: pg.Pool;
+  recipe: ConnectionRecipe;
   label: ServerLabel;
   /** For logs and the UI: the URL with the password masked, or "embedded PostgreSQL (folder)". */
   display: string;
@@ -81,14 +82,17 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger = sile
   let label: ServerLabel;
   let pool: pg.Pool;
   let display: string;
+  let recipe: ConnectionRecipe;
   if (target.server) {
     ({ label, display } = target.server);
+    recipe = { server: target.server.settings, password: target.server.password };
     pool = createPool(target.server.config, logger);
   } else if (target.url) {
     const url = normaliseDatabaseUrl(target.url);
     label = serverLabel(url);
     pool = createPool(url, logger);
     display = redactUrl(url);
+    recipe = { url };
   } else {
     embedded = await startEmbeddedPostgres({
       dataDir: target.embeddedDataDir,
@@ -98,6 +102,7 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger = sile
     });
     label = serverLabel(embedded.connectionString);
     pool = createPool(embedded.connectionString, logger);
+    recipe = { url: embedded.connectionString };
     display = `embedded PostgreSQL (${target.embeddedDataDir}, port ${embedded.port})`;
   }
   try {
@@ -111,6 +116,7 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger = sile
   logger.log('info', 'database ready', { target: display });
   return {
     pool,
+    recipe,
     label,
     display,
     embedded: embedded !== undefined,

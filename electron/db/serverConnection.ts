@@ -13,6 +13,9 @@ import type { ServerLabel } from './databaseErrors';
 
 export interface ServerConnection {
   config: pg.ClientConfig;
+  /** What the config was built from: plain data another thread (the export worker) builds it again from. */
+  settings: ServerSettings;
+  password: string | undefined;
   label: ServerLabel;
   /** The URL without password or file paths. */
   display: string;
@@ -68,5 +71,17 @@ export function serverConnection(server: ServerSettings, password: string | unde
         throw new DatabaseError('db_password_needed', `The server at ${serverWhere(server)} asks for a password for user "${server.user}"; enter it in Settings.`);
       }),
   };
-  return { config, label: { where: serverWhere(server), user: server.user, ...(password !== undefined ? { password } : {}) }, display: serverUrl(server) };
+  return { config, settings: server, password, label: { where: serverWhere(server), user: server.user, ...(password !== undefined ? { password } : {}) }, display: serverUrl(server) };
+}
+
+/**
+ * How to open the same server again in another thread (the export worker): plain data that can be
+ * posted to it. A pg config cannot be (its password callback and TLS hooks are functions), so a
+ * server from the app's settings travels as the settings themselves and is rebuilt there.
+ */
+export type ConnectionRecipe = { url: string } | { server: ServerSettings; password: string | undefined };
+
+/** The pg client config for a recipe (see ConnectionRecipe). */
+export function clientConfig(recipe: ConnectionRecipe): pg.ClientConfig {
+  return 'url' in recipe ? { connectionString: recipe.url } : serverConnection(recipe.server, recipe.password).config;
 }

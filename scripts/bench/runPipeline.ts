@@ -216,7 +216,7 @@ export async function runPipeline(context: RunContext): Promise<RunResult> {
   const exportCpu = process.cpuUsage();
   const exportServer = serverCpuMs(context.postmaster);
   try {
-    const written = await writeDatasetInWorker(context.db.pool.options.connectionString as string, { schema: SCHEMA, runId: load.runId, dir: lakeDir, locationUrl: null, appVersion: 'bench' });
+    const written = await writeDatasetInWorker(context.db.recipe, { schema: SCHEMA, runId: load.runId, dir: lakeDir, locationUrl: null, appVersion: 'bench' });
     const exportEnd = nowMs();
     phases.push({
       name: 'export',

@@ -17,6 +17,8 @@ import { ExportError } from '../../electron/etl/errors';
 import { prepareRun } from '../../electron/etl/prepareRun';
 import type { Manifest } from '../../electron/lake/manifest';
 import { writeDataset, type WrittenRun } from '../../electron/lake/writeDataset';
+import { writeDatasetInWorker } from '../../electron/etl/worker/runInWorker';
+import { NO_CERTIFICATES, parseServerUrl } from '../../shared/serverSettings';
 import { generateWorkbooks } from '../../scripts/generator/generateWorkbooks';
 import { checksums, freshDatabase, load, RUN_DATE, SCHEMA, type Harness } from '../db/harness';
 import { testServers } from '../support/database';
@@ -143,6 +145,20 @@ describe.each(testServers())('Parquet export read back by DuckDB ($name PostgreS
     );
     expect(fromDuck).toEqual(fromPg);
     expect(Number(fromPg?.run_id)).toBe(written.runId);
+  });
+
+  it('is written by the export worker from a server given as saved settings (the app), the same table files as in this thread', async () => {
+    // The app's pool has a password callback and TLS hooks, which cannot be posted to a thread:
+    // the worker rebuilds the connection from the settings themselves.
+    const parsed = parseServerUrl(h.db.url);
+    if (!parsed.ok) throw new Error(parsed.problem.message);
+    const dir = await mkdtemp(path.join(work, 'lake-worker-'));
+    const again = await writeDatasetInWorker(
+      { server: { ...parsed.address, certificates: NO_CERTIFICATES }, password: parsed.password },
+      { schema: SCHEMA, runId: written.runId, dir, locationUrl: null, appVersion: 'test', rowGroupRows: 50 },
+    );
+    expect(again.runId).toBe(written.runId);
+    expect(again.manifest.tables).toEqual(written.manifest.tables);
   });
 
   it('types every column as PostgreSQL does: DATE, INT32/INT64, BOOLEAN, UTF8 strings, never text for dates or numbers', async () => {

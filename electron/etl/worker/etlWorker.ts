@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
+import { clientConfig, type ConnectionRecipe } from '../../db/serverConnection';
 import { writeDataset } from '../../lake/writeDataset';
 import { appointmentsCopy, doctorsCopy } from '../../db/copyText';
 import { toErrorData } from '../errorData';
@@ -60,8 +61,8 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined): 
  * end, and simply dropped on failure (the snapshot only read; a COPY cut off midway cannot be
  * rolled back on that connection anyway).
  */
-async function writeLake(connectionString: string, options: LakeWriteOptions): Promise<void> {
-  const client = new pg.Client({ connectionString, application_name: 'healthtech-etl export' });
+async function writeLake(connection: ConnectionRecipe, options: LakeWriteOptions): Promise<void> {
+  const client = new pg.Client({ ...clientConfig(connection), application_name: 'healthtech-etl export' });
   client.on('error', () => undefined);
   await client.connect();
   let ok = false;
@@ -93,7 +94,7 @@ void (async () => {
         post({ type: 'done', result: await exportRejectedWorkbook(task.outPath, task.sources, task.rejected, controller.signal) });
         break;
       case 'lake-write':
-        await writeLake(task.connectionString, task.options);
+        await writeLake(task.connection, task.options);
         break;
     }
   } catch (error) {

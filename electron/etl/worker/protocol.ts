@@ -9,6 +9,7 @@ import type { PrepareOptions, PrepareProgress, PreparedRun } from '../prepareRun
 import type { PreviewReport } from '../report';
 import type { RejectedRow } from '../types';
 import type { LakeProgress, WriteDatasetOptions, WrittenRun } from '../../lake/writeDataset';
+import type { ConnectionRecipe } from '../../db/serverConnection';
 
 /** The data-lake write as the worker takes it: plain data only (no signal, callbacks or logger). */
 export type LakeWriteOptions = Omit<WriteDatasetOptions, 'signal' | 'onProgress' | 'logger'>;
@@ -35,7 +36,7 @@ export type WorkerTask =
   | { type: 'identify'; path: string }
   | { type: 'export-rejected'; outPath: string; sources: RejectedSource[]; rejected: RejectedRow[] }
   /** The database connection string includes the password: it stays in this process's memory. */
-  | { type: 'lake-write'; connectionString: string; options: LakeWriteOptions };
+  | { type: 'lake-write'; connection: ConnectionRecipe; options: LakeWriteOptions };
 
 export interface TaskResults {
   prepare: PrepareResult;

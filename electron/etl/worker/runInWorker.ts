@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { ConnectionRecipe } from '../../db/serverConnection';
 import { CancelledError, InputFileError, InternalError } from '../errors';
 import { fromErrorData } from '../errorData';
 import type { WorkbookIdentity } from '../extract/identifyWorkbook';
@@ -179,10 +180,10 @@ export function exportRejectedInWorker(outPath: string, sources: RejectedSource[
 }
 
 /** The Parquet write of the data-lake export in the worker (see etlWorker's writeLake). */
-export function writeDatasetInWorker(connectionString: string, options: WriteDatasetOptions, hooks: WorkerHooks = {}): Promise<WrittenRun> {
+export function writeDatasetInWorker(connection: ConnectionRecipe, options: WriteDatasetOptions, hooks: WorkerHooks = {}): Promise<WrittenRun> {
   const { signal, onProgress, logger, ...plain } = options;
   return runInWorker(
-    { type: 'lake-write', connectionString, options: plain },
+    { type: 'lake-write', connection, options: plain },
     { ...hooks, ...(signal ? { signal } : {}), ...(onProgress ? { onLakeProgress: onProgress } : {}), ...(logger ? { logger } : {}) },
     'the Parquet export',
   );
