@@ -126,6 +126,8 @@ export const settingsRequest = z
     schema: schemaName,
     dateOrder,
     suspiciousPolicy,
+    /** The day rule 9 measures from (as the CLI's --run_date); null or absent: the day of each run. */
+    runDate: isoDate.nullable().optional(),
   })
   .strict();
 
@@ -229,6 +231,10 @@ export interface LoadOutcome {
   doctors: number;
   appointments: number;
   rejected: number;
+  /** The run as etl_runs records it: History shows the same start, end and duration. */
+  startedAt: string;
+  finishedAt: string | null;
+  /** finishedAt − startedAt. */
   ms: number;
 }
 
@@ -237,6 +243,8 @@ export interface Settings {
   schema: string;
   dateOrder: DateOrderOption;
   suspiciousPolicy: SuspiciousPolicy;
+  /** A fixed run date for rule 9 (YYYY-MM-DD), or null: the day of each run. */
+  runDate: string | null;
   /** Whether a server password can be stored encrypted; if not, the app asks each session. */
   secretStorage: 'available' | 'unavailable';
 }

@@ -31,8 +31,10 @@ export interface RejectedRowOnScreen {
   reason: string;
   file: FileKind;
   row: number;
-  column: string;
+  /** The reason's sentence (the first problem). */
   message: string;
+  /** Every problem's sentence, the reason's first. */
+  problems: string[];
   raw: string;
 }
 
@@ -169,14 +171,25 @@ export class PreviewPage extends AppShell {
   async readRejectedRows(): Promise<RejectedRowOnScreen[]> {
     await expect(this.rejectedTable).toHaveAttribute('aria-busy', 'false');
     const rows = await readVirtualTable(this.rejectedTable);
-    return rows.map(([reason = '', file = '', row = '', column = '', message = '', raw = '']) => ({
-      reason,
-      file: file.toLowerCase() as FileKind,
-      row: parseCount(row),
-      column: column === '—' ? '' : column,
-      message,
-      raw,
-    }));
+    return rows.map(([reason = '', where = '', problems = '', raw = '']) => {
+      const [file = '', row = ''] = where.split('\n');
+      const lines = problems.split('\n');
+      return { reason, file: file.toLowerCase() as FileKind, row: parseCount(row), message: lines[0] ?? '', problems: lines, raw };
+    });
+  }
+
+  /** "Details" on a rejected row: the row in full below the table. */
+  async rowDetails(file: FileKind, row: number): Promise<{ title: string; problems: string[]; values: Record<string, string> }> {
+    await this.rejectedTable.getByRole('button', { name: `Show ${file} row ${row} in full` }).click();
+    const details = this.page.getByTestId('row-details');
+    await expect(details).toBeVisible();
+    const values: Record<string, string> = {};
+    for (const pair of await details.locator('.row-details-values > div').all()) values[(await pair.locator('dt').innerText()).trim()] = (await pair.locator('dd').textContent()) ?? '';
+    return {
+      title: (await details.getByRole('heading', { level: 3 }).innerText()).trim(),
+      problems: (await details.locator('.row-details-problems li').allInnerTexts()).map((t) => t.trim()),
+      values,
+    };
   }
 
   /** The placeholder doctors' ids, from their tab. */

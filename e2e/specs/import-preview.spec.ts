@@ -60,9 +60,9 @@ test.describe('Import and preview', () => {
     // Placeholder doctors: the same ids.
     expect((await preview.placeholderIds()).sort((a, b) => a - b)).toEqual([...cli.report.placeholders].sort((a, b) => a - b));
 
-    // Every rejected row, scrolled through in the virtual table: file, Excel row, column, message.
+    // Every rejected row, scrolled through in the virtual table: file, Excel row, the reason's sentence.
     await preview.showTab('Rejected rows');
-    const key = (r: { file: string; row: number; column: string; message: string }) => `${r.file}|${r.row}|${r.column}|${r.message}`;
+    const key = (r: { file: string; row: number; message: string }) => `${r.file}|${r.row}|${r.message}`;
     const onScreen = await preview.readRejectedRows();
     expect(onScreen).toHaveLength(cli.rejected.length);
     expect(onScreen.map(key).sort()).toEqual(cli.rejected.map(key).sort());

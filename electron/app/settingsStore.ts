@@ -11,6 +11,7 @@ import type { Settings } from '../../shared/contract';
 import { normaliseDatabaseUrl } from '../db/connection';
 import { validateSchemaName } from '../db/identifiers';
 import { UsageError } from '../etl/errors';
+import { dayFromIso } from '../etl/rules/calendar';
 import type { Logger } from '../etl/logger';
 import type { SecretStore } from './platform';
 
@@ -20,6 +21,12 @@ const stored = z.object({
   schema: z.string(),
   dateOrder: z.enum(['auto', 'mdy', 'dmy']),
   suspiciousPolicy: z.enum(['warn', 'quarantine']),
+  /** A fixed run date for rule 9; absent or null: the day of each run. */
+  runDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable()
+    .optional(),
   /** base64 of the OS-encrypted password, only when the OS can encrypt. */
   secret: z.string().optional(),
 });
@@ -32,6 +39,7 @@ export interface SettingsUpdate {
   schema: string;
   dateOrder: Settings['dateOrder'];
   suspiciousPolicy: Settings['suspiciousPolicy'];
+  runDate?: string | null | undefined;
 }
 
 export class SettingsStore {
@@ -65,6 +73,7 @@ export class SettingsStore {
       schema: c.schema,
       dateOrder: c.dateOrder,
       suspiciousPolicy: c.suspiciousPolicy,
+      runDate: c.runDate ?? null,
       secretStorage: this.secrets.available() ? 'available' : 'unavailable',
     };
   }
@@ -102,7 +111,9 @@ export class SettingsStore {
       secret = undefined;
       this.sessionPassword = undefined;
     }
-    this.current = { version: 1, database, schema, dateOrder: update.dateOrder, suspiciousPolicy: update.suspiciousPolicy, ...(secret ? { secret } : {}) };
+    const runDate = update.runDate === undefined ? this.current.runDate : update.runDate;
+    if (runDate && dayFromIso(runDate) === null) throw new UsageError('invalid_run_date', `The run date "${runDate}" is not a real date (YYYY-MM-DD).`, { setting: 'run_date' });
+    this.current = { version: 1, database, schema, dateOrder: update.dateOrder, suspiciousPolicy: update.suspiciousPolicy, ...(runDate ? { runDate } : {}), ...(secret ? { secret } : {}) };
     await mkdir(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.tmp`;
     await writeFile(temp, `${JSON.stringify(this.current, null, 2)}\n`, { mode: 0o600 });

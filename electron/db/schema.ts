@@ -100,6 +100,8 @@ export function schemaStatements(schema: string): string[] {
       raw         JSONB NOT NULL,
       PRIMARY KEY (run_id, file, excel_row)
     )`,
+    // Every problem of the row ({reason, column, message} in column order), the first being `reason`.
+    addColumn('rejected_rows', 'problems', 'JSONB'),
     createIndex('rejected_rows_reason_idx', 'rejected_rows (reason)'),
   ];
 }

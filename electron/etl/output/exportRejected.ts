@@ -1,7 +1,9 @@
 /**
  * Rejected rows back to the analyst as a workbook in the source layout: one sheet per source
  * file, the source's own header row, each rejected row exactly as it was typed (all columns,
- * numbers and dates as cells), plus the Excel row it came from, the reason and the sentence.
+ * numbers and dates as cells), plus the Excel row it came from, the reason in the words the
+ * preview shows, every problem's sentence, the kept row of a duplicate, and the codes in columns
+ * of their own (for filters and scripts).
  * The source files are read again (streaming) rather than kept in memory, and must not have
  * changed since the preview.
  */
@@ -11,6 +13,7 @@ import { InputFileError } from '../errors';
 import { isBlankCell } from '../extract/cellValue';
 import { hashFile } from '../extract/hashFile';
 import { readSheet } from '../extract/readSheet';
+import { REASON_LABEL } from '../../../shared/reasonWords';
 import type { FileKind, PreviewReport, RawCell, RejectedRow } from '../types';
 
 export interface RejectedSource {
@@ -21,7 +24,7 @@ export interface RejectedSource {
   headerRow: number;
 }
 
-const EXTRA_HEADERS = ['Excel row', 'Rejected reason', 'Problem', 'Kept row'];
+const EXTRA_HEADERS = ['Excel row', 'Reason', 'Problems', 'Kept row', 'Reason code', 'Problem codes'];
 
 /** Both source files of a preview, as the export reads them again. */
 export function rejectedSources(report: PreviewReport): RejectedSource[] {
@@ -50,7 +53,8 @@ export async function exportRejectedWorkbook(outPath: string, sources: RejectedS
   for (const source of sources) {
     const byRow = new Map<number, RejectedRow>();
     for (const row of rejected) if (row.file === source.kind) byRow.set(row.row, row);
-    const sheet = writer.addWorksheet(uniqueSheetName(sheetNames, source.sheet));
+    // The header row stays in view (a streaming sheet takes its views when it is added).
+    const sheet = writer.addWorksheet(uniqueSheetName(sheetNames, source.sheet), { views: [{ state: 'frozen', ySplit: 1 }] });
     let width = 0;
     let headerWritten = false;
     await readSheet(
@@ -68,12 +72,22 @@ export async function exportRejectedWorkbook(outPath: string, sources: RejectedS
         const problem = byRow.get(rowNumber);
         if (!problem || cells.every(isBlankCell)) return;
         const values: RawCell[] = Array.from({ length: width }, (_, i) => cells[i] ?? null);
-        sheet.addRow([...values, rowNumber, problem.reason, problem.message, problem.keptRow ?? null]).commit();
+        const added = sheet.addRow([
+          ...values,
+          rowNumber,
+          REASON_LABEL[problem.reason],
+          problem.problems.map((p) => p.message).join('\n'),
+          problem.keptRow ?? null,
+          problem.reason,
+          problem.problems.map((p) => p.reason).join(' '),
+        ]);
+        // One problem per line in the cell.
+        if (problem.problems.length > 1) added.getCell(width + 3).alignment = { wrapText: true, vertical: 'top' };
+        added.commit();
         written += 1;
       },
       { sheet: source.sheet, ...(signal ? { signal } : {}) },
     );
-    sheet.views = [{ state: 'frozen', ySplit: 1 }];
     sheet.commit();
   }
   await writer.commit();

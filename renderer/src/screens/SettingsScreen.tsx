@@ -25,6 +25,8 @@ interface Draft {
   schema: string;
   dateOrder: DateOrderOption;
   suspiciousPolicy: SuspiciousPolicy;
+  /** '' for the day of each run. */
+  runDate: string;
 }
 
 type Outcome = { tone: 'ok' | 'bad'; text: string } | null;
@@ -38,6 +40,7 @@ function draftFrom(settings: Settings): Draft {
     schema: settings.schema,
     dateOrder: settings.dateOrder,
     suspiciousPolicy: settings.suspiciousPolicy,
+    runDate: settings.runDate ?? '',
   };
 }
 
@@ -108,6 +111,7 @@ export function SettingsScreen({ settings, status, info, onSaved, onProvidePassw
         schema: draft.schema.trim(),
         dateOrder: draft.dateOrder,
         suspiciousPolicy: draft.suspiciousPolicy,
+        runDate: draft.runDate === '' ? null : draft.runDate,
       });
       onSaved(saved);
       setDraft(draftFrom(saved));
@@ -262,6 +266,20 @@ export function SettingsScreen({ settings, status, info, onSaved, onProvidePassw
                   </option>
                 ))}
               </select>
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-run-date`}>Run date</label>
+              <div className="run-date-inputs">
+                <input id={`${id}-run-date`} type="date" value={draft.runDate} onChange={(e) => change({ runDate: e.target.value })} aria-describedby={`${id}-run-date-hint`} />
+                {draft.runDate ? (
+                  <button type="button" className="btn btn-small btn-quiet" onClick={() => change({ runDate: '' })}>
+                    Use today
+                  </button>
+                ) : null}
+              </div>
+              <p className="hint" id={`${id}-run-date-hint`}>
+                The day suspicious dates are measured from (more than a year after it), as --run_date on the command line. Empty: the day of each run. A fixed date makes reruns give the same result.
+              </p>
             </div>
           </div>
         </section>
