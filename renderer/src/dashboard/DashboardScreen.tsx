@@ -221,7 +221,7 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
   return (
     <>
       <FiltersBar context={context} filters={filters} onChange={setFilters} />
-      <KpiCards kpis={kpis.data} all={whole ? null : all} filtered={!whole} loading={kpis.loading} error={kpis.error} onRetry={kpis.retry} onDrill={drillKpi} />
+      <KpiCards kpis={kpis.data} all={whole ? null : all} filtered={!whole} mainSpan={trend.data?.axis ?? null} loading={kpis.loading} error={kpis.error} onRetry={kpis.retry} onDrill={drillKpi} />
       {caveats('kpis')}
 
       <LeaderboardCard

@@ -18,6 +18,8 @@ interface Props {
   all: Kpis | null;
   /** Whether a filter leaves bookings out. */
   filtered: boolean;
+  /** Where most of the filtered bookings are (the trend's axis), when it is known. */
+  mainSpan: { from: string; to: string } | null;
   loading: boolean;
   error: ErrorData | null;
   onRetry: () => void;
@@ -46,7 +48,7 @@ function DeltaText({ delta }: { delta: Delta }) {
   );
 }
 
-export function KpiCards({ kpis, all, filtered, loading, error, onRetry, onDrill }: Props) {
+export function KpiCards({ kpis, all, filtered, mainSpan, loading, error, onRetry, onDrill }: Props) {
   if (!kpis) {
     return (
       <section aria-labelledby="kpi-title" aria-busy={loading}>
@@ -137,7 +139,11 @@ export function KpiCards({ kpis, all, filtered, loading, error, onRetry, onDrill
       label: 'Date span',
       display: kpis.span ? formatRange(kpis.span.from, kpis.span.to) : '—',
       raw: kpis.span ? `${kpis.span.from}/${kpis.span.to}` : '',
-      note: kpis.span ? `first to last booking, ${plural(daysInclusive(kpis.span.from, kpis.span.to), 'day')}` : 'no bookings',
+      note: kpis.span
+        ? mainSpan && (mainSpan.from !== kpis.span.from || mainSpan.to !== kpis.span.to)
+          ? `first to last booking; most are ${formatRange(mainSpan.from, mainSpan.to)}`
+          : `first to last booking, ${plural(daysInclusive(kpis.span.from, kpis.span.to), 'day')}`
+        : 'no bookings',
     },
   ];
 
