@@ -10,7 +10,7 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ROOT, expect, test } from '../fixtures';
 import { cliDryRun, localToday, type CliDryRun } from '../fixtures/cli';
-import { generatePair, writeCsvRenamedAsXlsx, writeUnrelatedWorkbook, type WorkbookPair } from '../fixtures/workbooks';
+import { generatePair, writeCsvRenamedAsXlsx, writeUnrelatedWorkbook, writeWorkbook, type WorkbookPair } from '../fixtures/workbooks';
 import { ImportPage, type FileKind } from '../pages/importPage';
 import { PreviewPage } from '../pages/previewPage';
 
@@ -150,6 +150,34 @@ test.describe('Import and preview', () => {
     await expect.poll(() => preview.runDate(), { timeout: 60_000 }).toBe('2025-10-31');
     await preview.waitForResult();
     await expectSameNumbers(preview, await cliDryRun(SAMPLES, '2025-10-31'));
+  });
+
+  test('a rejected row with several problems shows every one, in the table and in full', async ({ app }, testInfo) => {
+    const importPage = new ImportPage(app);
+    const preview = new PreviewPage(app);
+    const doctors = await writeWorkbook(testInfo.outputPath('doctors.xlsx'), 'Doctors', [
+      ['doctor_id', 'name', 'specialty'],
+      [101, 'Dr. Ana Lima', 'Cardiology'],
+    ]);
+    const appointments = await writeWorkbook(testInfo.outputPath('appointments.xlsx'), 'Appointments', [
+      ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status'],
+      [1001, 34, 101, '10/20/2025', 'confirmed'],
+      [1002, null, '37X', '02/30/2025', 'pending'],
+    ]);
+    await importPage.dropFiles([doctors, appointments]);
+    await preview.waitForResult();
+    const problems = [
+      'patient_id is empty',
+      'doctor_id "37X" is not a whole number id',
+      'booking_date "02/30/2025" is not a real date (read month first)',
+      'status "pending" is neither confirmed nor cancelled',
+    ];
+    // The reason (and its count) is the first problem; the row lists all four.
+    expect(await preview.readRejectedRows()).toEqual([{ reason: 'Missing value', file: 'appointments', row: 3, message: problems[0], problems, raw: expect.stringContaining('37X') as unknown as string }]);
+    const full = await preview.rowDetails('appointments', 3);
+    expect(full.title).toBe('Appointments, Excel row 3');
+    expect(full.problems).toEqual(['Missing value · patient_id: patient_id is empty', 'Not a whole number · doctor_id: doctor_id "37X" is not a whole number id', 'Not a real date · booking_date: booking_date "02/30/2025" is not a real date (read month first)', 'Unknown status · status: status "pending" is neither confirmed nor cancelled']);
+    expect(full.values).toEqual({ booking_id: '1002', patient_id: '(empty)', doctor_id: '37X', booking_date: '02/30/2025', status: 'pending' });
   });
 
   test('"Try the sample data" previews the bundled workbooks', async ({ app }) => {

@@ -99,7 +99,10 @@ test('walkthrough: a screenshot of every screen', async ({ app }, testInfo) => {
     await preview.showTab(tab);
     await expect(preview.tableOf(tab)).toHaveAttribute('aria-busy', 'false');
     await shot(`preview-tab-${tab.toLowerCase().replace(/\s+/g, '-')}`);
-    if (tab === 'Fixes') await docsPicture(app.page, 'preview-fixes');
+    if (tab === 'Fixes') {
+      await app.page.getByTestId('fix-groups').scrollIntoViewIfNeeded();
+      await docsPicture(app.page, 'preview-fixes');
+    }
   }
   await preview.showTab('Rejected rows');
   await preview.filterRejectedByReason('invalid_date');

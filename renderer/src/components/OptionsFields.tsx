@@ -47,7 +47,6 @@ export function OptionsFields({ idBase, options, onChange, disabled = false, com
           </p>
         )}
       </fieldset>
-      <RunDateField idBase={idBase} value={options.runDate} onChange={(runDate) => onChange({ runDate })} disabled={disabled} compact={compact} />
       <fieldset className="choice-group" disabled={disabled} aria-describedby={compact ? undefined : `${idBase}-suspicious-hint`}>
         <legend>Suspicious dates</legend>
         <div className="segmented">
@@ -64,6 +63,7 @@ export function OptionsFields({ idBase, options, onChange, disabled = false, com
           </p>
         )}
       </fieldset>
+      <RunDateField idBase={idBase} value={options.runDate} onChange={(runDate) => onChange({ runDate })} disabled={disabled} compact={compact} />
     </div>
   );
 }

@@ -99,7 +99,7 @@ function rejectedColumns(selected: RejectedRow | null, onOpen: (row: RejectedRow
     { key: 'where', header: 'Excel row', width: '118px', render: (r) => <WhereCell row={r} /> },
     { key: 'problems', header: 'Problems', width: 'minmax(210px, 1fr)', render: (r) => <ProblemsCell row={r} />, title: (r) => r.problems.map((p) => p.message).join('\n') },
     { key: 'raw', header: 'Values as typed', width: 'minmax(260px, 1.35fr)', render: (r) => <RawValues raw={r.raw} />, title: (r) => rawText(r.raw) },
-    { key: 'open', header: 'Row', width: '84px', render: (r) => <ExpandButton row={r} open={sameRow(selected, r)} onOpen={onOpen} /> },
+    { key: 'open', header: 'In full', width: '100px', render: (r) => <ExpandButton row={r} open={sameRow(selected, r)} onOpen={onOpen} /> },
   ];
 }
 
@@ -340,7 +340,7 @@ function duplicateColumns(selected: RejectedRow | null, onOpen: (row: RejectedRo
     { key: 'kept', header: 'Kept row', width: '96px', align: 'end', render: (r) => (r.keptRow === undefined ? '—' : formatCount(r.keptRow)) },
     { key: 'message', header: 'Message', width: 'minmax(220px, 1fr)', render: (r) => <span className="wrap-2">{r.message}</span>, title: (r) => r.message },
     { key: 'raw', header: 'Values as typed', width: 'minmax(260px, 1.35fr)', render: (r) => <RawValues raw={r.raw} />, title: (r) => rawText(r.raw) },
-    { key: 'open', header: 'Row', width: '84px', render: (r) => <ExpandButton row={r} open={sameRow(selected, r)} onOpen={onOpen} /> },
+    { key: 'open', header: 'In full', width: '100px', render: (r) => <ExpandButton row={r} open={sameRow(selected, r)} onOpen={onOpen} /> },
   ];
 }
 
