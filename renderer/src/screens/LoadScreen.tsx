@@ -193,7 +193,8 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
             {summary.counts.placeholders > 0 ? ` (${plural(summary.counts.placeholders, 'placeholder')})` : ''}; <strong>{plural(summary.counts.rejected, 'rejected row')}</strong> recorded with the run.
           </p>
           <div className="button-row">
-            <button type="button" className="btn btn-primary" onClick={() => void load.plan(summary.previewId)} disabled={status?.state !== 'ready'}>
+            {/* After a load, the way on is the dashboard: loading again is the secondary choice. */}
+            <button type="button" className={`btn ${state.status === 'succeeded' ? '' : 'btn-primary'}`} onClick={() => void load.plan(summary.previewId)} disabled={status?.state !== 'ready'}>
               Review changes and load…
             </button>
             <button type="button" className="btn btn-quiet" onClick={onPreview}>
