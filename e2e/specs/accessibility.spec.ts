@@ -36,6 +36,9 @@ async function scan(app: AppHandle, testInfo: TestInfo, name: string, include?: 
 const TABS: DetailTab[] = ['Rejected rows', 'Fixes', 'Placeholder doctors', 'Duplicates', 'Suspicious dates'];
 
 test('every screen passes an axe scan without serious or critical violations', async ({ app }, testInfo) => {
+  // Twenty scans of whole screens, a load and a database restart: about three minutes on a
+  // shared two-core machine, more than the default bound.
+  test.setTimeout(360_000);
   const importPage = new ImportPage(app);
   const preview = new PreviewPage(app);
   const load = new LoadPage(app);
