@@ -70,7 +70,7 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const schemaName = z.string().min(1).max(63);
 const dateOrder = z.enum(['auto', 'mdy', 'dmy']);
 const suspiciousPolicy = z.enum(['warn', 'quarantine']);
-const rejectReason = z.enum(['missing_value', 'invalid_integer', 'integer_out_of_range', 'invalid_date', 'invalid_status', 'duplicate', 'suspicious_date']);
+const rejectReason = z.enum(['missing_value', 'formula_not_calculated', 'invalid_integer', 'integer_out_of_range', 'invalid_date', 'invalid_status', 'duplicate', 'suspicious_date']);
 const fixRule = z.enum(['integer_text', 'date_text', 'status_standardised', 'text_trimmed', 'specialty_empty']);
 const fileKind = z.enum(['doctors', 'appointments']);
 

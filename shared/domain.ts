@@ -6,8 +6,18 @@
 
 export type FileKind = 'doctors' | 'appointments';
 
+/**
+ * A formula cell whose workbook holds no calculated value for it: saved without one, or the
+ * workbook asks to be recalculated when opened (`fullCalcOnLoad`), so the stored value is not what
+ * Excel shows. Never read as an empty cell (SPEC §4 rule 10).
+ */
+export interface UncalculatedFormula {
+  /** The formula as written (without `=`); '' for a cell that shares another cell's formula. */
+  readonly formula: string;
+}
+
 /** A cell as the reader hands it over: formulas already replaced by their result, rich text joined. */
-export type RawCell = string | number | boolean | Date | null;
+export type RawCell = string | number | boolean | Date | UncalculatedFormula | null;
 
 /**
  * An integer identifier. A JS number while it is exactly representable; above 2^53 the canonical
@@ -44,6 +54,7 @@ export interface FinalAppointment {
 /** Why a source row did not reach the final tables. Stable codes: programs and filters use them. */
 export type RejectReason =
   | 'missing_value'
+  | 'formula_not_calculated'
   | 'invalid_integer'
   | 'integer_out_of_range'
   | 'invalid_date'
@@ -53,6 +64,7 @@ export type RejectReason =
 
 export const REJECT_REASONS: readonly RejectReason[] = [
   'missing_value',
+  'formula_not_calculated',
   'invalid_integer',
   'integer_out_of_range',
   'invalid_date',

@@ -6,6 +6,7 @@ import type { RejectReason } from './domain';
 
 export const REASON_LABEL: Record<RejectReason, string> = {
   missing_value: 'Missing value',
+  formula_not_calculated: 'Formula not calculated',
   invalid_integer: 'Not a whole number',
   integer_out_of_range: 'Number out of range',
   invalid_date: 'Not a real date',

@@ -46,7 +46,8 @@ export function createHandlers(ctx: AppContext): Handlers {
           const { size } = await stat(file);
           const identity = await identifyInWorker(file, { logger: ctx.logger });
           ctx.previews.allow(file);
-          const found = { ...base, ...identity, sizeBytes: size };
+          const { looked: _looked, ...shown } = identity;
+          const found = { ...base, ...shown, sizeBytes: size };
           return identity.kind ? found : { ...found, problem: toErrorData(describeUnidentified(file, identity)) };
         } catch (error) {
           return { ...base, problem: toErrorData(error) };

@@ -62,8 +62,9 @@ Usage: healthtech-etl [options]
 Inputs (default: the bundled sample workbooks in samples/)
   --doctors_xlsx PATH          doctors workbook (.xlsx)
   --appointments_xlsx PATH     appointments workbook (.xlsx)
-  --doctors_sheet NAME         sheet to read (default: the first sheet)
-  --appointments_sheet NAME    sheet to read (default: the first sheet)
+  --doctors_sheet NAME         sheet to read (default: the first sheet, in tab order, whose
+                               header row has the required columns; hidden sheets last)
+  --appointments_sheet NAME    sheet to read (default: likewise)
 
 Database (default: the embedded PostgreSQL in ./.healthtech/postgres)
   --db_url URL                 postgresql://user:password@host:5432/db   (env DB_URL, .env)

@@ -9,8 +9,10 @@ import { DOCTOR_COLUMNS, DoctorRows, finishDoctors } from './clean/cleanDoctors'
 import { SheetTable } from './clean/sheetTable';
 import { UsageError, throwIfCancelled } from './errors';
 import { hashFile } from './extract/hashFile';
-import type { ZipLimits } from './extract/inspectWorkbook';
-import { readSheet } from './extract/readSheet';
+import { describeChoice, findDataSheet, noDataSheet } from './extract/chooseDataSheet';
+import { chooseSheet, type SheetEntry, type ZipLimits } from './extract/inspectWorkbook';
+import { OpenedWorkbook, asInputError } from './extract/xlsxStream/readWorksheet';
+import { mapHeader, type ColumnSpec } from './rules/columnNames';
 import { FixLog } from './fixLog';
 import { silentLogger, type Logger } from './logger';
 import { reconciles, type FileReport, type PreviewReport } from './report';
@@ -114,6 +116,7 @@ export async function prepareRun(options: PrepareOptions, hooks: PrepareHooks = 
   });
 
   const warnings: string[] = [];
+  for (const read of [doctorsRead, appointmentsRead]) if (read.note) warnings.push(read.note);
   for (const file of [doctorsFile, appointmentsFile]) {
     if (file.columns.extra.length > 0) warnings.push(`${file.name}: extra columns ignored: ${file.columns.extra.map((c) => `"${c}"`).join(', ')}.`);
     if (file.columns.repeated.length > 0) warnings.push(`${file.name}: columns appear twice, the first is used: ${file.columns.repeated.map((c) => `"${c}"`).join(', ')}.`);
@@ -163,6 +166,8 @@ export async function prepareRun(options: PrepareOptions, hooks: PrepareHooks = 
 }
 
 interface SheetRead {
+  /** How the sheet was chosen among several, when it was. */
+  note: string | null;
   table: SheetTable;
   sheet: string;
   sheets: string[];
@@ -173,7 +178,7 @@ interface SheetRead {
 async function readInto(
   kind: FileKind,
   input: InputFile,
-  spec: typeof DOCTOR_COLUMNS,
+  spec: ColumnSpec,
   add: (row: number, cells: RawCell[]) => void,
   options: PrepareOptions,
   hooks: PrepareHooks,
@@ -187,34 +192,58 @@ async function readInto(
   let bytesRead = 0;
   const report = () => hooks.onProgress?.({ phase: 'read', file: kind, bytesRead, bytesTotal, rows });
   const hashing = hashFile(input.path).catch(() => '');
-  const info = await readSheet(
-    input.path,
-    (row, cells) => {
-      rows += 1;
-      const data = table.accept(row, cells);
-      if (data) add(row, data);
-      if (rows - lastReport >= 5000) {
-        lastReport = rows;
-        report();
-      }
-    },
-    {
-      ...(input.sheet ? { sheet: input.sheet } : {}),
-      ...(hooks.signal ? { signal: hooks.signal } : {}),
-      ...(options.zipLimits ? { zipLimits: options.zipLimits } : {}),
-      onSheet: (sheet) => table.setSheet(sheet),
-      onBytes: (read, total) => {
-        bytesRead = read;
-        bytesTotal = total;
+  const workbook = await OpenedWorkbook.open(input.path, {
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+    ...(options.zipLimits ? { zipLimits: options.zipLimits } : {}),
+  });
+  let target: SheetEntry | undefined;
+  let note: string | null;
+  try {
+    ({ sheet: target, note } = await chooseInputSheet(workbook, input, spec, hooks.signal));
+    table.setSheet(target.name);
+    await workbook.readRows(
+      target,
+      (row, cells) => {
+        rows += 1;
+        const data = table.accept(row, cells);
+        if (data) add(row, data);
+        if (rows - lastReport >= 5000) {
+          lastReport = rows;
+          report();
+        }
       },
-    },
-  );
+      {
+        onBytes: (read, total) => {
+          bytesRead = read;
+          bytesTotal = total;
+        },
+      },
+    );
+  } catch (error) {
+    throw asInputError(error, input.path, target?.name, hooks.signal);
+  } finally {
+    workbook.close();
+  }
+  const info = { sheet: (target as SheetEntry).name, sheets: workbook.sheets.map((sheet) => sheet.name), sizeBytes: workbook.sizeBytes };
   table.finish();
   bytesRead = bytesTotal;
   report();
   const sha256 = await hashing;
   logger.log('info', `read ${kind}`, { file: path.basename(input.path), sheet: info.sheet, rows: table.counts.read, ms: Date.now() - started });
-  return { table, sheet: info.sheet, sheets: info.sheets, sizeBytes: info.sizeBytes, sha256 };
+  return { table, sheet: info.sheet, sheets: info.sheets, sizeBytes: info.sizeBytes, sha256, note };
+}
+
+/**
+ * The sheet named by the caller; else the only sheet; else the first (visible before hidden) whose
+ * header row has the required columns, with a note of the choice; none fits → every sheet listed.
+ */
+async function chooseInputSheet(workbook: OpenedWorkbook, input: InputFile, spec: ColumnSpec, signal: AbortSignal | undefined): Promise<{ sheet: SheetEntry; note: string | null }> {
+  if (input.sheet) return { sheet: chooseSheet(workbook.sheets, input.sheet, input.path), note: null };
+  // One sheet: reading it gives the precise errors (empty sheet, which columns are missing).
+  if (workbook.sheets.length === 1) return { sheet: workbook.sheets[0] as SheetEntry, note: null };
+  const choice = await findDataSheet(workbook, (columns) => mapHeader(columns, spec).missing.length === 0, signal);
+  if (!choice.chosen) throw noDataSheet(input.path, spec.required, choice, workbook.sheets.length);
+  return { sheet: choice.chosen.sheet, note: describeChoice(input.path, choice, spec.required.join(', ')) };
 }
 
 function fileReport(kind: FileKind, file: string, read: SheetRead, outcome: { kept: number; rejected: number; fixed: number }): FileReport {

@@ -17,7 +17,7 @@ import { suspiciousReason } from '../rules/suspiciousDates';
 import type { DateOrder, FinalAppointment, IdValue, RawCell, RejectedRow, Status, SuspiciousDate, SuspiciousPolicy } from '../types';
 
 export type { SuspiciousDate };
-import { integerProblem, invalidDate, invalidStatus, missing, type Problem } from './problems';
+import { integerProblem, invalidDate, invalidStatus, missing, notCalculated, type Problem } from './problems';
 
 export const APPOINTMENT_COLUMNS: ColumnSpec = {
   required: ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status'],
@@ -72,7 +72,13 @@ export class AppointmentRows {
     if (!patient.ok) (idProblems ??= []).push(integerProblem('patient_id', textAt(PATIENT), patient, BIGINT_MAX));
     if (!doctor.ok) (idProblems ??= []).push(integerProblem('doctor_id', textAt(DOCTOR), doctor, INTEGER_MAX));
 
-    const statusProblem = status.ok ? null : status.problem === 'missing_value' ? missing('status') : invalidStatus(textAt(STATUS));
+    const statusProblem = status.ok
+      ? null
+      : status.problem === 'missing_value'
+        ? missing('status')
+        : status.problem === 'formula_not_calculated'
+          ? notCalculated('status', textAt(STATUS))
+          : invalidStatus(textAt(STATUS));
 
     if (date.kind === 'slash') addEvidence(this.evidence, date.first, date.second, row);
 
@@ -129,6 +135,7 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
       day = resolveSlashDate(date.first, date.second, date.year, options.order);
       if (day === null) dateProblem = invalidDate(textOf(item, DATE), 'impossible', orderLabel);
     } else if (date.problem === 'missing_value') dateProblem = missing('booking_date');
+    else if (date.problem === 'formula_not_calculated') dateProblem = notCalculated('booking_date', textOf(item, DATE));
     else dateProblem = invalidDate(textOf(item, DATE), isDateShaped(textOf(item, DATE)) ? 'impossible' : 'unreadable');
 
     // Rule 10: the reason is the first problem in column order; the row lists them all.

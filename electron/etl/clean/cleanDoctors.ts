@@ -3,13 +3,13 @@
  * be empty (NULL). Names and specialties are trimmed and otherwise kept exactly as typed. A doctor
  * id seen twice keeps its first row.
  */
-import { cellText } from '../extract/cellValue';
+import { cellText, isUncalculated } from '../extract/cellValue';
 import type { FixLog } from '../fixLog';
 import type { ColumnSpec } from '../rules/columnNames';
 import { findWinners } from '../rules/dedupe';
 import { INTEGER_MAX, parseInteger } from '../rules/parseInteger';
 import type { FinalDoctor, RawCell, RejectedRow } from '../types';
-import { integerProblem, missing, type Problem } from './problems';
+import { integerProblem, missing, notCalculated, type Problem } from './problems';
 
 export const DOCTOR_COLUMNS: ColumnSpec = {
   required: ['doctor_id', 'name'],
@@ -38,7 +38,11 @@ export class DoctorRows {
     const id = parseInteger(cells[0] ?? null, INTEGER_MAX);
     const name = texts[1].trim();
     // Rule 10: every problem in column order, the first being the reason.
-    const problems: Problem[] = [...(!id.ok ? [integerProblem('doctor_id', texts[0], id, INTEGER_MAX)] : []), ...(name === '' ? [missing('name')] : [])];
+    const problems: Problem[] = [
+      ...(!id.ok ? [integerProblem('doctor_id', texts[0], id, INTEGER_MAX)] : []),
+      ...(isUncalculated(cells[1]) ? [notCalculated('name', texts[1])] : name === '' ? [missing('name')] : []),
+      ...(isUncalculated(cells[2]) ? [notCalculated('specialty', texts[2])] : []),
+    ];
     if (problems.length > 0 || !id.ok) {
       this.rejected.push(rejectDoctor(row, texts, problems));
       return;

@@ -15,11 +15,25 @@ export function integerProblem(column: string, text: string, result: Extract<Int
   switch (result.problem) {
     case 'missing_value':
       return { reason: 'missing_value', column, message: `${column} is empty` };
+    case 'formula_not_calculated':
+      return notCalculated(column, text);
     case 'integer_out_of_range':
       return { reason: 'integer_out_of_range', column, message: `${column} "${text}" is too large (at most ${max})` };
     default:
       return { reason: 'invalid_integer', column, message: `${column} "${text}" is not a whole number id` };
   }
+}
+
+/**
+ * A formula cell the workbook holds no calculated value for (SPEC §4 rule 10): the value Excel
+ * would show is unknown, so the row cannot be judged. `formula` is the cell as shown (`=B2*2`).
+ */
+export function notCalculated(column: string, formula: string): Problem {
+  return {
+    reason: 'formula_not_calculated',
+    column,
+    message: `${column} ${JSON.stringify(formula.length > 60 ? `${formula.slice(0, 60)}…` : formula)} is a formula without a value: the workbook was saved without calculated values: open it in Excel and save it again`,
+  };
 }
 
 export function missing(column: string): Problem {

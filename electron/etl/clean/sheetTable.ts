@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { InputFileError, type InputLocation } from '../errors';
 import { cellText, isBlankCell } from '../extract/cellValue';
+import { quoteName } from '../extract/xlsxStream/partParser';
 import { mapHeader, normaliseColumnName, type ColumnSpec, type HeaderMapping } from '../rules/columnNames';
 import type { RawCell } from '../types';
 
@@ -85,7 +86,8 @@ export class SheetTable {
       throw new InputFileError(
         'missing_columns',
         `${this.where()}, header row ${row}: missing required column${header.missing.length > 1 ? 's' : ''} ${header.missing.join(', ')}. ` +
-          `Columns found: ${header.found.length > 0 ? header.found.map((name) => `"${name}"`).join(', ') : 'none'}.`,
+          // JSON quoting keeps a header typed with a line break on one line.
+          `Columns found: ${header.found.length > 0 ? header.found.map((name) => JSON.stringify(name)).join(', ') : 'none'}.`,
         { ...this.location, row },
         { missing: header.missing, found: header.found },
       );
@@ -105,6 +107,6 @@ export class SheetTable {
   }
 
   private where(): string {
-    return `${path.basename(this.location.file)}, sheet "${this.location.sheet ?? '?'}"`;
+    return `${path.basename(this.location.file)}, sheet ${quoteName(this.location.sheet ?? '?')}`;
   }
 }

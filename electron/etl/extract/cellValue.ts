@@ -1,24 +1,13 @@
 /**
- * Turns what exceljs hands over for a cell into a RawCell: formulas become their cached result,
- * rich text and hyperlinks become their text, error cells become their text (`#N/A`). Nothing is
- * cleaned here; the rules decide what a value means.
+ * What a RawCell means to people: the text shown for it in messages, the preview and exports of
+ * raw values, and whether it counts as blank. Nothing is cleaned here; the rules decide what a
+ * value means.
  */
-import type { RawCell } from '../types';
+import type { RawCell, UncalculatedFormula } from '../types';
 
-export function toRawCell(value: unknown): RawCell {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (value instanceof Date) return value;
-  if (typeof value === 'object') {
-    const object = value as Record<string, unknown>;
-    if ('result' in object || 'formula' in object || 'sharedFormula' in object) return toRawCell(object.result);
-    if (Array.isArray(object.richText)) {
-      return object.richText.map((run) => (run && typeof run === 'object' && typeof (run as { text?: unknown }).text === 'string' ? (run as { text: string }).text : '')).join('');
-    }
-    if ('error' in object) return String(object.error);
-    if ('text' in object) return toRawCell(object.text);
-  }
-  return String(value);
+/** The cell is a formula without a calculated value (see UncalculatedFormula). */
+export function isUncalculated(cell: RawCell | undefined): cell is UncalculatedFormula {
+  return typeof cell === 'object' && cell !== null && !(cell instanceof Date);
 }
 
 /** The text a person sees for a cell, used in messages, the preview and exports of raw values. */
@@ -32,9 +21,12 @@ export function cellText(cell: RawCell): string {
   }
   if (typeof cell === 'number') return Number.isInteger(cell) && !Number.isSafeInteger(cell) ? BigInt(cell).toString() : String(cell);
   if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE';
+  // No value to show: the formula itself is what the analyst can find in Excel.
+  if (isUncalculated(cell)) return cell.formula === '' ? '=(shared formula)' : `=${cell.formula}`;
   return cell;
 }
 
+/** A formula is never blank: its value is unknown, not empty. */
 export function isBlankCell(cell: RawCell): boolean {
   return cell === null || (typeof cell === 'string' && cell.trim() === '');
 }

@@ -1,14 +1,17 @@
 /**
  * Looks at a workbook before any parsing: is it a readable .xlsx at all, is it safe to inflate, and
- * which sheets does it have in workbook order. Only the zip's central directory and two tiny XML
- * parts are read here, so a zip bomb is refused before a single row is inflated, and a CSV or an
- * old .xls renamed to .xlsx gets a message that says what it really is.
+ * which sheets does it have in workbook order. Only the zip's central directory and the small
+ * package parts (relationships, the workbook) are read here (see xlsxStream/packageParts.ts), so a
+ * zip bomb is refused before a single row is inflated, and a CSV or an old .xls renamed to .xlsx
+ * gets a message that says what it really is.
  */
 import { open as openFile } from 'node:fs/promises';
 import path from 'node:path';
 import yauzl from 'yauzl';
 import { describeByMagic, describeZip } from './notAWorkbook';
 import { InputFileError } from '../errors';
+import { PartIndex, readPackage, type WorkbookPackage } from './xlsxStream/packageParts';
+import { quoteName } from './xlsxStream/partParser';
 
 export interface ZipLimits {
   /** Sum of the declared uncompressed sizes of all entries. */
@@ -34,6 +37,8 @@ export interface SheetEntry {
   /** Path of the sheet's XML inside the zip, e.g. `xl/worksheets/sheet1.xml`. */
   part: string;
   hidden: boolean;
+  /** A chart sheet (or a macro or dialog sheet) has no cells to read. */
+  kind: 'worksheet' | 'chartsheet' | 'other';
 }
 
 export interface WorkbookInspection {
@@ -41,9 +46,6 @@ export interface WorkbookInspection {
   uncompressedBytes: number;
   entries: number;
 }
-
-/** Parts we read whole during inspection; each is a few kilobytes in a real workbook. */
-const MAX_SMALL_PART_BYTES = 16 * 1024 ** 2;
 
 export async function inspectWorkbook(file: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<WorkbookInspection> {
   const zip = await openWorkbookZip(file);
@@ -57,9 +59,8 @@ export async function inspectWorkbook(file: string, limits: ZipLimits = DEFAULT_
 /** What inspection learns on the way, for a reader that goes on to read parts of the same zip. */
 export interface OpenWorkbook {
   inspection: WorkbookInspection;
-  entries: Map<string, yauzl.Entry>;
-  workbookXml: string;
-  relsXml: string;
+  index: PartIndex;
+  workbook: WorkbookPackage;
 }
 
 /** Checks that `file` is a zip at all and opens it for random access (close it when done). */
@@ -80,7 +81,7 @@ export async function openWorkbookZip(file: string): Promise<yauzl.ZipFile> {
 }
 
 /** The checks of inspectWorkbook on a zip opened by openWorkbookZip. */
-export async function inspectOpenZip(zip: yauzl.ZipFile, file: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<OpenWorkbook> {
+export async function inspectOpenZip(zip: yauzl.ZipFile, file: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS, signal?: AbortSignal): Promise<OpenWorkbook> {
   const label = path.basename(file);
   const entries = await listEntries(zip, file, label, limits);
   let uncompressed = 0;
@@ -105,19 +106,21 @@ export async function inspectOpenZip(zip: yauzl.ZipFile, file: string, limits: Z
       { uncompressedBytes: uncompressed },
     );
   }
-  const workbookEntry = entries.get('xl/workbook.xml');
-  if (!workbookEntry) {
-    const { what, hint } = describeZip(entries.keys());
-    throw new InputFileError('not_xlsx', `${label} is ${what}${what.includes('not an Excel workbook') ? '' : ', not an Excel workbook'} (no xl/workbook.xml). ${hint}`, { file }, { what });
+  // A zip that is plainly another kind of document (Word, PowerPoint, OpenDocument, Numbers) or a
+  // plain archive: said for what it is. Anything else is read as a package (its workbook part may
+  // have any name), which says itself when it has none.
+  const names = [...entries.keys()];
+  if (names.some((name) => /^(word|ppt)\//.test(name)) || names.includes('mimetype') || names.some((name) => name.startsWith('Index/')) || !names.some((name) => name.endsWith('.xml') || name.endsWith('.rels'))) {
+    const { what, hint } = describeZip(names);
+    throw new InputFileError('not_xlsx', `${label} is ${what}${what.includes('not an Excel workbook') ? '' : ', not an Excel workbook'}. ${hint}`, { file }, { what });
   }
-  const workbookXml = await readSmallPart(zip, workbookEntry, file, label);
-  const relsEntry = entries.get('xl/_rels/workbook.xml.rels');
-  const relsXml = relsEntry ? await readSmallPart(zip, relsEntry, file, label) : '';
-  const sheets = parseSheets(workbookXml, relsXml);
+  const index = new PartIndex(entries);
+  const workbook = await readPackage({ zip, file, maxBytes: limits.maxUncompressedBytes, signal }, index);
+  const sheets = workbook.sheets;
   if (sheets.length === 0) {
     throw new InputFileError('no_sheets', `${label} has no worksheets.`, { file });
   }
-  return { inspection: { sheets, uncompressedBytes: uncompressed, entries: entries.size }, entries, workbookXml, relsXml };
+  return { inspection: { sheets, uncompressedBytes: uncompressed, entries: entries.size }, index, workbook };
 }
 
 async function checkMagic(file: string, label: string): Promise<void> {
@@ -169,20 +172,6 @@ function listEntries(zip: yauzl.ZipFile, file: string, label: string, limits: Zi
   });
 }
 
-async function readSmallPart(zip: yauzl.ZipFile, entry: yauzl.Entry, file: string, label: string): Promise<string> {
-  if (entry.uncompressedSize > MAX_SMALL_PART_BYTES) {
-    throw new InputFileError('zip_bomb', `${label} was refused: its part ${entry.fileName} is implausibly large.`, { file });
-  }
-  try {
-    const stream = await zip.openReadStreamPromise(entry);
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  } catch (error) {
-    throw new InputFileError('corrupt_zip', `${label} is damaged (${describeZipError(error)}). Open it in Excel and save it again.`, { file }, {}, { cause: error });
-  }
-}
-
 /** The sheet to read: the first in workbook order unless one is named (exactly, else ignoring case and spaces). */
 export function chooseSheet(sheets: SheetEntry[], wanted: string | undefined, file: string): SheetEntry {
   const label = path.basename(file);
@@ -194,57 +183,9 @@ export function chooseSheet(sheets: SheetEntry[], wanted: string | undefined, fi
   if (similar) return similar;
   throw new InputFileError(
     'sheet_not_found',
-    `${label} has no sheet named "${wanted}". Its sheets are: ${sheets.map((sheet) => `"${sheet.name}"`).join(', ')}.`,
+    `${label} has no sheet named ${quoteName(wanted)}. Its sheets are: ${sheets.map((sheet) => quoteName(sheet.name)).join(', ')}.`,
     { file, sheet: wanted },
   );
-}
-
-/** Sheets in workbook order, with the zip part each one lives in. */
-export function parseSheets(workbookXml: string, relsXml: string): SheetEntry[] {
-  const targets = new Map<string, string>();
-  for (const match of relsXml.matchAll(/<(?:\w+:)?Relationship\b([^>]*)>/g)) {
-    const attrs = parseAttributes(match[1] ?? '');
-    const id = attrs.get('Id');
-    const target = attrs.get('Target');
-    if (id && target) targets.set(id, resolveTarget(target));
-  }
-  const sheets: SheetEntry[] = [];
-  for (const match of workbookXml.matchAll(/<(?:\w+:)?sheet\b([^>]*)>/g)) {
-    const attrs = parseAttributes(match[1] ?? '');
-    const name = attrs.get('name');
-    if (name === undefined) continue;
-    const relId = [...attrs.entries()].find(([key]) => key === 'r:id' || key.endsWith(':id'))?.[1];
-    const part = (relId && targets.get(relId)) || '';
-    const state = attrs.get('state');
-    sheets.push({ name, part, hidden: state === 'hidden' || state === 'veryHidden' });
-  }
-  return sheets;
-}
-
-export function resolveTarget(target: string): string {
-  if (target.startsWith('/')) return target.slice(1);
-  return path.posix.normalize(`xl/${target}`);
-}
-
-export function parseAttributes(text: string): Map<string, string> {
-  const attributes = new Map<string, string>();
-  for (const match of text.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
-    attributes.set(match[1] as string, decodeXml(match[2] ?? match[3] ?? ''));
-  }
-  return attributes;
-}
-
-function decodeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (whole, entity: string) => {
-    const lower = entity.toLowerCase();
-    if (lower === 'amp') return '&';
-    if (lower === 'lt') return '<';
-    if (lower === 'gt') return '>';
-    if (lower === 'quot') return '"';
-    if (lower === 'apos') return "'";
-    const code = lower.startsWith('#x') ? parseInt(lower.slice(2), 16) : parseInt(lower.slice(1), 10);
-    return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
 }
 
 export function describeZipError(error: unknown): string {

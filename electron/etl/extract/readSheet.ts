@@ -6,13 +6,13 @@
  *
  * The reading itself is the purpose-built streaming reader in xlsxStream/ (hand-written because
  * exceljs's streaming reader was the measured bottleneck of the pipeline; see readWorksheet.ts).
- * The exceljs-based reader remains as readSheetWithExceljs, the oracle the tests compare against.
+ * The exceljs-based reader remains in test/oracle/readSheetWithExceljs.ts, as an oracle where
+ * exceljs is right.
  */
 import type { ReadSheetOptions, RowSink, SheetInfo } from './sheetTypes';
 import { readWorksheet } from './xlsxStream/readWorksheet';
 
 export type { ReadSheetOptions, RowSink, SheetInfo } from './sheetTypes';
-export { readSheetWithExceljs } from './readSheetWithExceljs';
 
 export function readSheet(file: string, onRow: RowSink, options: ReadSheetOptions = {}): Promise<SheetInfo> {
   return readWorksheet(file, onRow, options);

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { InputFileError } from '../errors';
-import { isBlankCell } from '../extract/cellValue';
+import { cellText, isBlankCell, isUncalculated } from '../extract/cellValue';
 import { hashFile } from '../extract/hashFile';
 import { readSheet } from '../extract/readSheet';
 import { REASON_LABEL } from '../../../shared/reasonWords';
@@ -71,7 +71,7 @@ export async function exportRejectedWorkbook(outPath: string, sources: RejectedS
         }
         const problem = byRow.get(rowNumber);
         if (!problem || cells.every(isBlankCell)) return;
-        const values: RawCell[] = Array.from({ length: width }, (_, i) => cells[i] ?? null);
+        const values = Array.from({ length: width }, (_, i) => exportCell(cells[i] ?? null));
         const added = sheet.addRow([
           ...values,
           rowNumber,
@@ -94,8 +94,14 @@ export async function exportRejectedWorkbook(outPath: string, sources: RejectedS
   return { rows: written };
 }
 
-function headerCell(cell: RawCell): RawCell {
-  return cell instanceof Date ? cell.toISOString().slice(0, 10) : cell;
+function headerCell(cell: RawCell): ExcelJS.CellValue {
+  return cell instanceof Date ? cell.toISOString().slice(0, 10) : exportCell(cell);
+}
+
+/** A formula saved without its value goes back as the formula it was (Excel calculates it on open). */
+function exportCell(cell: RawCell): ExcelJS.CellValue {
+  if (!isUncalculated(cell)) return cell;
+  return cell.formula === '' ? cellText(cell) : { formula: cell.formula, date1904: false };
 }
 
 function uniqueSheetName(taken: Set<string>, wanted: string): string {

@@ -4,6 +4,7 @@
  * are not resolved here: whether `A` is the month or the day is decided once for the whole column
  * (see dateOrder.ts), so this step only reports the parts.
  */
+import { isUncalculated } from '../extract/cellValue';
 import type { DateOrder, RawCell } from '../types';
 import { dayFromUtcDate, dayFromYmd } from './calendar';
 
@@ -11,7 +12,7 @@ export type DateParse =
   /** A resolved calendar day; `canonical` is false when the cell text was not already `YYYY-MM-DD`. */
   | { kind: 'day'; day: number; canonical: boolean }
   | { kind: 'slash'; first: number; second: number; year: number }
-  | { kind: 'invalid'; problem: 'missing_value' | 'invalid_date' };
+  | { kind: 'invalid'; problem: 'missing_value' | 'formula_not_calculated' | 'invalid_date' };
 
 const TIME = String.raw`(?:(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*(?:Z|[+-]\d{2}(?::?\d{2})?))?)?`;
 const YEAR_FIRST = new RegExp(String.raw`^(\d{4})([-/])(\d{1,2})\2(\d{1,2})${TIME}$`);
@@ -22,6 +23,7 @@ const INVALID: DateParse = { kind: 'invalid', problem: 'invalid_date' };
 
 export function parseDateCell(cell: RawCell): DateParse {
   if (cell === null) return { kind: 'invalid', problem: 'missing_value' };
+  if (isUncalculated(cell)) return { kind: 'invalid', problem: 'formula_not_calculated' };
   if (cell instanceof Date) {
     const day = dayFromUtcDate(cell);
     return day === null ? INVALID : { kind: 'day', day, canonical: true };

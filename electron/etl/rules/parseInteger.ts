@@ -3,6 +3,7 @@
  * of optional spaces, optional `+`, digits, optional `.0…`, optional spaces (`"104.0"`, `" 104 "`).
  * Anything else (`37X`, `12.5`, `-3`, empty) is invalid. The range check is exact up to BIGINT.
  */
+import { isUncalculated } from '../extract/cellValue';
 import type { IdValue, RawCell } from '../types';
 
 export const INTEGER_MAX = 2147483647n;
@@ -10,13 +11,14 @@ export const BIGINT_MAX = 9223372036854775807n;
 
 export type IntegerResult =
   | { ok: true; value: IdValue }
-  | { ok: false; problem: 'missing_value' | 'invalid_integer' | 'integer_out_of_range' };
+  | { ok: false; problem: 'missing_value' | 'formula_not_calculated' | 'invalid_integer' | 'integer_out_of_range' };
 
 const INTEGER_TEXT = /^\s*\+?(\d+)(?:\.0+)?\s*$/;
 
 export function parseInteger(cell: RawCell, max: bigint): IntegerResult {
   if (cell === null) return { ok: false, problem: 'missing_value' };
   if (typeof cell === 'number') return fromNumber(cell, max);
+  if (isUncalculated(cell)) return { ok: false, problem: 'formula_not_calculated' };
   if (typeof cell !== 'string') return { ok: false, problem: 'invalid_integer' };
   if (cell.trim() === '') return { ok: false, problem: 'missing_value' };
   const match = INTEGER_TEXT.exec(cell);

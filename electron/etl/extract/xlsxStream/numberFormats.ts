@@ -1,82 +1,97 @@
 /**
- * Which number formats make a number a date, and serial numbers to Dates, exactly as the
- * exceljs-based reader decides (it stays the test oracle, see readSheetWithExceljs.ts).
+ * Which number formats make a number a date (ECMA-376 Part 1 §18.8.30–31, as Excel applies them),
+ * and serial numbers to the date Excel shows.
  */
+import type { RawCell } from '../../types';
 
 /**
- * Built-in format codes that exceljs knows (its `defaultnumformats`, the entries with a code). A
- * cell whose style uses one of these ids without a custom <numFmt> gets this code.
+ * Built-in format ids that show a date or a time (§18.8.30): 14–22 and 45–47, and the ids whose
+ * code depends on the locale (Chinese, Japanese, Korean, Thai dates and times: 27–36, 50–58, and
+ * 71–81), which Excel always shows as dates or times.
  */
-const BUILT_IN_FORMATS: Readonly<Record<number, string>> = {
-  0: 'General',
-  1: '0',
-  2: '0.00',
-  3: '#,##0',
-  4: '#,##0.00',
-  9: '0%',
-  10: '0.00%',
-  11: '0.00E+00',
-  12: '# ?/?',
-  13: '# ??/??',
-  14: 'mm-dd-yy',
-  15: 'd-mmm-yy',
-  16: 'd-mmm',
-  17: 'mmm-yy',
-  18: 'h:mm AM/PM',
-  19: 'h:mm:ss AM/PM',
-  20: 'h:mm',
-  21: 'h:mm:ss',
-  22: 'm/d/yy "h":mm',
-  37: '#,##0 ;(#,##0)',
-  38: '#,##0 ;[Red](#,##0)',
-  39: '#,##0.00 ;(#,##0.00)',
-  40: '#,##0.00 ;[Red](#,##0.00)',
-  45: 'mm:ss',
-  46: '[h]:mm:ss',
-  47: 'mmss.0',
-  48: '##0.0E+0',
-  49: '@',
-};
+export function isBuiltInDateFormat(id: number): boolean {
+  return (id >= 14 && id <= 22) || (id >= 45 && id <= 47) || (id >= 27 && id <= 36) || (id >= 50 && id <= 58) || (id >= 71 && id <= 81);
+}
+
+/** Elapsed-time sections `[h]`, `[mm]`, `[ss]` are times; every other `[…]` is a colour, condition or locale. */
+const ELAPSED = /^(?:h+|m+|s+)$/i;
 
 /**
- * Built-in ids whose code depends on the locale (Chinese, Japanese, Korean date and time formats:
- * 27–36 and 50–58). exceljs has no single code for them and reads such cells as plain numbers;
- * Excel shows them as dates, and SPEC §4 rule 4 counts date-formatted serial numbers as dates, so
- * we do too. This is one of the documented differences from exceljs.
+ * A custom format code shows a date or time when one of its date/time tokens (y, m, d, h, s, in
+ * either case, or an elapsed-time section) stands outside quoted text, backslash-escaped characters,
+ * `_x` spacing and `*x` fill characters, and `[…]` colour/condition/locale sections. Only the first
+ * section (positive numbers) decides, as Excel does.
  */
-export function isLocaleDateFormatId(id: number): boolean {
-  return (id >= 27 && id <= 36) || (id >= 50 && id <= 58);
+export function isDateFormatCode(code: string): boolean {
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i]!;
+    switch (c) {
+      case '"': {
+        const close = code.indexOf('"', i + 1);
+        if (close === -1) return false;
+        i = close;
+        break;
+      }
+      case '\\':
+      case '_':
+      case '*':
+        i += 1;
+        break;
+      case '[': {
+        const close = code.indexOf(']', i + 1);
+        if (close === -1) return false;
+        if (ELAPSED.test(code.slice(i + 1, close))) return true;
+        i = close;
+        break;
+      }
+      case ';':
+        return false;
+      case 'y':
+      case 'Y':
+      case 'm':
+      case 'M':
+      case 'd':
+      case 'D':
+      case 'h':
+      case 'H':
+      case 's':
+      case 'S':
+        return true;
+      default:
+        break;
+    }
+  }
+  return false;
 }
 
-export function builtInFormat(id: number): string | undefined {
-  return BUILT_IN_FORMATS[id];
-}
-
-/** exceljs's `utils.isDateFmt`: used for plain number cells. */
-export function isDateFormatForValues(format: string | undefined): boolean {
-  if (!format) return false;
-  const stripped = format.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, '');
-  return /[ymdhMsb]+/.test(stripped);
-}
+const MS_PER_DAY = 86_400_000;
+/** Days from 1899-12-30 to 1970-01-01. */
+const EPOCH_1900 = 25_569;
+/** The 1904 date system counts from 1904-01-01, 1,462 days after 1899-12-31. */
+const SHIFT_1904 = 1_462;
+/** 9999-12-31, the last day Excel shows (1900 system). */
+const LAST_SERIAL = 2_958_465;
 
 /**
- * The rule readSheet applied to formula results (exceljs leaves those as numbers): the same test,
- * but case-insensitive. Kept separately so both kinds of cell come out exactly as before.
+ * The date a serial number in a date format shows as (§18.17.4.1), as a UTC Date (a calendar date
+ * and clock time, no zone). In the 1900 date system Excel keeps Lotus 1-2-3's leap-year bug:
+ * serial 60 is the nonexistent 1900-02-29 and serials 1–59 are one day later than plain arithmetic
+ * from 1899-12-30 gives (1 is 1900-01-01). So 60 reads as the text Excel shows, `1900-02-29`, which
+ * is not a real date; serial 0 shows as `1900-01-00`. Numbers Excel cannot show as a date (negative,
+ * after 9999-12-31) stay numbers: Excel shows `#######`.
  */
-export function isDateFormatForFormulas(format: string | undefined): boolean {
-  if (!format) return false;
-  const stripped = format.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, '');
-  return /[ymdhsb]/i.test(stripped);
-}
-
-/** exceljs's `utils.excelToDate`, operation for operation (plain number cells). */
-export function valueSerialToDate(serial: number, date1904: boolean): Date {
-  return new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 24 * 3600 * 1000));
-}
-
-/** readSheet's conversion of formula results, operation for operation. */
-export function formulaSerialToDate(serial: number, date1904: boolean): Date {
-  return new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000));
+export function serialToDateCell(serial: number, date1904: boolean): RawCell {
+  if (!Number.isFinite(serial) || serial < 0) return serial;
+  if (date1904) {
+    if (serial > LAST_SERIAL - SHIFT_1904 + 1) return serial;
+    return new Date(Math.round((serial - EPOCH_1900 + SHIFT_1904) * MS_PER_DAY));
+  }
+  if (serial >= LAST_SERIAL + 1) return serial;
+  const day = Math.floor(serial);
+  if (day === 0) return '1900-01-00';
+  if (day === 60) return '1900-02-29';
+  const date = new Date(Math.round((serial - EPOCH_1900) * MS_PER_DAY));
+  return day < 60 ? new Date(date.getTime() + MS_PER_DAY) : date;
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;

@@ -6,29 +6,30 @@
  * with exceljs's streaming WorkbookReader took ~13 s of a ~30 s pipeline: exceljs 31% and saxes
  * 22% of the profile, a microtask per row, 11% in GC, while inflating and scanning the 241 MiB of
  * sheet XML takes ~1.9 s. exceljs also spools the whole sheet XML (patient data) to a temp file
- * when sheet1.xml precedes sharedStrings.xml in the zip, which is Excel's usual order (and on a
- * busy machine that spooling path now and then loses the sheet altogether). This reader
- * opens the zip for random access, reads workbook, styles and shared strings first whatever the zip
- * order, then streams the one sheet part through a byte-level scanner; no temp files. Measured
- * after the switch, same bench and machine: the read_appointments phase went from 13.5-13.7 s to
- * 3.7-4.1 s (the reader alone, without the cleaning it feeds: ~10-13 s to ~2.0-2.3 s).
+ * when sheet1.xml precedes sharedStrings.xml in the zip, which is Excel's usual order. This reader
+ * opens the zip for random access, finds the parts through the package relationships, reads styles
+ * and shared strings first whatever the zip order, then streams the one sheet part through a
+ * byte-level scanner; no temp files. Measured after the switch, same bench and machine: the
+ * read_appointments phase went from 13.5-13.7 s to 3.7-4.1 s.
  *
- * exceljs stays the oracle: readSheetWithExceljs gives the same (row number, cells) sequence, and
- * the differential tests (readWorksheet.test.ts) hold this reader to it. The few places where we
- * deliberately read what the file says instead of what exceljs makes of it are listed in
- * sheetRows.ts and sharedStrings.ts.
+ * What it reads is held to ECMA-376 and to what Excel shows (SPEC §3), not to exceljs: see
+ * sheetRows.ts for the cell rules, stringItem.ts for text, markupFilter.ts for namespaces and
+ * markup compatibility, packageParts.ts for finding the parts. exceljs remains a test oracle
+ * (test/oracle/readSheetWithExceljs.ts) only where it is right.
  */
 import path from 'node:path';
 import type yauzl from 'yauzl';
 import { CancelledError, InputFileError, isEtlError } from '../../errors';
-import { DEFAULT_ZIP_LIMITS, chooseSheet, inspectOpenZip, openWorkbookZip, parseAttributes } from '../inspectWorkbook';
+import type { RawCell } from '../../types';
+import { DEFAULT_ZIP_LIMITS, chooseSheet, inspectOpenZip, openWorkbookZip, type SheetEntry, type WorkbookInspection } from '../inspectWorkbook';
 import type { ReadSheetOptions, RowSink, SheetInfo } from '../sheetTypes';
-import { SharedStringsHandler, type SharedString } from './sharedStrings';
+import type { WorkbookPackage } from './packageParts';
+import type { PartIndex } from './packageParts';
+import { parsePart, quoteName, type PartSource } from './partParser';
+import { SharedStringsHandler } from './sharedStrings';
 import { SheetRowsHandler } from './sheetRows';
 import { StylesHandler, StyleTable } from './styles';
-import { XmlScanner, type XmlHandler } from './xmlScanner';
-import { XmlCutOffError, XmlError } from './xmlText';
-import { partPaths, pumpEntry } from './zipEntries';
+import { NS_SML } from './xmlScanner';
 
 export interface WorksheetReadOptions extends ReadSheetOptions {
   /** Size of inflated chunks (tests use small ones to put chunk boundaries everywhere). */
@@ -37,125 +38,193 @@ export interface WorksheetReadOptions extends ReadSheetOptions {
   maxSinkBytes?: number;
 }
 
-export async function readWorksheet(file: string, onRow: RowSink, options: WorksheetReadOptions = {}): Promise<SheetInfo> {
-  const label = path.basename(file);
-  const limits = options.zipLimits ?? DEFAULT_ZIP_LIMITS;
-  const zip = await openWorkbookZip(file);
-  let sheetName: string | undefined;
-  try {
-    const { inspection, entries, workbookXml, relsXml } = await inspectOpenZip(zip, file, limits);
-    const target = chooseSheet(inspection.sheets, options.sheet, file);
-    sheetName = target.name;
-    if (!target.part.startsWith('xl/worksheets/')) {
-      throw new InputFileError(
-        'unsupported_layout',
-        `${label}: sheet "${target.name}" is stored in an unusual place (${target.part || 'unknown'}). Open the file in Excel and save it again as .xlsx.`,
-        { file, sheet: target.name },
-      );
-    }
-    if (options.signal?.aborted) throw new CancelledError();
-    const size = zip.fileSize;
-    options.onSheet?.(target.name);
-    const sheetEntry = entries.get(target.part);
-    if (!sheetEntry) {
-      throw new InputFileError('corrupt_workbook', `${label}: sheet "${target.name}" is listed but its data is missing.`, { file, sheet: target.name });
-    }
+/** Thrown by a row sink to stop reading early (e.g. once the header row is known). */
+class StopReading extends Error {}
 
-    const context: PartContext = { zip, file, sheet: target.name, options, maxBytes: limits.maxUncompressedBytes };
-    let read = 0;
-    const paths = partPaths(relsXml);
-    const stylesEntry = entries.get(paths.styles);
-    let styles = StyleTable.EMPTY;
-    if (stylesEntry) {
-      const handler = new StylesHandler();
-      await parsePart(context, stylesEntry, handler, 'styleSheet');
-      styles = handler.table();
-      read += stylesEntry.compressedSize;
-    }
-    const stringsEntry = entries.get(paths.sharedStrings);
-    // No shared strings part: a t="s" cell reads as empty (exceljs makes it "[object Object]").
-    let strings: SharedString[] = [];
-    if (stringsEntry) {
-      const handler = new SharedStringsHandler();
-      await parsePart(context, stringsEntry, handler, 'sst');
-      strings = handler.strings;
-      read += stringsEntry.compressedSize;
-    }
+export interface SheetHeader {
+  sheet: SheetEntry;
+  /** Excel row of the first non-empty row; null for a sheet without one. */
+  row: number | null;
+  /** Its cells as text, as typed. */
+  columns: string[];
+}
 
-    const rows = new SheetRowsHandler({ styles, strings, date1904: isDate1904(workbookXml), onRow, signal: options.signal });
-    const before = read;
-    await parsePart(context, sheetEntry, rows, 'worksheet', (compressed) => options.onBytes?.(Math.min(before + compressed, size), size));
-    options.onBytes?.(size, size);
-    return { sheet: target.name, sheets: inspection.sheets.map((sheet) => sheet.name), sizeBytes: size };
-  } catch (error) {
-    if (options.signal?.aborted) throw new CancelledError();
-    if (isEtlError(error)) throw error;
-    // An error of the caller's row callback, or an XML problem the part parser did not place.
-    throw new InputFileError(
-      'corrupt_workbook',
-      `${label}: sheet "${sheetName ?? '?'}" could not be read (${describe(error)}). Open the file in Excel and save it again as .xlsx.`,
-      { file, ...(sheetName === undefined ? {} : { sheet: sheetName }) },
-      {},
-      { cause: error },
-    );
-  } finally {
-    zip.close();
+/**
+ * An open workbook: the zip, its inspection, and the styles and shared strings once a sheet needed
+ * them (read once, however many sheets are looked at). Close it when done.
+ */
+export class OpenedWorkbook {
+  private lookups: { styles: StyleTable; strings: string[] | null; compressed: number } | undefined;
+
+  private constructor(
+    readonly file: string,
+    private readonly zip: yauzl.ZipFile,
+    readonly inspection: WorkbookInspection,
+    private readonly index: PartIndex,
+    private readonly workbook: WorkbookPackage,
+    private readonly options: WorksheetReadOptions,
+  ) {}
+
+  static async open(file: string, options: WorksheetReadOptions = {}): Promise<OpenedWorkbook> {
+    const zip = await openWorkbookZip(file);
+    try {
+      const { inspection, index, workbook } = await inspectOpenZip(zip, file, options.zipLimits ?? DEFAULT_ZIP_LIMITS, options.signal);
+      return new OpenedWorkbook(file, zip, inspection, index, workbook, options);
+    } catch (error) {
+      zip.close();
+      throw asInputError(error, file, undefined, options.signal);
+    }
   }
-}
 
-interface PartContext {
-  zip: yauzl.ZipFile;
-  file: string;
-  sheet: string;
-  options: WorksheetReadOptions;
-  maxBytes: number;
-}
+  get sheets(): SheetEntry[] {
+    return this.inspection.sheets;
+  }
 
-/** Streams one part through a scanner with `handler`; XML problems become InputFileErrors naming the part. */
-async function parsePart(context: PartContext, entry: yauzl.Entry, handler: XmlHandler, root: string, onCompressed?: (bytes: number) => void): Promise<void> {
-  const { file, sheet, options } = context;
-  const label = path.basename(file);
-  const scanner = new XmlScanner(handler);
-  try {
-    await pumpEntry(context.zip, entry, (chunk) => scanner.write(chunk), {
-      file,
-      maxBytes: context.maxBytes,
+  get sizeBytes(): number {
+    return this.zip.fileSize;
+  }
+
+  close(): void {
+    this.zip.close();
+  }
+
+  /** The sheet's rows in order; `onRow` may throw to stop. */
+  async readRows(target: SheetEntry, onRow: RowSink, options: WorksheetReadOptions = {}): Promise<void> {
+    const label = path.basename(this.file);
+    const signal = options.signal ?? this.options.signal;
+    if (signal?.aborted) throw new CancelledError();
+    if (target.kind !== 'worksheet') {
+      // A chart sheet has no cells; a macro or dialog sheet holds none we could read as data.
+      if (target.kind === 'chartsheet') return;
+      throw new InputFileError('unsupported_layout', `${label}: sheet ${quoteName(target.name)} is not a worksheet (a macro or dialog sheet). Choose a sheet with the data.`, {
+        file: this.file,
+        sheet: target.name,
+      });
+    }
+    const entry = target.part ? this.index.get(target.part) : undefined;
+    if (!entry) {
+      throw new InputFileError('corrupt_workbook', `${label}: sheet ${quoteName(target.name)} is listed but its data is missing.`, { file: this.file, sheet: target.name });
+    }
+    const source = this.source({ ...this.options, ...options, signal });
+    const lookups = await this.loadLookups(source, target.name);
+    const size = this.sizeBytes;
+    const rows = new SheetRowsHandler({
+      styles: lookups.styles,
+      strings: lookups.strings,
+      date1904: this.workbook.date1904,
+      recalculateOnLoad: this.workbook.recalculateOnLoad,
+      onRow,
+      signal,
+    });
+    const onBytes = options.onBytes ?? this.options.onBytes;
+    await parsePart(source, {
+      entry,
+      handler: rows,
+      namespace: NS_SML,
+      root: 'worksheet',
+      sheet: target.name,
+      finish: () => rows.finish(),
+      rowAt: () => rows.rowNumber,
+      onCompressed: (compressed) => onBytes?.(Math.min(lookups.compressed + compressed, size), size),
+    });
+    onBytes?.(size, size);
+  }
+
+  /** The sheet's first non-empty row, read no further than that. */
+  async readHeader(target: SheetEntry, signal?: AbortSignal): Promise<SheetHeader> {
+    let header: SheetHeader = { sheet: target, row: null, columns: [] };
+    try {
+      await this.readRows(
+        target,
+        (row, cells) => {
+          if (cells.every(isBlankForHeader)) return;
+          header = { sheet: target, row, columns: cells.map(headerText) };
+          throw new StopReading();
+        },
+        signal ? { signal, onBytes: () => undefined } : { onBytes: () => undefined },
+      );
+    } catch (error) {
+      if (!(error instanceof StopReading) && !(error instanceof InputFileError && error.cause instanceof StopReading)) throw error;
+    }
+    return header;
+  }
+
+  private source(options: WorksheetReadOptions): PartSource {
+    return {
+      zip: this.zip,
+      file: this.file,
+      maxBytes: (options.zipLimits ?? DEFAULT_ZIP_LIMITS).maxUncompressedBytes,
       signal: options.signal,
-      onCompressed,
       inflateChunkBytes: options.inflateChunkBytes,
       maxSinkBytes: options.maxSinkBytes,
-    });
-    scanner.end();
-    if (handler instanceof SheetRowsHandler) handler.finish();
-  } catch (error) {
-    if (error instanceof XmlCutOffError) {
-      throw new InputFileError(
-        'corrupt_workbook',
-        `${label}: the part ${entry.fileName} is cut off (it does not end with </${root}>; ${error.message}); ${root === 'worksheet' ? 'rows may be missing' : 'values may be wrong'}. Open the file in Excel and save it again.`,
-        { file, sheet },
-        { part: entry.fileName },
-        { cause: error },
-      );
+    };
+  }
+
+  private async loadLookups(source: PartSource, sheet: string): Promise<{ styles: StyleTable; strings: string[] | null; compressed: number }> {
+    if (this.lookups) return this.lookups;
+    let compressed = 0;
+    let styles = StyleTable.EMPTY;
+    const stylesEntry = this.workbook.styles;
+    if (stylesEntry) {
+      const handler = new StylesHandler();
+      await parsePart(source, { entry: stylesEntry, handler, namespace: NS_SML, root: 'styleSheet', sheet });
+      styles = handler.table();
+      compressed += stylesEntry.compressedSize;
     }
-    if (error instanceof XmlError) {
-      const where = root === 'worksheet' ? '' : `${entry.fileName}: `;
-      throw new InputFileError(
-        'corrupt_workbook',
-        `${label}: sheet "${sheet}" could not be read (${where}${error.message}). Open the file in Excel and save it again as .xlsx.`,
-        { file, sheet },
-        { part: entry.fileName },
-        { cause: error },
-      );
+    let strings: string[] | null = null;
+    const stringsEntry = this.workbook.sharedStrings;
+    if (stringsEntry) {
+      const handler = new SharedStringsHandler();
+      await parsePart(source, { entry: stringsEntry, handler, namespace: NS_SML, root: 'sst', sheet });
+      strings = handler.strings;
+      compressed += stringsEntry.compressedSize;
     }
-    throw error;
+    this.lookups = { styles, strings, compressed };
+    return this.lookups;
   }
 }
 
-/** `<workbookPr date1904="1"/>` (or "true": xsd:boolean; exceljs only knows "1"). */
-export function isDate1904(workbookXml: string): boolean {
-  const match = /<(?:[\w.-]+:)?workbookPr\b([^>]*)>/.exec(workbookXml);
-  const value = match ? parseAttributes(match[1] ?? '').get('date1904')?.trim() : undefined;
-  return value === '1' || value === 'true';
+function isBlankForHeader(cell: RawCell): boolean {
+  return cell === null || (typeof cell === 'string' && cell.trim() === '');
+}
+
+function headerText(cell: RawCell): string {
+  if (cell === null) return '';
+  if (typeof cell === 'string') return cell;
+  if (cell instanceof Date) return cell.toISOString().slice(0, 10);
+  if (typeof cell === 'object') return `=${cell.formula}`;
+  return String(cell);
+}
+
+/** Reads one sheet: the one named (exactly, else ignoring case and spaces), else the first in tab order. */
+export async function readWorksheet(file: string, onRow: RowSink, options: WorksheetReadOptions = {}): Promise<SheetInfo> {
+  const workbook = await OpenedWorkbook.open(file, options);
+  let sheetName: string | undefined;
+  try {
+    const target = chooseSheet(workbook.sheets, options.sheet, file);
+    sheetName = target.name;
+    options.onSheet?.(target.name);
+    await workbook.readRows(target, onRow, options);
+    return { sheet: target.name, sheets: workbook.sheets.map((sheet) => sheet.name), sizeBytes: workbook.sizeBytes };
+  } catch (error) {
+    throw asInputError(error, file, sheetName, options.signal);
+  } finally {
+    workbook.close();
+  }
+}
+
+/** Whatever stopped a read, as the typed error the pipeline reports. */
+export function asInputError(error: unknown, file: string, sheet: string | undefined, signal: AbortSignal | undefined): Error {
+  if (signal?.aborted) return new CancelledError();
+  if (isEtlError(error)) return error;
+  // An error of the caller's row callback, or an XML problem the part parser did not place.
+  return new InputFileError(
+    'corrupt_workbook',
+    `${path.basename(file)}: sheet ${quoteName(sheet ?? '?')} could not be read (${describe(error)}). Open the file in Excel and save it again as .xlsx.`,
+    { file, ...(sheet === undefined ? {} : { sheet }) },
+    {},
+    { cause: error },
+  );
 }
 
 function describe(error: unknown): string {

@@ -1,88 +1,107 @@
 /**
- * A worksheet part → rows of RawCell, as the scanner walks it. Only <sheetData> is looked at:
- * `<row r s>`, `<c r s t>`, `<v>`, `<f>` (the cell then holds the formula's cached `<v>`) and
- * `<is>` inline strings. Prefixed names (`x:row`) are read like plain ones.
+ * A worksheet part → rows of RawCell, as the scanner walks it (behind a MarkupFilter, so only
+ * SpreadsheetML elements arrive, matched by namespace URI, with mc:AlternateContent resolved).
+ * Only <sheetData> is looked at: `<row r s customFormat>`, `<c r s t>`, `<v>`, `<f>` and `<is>`.
  *
- * The values are those of the exceljs streaming reader as readSheet used it (see
- * readSheetWithExceljs.ts, the test oracle): numbers as numbers, numbers in a date format as Dates
- * (exceljs's format rule and arithmetic for plain numbers, readSheet's for formula results; a
- * cell without a style of its own takes its row's), shared strings, booleans, error cells as their
- * text, `str`/`inlineStr` text decoded once more for `&lt;`-style sequences the way exceljs does,
- * `_xHHHH_` escapes left as they are (exceljs's streaming reader does not decode them either), and
- * character data that follows a `</v>` inside the cell added to the value (exceljs does that).
- * A row's array ends at its last cell with a value; cells without one are null.
+ * Values follow ECMA-376 Part 1 §18.3.1.4 (c) and §18.18.11 (ST_CellType), and what Excel shows:
+ * - n (the default): the `<v>` number; in a date format (the cell's own `s` when it has one, even
+ *   `s="0"`, else its row's when the row says `customFormat="1"`), the date Excel shows, with the
+ *   1900 leap-year bug (numberFormats.ts).
+ * - s: the shared string; str (a formula's string), inlineStr (`<is>`): the text of its `<t>`
+ *   elements, decoded once, trimmed unless `xml:space="preserve"`, `_xHHHH_` decoded.
+ * - b: TRUE/FALSE; e: the error text (`#N/A`); d: an ISO 8601 date.
+ * - A formula (`<f>`) without a cached `<v>`, or in a workbook that asks for a full recalculation
+ *   on load, has no value Excel would show without calculating: UncalculatedFormula, never empty.
+ * Character data outside `<v>`, `<f>` and `<t>` is never part of a value. Rows and cells without
+ * `r` take the next position. A value that is not what its type says (a number `abc`, a shared
+ * string index past the table, a boolean `2`) is an error naming the cell, never a guess.
  *
- * Where exceljs loses or garbles data, this reads what the file says (SPEC §4 rules 3, 4, 6, 10):
- * rows and cells without `r` take the next position (exceljs fails or numbers the row NaN);
- * prefixed tags (exceljs reads no rows at all); CDATA text (exceljs drops it); `t="d"` ISO dates
- * (exceljs parses "2025-10-21" as the number 2025); a formula's cached 0, FALSE, "" or error
- * (exceljs turns every falsy result into an empty cell, TRUE into 1 and errors into empty);
- * rich-text inline strings (exceljs keeps only the last run); phonetic `<rPh>` runs are skipped;
- * a multi-byte character cut by a chunk boundary stays whole (exceljs decodes each chunk on its
- * own and makes it U+FFFD). Styles and shared strings are read whatever their place in the zip
- * (exceljs ignores styles that come after the sheet). The tests in xmlBytes.test.ts pin each one.
+ * Per-writer costs seen while measuring (for whoever tunes this next): generator/exceljs and
+ * LibreOffice sheets are shared-string `t="s"` cells, the cheapest shape (an index parse per
+ * cell); openpyxl writes numbers and shared strings with `r` on every cell and row styles never;
+ * SheetJS writes `t="str"`/inline text, which costs a string decode per cell; pretty-printed XML
+ * only adds text events that are dropped outside `<v>`/`<t>`; a UTF-16 part is transcoded to UTF-8
+ * first (about twice the bytes to scan).
  */
 import { CancelledError } from '../../errors';
 import type { RawCell } from '../../types';
 import type { RowSink } from '../sheetTypes';
-import { MAX_TEXT_BYTES, type SharedString } from './sharedStrings';
+import { serialToDateCell, isoCellToDate } from './numberFormats';
+import { MAX_TEXT_BYTES, RichTextReader, TextCollector, elementText, xmlSpaceOf } from './stringItem';
 import type { StyleTable } from './styles';
-import { formulaSerialToDate, isoCellToDate, valueSerialToDate } from './numberFormats';
 import type { XmlHandler, XmlScanner } from './xmlScanner';
-import { ByteAccumulator, XmlCutOffError, XmlError, decodeAttribute, decodeText, parseFloatBytes, parseIntBytes } from './xmlText';
+import { XmlCutOffError, XmlError, decodeAttribute, parseDoubleStrict, parseIndexStrict, parseIntBytes } from './xmlText';
 
 // Cell types (the `t` attribute).
 const T_NUMBER = 0;
 const T_SHARED = 1;
-const T_TEXT = 2; // str, inlineStr
-const T_ERROR = 3;
-const T_BOOLEAN = 4;
-const T_DATE = 5;
+const T_FORMULA_STRING = 2; // str
+const T_INLINE = 3; // inlineStr
+const T_ERROR = 4;
+const T_BOOLEAN = 5;
+const T_DATE = 6;
 
-// Where character data inside a cell goes.
+// Which character data inside a cell is being gathered.
 const MODE_NONE = 0;
 const MODE_VALUE = 1;
-/** After `</v>` or `</t>`: kept aside, added to the value if nothing else starts first. */
-const MODE_TRAILING = 2;
-const MODE_DISCARD = 3;
+const MODE_FORMULA = 2;
+const MODE_INLINE = 3;
 
 const MAX_COLUMN = 16_384;
+const MAX_ROW = 1_048_576;
+/** Enough of a formula to show the analyst which one it is. */
+const MAX_FORMULA_BYTES = 64 * 1024;
 
 const CH_C = 0x63;
 const CH_V = 0x76;
 const CH_F = 0x66;
-const CH_T = 0x74;
 const CH_R = 0x72;
 const CH_S = 0x73;
+const CH_T = 0x74;
 const CH_B = 0x62;
 const CH_E = 0x65;
 const CH_D = 0x64;
+const CH_N = 0x6e;
 
 const ROW = Buffer.from('row');
 const INLINE = Buffer.from('is');
-const PHONETIC = Buffer.from('rPh');
 const SHEET_DATA = Buffer.from('sheetData');
 const WORKSHEET = Buffer.from('worksheet');
 const STR = Buffer.from('str');
 const INLINE_STR = Buffer.from('inlineStr');
-const EMPTY = Buffer.alloc(0);
+const CUSTOM_FORMAT = Buffer.from('customFormat');
+
+/** A value that contradicts its cell's type: the message names the cell. */
+export class CellError extends XmlError {
+  override readonly name: string = 'CellError';
+  constructor(
+    readonly row: number,
+    readonly column: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface SheetRowsOptions {
   styles: StyleTable;
-  strings: readonly SharedString[];
+  strings: readonly string[] | null;
   date1904: boolean;
+  /** `<calcPr fullCalcOnLoad="1">`: every cached formula value is stale until Excel recalculates. */
+  recalculateOnLoad: boolean;
   onRow: RowSink;
   signal?: AbortSignal | undefined;
 }
 
 export class SheetRowsHandler implements XmlHandler {
   rows = 0;
+  /** The row being read, or the last one read: for messages about where the XML went wrong. */
+  rowNumber = 0;
   private sheetDataClosed = false;
   private inSheetData = false;
+  private level = 0;
 
   private inRow = false;
-  private rowNumber = 0;
-  private lastRowNumber = 0;
   private rowStyle = -1;
   private lastColumn = 0;
   private maxColumn = 0;
@@ -94,20 +113,17 @@ export class SheetRowsHandler implements XmlHandler {
   private type = T_NUMBER;
   private hasFormula = false;
   private hasValue = false;
+  private valuePreserve = false;
   private mode = MODE_NONE;
-  private inInline = false;
-  private phoneticDepth = 0;
-  /** The value's text: one range of a chunk when it arrived whole, else the accumulator. */
-  private direct: Buffer | null = null;
-  private directStart = 0;
-  private directEnd = 0;
-  private inAccumulator = false;
-  private readonly accumulated = new ByteAccumulator(MAX_TEXT_BYTES);
-  private readonly trailing = new ByteAccumulator(MAX_TEXT_BYTES);
+  private readonly value = new TextCollector(MAX_TEXT_BYTES);
+  private readonly formula = new TextCollector(MAX_FORMULA_BYTES);
+  private readonly inline = new RichTextReader();
+  private inlineText: string | null = null;
 
   private readonly styles: StyleTable;
-  private readonly strings: readonly SharedString[];
+  private readonly strings: readonly string[] | null;
   private readonly date1904: boolean;
+  private readonly recalculateOnLoad: boolean;
   private readonly onRow: RowSink;
   private readonly signal: AbortSignal | undefined;
 
@@ -115,6 +131,7 @@ export class SheetRowsHandler implements XmlHandler {
     this.styles = options.styles;
     this.strings = options.strings;
     this.date1904 = options.date1904;
+    this.recalculateOnLoad = options.recalculateOnLoad;
     this.onRow = options.onRow;
     this.signal = options.signal;
   }
@@ -125,81 +142,74 @@ export class SheetRowsHandler implements XmlHandler {
   }
 
   openTag(s: XmlScanner): void {
-    const buf = s.buf;
+    const level = ++this.level;
+    if (this.mode === MODE_INLINE) {
+      this.inline.openTag(s);
+      return;
+    }
     const local = s.localStart;
     const length = s.nameEnd - local;
-    if (s.depth === 1) {
-      if (!s.localNameIs(WORKSHEET)) {
-        throw new XmlError(`the part's root element is <${buf.toString('latin1', s.nameStart, Math.min(s.nameEnd, s.nameStart + 64))}>, not <worksheet>`);
-      }
+    if (level === 1) {
+      if (!s.localNameIs(WORKSHEET)) throw new XmlError(`the part's root element is <${s.qualifiedName()}>, not <worksheet>`);
       return;
     }
-    if (length === 1) {
-      const b = buf[local];
-      if (!this.inCell) {
-        if (b === CH_C && this.inRow) this.openCell(s);
-      } else if (b === CH_V) {
-        this.startValue();
-      } else if (b === CH_F) {
-        this.commitTrailing();
-        this.hasFormula = true;
-        this.mode = MODE_DISCARD;
-      } else if (b === CH_T) {
-        if (!this.inInline) this.startValue();
-        else if (this.phoneticDepth === 0) {
-          // Runs of a rich inline string are joined (exceljs would keep only the last one).
-          this.trailing.reset();
+    if (this.inCell) {
+      if (length === 1) {
+        const b = s.buf[local];
+        if (b === CH_V) {
+          this.hasValue = true;
+          this.valuePreserve = xmlSpaceOf(s) ?? false;
+          this.value.begin();
           this.mode = MODE_VALUE;
+        } else if (b === CH_F) {
+          this.hasFormula = true;
+          this.formula.begin();
+          this.mode = MODE_FORMULA;
         }
+      } else if (length === 2 && s.localNameIs(INLINE)) {
+        this.hasValue = true;
+        this.inline.begin(s);
+        this.mode = MODE_INLINE;
       }
       return;
     }
-    if (length === 3) {
-      if (s.localNameIs(ROW)) {
-        if (this.inSheetData) this.openRow(s);
-      } else if (this.inCell && this.inInline && s.localNameIs(PHONETIC)) {
-        this.phoneticDepth++;
-        this.mode = MODE_DISCARD;
-      }
+    if (this.inRow) {
+      if (length === 1 && s.buf[local] === CH_C) this.openCell(s);
       return;
     }
-    if (length === 2) {
-      if (this.inCell && s.localNameIs(INLINE)) {
-        this.startValue();
-        this.mode = MODE_TRAILING;
-        this.inInline = true;
-        this.phoneticDepth = 0;
-      }
+    if (this.inSheetData) {
+      if (length === 3 && s.localNameIs(ROW)) this.openRow(s);
       return;
     }
-    if (length === 9 && s.localNameIs(SHEET_DATA)) this.inSheetData = true;
+    if (level === 2 && length === 9 && s.localNameIs(SHEET_DATA)) this.inSheetData = true;
   }
 
   closeTag(s: XmlScanner): void {
-    const buf = s.buf;
+    this.level--;
     const local = s.localStart;
     const length = s.nameEnd - local;
-    if (length === 1) {
-      if (!this.inCell) return;
-      const b = buf[local];
-      if (b === CH_C) this.closeCell();
-      else if ((b === CH_V || b === CH_T) && this.mode === MODE_VALUE) this.mode = MODE_TRAILING;
-      return;
-    }
-    if (length === 3) {
-      if (s.localNameIs(ROW)) {
-        if (this.inRow) this.closeRow();
-      } else if (this.inCell && this.phoneticDepth > 0 && s.localNameIs(PHONETIC)) {
-        this.phoneticDepth--;
-        if (this.phoneticDepth === 0) this.mode = MODE_TRAILING;
+    if (this.mode === MODE_INLINE) {
+      if (length === 2 && s.localNameIs(INLINE)) {
+        this.inlineText = this.inline.end();
+        this.mode = MODE_NONE;
+      } else {
+        this.inline.closeTag(s);
       }
       return;
     }
-    if (length === 2) {
-      if (this.inCell && s.localNameIs(INLINE)) this.inInline = false;
+    if (this.inCell) {
+      if (length === 1) {
+        const b = s.buf[local];
+        if (b === CH_C) this.closeCell();
+        else if (b === CH_V || b === CH_F) this.mode = MODE_NONE;
+      }
       return;
     }
-    if (length === 9 && s.localNameIs(SHEET_DATA)) {
+    if (this.inRow) {
+      if (length === 3 && s.localNameIs(ROW)) this.closeRow();
+      return;
+    }
+    if (this.inSheetData && length === 9 && s.localNameIs(SHEET_DATA)) {
       this.inSheetData = false;
       this.sheetDataClosed = true;
     }
@@ -207,23 +217,16 @@ export class SheetRowsHandler implements XmlHandler {
 
   text(buf: Buffer, start: number, end: number, ends: boolean): void {
     const mode = this.mode;
-    if (mode === MODE_VALUE) this.appendValue(buf, start, end, ends);
-    else if (mode === MODE_TRAILING) {
-      this.trailing.append(buf, start, end);
-      if (ends) this.trailing.endSegment();
-    }
+    if (mode === MODE_VALUE) this.value.append(buf, start, end, ends);
+    else if (mode === MODE_FORMULA) this.formula.append(buf, start, end, ends);
+    else if (mode === MODE_INLINE) this.inline.text(buf, start, end, ends);
   }
 
   cdata(buf: Buffer, start: number, end: number): void {
     const mode = this.mode;
-    if (mode === MODE_VALUE) {
-      this.toAccumulator();
-      this.accumulated.appendLiteral(buf, start, end);
-      this.accumulated.endSegment();
-    } else if (mode === MODE_TRAILING) {
-      this.trailing.appendLiteral(buf, start, end);
-      this.trailing.endSegment();
-    }
+    if (mode === MODE_VALUE) this.value.appendCdata(buf, start, end);
+    else if (mode === MODE_FORMULA) this.formula.appendCdata(buf, start, end);
+    else if (mode === MODE_INLINE) this.inline.cdata(buf, start, end);
   }
 
   private openRow(s: XmlScanner): void {
@@ -231,22 +234,26 @@ export class SheetRowsHandler implements XmlHandler {
     const attrs = s.attrs;
     let number = NaN;
     let style = -1;
+    let customFormat = false;
     for (let a = 0; a < s.attrCount; a++) {
       const nameStart = attrs[a * 4]!;
-      if (attrs[a * 4 + 1]! - nameStart !== 1) continue;
-      const name = buf[nameStart];
+      const nameLength = attrs[a * 4 + 1]! - nameStart;
       const valueStart = attrs[a * 4 + 2]!;
       const valueEnd = attrs[a * 4 + 3]!;
-      if (name === CH_R) number = parseIntBytes(buf, valueStart, valueEnd, true);
-      else if (name === CH_S && valueEnd > valueStart) {
-        const id = parseIntBytes(buf, valueStart, valueEnd, true);
-        style = this.styles.has(id) ? id : -1;
+      if (nameLength === 1) {
+        const name = buf[nameStart];
+        if (name === CH_R) number = parseIntBytes(buf, valueStart, valueEnd, true);
+        else if (name === CH_S) style = parseIntBytes(buf, valueStart, valueEnd, true);
+      } else if (nameLength === CUSTOM_FORMAT.length && buf.compare(CUSTOM_FORMAT, 0, CUSTOM_FORMAT.length, nameStart, nameStart + nameLength) === 0) {
+        customFormat = isTrue(buf, valueStart, valueEnd);
       }
     }
-    // A row without r (or an unreadable one) comes right after the previous row.
-    this.rowNumber = Number.isNaN(number) ? this.lastRowNumber + 1 : number;
-    this.lastRowNumber = this.rowNumber;
-    this.rowStyle = style;
+    // A row without r comes right after the previous row.
+    const rowNumber = Number.isNaN(number) ? this.rowNumber + 1 : number;
+    if (rowNumber < 1 || rowNumber > MAX_ROW) throw new XmlError(`a row number ${rowNumber} outside 1–${MAX_ROW}, after row ${this.rowNumber}`);
+    this.rowNumber = rowNumber;
+    // §18.3.1.73: the row's style applies only when customFormat is true.
+    this.rowStyle = customFormat ? style : -1;
     this.lastColumn = 0;
     this.inRow = true;
   }
@@ -277,7 +284,7 @@ export class SheetRowsHandler implements XmlHandler {
     const buf = s.buf;
     const attrs = s.attrs;
     let column = -1;
-    let style = NaN;
+    let style = -1;
     let type = T_NUMBER;
     for (let a = 0; a < s.attrCount; a++) {
       const nameStart = attrs[a * 4]!;
@@ -285,198 +292,149 @@ export class SheetRowsHandler implements XmlHandler {
       const name = buf[nameStart];
       const valueStart = attrs[a * 4 + 2]!;
       const valueEnd = attrs[a * 4 + 3]!;
-      if (name === CH_R) column = columnOf(buf, valueStart, valueEnd);
-      else if (name === CH_S) style = parseIntBytes(buf, valueStart, valueEnd, true);
-      else if (name === CH_T) type = typeOf(buf, valueStart, valueEnd);
+      if (name === CH_R) column = this.columnOf(buf, valueStart, valueEnd);
+      else if (name === CH_S) {
+        style = parseIntBytes(buf, valueStart, valueEnd, true);
+        if (Number.isNaN(style) || style < 0) style = 0;
+      } else if (name === CH_T) type = this.typeOf(buf, valueStart, valueEnd, column);
     }
     // A cell without r comes right after the previous cell of its row.
     if (column === -1) column = this.lastColumn + 1;
-    if (column > MAX_COLUMN) throw new XmlError(`a cell beyond the last column (XFD) of a worksheet, in row ${this.rowNumber}`);
+    if (column > MAX_COLUMN) throw new CellError(this.rowNumber, column, 'a cell beyond the last column (XFD) of a worksheet');
     this.lastColumn = column;
     this.column = column;
-    // exceljs applies a cell's own style only when its id is not 0 and exists; otherwise the cell
-    // keeps what it inherited from its row.
-    this.cellStyle = style && this.styles.has(style) ? style : this.rowStyle;
+    // An explicit s wins, s="0" (General) included; only a cell without one takes its row's style.
+    this.cellStyle = style !== -1 ? style : this.rowStyle;
     this.type = type;
     this.hasFormula = false;
     this.hasValue = false;
     this.mode = MODE_NONE;
-    this.inInline = false;
-    this.phoneticDepth = 0;
-    this.direct = null;
-    this.inAccumulator = false;
-    this.trailing.reset();
+    this.inlineText = null;
     this.inCell = true;
-  }
-
-  private startValue(): void {
-    this.hasValue = true;
-    this.direct = null;
-    this.inAccumulator = false;
-    this.trailing.reset();
-    this.mode = MODE_VALUE;
-  }
-
-  private appendValue(buf: Buffer, start: number, end: number, ends: boolean): void {
-    if (!this.inAccumulator) {
-      if (this.direct === null && ends) {
-        // The usual case: the whole value sits in this chunk; keep only where it is.
-        if (end > start) {
-          this.direct = buf;
-          this.directStart = start;
-          this.directEnd = end;
-        }
-        return;
-      }
-      this.toAccumulator();
-    }
-    this.accumulated.append(buf, start, end);
-    if (ends) this.accumulated.endSegment();
-  }
-
-  private toAccumulator(): void {
-    if (this.inAccumulator) return;
-    this.accumulated.reset();
-    if (this.direct !== null) {
-      this.accumulated.append(this.direct, this.directStart, this.directEnd);
-      this.accumulated.endSegment();
-      this.direct = null;
-    }
-    this.inAccumulator = true;
-  }
-
-  /** Text kept aside after `</v>` joins the value (exceljs appends it). */
-  private commitTrailing(): void {
-    if (this.trailing.length === 0) return;
-    this.toAccumulator();
-    this.accumulated.append(this.trailing.bytes, 0, this.trailing.length);
-    this.accumulated.endSegment();
-    this.trailing.reset();
   }
 
   private closeCell(): void {
     this.inCell = false;
     this.mode = MODE_NONE;
-    if (!this.hasFormula && !this.hasValue) return; // exceljs leaves such a cell empty
-    this.commitTrailing();
-    // A formula without a cached value still counts as a cell (null) for the row's length.
-    const value = this.hasValue ? this.cellValue() : null;
+    if (!this.hasFormula && !this.hasValue) return; // a styled cell that holds nothing
+    const value = this.cellValue();
+    if (value === undefined) return;
     const column = this.column;
     this.values[column] = value;
     if (column > this.maxColumn) this.maxColumn = column;
   }
 
   private cellValue(): RawCell | undefined {
-    let buf: Buffer;
-    let start: number;
-    let end: number;
-    if (this.inAccumulator) {
-      buf = this.accumulated.bytes;
-      start = 0;
-      end = this.accumulated.length;
-    } else if (this.direct !== null) {
-      buf = this.direct;
-      start = this.directStart;
-      end = this.directEnd;
-    } else {
-      buf = EMPTY;
-      start = 0;
-      end = 0;
+    const type = this.type;
+    const value = this.value;
+    if (this.hasFormula) {
+      const noResult = type === T_INLINE ? this.inlineText === null : !this.hasValue || (value.isEmpty && type !== T_FORMULA_STRING);
+      if (noResult || this.recalculateOnLoad) return { formula: this.formula.isEmpty ? '' : this.formula.decoded().trim() };
     }
-    switch (this.type) {
+    switch (type) {
       case T_SHARED:
-        return this.strings[parseIntBytes(buf, start, end, false)];
-      case T_TEXT:
-        return decodeAgain(decodeText(buf, start, end));
+        return this.sharedString();
+      case T_INLINE:
+        // An inlineStr holds its text in <is>; a <v> instead is read like a formula string.
+        return this.inlineText ?? (this.hasValue ? elementText(value, this.valuePreserve) : null);
+      case T_FORMULA_STRING:
+        return elementText(value, this.valuePreserve);
       case T_ERROR:
-        return decodeText(buf, start, end);
-      case T_BOOLEAN:
-        return parseIntBytes(buf, start, end, false) !== 0;
+        return elementText(value, false);
+      case T_BOOLEAN: {
+        const text = elementText(value, false);
+        if (text === '1' || text === 'true') return true;
+        if (text === '0' || text === 'false') return false;
+        if (text === '') return null;
+        throw this.cellError(`a boolean cell holding ${quote(text)} (only 0 or 1)`);
+      }
       case T_DATE: {
-        const text = decodeText(buf, start, end);
+        const text = elementText(value, false);
+        if (text === '') return null;
         return isoCellToDate(text) ?? text;
       }
       default: {
-        const number = parseFloatBytes(buf, start, end);
-        const style = this.cellStyle;
-        if (this.hasFormula) return this.styles.isFormulaDate(style) ? formulaSerialToDate(number, this.date1904) : number;
-        return this.styles.isValueDate(style) ? valueSerialToDate(number, this.date1904) : number;
+        if (value.isEmpty) return null;
+        const number = parseDoubleStrict(value.bytes(), value.start(), value.end());
+        if (Number.isNaN(number)) throw this.cellError(`a number cell holding ${quote(value.decoded())}, which is not a number`);
+        return this.styles.isDate(this.cellStyle) ? serialToDateCell(number, this.date1904) : number;
       }
     }
   }
+
+  private sharedString(): RawCell {
+    const value = this.value;
+    if (value.isEmpty) return null;
+    const index = parseIndexStrict(value.bytes(), value.start(), value.end());
+    if (Number.isNaN(index)) throw this.cellError(`a shared-string cell holding ${quote(value.decoded())}, which is not a string number`);
+    const strings = this.strings;
+    if (strings === null) throw this.cellError(`a shared-string cell, but the workbook has no shared strings part`);
+    if (index >= strings.length) throw this.cellError(`a shared-string cell pointing at string ${index}, but the workbook has ${strings.length}`);
+    return strings[index]!;
+  }
+
+  private cellError(message: string): CellError {
+    return new CellError(this.rowNumber, this.column, message);
+  }
+
+  /** The column of a cell reference (`B7`, `$AB$12`); the row part must be this row. */
+  private columnOf(buf: Buffer, start: number, end: number): number {
+    let column = 0;
+    let i = start;
+    while (i < end && buf[i] === 0x24) i++;
+    const first = i;
+    while (i < end) {
+      const b = buf[i]!;
+      if (b >= 0x41 && b <= 0x5a) column = column * 26 + b - 0x40;
+      else if (b >= 0x61 && b <= 0x7a) column = column * 26 + b - 0x60;
+      else break;
+      if (column > MAX_COLUMN) break;
+      i++;
+    }
+    if (i === first || column > MAX_COLUMN) {
+      if (buf.indexOf(0x26, start) !== -1 && buf.indexOf(0x26, start) < end) {
+        const decoded = Buffer.from(decodeAttribute(buf, start, end), 'utf8');
+        if (decoded.indexOf(0x26) === -1) return this.columnOf(decoded, 0, decoded.length);
+      }
+      throw new CellError(this.rowNumber, this.lastColumn + 1, `a cell reference ${quote(buf.toString('utf8', start, Math.min(end, start + 32)))} that names no column within A–XFD`);
+    }
+    return column;
+  }
+
+  private typeOf(buf: Buffer, start: number, end: number, column: number): number {
+    const length = end - start;
+    if (length === 1) {
+      switch (buf[start]) {
+        case CH_N:
+          return T_NUMBER;
+        case CH_S:
+          return T_SHARED;
+        case CH_B:
+          return T_BOOLEAN;
+        case CH_E:
+          return T_ERROR;
+        case CH_D:
+          return T_DATE;
+      }
+    }
+    if (length === 3 && buf.compare(STR, 0, 3, start, end) === 0) return T_FORMULA_STRING;
+    if (length === 9 && buf.compare(INLINE_STR, 0, 9, start, end) === 0) return T_INLINE;
+    const text = decodeAttribute(buf, start, end);
+    if (text !== buf.toString('latin1', start, end)) {
+      const decoded = Buffer.from(text, 'utf8');
+      return this.typeOf(decoded, 0, decoded.length, column);
+    }
+    throw new CellError(this.rowNumber, column === -1 ? this.lastColumn + 1 : column, `a cell of unknown type t=${quote(text)}`);
+  }
 }
 
-/** The column of a cell reference (`B7`, `$AB$12`), the way exceljs's decodeAddress reads it. */
-function columnOf(buf: Buffer, start: number, end: number): number {
-  for (let i = start; i < end; i++) {
-    if (buf[i] === 0x26) {
-      const decoded = Buffer.from(decodeAttribute(buf, start, end), 'utf8');
-      return columnOf(decoded, 0, decoded.length);
-    }
-  }
-  let column = 0;
-  let hasColumn = false;
-  let hasRow = false;
-  for (let i = start; i < end; i++) {
-    const b = buf[i]!;
-    if (!hasRow && b >= 0x41 && b <= 0x5a) {
-      hasColumn = true;
-      column = column * 26 + b - 0x40;
-    } else if (b >= 0x30 && b <= 0x39) {
-      hasRow = true;
-    } else if (hasRow && hasColumn && b !== 0x24) {
-      break;
-    }
-  }
-  if (!hasColumn) throw new XmlError(`a cell reference "${buf.toString('latin1', start, Math.min(end, start + 32))}" without a column`);
-  return column;
-}
-
-function typeOf(buf: Buffer, start: number, end: number): number {
+function isTrue(buf: Buffer, start: number, end: number): boolean {
   const length = end - start;
-  if (length === 1) {
-    switch (buf[start]) {
-      case CH_S:
-        return T_SHARED;
-      case CH_B:
-        return T_BOOLEAN;
-      case CH_E:
-        return T_ERROR;
-      case CH_D:
-        return T_DATE;
-      default:
-        return T_NUMBER;
-    }
-  }
-  if (length === 3 && buf.compare(STR, 0, 3, start, end) === 0) return T_TEXT;
-  if (length === 9 && buf.compare(INLINE_STR, 0, 9, start, end) === 0) return T_TEXT;
-  for (let i = start; i < end; i++) {
-    if (buf[i] === 0x26) {
-      // A reference inside the type (t="&#115;"): compare the decoded text.
-      const decoded = Buffer.from(decodeAttribute(buf, start, end), 'utf8');
-      return decoded.indexOf(0x26) === -1 ? typeOf(decoded, 0, decoded.length) : T_NUMBER;
-    }
-  }
-  return T_NUMBER;
+  return (length === 1 && buf[start] === 0x31) || (length === 4 && buf.toString('latin1', start, end) === 'true');
 }
 
-/** exceljs runs `str` and `inlineStr` text through its xmlDecode after the XML parser already did. */
-function decodeAgain(text: string): string {
-  if (text.indexOf('&') === -1) return text;
-  return text.replace(/&([a-z]*);/g, (entity) => {
-    switch (entity) {
-      case '&lt;':
-        return '<';
-      case '&gt;':
-        return '>';
-      case '&amp;':
-        return '&';
-      case '&apos;':
-        return "'";
-      case '&quot;':
-        return '"';
-      default:
-        return entity;
-    }
-  });
+/** Cell text in a message: one line, at most 40 characters. */
+export function quote(text: string): string {
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return JSON.stringify(shown);
 }

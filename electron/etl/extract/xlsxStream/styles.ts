@@ -1,41 +1,37 @@
 /**
- * xl/styles.xml → for each cell style id (an index into <cellXfs>), whether a number in that
- * style is a date. Only <numFmts> and <cellXfs> matter here; fonts, fills and the rest are skipped.
- * The format a style gets follows exceljs: a custom <numFmt> with the style's numFmtId wins over
- * the built-in code for that id, and numFmtId 0 (General) means no format at all.
+ * xl/styles.xml → for each cell format (an index into <cellXfs>, the `s` of a cell or row), whether
+ * a number in it shows as a date. Only <numFmts> and <cellXfs> matter; fonts, fills, differential
+ * formats (<dxfs>, which hold <numFmt>s of their own) and the rest are skipped. A custom <numFmt>
+ * with the format's numFmtId wins over the built-in meaning of that id (§18.8.30–31).
  */
-import { XmlScanner, type XmlHandler } from './xmlScanner';
-import { builtInFormat, isDateFormatForFormulas, isDateFormatForValues, isLocaleDateFormatId } from './numberFormats';
-import { decodeAttribute, parseIntBytes } from './xmlText';
+import { MarkupFilter } from './markupFilter';
+import { isBuiltInDateFormat, isDateFormatCode } from './numberFormats';
+import { NS_SML, XmlScanner, type XmlHandler } from './xmlScanner';
+import { XmlError, decodeAttribute, parseIntBytes } from './xmlText';
 
 export class StyleTable {
   constructor(
-    /** Per style id: plain numbers in it are dates. */
-    private readonly valueDates: Uint8Array,
-    /** Per style id: formula results in it are dates. */
-    private readonly formulaDates: Uint8Array,
+    /** Per cell format id: 1 when numbers in it are dates. */
+    private readonly dates: Uint8Array,
   ) {}
 
-  static readonly EMPTY = new StyleTable(new Uint8Array(0), new Uint8Array(0));
+  static readonly EMPTY = new StyleTable(new Uint8Array(0));
 
   get size(): number {
-    return this.valueDates.length;
+    return this.dates.length;
   }
 
-  /** The style id exists (exceljs ignores ids that do not). */
   has(id: number): boolean {
-    return id >= 0 && id < this.valueDates.length;
+    return id >= 0 && id < this.dates.length;
   }
 
-  isValueDate(id: number): boolean {
-    return this.valueDates[id] === 1;
-  }
-
-  isFormulaDate(id: number): boolean {
-    return this.formulaDates[id] === 1;
+  /** Numbers in format `id` show as dates; an id the table lacks is General (not a date). */
+  isDate(id: number): boolean {
+    return this.dates[id] === 1;
   }
 }
 
+const STYLE_SHEET = Buffer.from('styleSheet');
 const NUM_FMTS = Buffer.from('numFmts');
 const NUM_FMT = Buffer.from('numFmt');
 const CELL_XFS = Buffer.from('cellXfs');
@@ -47,33 +43,40 @@ const FORMAT_CODE = Buffer.from('formatCode');
 export class StylesHandler implements XmlHandler {
   private readonly customFormats = new Map<number, string>();
   private readonly xfFormatIds: number[] = [];
+  /** Nesting below <styleSheet>: 1 for its children. */
+  private level = 0;
   private inNumFmts = false;
   private inCellXfs = false;
 
   openTag(s: XmlScanner): void {
-    if (s.depth === 2) {
+    this.level++;
+    if (this.level === 1) {
+      if (!s.localNameIs(STYLE_SHEET)) throw new XmlError(`the styles part's root is <${s.qualifiedName()}>, not <styleSheet>`);
+      return;
+    }
+    if (this.level === 2) {
       this.inNumFmts = s.localNameIs(NUM_FMTS);
       this.inCellXfs = s.localNameIs(CELL_XFS);
       return;
     }
-    if (s.depth !== 3) return;
+    if (this.level !== 3) return;
     if (this.inNumFmts && s.localNameIs(NUM_FMT)) {
       const id = this.intAttr(s, NUM_FMT_ID);
       const code = s.findAttr(FORMAT_CODE);
       if (code === -1 || Number.isNaN(id)) return;
-      // exceljs unescapes backslashes in format codes before looking at them.
-      const text = decodeAttribute(s.buf, s.attrs[code * 4 + 2]!, s.attrs[code * 4 + 3]!).replace(/[\\](.)/g, '$1');
-      this.customFormats.set(id, text);
+      this.customFormats.set(id, decodeAttribute(s.buf, s.attrs[code * 4 + 2]!, s.attrs[code * 4 + 3]!));
     } else if (this.inCellXfs && s.localNameIs(XF)) {
-      this.xfFormatIds.push(this.intAttr(s, NUM_FMT_ID));
+      const id = this.intAttr(s, NUM_FMT_ID);
+      this.xfFormatIds.push(Number.isNaN(id) ? 0 : id);
     }
   }
 
-  closeTag(s: XmlScanner): void {
-    if (s.depth === 2) {
+  closeTag(): void {
+    if (this.level === 2) {
       this.inNumFmts = false;
       this.inCellXfs = false;
     }
+    this.level--;
   }
 
   text(): void {}
@@ -82,21 +85,13 @@ export class StylesHandler implements XmlHandler {
 
   table(): StyleTable {
     const count = this.xfFormatIds.length;
-    const values = new Uint8Array(count);
-    const formulas = new Uint8Array(count);
+    const dates = new Uint8Array(count);
     for (let id = 0; id < count; id++) {
       const formatId = this.xfFormatIds[id]!;
-      if (!formatId) continue; // 0 (General) or missing: exceljs gives the style no format
-      const format = this.customFormats.get(formatId) || builtInFormat(formatId);
-      if (format) {
-        values[id] = isDateFormatForValues(format) ? 1 : 0;
-        formulas[id] = isDateFormatForFormulas(format) ? 1 : 0;
-      } else if (isLocaleDateFormatId(formatId)) {
-        values[id] = 1;
-        formulas[id] = 1;
-      }
+      const custom = this.customFormats.get(formatId);
+      dates[id] = (custom !== undefined ? isDateFormatCode(custom) : isBuiltInDateFormat(formatId)) ? 1 : 0;
     }
-    return new StyleTable(values, formulas);
+    return new StyleTable(dates);
   }
 
   private intAttr(s: XmlScanner, name: Buffer): number {
@@ -108,7 +103,7 @@ export class StylesHandler implements XmlHandler {
 /** Parses a whole styles.xml held in memory (tests; the reader streams it). */
 export function parseStyles(xml: Buffer): StyleTable {
   const handler = new StylesHandler();
-  const scanner = new XmlScanner(handler);
+  const scanner = new XmlScanner(new MarkupFilter(handler, NS_SML, 'styleSheet'));
   scanner.write(xml);
   scanner.end();
   return handler.table();

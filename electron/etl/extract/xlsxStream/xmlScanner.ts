@@ -9,10 +9,46 @@
  *
  * It checks what matters for safety and for not losing data silently: one root element, start and
  * end tags that match, no text outside the root, quoted attribute values, and no DOCTYPE (so no
- * entity can ever be declared, let alone expanded). It does not validate namespaces or every
- * character rule of the XML specification.
+ * entity can ever be declared, let alone expanded). It does not validate every character rule of
+ * the XML specification.
+ *
+ * Namespaces (Namespaces in XML 1.0): every element is resolved to its namespace URI, interned as a
+ * small integer (`ns`), from the `xmlns` / `xmlns:p` declarations in scope. OOXML consumers match
+ * elements by namespace URI, never by prefix: `<x:row>` and `<row>` are the same element when both
+ * prefixes are bound to SpreadsheetML, and an element of another namespace is not a row at all,
+ * whatever its local name. Transitional and Strict SpreadsheetML URIs intern to the same id.
+ * Resolution costs one comparison for unprefixed names (the usual case); prefixes are looked up in
+ * a short stack of the bindings in scope.
  */
 import { XmlCutOffError, XmlError } from './xmlText';
+
+/** Interned namespace ids; URIs the reader does not know get ids from FIRST_OTHER_NS on. */
+export const NS_NONE = 0;
+export const NS_XML = 1;
+export const NS_XMLNS = 2;
+/** SpreadsheetML main, Transitional (ECMA-376 Part 1) and Strict alike. */
+export const NS_SML = 3;
+/** Office document relationships (the `r:id` attributes), Transitional and Strict. */
+export const NS_REL = 4;
+/** Package relationships (`_rels/*.rels`, OPC, ECMA-376 Part 2). */
+export const NS_PKG_REL = 5;
+/** Markup Compatibility and Extensibility (ECMA-376 Part 3). */
+export const NS_MC = 6;
+const FIRST_OTHER_NS = 16;
+
+const KNOWN_NAMESPACES: ReadonlyMap<string, number> = new Map([
+  ['http://www.w3.org/XML/1998/namespace', NS_XML],
+  ['http://www.w3.org/2000/xmlns/', NS_XMLNS],
+  ['http://schemas.openxmlformats.org/spreadsheetml/2006/main', NS_SML],
+  ['http://purl.oclc.org/ooxml/spreadsheetml/main', NS_SML],
+  ['http://schemas.openxmlformats.org/officeDocument/2006/relationships', NS_REL],
+  ['http://purl.oclc.org/ooxml/officeDocument/relationships', NS_REL],
+  ['http://schemas.openxmlformats.org/package/2006/relationships', NS_PKG_REL],
+  ['http://schemas.openxmlformats.org/markup-compatibility/2006', NS_MC],
+]);
+
+const XMLNS = Buffer.from('xmlns', 'latin1');
+const XML_PREFIX = Buffer.from('xml', 'latin1');
 
 export interface XmlHandler {
   /** A start tag; name and attributes are readable on the scanner during the call. */
@@ -83,9 +119,21 @@ export class XmlScanner {
   attrCount = 0;
   /** Per attribute: name start, name end, value start, value end. */
   attrs = new Int32Array(64);
+  /** Namespace id of the current element (see NS_*). */
+  ns = NS_NONE;
 
   private readonly nameHashes = new Int32Array(MAX_DEPTH);
   private readonly nameLengths = new Int32Array(MAX_DEPTH);
+  /** Namespace id of the open element at each depth (index depth - 1). */
+  private readonly nsAt = new Int32Array(MAX_DEPTH);
+  /** Default namespace in force for the children of the element at each depth (index 0: none declared). */
+  private readonly defaultNs = new Int32Array(MAX_DEPTH + 1);
+  /** Prefix bindings in scope, innermost last: prefix bytes, namespace id, depth of the declaring element. */
+  private prefixes: Buffer[] = [XML_PREFIX];
+  private prefixNs: number[] = [NS_XML];
+  private prefixDepth: number[] = [0];
+  private readonly uris = new Map<string, number>(KNOWN_NAMESPACES);
+  private readonly uriOf: string[] = [];
   private rootSeen = false;
   private textOpen = false;
   private atStart = true;
@@ -98,7 +146,62 @@ export class XmlScanner {
   private pendingQuote = 0;
   private pendingTail: Buffer = Buffer.alloc(0);
 
-  constructor(private readonly handler: XmlHandler) {}
+  constructor(private readonly handler: XmlHandler) {
+    for (const [uri, id] of KNOWN_NAMESPACES) this.uriOf[id] ??= uri;
+  }
+
+  /** The URI of an interned namespace id ('' for none). */
+  namespaceUri(id: number): string {
+    return this.uriOf[id] ?? '';
+  }
+
+  /** The qualified name of the current element, for messages (at most 64 characters). */
+  qualifiedName(): string {
+    return this.buf.toString('latin1', this.nameStart, Math.min(this.nameEnd, this.nameStart + 64));
+  }
+
+  /** Namespace id of attribute `a` of the current start tag: unprefixed attributes have none. */
+  attrNs(a: number): number {
+    const start = this.attrs[a * 4]!;
+    const end = this.attrs[a * 4 + 1]!;
+    for (let i = start; i < end; i++) {
+      if (this.buf[i] === COLON) {
+        if (i - start === XMLNS.length && startsWith(this.buf, start, XMLNS)) return NS_XMLNS;
+        return this.lookupPrefix(this.buf, start, i, this.depth);
+      }
+    }
+    return NS_NONE;
+  }
+
+  /** Local name of attribute `a` equals `word`. */
+  attrLocalNameIs(a: number, word: Buffer): boolean {
+    const start = this.attrs[a * 4]!;
+    const end = this.attrs[a * 4 + 1]!;
+    let local = start;
+    for (let i = start; i < end; i++) if (this.buf[i] === COLON) local = i + 1;
+    if (end - local !== word.length) return false;
+    for (let i = 0; i < word.length; i++) if (this.buf[local + i] !== word[i]) return false;
+    return true;
+  }
+
+  /** Index of the attribute in namespace `ns` with local name `word`, or -1. */
+  findAttrNs(ns: number, word: Buffer): number {
+    for (let a = 0; a < this.attrCount; a++) {
+      if (this.attrLocalNameIs(a, word) && this.attrNs(a) === ns) return a;
+    }
+    return -1;
+  }
+
+  /** The namespace ids a whitespace-separated list of prefixes (mc:Requires, mc:Ignorable) stands for; -1 for an unbound prefix. */
+  prefixListNs(text: string): number[] {
+    const ids: number[] = [];
+    for (const prefix of text.split(/[ \t\r\n]+/)) {
+      if (prefix === '') continue;
+      const bytes = Buffer.from(prefix, 'utf8');
+      ids.push(this.lookupPrefix(bytes, 0, bytes.length, this.depth, false));
+    }
+    return ids;
+  }
 
   write(chunk: Buffer): void {
     if (chunk.length === 0) return;
@@ -261,9 +364,79 @@ export class XmlScanner {
     this.nameEnd = nameEnd;
     this.localStart = local;
     this.attrCount = 0;
+    this.ns = this.nsAt[depth - 1]!;
     this.handler.closeTag(this);
-    this.depth = depth - 1;
+    this.closed(depth);
     return p + 1;
+  }
+
+  /** The element at `depth` has been closed: its bindings go out of scope. */
+  private closed(depth: number): void {
+    this.depth = depth - 1;
+    let count = this.prefixDepth.length;
+    if (this.prefixDepth[count - 1]! >= depth) {
+      while (count > 1 && this.prefixDepth[count - 1]! >= depth) count--;
+      this.prefixes.length = count;
+      this.prefixNs.length = count;
+      this.prefixDepth.length = count;
+    }
+  }
+
+  /** Binds the namespace declarations among the current start tag's attributes (at depth `depth`). */
+  private declare(buf: Buffer, count: number, depth: number): void {
+    const attrs = this.attrs;
+    this.defaultNs[depth] = this.defaultNs[depth - 1]!;
+    for (let a = 0; a < count; a++) {
+      const start = attrs[a * 4]!;
+      const end = attrs[a * 4 + 1]!;
+      if (buf[start] !== 0x78 || end - start < XMLNS.length || !startsWith(buf, start, XMLNS)) continue;
+      const uri = decodeNamespaceUri(buf, attrs[a * 4 + 2]!, attrs[a * 4 + 3]!);
+      if (end - start === XMLNS.length) {
+        this.defaultNs[depth] = uri === '' ? NS_NONE : this.intern(uri);
+      } else if (buf[start + XMLNS.length] === COLON) {
+        const prefix = Buffer.from(buf.subarray(start + XMLNS.length + 1, end));
+        if (prefix.length === 0) throw new XmlError(`an empty namespace prefix at byte ${this.offset + start}`);
+        // Namespaces in XML 1.1 undeclares with xmlns:p=""; 1.0 forbids it. Either way p is unbound below.
+        this.prefixes.push(prefix);
+        this.prefixNs.push(uri === '' ? -1 : this.intern(uri));
+        this.prefixDepth.push(depth);
+      }
+    }
+  }
+
+  private intern(uri: string): number {
+    let id = this.uris.get(uri);
+    if (id === undefined) {
+      id = FIRST_OTHER_NS + this.uris.size;
+      if (this.uris.size > 10_000) throw new XmlError('more than 10,000 different namespaces');
+      this.uris.set(uri, id);
+      this.uriOf[id] = uri;
+    }
+    return id;
+  }
+
+  /** Namespace id bound to the prefix buf[start, end) at `depth`; an unbound prefix is an error (or -1). */
+  private lookupPrefix(buf: Buffer, start: number, end: number, depth: number, strict = true): number {
+    const length = end - start;
+    for (let i = this.prefixes.length - 1; i >= 0; i--) {
+      if (this.prefixDepth[i]! > depth) continue;
+      const prefix = this.prefixes[i]!;
+      if (prefix.length !== length) continue;
+      let same = true;
+      for (let k = 0; k < length; k++) {
+        if (prefix[k] !== buf[start + k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        const id = this.prefixNs[i]!;
+        if (id === -1 && strict) break;
+        return id;
+      }
+    }
+    if (!strict) return -1;
+    throw new XmlError(`the namespace prefix "${buf.toString('latin1', start, Math.min(end, start + 32))}" is used but never declared (byte ${this.offset + start})`);
   }
 
   private startTag(buf: Buffer, lt: number): number {
@@ -286,6 +459,7 @@ export class XmlScanner {
     if (nameEnd === lt + 1) throw new XmlError(`a "<" that starts no tag at byte ${this.offset + lt}`);
     let count = 0;
     let selfClosing = false;
+    let declares = false;
     for (;;) {
       const before = p;
       while (p < length && isSpace(buf[p]!)) p++;
@@ -304,6 +478,7 @@ export class XmlScanner {
       }
       if (p === before) throw new XmlError(`attributes not separated by white space at byte ${this.offset + p}`);
       const attrName = p;
+      if (buf[p] === 0x78) declares = true;
       while (p < length) {
         const kind = BYTE_CLASS[buf[p]!]!;
         if (kind !== C_NAME && kind !== C_COLON) break;
@@ -346,7 +521,13 @@ export class XmlScanner {
     if (this.depth >= MAX_DEPTH) throw new XmlError(`elements nested more than ${MAX_DEPTH} deep`);
     this.nameHashes[this.depth] = hash;
     this.nameLengths[this.depth] = nameEnd - lt - 1;
-    this.depth += 1;
+    const depth = this.depth + 1;
+    this.depth = depth;
+    if (declares) this.declare(buf, count, depth);
+    else this.defaultNs[depth] = this.defaultNs[depth - 1]!;
+    const ns = local === lt + 1 ? this.defaultNs[depth]! : this.lookupPrefix(buf, lt + 1, local - 1, depth);
+    this.nsAt[depth - 1] = ns;
+    this.ns = ns;
     this.buf = buf;
     this.nameStart = lt + 1;
     this.nameEnd = nameEnd;
@@ -355,7 +536,7 @@ export class XmlScanner {
     this.handler.openTag(this);
     if (selfClosing) {
       this.handler.closeTag(this);
-      this.depth -= 1;
+      this.closed(depth);
     }
     return p;
   }
@@ -412,6 +593,27 @@ export class XmlScanner {
     this.pendingTail = Buffer.from(joined.subarray(Math.max(0, joined.length - keep)));
     return false;
   }
+}
+
+/** A namespace name is an attribute value: its references are resolved (XML 1.0 §3.3.3). */
+function decodeNamespaceUri(buf: Buffer, start: number, end: number): string {
+  const raw = buf.toString('utf8', start, end);
+  return raw.indexOf('&') === -1 ? raw : raw.replace(/&(amp|lt|gt|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g, (_whole, name: string) => {
+    switch (name) {
+      case 'amp':
+        return '&';
+      case 'lt':
+        return '<';
+      case 'gt':
+        return '>';
+      case 'quot':
+        return '"';
+      case 'apos':
+        return "'";
+      default:
+        return String.fromCodePoint(name[1] === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10));
+    }
+  });
 }
 
 function startsWith(buf: Buffer, at: number, word: Buffer): boolean {

@@ -75,7 +75,61 @@ export function decodeText(buf: Buffer, start: number, end: number): string {
     const b = buf[i]!;
     if (b < 0x20 ? b !== LF && b !== TAB : b === AMP) return decodeSlow(buf, start, end, false);
   }
-  return buf.toString('utf8', start, end);
+  return utf8(buf, start, end);
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * UTF-8 bytes to a string. Bytes that are not UTF-8 make Excel refuse the part; decoding them to
+ * U+FFFD would be a silently wrong value, so they are an error (a real U+FFFD in the text is fine).
+ */
+function utf8(buf: Buffer, start: number, end: number): string {
+  const text = buf.toString('utf8', start, end);
+  if (text.indexOf('\uFFFD') !== -1) {
+    try {
+      STRICT_UTF8.decode(buf.subarray(start, end));
+    } catch {
+      throw new XmlError('text that is not valid UTF-8 (the part must be UTF-8 or UTF-16)');
+    }
+  }
+  return text;
+}
+
+/** XML white space: space, tab, line feed, carriage return (XML 1.0 production S). */
+function isXmlSpaceCode(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+/**
+ * The text of a `<t>` (or a `str` cell's `<v>`) without `xml:space="preserve"`: Excel drops its
+ * leading and trailing white space, after references are resolved (a `&#9;` at the end goes too).
+ * Text that is nothing but white space is kept: Excel shows a rich-text run `<t> </t>` between
+ * two words as the space it is.
+ */
+export function trimXmlSpace(text: string): string {
+  const length = text.length;
+  if (length === 0 || (!isXmlSpaceCode(text.charCodeAt(0)) && !isXmlSpaceCode(text.charCodeAt(length - 1)))) return text;
+  let start = 0;
+  let end = length;
+  while (start < end && isXmlSpaceCode(text.charCodeAt(start))) start++;
+  if (start === end) return text;
+  while (end > start && isXmlSpaceCode(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
+
+const ESCAPE = /_x([0-9A-Fa-f]{4})_/g;
+
+/**
+ * ECMA-376 Part 1 §22.9.2.19 (ST_Xstring): a character XML cannot carry (a carriage return, a
+ * control character) is written `_xHHHH_`, its UTF-16 code unit in hex, and a literal `_x` that
+ * would look like an escape has its underscore written `_x005F_`. Excel decodes these in shared
+ * strings, inline strings and formula strings. One left-to-right pass, so `_x005F_x000D_` is the
+ * literal text `_x000D_` and never a carriage return.
+ */
+export function decodeEscapes(text: string): string {
+  if (text.indexOf('_x') === -1) return text;
+  return text.replace(ESCAPE, (_whole, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /** An attribute value: as decodeText, and literal TAB, LF, CR (or CRLF) each become one space. */
@@ -84,7 +138,7 @@ export function decodeAttribute(buf: Buffer, start: number, end: number): string
     const b = buf[i]!;
     if (b < 0x20 || b === AMP) return decodeSlow(buf, start, end, true);
   }
-  return buf.toString('utf8', start, end);
+  return utf8(buf, start, end);
 }
 
 function decodeSlow(buf: Buffer, start: number, end: number, attribute: boolean): string {
@@ -94,20 +148,20 @@ function decodeSlow(buf: Buffer, start: number, end: number, attribute: boolean)
   while (i < end) {
     const b = buf[i]!;
     if (b === AMP) {
-      out += buf.toString('utf8', run, i);
+      out += utf8(buf, run, i);
       const ref = reference(buf, i, end);
       out += ref.text;
       i = ref.next;
       run = i;
     } else if (b === CR) {
-      out += buf.toString('utf8', run, i);
+      out += utf8(buf, run, i);
       out += attribute ? ' ' : '\n';
       i += buf[i + 1] === LF && i + 1 < end ? 2 : 1;
       run = i;
     } else if (b < 0x20 && b !== LF && b !== TAB) {
       throw new XmlError(`a control character (code ${b}) that XML does not allow`);
     } else if (attribute && (b === LF || b === TAB)) {
-      out += buf.toString('utf8', run, i);
+      out += utf8(buf, run, i);
       out += ' ';
       i += 1;
       run = i;
@@ -115,7 +169,7 @@ function decodeSlow(buf: Buffer, start: number, end: number, attribute: boolean)
       i += 1;
     }
   }
-  return out + buf.toString('utf8', run, end);
+  return out + utf8(buf, run, end);
 }
 
 function isSpace(b: number): boolean {
@@ -193,6 +247,59 @@ export function parseFloatBytes(buf: Buffer, start: number, end: number): number
     return negative ? -value : value;
   }
   return parseFloat(decodeText(buf, start, end));
+}
+
+const XSD_DOUBLE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A cell's `<v>` as the xsd:double SpreadsheetML says it is, or NaN when it is not one (`abc`,
+ * `12abc`, `0x10`): Excel refuses such a value rather than reading a number out of part of it.
+ * Surrounding white space is allowed (xsd collapses it). Plain decimals take the byte path.
+ */
+export function parseDoubleStrict(buf: Buffer, start: number, end: number): number {
+  // The usual shape, [-]digits[.digits], straight from the bytes.
+  let i = start;
+  if (i < end && buf[i] === 0x2d) i++;
+  let digits = 0;
+  while (i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39) {
+    i++;
+    digits++;
+  }
+  if (i < end && buf[i] === 0x2e) {
+    i++;
+    while (i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39) {
+      i++;
+      digits++;
+    }
+  }
+  if (i === end && digits > 0) return parseFloatBytes(buf, start, end);
+  const text = decodeText(buf, start, end).trim();
+  if (XSD_DOUBLE.test(text)) return Number(text);
+  if (text === 'INF') return Infinity;
+  if (text === '-INF') return -Infinity;
+  return NaN;
+}
+
+/** A non-negative integer in decimal digits (white space around allowed), else NaN. */
+export function parseIndexStrict(buf: Buffer, start: number, end: number): number {
+  let i = start;
+  while (i < end && isSpace(buf[i]!)) i++;
+  let value = 0;
+  const first = i;
+  while (i < end) {
+    const d = buf[i]! - 0x30;
+    if (d < 0 || d > 9) break;
+    value = value * 10 + d;
+    i++;
+  }
+  const digits = i - first;
+  while (i < end && isSpace(buf[i]!)) i++;
+  if (i !== end || digits === 0) return buf.indexOf(AMP, start) !== -1 && buf.indexOf(AMP, start) < end ? parseIndexText(decodeText(buf, start, end)) : NaN;
+  return digits > 15 ? NaN : value;
+}
+
+function parseIndexText(text: string): number {
+  return /^\s*\d{1,15}\s*$/.test(text) ? Number(text.trim()) : NaN;
 }
 
 /** True when buf[start, end) holds only XML white space. */

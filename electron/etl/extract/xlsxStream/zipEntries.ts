@@ -1,6 +1,6 @@
 /**
- * Random access to the parts of an open workbook zip (yauzl): which part holds the shared strings
- * and the styles, and streaming one part's inflated bytes into a synchronous sink.
+ * Random access to the parts of an open workbook zip (yauzl): streaming one part's inflated bytes
+ * into a synchronous sink.
  *
  * We inflate ourselves (yauzl hands over the raw bytes) so that we can count compressed bytes for
  * progress and police the inflated size as it grows: a part may never inflate beyond the byte cap
@@ -13,7 +13,7 @@ import { crc32, createInflateRaw, type ZlibOptions } from 'node:zlib';
 import path from 'node:path';
 import type yauzl from 'yauzl';
 import { CancelledError, InputFileError } from '../../errors';
-import { describeZipError, parseAttributes, resolveTarget } from '../inspectWorkbook';
+import { describeZipError } from '../inspectWorkbook';
 
 export interface PumpOptions {
   file: string;
@@ -112,19 +112,4 @@ export async function pumpEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, sink: (c
   }
   if (total !== declared) throw damaged(`it inflates to ${total} bytes, not the ${declared} its header declares`);
   if (checksum !== entry.crc32) throw damaged('its checksum does not match: the data was altered after it was written');
-}
-
-/** Where the workbook keeps its shared strings and styles (by relationship type, else the usual names). */
-export function partPaths(relsXml: string): { sharedStrings: string; styles: string } {
-  let sharedStrings = 'xl/sharedStrings.xml';
-  let styles = 'xl/styles.xml';
-  for (const match of relsXml.matchAll(/<(?:[\w.-]+:)?Relationship\b([^>]*)>/g)) {
-    const attrs = parseAttributes(match[1] ?? '');
-    const type = attrs.get('Type') ?? '';
-    const target = attrs.get('Target');
-    if (!target || attrs.get('TargetMode') === 'External') continue;
-    if (type.endsWith('/sharedStrings')) sharedStrings = resolveTarget(target);
-    else if (type.endsWith('/styles')) styles = resolveTarget(target);
-  }
-  return { sharedStrings, styles };
 }

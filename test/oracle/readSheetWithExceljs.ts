@@ -1,7 +1,11 @@
 /**
  * The exceljs-based sheet reader: what readSheet was until the hand-written reader in xlsxStream/
- * replaced it (see readWorksheet.ts for the measurement). It is kept, unchanged in behaviour, as
- * the test oracle: the differential tests require both readers to give the same rows.
+ * replaced it (see readWorksheet.ts for the measurement). It lives on only as a test oracle, and
+ * only where exceljs is right: its streaming reader leaves `_xHHHH_` escapes undecoded, appends
+ * white space between elements to values, decodes inline text twice, matches elements by prefix,
+ * lets a row style override an explicit `s`, and reads formulas without a value as empty. The
+ * differential tests (readWorksheet.test.ts) compare on workbooks free of those shapes and state
+ * the standard's value wherever exceljs differs.
  *
  * Streams the rows of one worksheet with exceljs's streaming reader. The sheet is the workbook's
  * first (in workbook order, as Excel shows the tabs) unless one is named. Rows reach the caller as
@@ -14,12 +18,11 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { CancelledError, InputFileError, isEtlError } from '../errors';
-import type { RawCell } from '../types';
-import { toRawCell } from './cellValue';
+import { CancelledError, InputFileError, isEtlError } from '../../electron/etl/errors';
+import type { RawCell } from '../../electron/etl/types';
 import { verifyParts } from './verifyParts';
-import { DEFAULT_ZIP_LIMITS, chooseSheet, inspectWorkbook } from './inspectWorkbook';
-import type { ReadSheetOptions, RowSink, SheetInfo } from './sheetTypes';
+import { DEFAULT_ZIP_LIMITS, chooseSheet, inspectWorkbook } from '../../electron/etl/extract/inspectWorkbook';
+import type { ReadSheetOptions, RowSink, SheetInfo } from '../../electron/etl/extract/sheetTypes';
 
 interface StreamingWorksheet extends AsyncIterable<ExcelJS.Row> {
   name?: string;
@@ -179,4 +182,24 @@ function date1904(reader: unknown): boolean {
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/\s+/g, ' ').slice(0, 200);
+}
+
+/**
+ * Turns what exceljs hands over for a cell into a RawCell: formulas become their cached result,
+ * rich text and hyperlinks become their text, error cells become their text (`#N/A`).
+ */
+export function toRawCell(value: unknown): RawCell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value instanceof Date) return value;
+  if (typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    if ('result' in object || 'formula' in object || 'sharedFormula' in object) return toRawCell(object.result);
+    if (Array.isArray(object.richText)) {
+      return object.richText.map((run) => (run && typeof run === 'object' && typeof (run as { text?: unknown }).text === 'string' ? (run as { text: string }).text : '')).join('');
+    }
+    if ('error' in object) return String(object.error);
+    if ('text' in object) return toRawCell(object.text);
+  }
+  return String(value);
 }

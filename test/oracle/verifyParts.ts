@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import yauzl from 'yauzl';
-import { InputFileError } from '../errors';
+import { InputFileError } from '../../electron/etl/errors';
 
 export interface PartCheck {
   part: string;
