@@ -147,6 +147,8 @@ export const settingsRequest = z
     suspiciousPolicy,
     /** Absent: keep the stored target. */
     lake: lakeSettings.optional(),
+    /** The day rule 9 measures from (as the CLI's --run_date); null or absent: the day of each run. */
+    runDate: isoDate.nullable().optional(),
   })
   .strict();
 
@@ -251,6 +253,10 @@ export interface LoadOutcome {
   doctors: number;
   appointments: number;
   rejected: number;
+  /** The run as etl_runs records it: History shows the same start, end and duration. */
+  startedAt: string;
+  finishedAt: string | null;
+  /** finishedAt − startedAt. */
   ms: number;
 }
 
@@ -266,6 +272,8 @@ export interface Settings {
   schema: string;
   dateOrder: DateOrderOption;
   suspiciousPolicy: SuspiciousPolicy;
+  /** A fixed run date for rule 9 (YYYY-MM-DD), or null: the day of each run. */
+  runDate: string | null;
   /** Whether a server password can be stored encrypted; if not, the app asks each session. */
   secretStorage: 'available' | 'unavailable';
   notice?: SettingsNotice;
@@ -307,13 +315,12 @@ export const dashboardFilter = z
     /** '' stands for doctors without a specialty. */
     specialties: z.array(z.string().max(200)).max(100).optional(),
     statuses: z.array(z.enum(['confirmed', 'cancelled'])).max(2).optional(),
-    segment: z.enum(['all', 'new', 'returning']).optional(),
     /**
-     * The day new/returning is measured from, when it is not `from`: a drill into one bar of a
-     * segment-filtered chart narrows `from` to the bar but keeps the dashboard's range start here,
-     * so the drill lists exactly the bar's patients.
+     * Patients by whether they came back: *returning* patients have a booking in the view after
+     * the day of their first booking ever; *new* patients do not (every booking of theirs in the
+     * view is on their first day).
      */
-    segmentFrom: isoDate.optional(),
+    segment: z.enum(['all', 'new', 'returning']).optional(),
   })
   .strict();
 export type DashboardFilter = z.infer<typeof dashboardFilter>;
@@ -324,10 +331,29 @@ export type DashboardFilter = z.infer<typeof dashboardFilter>;
  */
 export const visitBucket = z.enum(['1', '2-3', '4+']);
 export type VisitBucket = z.infer<typeof visitBucket>;
-export const drillFilter = dashboardFilter.extend({ visits: visitBucket.optional() }).strict();
+export const drillFilter = dashboardFilter
+  .extend({
+    visits: visitBucket.optional(),
+    /**
+     * The dashboard's own filter, when the drill narrowed it (a bar's dates, a doctor, a status):
+     * new/returning patients and visit counts are decided there, so the drill lists exactly the
+     * bookings the clicked figure counts.
+     */
+    scope: dashboardFilter.optional(),
+  })
+  .strict();
 export type DrillFilter = z.infer<typeof drillFilter>;
 
 const withFilter = z.object({ filter: dashboardFilter }).strict();
+
+/** Where most bookings are: the days a chart's axis spans, and the bookings left off either side. */
+export interface DenseSpan {
+  from: string;
+  to: string;
+  /** Bookings before `from` and after `to` (outliers such as a fill series dragged for years). */
+  before: number;
+  after: number;
+}
 
 export interface DashboardContext {
   /** False until a load has succeeded into the configured schema. */
@@ -336,15 +362,15 @@ export interface DashboardContext {
   run: RunSummary | null;
   /** First and last booking date in the tables. */
   span: { from: string; to: string } | null;
-  /** The span without suspicious dates (before 2000, or > 365 days after that load's run date). */
-  defaultRange: { from: string; to: string } | null;
+  /** Where most of the loaded bookings are (see denseSpan.ts), for the "main span" preset. */
+  denseSpan: DenseSpan | null;
   caveats: {
-    placeholderDoctors: number;
-    placeholderAppointments: number;
     suspiciousPolicy: string | null;
+    /** Suspicious dates the load found (kept with a warning, or quarantined). */
     suspiciousDates: number;
-    /** Loaded bookings outside the default range (suspicious dates that were kept). */
-    outsideDefaultRange: number;
+    /** The rule's bounds for the load shown: before 2000-01-01, or after run date + 365 days. */
+    suspiciousBefore: string;
+    suspiciousAfter: string | null;
     rejected: number;
   };
   doctors: { doctorId: number; name: string; specialty: string | null; placeholder: boolean }[];
@@ -359,10 +385,17 @@ export interface Kpis {
   cancellationRate: number;
   uniquePatients: number;
   doctors: number;
+  /** Placeholder doctors with a booking in the filter, and those bookings. */
   placeholderDoctors: number;
+  placeholderBookings: number;
+  /** Filtered bookings with a suspicious date (rule 9, against the run date of the load shown). */
+  suspiciousBookings: number;
   /** First and last booking date among the filtered bookings. */
   span: { from: string; to: string } | null;
-  /** The same figures for the range of equal length just before, when a range is set. */
+  /**
+   * The same figures for the range of equal length just before, when a range is set and the data
+   * reaches back that far (null otherwise: no period is ever named before the first booking).
+   */
   previous: { from: string; to: string; appointments: number; confirmed: number; cancelled: number; cancellationRate: number } | null;
   ms: number;
 }
@@ -376,12 +409,17 @@ export interface LeaderboardRow {
   confirmed: number;
   cancelled: number;
   cancellationRate: number;
+  /** The doctor's figures over all loaded data, when a filter leaves some out. */
+  allData: { total: number; confirmed: number; cancelled: number } | null;
 }
 
 export interface Leaderboard {
+  /** Every doctor of the doctor/specialty filter, zeros included, ranked by `rankedBy` then id. */
   rows: LeaderboardRow[];
-  /** Doctors with at least one filtered booking (the table shows the top N of them). */
+  /** Doctors ranked (the table shows the top N of them). */
   doctors: number;
+  /** Cancelled when the status filter is Cancelled; confirmed otherwise (as question 4). */
+  rankedBy: 'confirmed' | 'cancelled';
   ms: number;
 }
 
@@ -397,7 +435,10 @@ export interface TrendPoint {
 
 export interface Trend {
   granularity: Granularity;
+  /** Buckets with bookings within `axis`. */
   points: TrendPoint[];
+  /** The days the axis spans: where the filtered bookings are, outliers left out (null: no bookings). */
+  axis: DenseSpan | null;
   ms: number;
 }
 
@@ -412,7 +453,9 @@ export interface SpecialtyRow {
 
 export interface Segments {
   patients: number;
+  /** Patients without a booking in the filter after their first day ever. */
   newPatients: number;
+  /** Patients with a booking in the filter after the day of their first booking ever. */
   returningPatients: number;
   /** Patients by their number of filtered bookings. */
   visitBuckets: { one: number; twoToThree: number; fourPlus: number };

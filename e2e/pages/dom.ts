@@ -7,10 +7,12 @@
 export interface DomElement {
   readonly classList: { contains(name: string): boolean };
   readonly textContent: string | null;
+  readonly firstChild: { readonly textContent: string | null } | null;
   readonly offsetHeight: number;
   readonly scrollHeight: number;
   scrollTop: number;
   getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
   getBoundingClientRect(): { height: number; width: number };
   querySelector(selectors: string): DomElement | null;
   querySelectorAll(selectors: string): Iterable<DomElement> & ArrayLike<DomElement>;

@@ -25,7 +25,7 @@ import type { Handlers } from './dispatch';
 import { planLoad } from './loadPlan';
 import type { EventSink, PlatformServices } from './platform';
 import type { PreviewSession } from './previewSession';
-import { recentRuns } from '../db/runSummaries';
+import { recentRuns, runById } from '../db/runSummaries';
 import type { SettingsStore } from './settingsStore';
 
 export interface AppContext {
@@ -93,7 +93,7 @@ export function createHandlers(ctx: AppContext): Handlers {
       if (exporting) throw new UsageError('export_running', 'A data-lake export is reading the tables; wait for it to finish (or cancel it).');
       loading = new AbortController();
       try {
-        return await loadRun(database, preview.prepared, {
+        const result = await loadRun(database, preview.prepared, {
           schema: ctx.database.schema(),
           source: 'app',
           appVersion: ctx.platform.appVersion,
@@ -105,6 +105,12 @@ export function createHandlers(ctx: AppContext): Handlers {
             if (progress.step === 'prepare') void ctx.activity.refresh();
           },
         });
+        // The run's duration as etl_runs records it, so the summary and History say the same.
+        const run = await runById(database.pool, ctx.database.schema(), result.runId).catch(() => null);
+        const startedAt = run?.startedAt ?? new Date(Date.now() - result.ms).toISOString();
+        const finishedAt = run ? run.finishedAt : new Date().toISOString();
+        const ms = finishedAt ? Math.max(0, Date.parse(finishedAt) - Date.parse(startedAt)) : result.ms;
+        return { ...result, startedAt, finishedAt, ms };
       } catch (error) {
         ctx.database.noteFailure(error);
         throw error;

@@ -29,6 +29,7 @@ import {
 import { parseS3Url } from '../lake/s3Location';
 import { validateSchemaName } from '../db/identifiers';
 import { UsageError } from '../etl/errors';
+import { dayFromIso } from '../etl/rules/calendar';
 import type { Logger } from '../etl/logger';
 import type { SecretStore } from './platform';
 
@@ -103,6 +104,12 @@ const stored = z.object({
   schema: schemaName,
   dateOrder: z.enum(['auto', 'mdy', 'dmy']),
   suspiciousPolicy: z.enum(['warn', 'quarantine']),
+  /** A fixed run date for rule 9; absent or null: the day of each run. */
+  runDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable()
+    .optional(),
   /** base64 of the OS-encrypted password, only when the OS can encrypt. */
   secret: z.string().max(8192).optional(),
   /** The data-lake export target (no credentials: those come from the AWS chain); checked again when loaded. */
@@ -140,6 +147,7 @@ export interface SettingsUpdate {
   dateOrder: Settings['dateOrder'];
   suspiciousPolicy: Settings['suspiciousPolicy'];
   lake?: LakeSettings;
+  runDate?: string | null | undefined;
 }
 
 /** A server to connect to and the password for it (undefined: none known). */
@@ -208,6 +216,7 @@ export class SettingsStore {
       schema: c.schema,
       dateOrder: c.dateOrder,
       suspiciousPolicy: c.suspiciousPolicy,
+      runDate: c.runDate ?? null,
       secretStorage: this.secrets.available() ? 'available' : 'unavailable',
       ...(this.notice ? { notice: this.notice } : {}),
       lake: this.lake(),
@@ -275,12 +284,15 @@ export class SettingsStore {
       this.session = undefined;
     }
     const lake = update.lake ? checkLake(update.lake) : this.current.lake;
+    const runDate = update.runDate === undefined ? this.current.runDate : update.runDate;
+    if (runDate && dayFromIso(runDate) === null) throw new UsageError('invalid_run_date', `The run date "${runDate}" is not a real date (YYYY-MM-DD).`, { setting: 'run_date' });
     await this.write({
       version: 1,
       database,
       schema,
       dateOrder: update.dateOrder,
       suspiciousPolicy: update.suspiciousPolicy,
+      ...(runDate ? { runDate } : {}),
       ...(secret ? { secret } : {}),
       ...(lake ? { lake } : {}),
     });

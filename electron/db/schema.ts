@@ -66,6 +66,8 @@ export const TABLES: Record<LoadedTable, TableDefinition> = {
     foreignKeys: [{ name: 'appointments_doctor_id_fkey', columns: 'doctor_id', references: { table: 'doctors', columns: 'doctor_id' } }],
   },
   rejected_rows: {
+    // problems: every problem of the row ({reason, column, message} in column order), the first
+    // being `reason` (null in tables written before it was kept).
     columns: `run_id      BIGINT NOT NULL,
       file        TEXT NOT NULL CONSTRAINT rejected_rows_file_check CHECK (file IN ('doctors','appointments')),
       source_file TEXT NOT NULL,
@@ -75,7 +77,8 @@ export const TABLES: Record<LoadedTable, TableDefinition> = {
       column_name TEXT,
       message     TEXT NOT NULL,
       kept_row    INTEGER,
-      raw         JSONB NOT NULL`,
+      raw         JSONB NOT NULL,
+      problems    JSONB`,
     primaryKey: { name: 'rejected_rows_pkey', columns: 'run_id, file, excel_row' },
     indexes: [{ name: 'rejected_rows_reason_idx', on: '(reason)' }],
     foreignKeys: [{ name: 'rejected_rows_run_id_fkey', columns: 'run_id', references: { table: 'etl_runs', columns: 'run_id' } }],

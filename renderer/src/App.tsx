@@ -83,10 +83,10 @@ export function App() {
       } else problems.push(toErrorData(dbStatus.reason).message);
       if (saved.status === 'fulfilled') {
         setSettings(saved.value);
-        setDefaults({ dateOrder: saved.value.dateOrder, suspiciousPolicy: saved.value.suspiciousPolicy });
+        setDefaults({ dateOrder: saved.value.dateOrder, suspiciousPolicy: saved.value.suspiciousPolicy, runDate: saved.value.runDate });
       } else {
         problems.push(toErrorData(saved.reason).message);
-        setDefaults({ dateOrder: 'auto', suspiciousPolicy: 'warn' });
+        setDefaults({ dateOrder: 'auto', suspiciousPolicy: 'warn', runDate: null });
       }
       setBootError(problems.length > 0 ? problems.join(' ') : null);
       setBooted(true);
@@ -270,7 +270,7 @@ export function App() {
         ) : null}
         {screen === 'import' ? <ImportScreen flow={flow} onShowPreview={() => go('preview')} /> : null}
         {screen === 'preview' ? <PreviewScreen flow={flow} onLoad={startLoad} onImport={() => go('import')} loadBusy={loadState.status === 'running' || loadState.status === 'planning'} /> : null}
-        {screen === 'load' ? <LoadScreen load={load} preview={preview} status={status} onPreview={() => go('preview')} onImport={() => go('import')} onHistory={() => go('history')} onProvidePassword={providePassword} onReconnect={reconnect} reconnecting={reconnecting} onSettings={() => go('settings')} lakeExport={lakeExport} lakeTarget={settings?.lake ?? null} /> : null}
+        {screen === 'load' ? <LoadScreen load={load} preview={preview} status={status} onPreview={() => go('preview')} onImport={() => go('import')} onHistory={() => go('history')} onDashboard={() => go('dashboard')} onProvidePassword={providePassword} onReconnect={reconnect} reconnecting={reconnecting} onSettings={() => go('settings')} lakeExport={lakeExport} lakeTarget={settings?.lake ?? null} /> : null}
         {screen === 'history' || screen === 'dashboard' ? <LoadActivityNotice activity={ready ? activity : null} /> : null}
         {screen === 'history' ? <HistoryScreen version={historyVersion} status={status} /> : null}
         {screen === 'dashboard' ? (

@@ -106,6 +106,9 @@ describe('import, preview, load through the handler table', () => {
     expect(await value('load/activity', {})).toEqual({ schema: 'healthtech', liveRunId: outcome.runId, running: null });
     const activity = events.filter((e) => e.event === 'load/activity').map((e) => e.payload as Events['load/activity']);
     expect(activity.at(-1)).toEqual({ schema: 'healthtech', liveRunId: outcome.runId, running: null });
+    // One duration for a run: the outcome's is the one History computes from etl_runs.
+    expect({ startedAt: outcome.startedAt, finishedAt: outcome.finishedAt }).toEqual({ startedAt: runs[0]?.startedAt, finishedAt: runs[0]?.finishedAt });
+    expect(outcome.ms).toBe(Date.parse(runs[0]?.finishedAt ?? '') - Date.parse(runs[0]?.startedAt ?? ''));
   });
 
   it('exports the rejected rows to the path the save dialog gives', async () => {
@@ -185,5 +188,18 @@ describe('settings', () => {
     expect(Number.parseInt(ok.serverVersion, 10)).toBeGreaterThanOrEqual(13);
     const bad = await call('settings/save', { database: { mode: 'embedded' }, schema: 'bad-name', dateOrder: 'auto', suspiciousPolicy: 'warn' });
     expect(bad).toMatchObject({ ok: false, error: { kind: 'usage', code: 'invalid_schema' } });
+  });
+
+  it('keeps a run date (as --run_date), refuses one that is not a real date, and forgets it on null', async () => {
+    const now = await value('settings/get', {});
+    expect(now.runDate).toBeNull();
+    const database = now.database.mode === 'server' ? { mode: 'server' as const, url: now.database.url } : { mode: 'embedded' as const };
+    const base = { database, schema: now.schema, dateOrder: now.dateOrder, suspiciousPolicy: now.suspiciousPolicy };
+    expect((await value('settings/save', { ...base, runDate: '2025-10-31' })).runDate).toBe('2025-10-31');
+    expect(JSON.parse(await readFile(path.join(dir, 'user-data', 'settings.json'), 'utf8')).runDate).toBe('2025-10-31');
+    // Saved without the field (an older renderer), the run date stays.
+    expect((await value('settings/save', base)).runDate).toBe('2025-10-31');
+    expect(await call('settings/save', { ...base, runDate: '2025-02-30' })).toMatchObject({ ok: false, error: { kind: 'usage', code: 'invalid_run_date' } });
+    expect((await value('settings/save', { ...base, runDate: null })).runDate).toBeNull();
   });
 });

@@ -184,11 +184,12 @@ export interface RejectedTableRow {
   message: string;
   kept_row: number | null;
   raw: Record<string, string>;
+  problems: { reason: string; column?: string; message: string }[];
 }
 
 export async function rejectedRows(client: pg.ClientBase | pg.Pool, schema = SCHEMA): Promise<RejectedTableRow[]> {
   const { rows } = await client.query<RejectedTableRow>(
-    `SELECT run_id::text AS run_id, file, source_file, sheet, excel_row, reason, column_name, message, kept_row, raw
+    `SELECT run_id::text AS run_id, file, source_file, sheet, excel_row, reason, column_name, message, kept_row, raw, problems
        FROM ${quoteIdent(schema)}.rejected_rows ORDER BY file, excel_row`,
   );
   return rows;
@@ -208,6 +209,7 @@ export function expectedRejected(run: PreparedRun, runId: number): RejectedTable
       message: r.message,
       kept_row: r.keptRow ?? null,
       raw: r.raw,
+      problems: r.problems,
     }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.excel_row - b.excel_row);
 }

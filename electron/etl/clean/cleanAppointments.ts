@@ -37,8 +37,8 @@ interface PendingAppointment {
   doctorId: number | null;
   date: DateParse;
   status: Status | null;
-  /** First problem among booking_id, patient_id, doctor_id (known while streaming). */
-  idProblem: Problem | null;
+  /** Problems among booking_id, patient_id, doctor_id, in column order (known while streaming). */
+  idProblems: Problem[] | null;
   statusProblem: Problem | null;
   /** The five cells as typed, kept only when a value failed or will change. */
   texts: string[] | null;
@@ -67,10 +67,10 @@ export class AppointmentRows {
     let texts: string[] | null = null;
     const textAt = (i: number) => (texts ??= cells.slice(0, 5).map((cell) => cellText(cell ?? null)))[i] as string;
 
-    let idProblem: Problem | null = null;
-    if (!booking.ok) idProblem = integerProblem('booking_id', textAt(BOOKING), booking, BIGINT_MAX);
-    else if (!patient.ok) idProblem = integerProblem('patient_id', textAt(PATIENT), patient, BIGINT_MAX);
-    else if (!doctor.ok) idProblem = integerProblem('doctor_id', textAt(DOCTOR), doctor, INTEGER_MAX);
+    let idProblems: Problem[] | null = null;
+    if (!booking.ok) (idProblems ??= []).push(integerProblem('booking_id', textAt(BOOKING), booking, BIGINT_MAX));
+    if (!patient.ok) (idProblems ??= []).push(integerProblem('patient_id', textAt(PATIENT), patient, BIGINT_MAX));
+    if (!doctor.ok) (idProblems ??= []).push(integerProblem('doctor_id', textAt(DOCTOR), doctor, INTEGER_MAX));
 
     const statusProblem = status.ok
       ? null
@@ -101,7 +101,7 @@ export class AppointmentRows {
       doctorId: doctor.ok ? (doctor.value as number) : null,
       date,
       status: status.ok ? status.value : null,
-      idProblem,
+      idProblems,
       statusProblem,
       texts,
     });
@@ -138,9 +138,10 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
     else if (date.problem === 'formula_not_calculated') dateProblem = notCalculated('booking_date', textOf(item, DATE));
     else dateProblem = invalidDate(textOf(item, DATE), isDateShaped(textOf(item, DATE)) ? 'impossible' : 'unreadable');
 
-    const problem = item.idProblem ?? dateProblem ?? item.statusProblem;
-    if (problem) {
-      rejected.push(reject(item, problem.reason, problem.message, problem.column));
+    // Rule 10: the reason is the first problem in column order; the row lists them all.
+    const problems = [...(item.idProblems ?? []), ...(dateProblem ? [dateProblem] : []), ...(item.statusProblem ? [item.statusProblem] : [])];
+    if (problems.length > 0) {
+      rejected.push(reject(item, problems));
       continue;
     }
     valid.push({
@@ -169,7 +170,7 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
     duplicates += 1;
     const why = winner.day < appointment.day ? 'earlier booking_date' : 'same booking_date, earlier in the file';
     rejected.push({
-      ...reject(validPending[i] as PendingAppointment, 'duplicate', `duplicate booking_id ${idText(appointment.bookingId)}: row ${winner.sourceRow} was kept (${why})`),
+      ...reject(validPending[i] as PendingAppointment, [{ reason: 'duplicate', message: `duplicate booking_id ${idText(appointment.bookingId)}: row ${winner.sourceRow} was kept (${why})` }]),
       keptRow: winner.sourceRow,
     });
   });
@@ -186,7 +187,7 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
       suspicious.push({ row: appointment.sourceRow, bookingId: idText(appointment.bookingId), date, reason, quarantined: quarantine });
       if (quarantine) {
         const why = reason === 'before_2000' ? 'is before 2000-01-01' : `is more than 365 days after the run date ${isoFromDay(options.runDay)}`;
-        rejected.push(reject(keptPending[i] as PendingAppointment, 'suspicious_date', `booking_date ${date} ${why} (quarantined)`, 'booking_date'));
+        rejected.push(reject(keptPending[i] as PendingAppointment, [{ reason: 'suspicious_date', column: 'booking_date', message: `booking_date ${date} ${why} (quarantined)` }]));
         return;
       }
     }
@@ -222,13 +223,16 @@ function isDateShaped(text: string): boolean {
   return /^\s*\d{4}[-/]\d{1,2}[-/]\d{1,2}\b/.test(text);
 }
 
-function reject(item: PendingAppointment, reason: RejectedRow['reason'], message: string, column?: string): RejectedRow {
+/** A rejected row from its problems (at least one), the first being its reason. */
+function reject(item: PendingAppointment, problems: [Problem, ...Problem[]] | Problem[]): RejectedRow {
+  const first = problems[0] as Problem;
   return {
     file: 'appointments',
     row: item.row,
-    reason,
-    ...(column ? { column } : {}),
-    message,
+    reason: first.reason,
+    ...(first.column ? { column: first.column } : {}),
+    message: first.message,
+    problems: problems.map((p) => ({ reason: p.reason, ...(p.column ? { column: p.column } : {}), message: p.message })),
     raw: rawOf(item),
   };
 }

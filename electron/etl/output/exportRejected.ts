@@ -1,7 +1,9 @@
 /**
  * Rejected rows back to the analyst as a workbook in the source layout: one sheet per source
  * file, the source's own header row, each rejected row exactly as it was typed (all columns,
- * numbers and dates as cells), plus the Excel row it came from, the reason and the sentence.
+ * numbers and dates as cells), plus the Excel row it came from, the reason in the words the
+ * preview shows, every problem's sentence, the kept row of a duplicate, and the codes in columns
+ * of their own (for filters and scripts).
  * The source files are read again (streaming) rather than kept in memory, and must not have
  * changed since the preview. Text cells are neutralised like every export (SPEC §10): the
  * analyst opens this file in Excel, and a cell typed as `=cmd|…` must stay text there.
@@ -12,6 +14,7 @@ import { InputFileError } from '../errors';
 import { cellText, isBlankCell, isUncalculated } from '../extract/cellValue';
 import { hashFile } from '../extract/hashFile';
 import { readSheet } from '../extract/readSheet';
+import { REASON_LABEL } from '../../../shared/reasonWords';
 import type { FileKind, PreviewReport, RawCell, RejectedRow } from '../types';
 import { neutraliseFormula } from '../../../shared/spreadsheetText';
 
@@ -23,7 +26,7 @@ export interface RejectedSource {
   headerRow: number;
 }
 
-const EXTRA_HEADERS = ['Excel row', 'Rejected reason', 'Problem', 'Kept row'];
+const EXTRA_HEADERS = ['Excel row', 'Reason', 'Problems', 'Kept row', 'Reason code', 'Problem codes'];
 
 /** Both source files of a preview, as the export reads them again. */
 export function rejectedSources(report: PreviewReport): RejectedSource[] {
@@ -71,7 +74,18 @@ export async function exportRejectedWorkbook(outPath: string, sources: RejectedS
         const problem = byRow.get(rowNumber);
         if (!problem || cells.every(isBlankCell)) return;
         const values = Array.from({ length: width }, (_, i) => exportCell(cells[i] ?? null));
-        sheet.addRow([...values, rowNumber, problem.reason, neutraliseFormula(problem.message), problem.keptRow ?? null]).commit();
+        const added = sheet.addRow([
+          ...values,
+          rowNumber,
+          REASON_LABEL[problem.reason],
+          neutraliseFormula(problem.problems.map((p) => p.message).join('\n')),
+          problem.keptRow ?? null,
+          problem.reason,
+          problem.problems.map((p) => p.reason).join(' '),
+        ]);
+        // One problem per line in the cell.
+        if (problem.problems.length > 1) added.getCell(width + 3).alignment = { wrapText: true, vertical: 'top' };
+        added.commit();
         written += 1;
       },
       { sheet: source.sheet, ...(signal ? { signal } : {}) },

@@ -1,14 +1,16 @@
 /**
- * Load: what would change against what is loaded now (a confirmation dialog), then one
- * transaction with progress and Cancel, then the run id, or a clear failure with the reassurance
- * that the data loaded before is unchanged.
+ * Load: what would change against what is loaded now (a confirmation dialog that starts on
+ * Cancel, since loading replaces the data, and says "No changes" when nothing would change), then
+ * one transaction with progress and Cancel, then the run id with the way on to the dashboard, or a
+ * clear failure with the reassurance that the data loaded before is unchanged. Focus follows each
+ * step (progress, summary, failure), so it never falls back to the page.
  */
-import { useEffect } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
 import type { DatabaseStatus, LakeSettings, LoadPlan, LoadProgress } from '../../../shared/contract';
 import { Dialog } from '../components/Dialog';
 import { LakeExportPanel } from '../components/LakeExportPanel';
 import { CheckIcon, DatabaseIcon, ErrorIcon, InfoIcon, SpinnerIcon } from '../components/Icons';
-import { formatCount, formatDuration, formatTimestamp, plural } from '../format';
+import { durationBetween, formatCount, formatDuration, formatTimestamp, plural } from '../format';
 import type { PreviewState } from '../state/useImportFlow';
 import type { LakeExportFlow } from '../state/useLakeExport';
 import type { LoadFlow } from '../state/useLoad';
@@ -32,6 +34,7 @@ interface Props {
   onPreview: () => void;
   onImport: () => void;
   onHistory: () => void;
+  onDashboard: () => void;
   onProvidePassword: () => void;
   onReconnect: () => void;
   reconnecting: boolean;
@@ -44,8 +47,13 @@ interface Props {
 
 const CONNECTION_LOST = new Set(['db_connection_lost', 'db_unreachable', 'db_not_ready']);
 
-export function LoadScreen({ load, preview, status, onPreview, onImport, onHistory, onProvidePassword, onReconnect, reconnecting, onSettings, lakeExport, lakeTarget }: Props) {
+export function LoadScreen({ load, preview, status, onPreview, onImport, onHistory, onDashboard, onProvidePassword, onReconnect, reconnecting, onSettings, lakeExport, lakeTarget }: Props) {
   const { state } = load;
+  // Each step's heading takes the focus when the step starts (the dialog that had it is gone).
+  const stepHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (state.status === 'running' || state.status === 'succeeded' || state.status === 'failed' || state.status === 'cancelled') stepHeading.current?.focus();
+  }, [state.status]);
   const summary = preview.status === 'done' ? preview.summary : null;
   const busy = state.status === 'running' || state.status === 'planning';
 
@@ -103,10 +111,10 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
       </section>
 
       {state.status === 'running' ? (
-        <LoadProgressPanel progress={state.progress} cancelling={state.cancelling} onCancel={load.cancel} />
+        <LoadProgressPanel progress={state.progress} cancelling={state.cancelling} onCancel={load.cancel} headingRef={stepHeading} />
       ) : state.status === 'succeeded' ? (
         <section className="panel result-ok" aria-labelledby="load-done-title" data-testid="load-success">
-          <h2 id="load-done-title" className="panel-title">
+          <h2 id="load-done-title" className="panel-title" tabIndex={-1} ref={stepHeading}>
             <CheckIcon className="tone-ok" /> Loaded
           </h2>
           <p className="big-fact">
@@ -133,10 +141,15 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
             </div>
             <div>
               <dt>Took</dt>
-              <dd className="num">{formatDuration(state.outcome.ms)}</dd>
+              <dd className="num" data-testid="load-duration">
+                {formatDuration(durationBetween(state.outcome.startedAt, state.outcome.finishedAt) ?? state.outcome.ms)}
+              </dd>
             </div>
           </dl>
           <div className="button-row">
+            <button type="button" className="btn btn-primary" onClick={onDashboard}>
+              Open dashboard
+            </button>
             <button type="button" className="btn" onClick={onHistory}>
               View history
             </button>
@@ -147,7 +160,9 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
         <div className="notice notice-error" role="alert" data-testid="load-error" data-code={state.error.code}>
           <ErrorIcon />
           <div>
-            <p className="notice-title">{state.stage === 'plan' ? 'Could not work out what would change' : 'The load failed'}</p>
+            <h2 className="notice-title" tabIndex={-1} ref={stepHeading}>
+              {state.stage === 'plan' ? 'Could not work out what would change' : 'The load failed'}
+            </h2>
             <p data-testid="load-error-message">{state.error.message}</p>
             <p className="strong">The data that was loaded before is unchanged.</p>
             {status?.state === 'error' ? (
@@ -163,7 +178,9 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
         <div className="notice notice-info" role="status" data-testid="load-cancelled">
           <InfoIcon />
           <div>
-            <p className="notice-title">Cancelled</p>
+            <h2 className="notice-title" tabIndex={-1} ref={stepHeading}>
+              Cancelled
+            </h2>
             <p>The load was stopped and rolled back. The data that was loaded before is unchanged.</p>
           </div>
         </div>
@@ -188,7 +205,8 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
             {summary.counts.placeholders > 0 ? ` (${plural(summary.counts.placeholders, 'placeholder')})` : ''}; <strong>{plural(summary.counts.rejected, 'rejected row')}</strong> recorded with the run.
           </p>
           <div className="button-row">
-            <button type="button" className="btn btn-primary" onClick={() => void load.plan(summary.previewId)} disabled={status?.state !== 'ready'}>
+            {/* After a load, the way on is the dashboard: loading again is the secondary choice. */}
+            <button type="button" className={`btn ${state.status === 'succeeded' ? '' : 'btn-primary'}`} onClick={() => void load.plan(summary.previewId)} disabled={status?.state !== 'ready'}>
               Review changes and load…
             </button>
             <button type="button" className="btn btn-quiet" onClick={onPreview}>
@@ -224,30 +242,49 @@ function Change({ label, value, testId }: { label: string; value: number; testId
   );
 }
 
+/** Whether loading the plan would leave the tables exactly as they are. */
+export function changesNothing(plan: LoadPlan): boolean {
+  const { changes, current, incoming } = plan;
+  return current.lastRun !== null && current.appointments === incoming.appointments && current.doctors === incoming.doctors && Object.values(changes).every((n) => n === 0);
+}
+
 function ConfirmDialog({ plan, onConfirm, onClose }: { plan: LoadPlan; onConfirm: () => void; onClose: () => void }) {
   const { changes, current, incoming, target } = plan;
   const lastRun = current.lastRun;
+  const same = changesNothing(plan);
   return (
     <Dialog
-      title="Load into the database?"
+      title={same ? 'No changes: load again?' : 'Load into the database?'}
       onClose={onClose}
       testId="load-confirm"
       describedBy="load-confirm-summary"
       wide
       footer={
         <>
-          <button type="button" className="btn" onClick={onClose}>
+          {/* Loading replaces the data: the safe choice has the focus, so Enter does not load. */}
+          <button type="button" className="btn" onClick={onClose} data-autofocus>
             Cancel
           </button>
-          <button type="button" className="btn btn-primary" onClick={onConfirm} data-autofocus>
-            Load now
+          <button type="button" className="btn btn-primary" onClick={onConfirm}>
+            {same ? 'Load again' : 'Load now'}
           </button>
         </>
       }
     >
-      <p id="load-confirm-summary">
-        This replaces the {plural(current.appointments, 'appointment')} and {plural(current.doctors, 'doctor')} loaded now with {plural(incoming.appointments, 'appointment')} and {plural(incoming.doctors, 'doctor')} from the preview, in one transaction. Dashboards keep showing the loaded data until the new data is swapped in.
-      </p>
+      {same ? (
+        <p id="load-confirm-summary" className="notice notice-info" data-testid="plan-no-changes">
+          <InfoIcon />
+          <span>
+            <strong>No changes.</strong> The preview has the same {plural(incoming.appointments, 'appointment')} and {plural(incoming.doctors, 'doctor')} as the data loaded now
+            {lastRun ? ` (run ${lastRun.runId})` : ''}. Loading again records a new run; the tables stay as they are.
+          </span>
+        </p>
+      ) : (
+        <p id="load-confirm-summary">
+          This replaces the {plural(current.appointments, 'appointment')} and {plural(current.doctors, 'doctor')} loaded now with {plural(incoming.appointments, 'appointment')} and {plural(incoming.doctors, 'doctor')} from the
+          preview, in one transaction. Dashboards keep showing the loaded data until the new data is swapped in.
+        </p>
+      )}
       <dl className="facts facts-inline">
         <div>
           <dt>Database</dt>
@@ -331,7 +368,7 @@ function ConfirmDialog({ plan, onConfirm, onClose }: { plan: LoadPlan; onConfirm
   );
 }
 
-function LoadProgressPanel({ progress, cancelling, onCancel }: { progress: LoadProgress | null; cancelling: boolean; onCancel: () => void }) {
+function LoadProgressPanel({ progress, cancelling, onCancel, headingRef }: { progress: LoadProgress | null; cancelling: boolean; onCancel: () => void; headingRef: RefObject<HTMLHeadingElement | null> }) {
   const index = progress?.step === 'finish' ? STEPS.length : progress && progress.step !== 'plan' ? STEPS.findIndex((s) => s.step === progress.step) : -1;
   const waitingFor = progress?.step === 'waiting' ? progress.waitingFor : undefined;
   const within = progress && progress.total > 0 ? Math.min(1, progress.rows / progress.total) : 0;
@@ -340,7 +377,7 @@ function LoadProgressPanel({ progress, cancelling, onCancel }: { progress: LoadP
   return (
     <section className="panel progress-panel" aria-labelledby="loading-title" data-testid="load-progress">
       <div className="panel-head">
-        <h2 id="loading-title" className="panel-title">
+        <h2 id="loading-title" className="panel-title" tabIndex={-1} ref={headingRef}>
           <SpinnerIcon /> {cancelling ? 'Cancelling and rolling back…' : 'Loading…'}
         </h2>
         <button type="button" className="btn" onClick={onCancel} disabled={cancelling}>

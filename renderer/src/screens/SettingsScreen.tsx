@@ -30,6 +30,8 @@ interface Draft {
   dateOrder: DateOrderOption;
   suspiciousPolicy: SuspiciousPolicy;
   lake: { parquetDir: string; s3Url: string; region: string; endpoint: string };
+  /** '' for the day of each run. */
+  runDate: string;
 }
 
 type Outcome = { tone: 'ok' | 'bad'; text: string } | null;
@@ -50,6 +52,7 @@ function draftFrom(settings: Settings): Draft {
       region: settings.lake.region ?? '',
       endpoint: settings.lake.endpoint ?? '',
     },
+    runDate: settings.runDate ?? '',
   };
 }
 
@@ -148,6 +151,7 @@ export function SettingsScreen({ settings, status, info, onSaved, onProvidePassw
           region: draft.lake.region.trim() || null,
           endpoint: draft.lake.endpoint.trim() || null,
         },
+        runDate: draft.runDate === '' ? null : draft.runDate,
       });
       onSaved(saved);
       setDraft(draftFrom(saved));
@@ -340,6 +344,20 @@ export function SettingsScreen({ settings, status, info, onSaved, onProvidePassw
                   </option>
                 ))}
               </select>
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-run-date`}>Run date</label>
+              <div className="run-date-inputs">
+                <input id={`${id}-run-date`} type="date" value={draft.runDate} onChange={(e) => change({ runDate: e.target.value })} aria-describedby={`${id}-run-date-hint`} />
+                {draft.runDate ? (
+                  <button type="button" className="btn btn-small btn-quiet" onClick={() => change({ runDate: '' })}>
+                    Use today
+                  </button>
+                ) : null}
+              </div>
+              <p className="hint" id={`${id}-run-date-hint`}>
+                The day suspicious dates are measured from (more than a year after it), as --run_date on the command line. Empty: the day of each run. A fixed date makes reruns give the same result.
+              </p>
             </div>
           </div>
         </section>
