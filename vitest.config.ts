@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+const parquetWriterVersion = JSON.parse(readFileSync('node_modules/hyparquet-writer/package.json', 'utf8')).version as string;
 
 /**
  * Two projects, one `npm test`:
@@ -8,9 +11,18 @@ import { defineConfig } from 'vitest/config';
  *   reading worker), under test/ plus the two co-located suites listed below; its global setup
  *   builds the bundles once and starts one embedded server for the run.
  */
-const NEEDS_SERVER_OR_BUILD = ['electron/db/embeddedPostgres.test.ts', 'electron/etl/worker/runInWorker.test.ts'];
+const NEEDS_SERVER_OR_BUILD = [
+  'electron/db/embeddedPostgres.test.ts',
+  'electron/etl/worker/runInWorker.test.ts',
+  // Not a server, but real racing processes for ~20 s: too slow for the quick loop.
+  'electron/db/embedded/dataFolder.test.ts',
+];
+/** Needs the built app: `npm run test:packaging` runs it after `npm run build` (vitest.packaging.config.ts). */
+const AFTER_BUILD = ['test/packaging/shippedFiles.test.ts'];
 
 export default defineConfig({
+  // As scripts/build-node.mjs defines it for the bundles.
+  define: { __HYPARQUET_WRITER_VERSION__: JSON.stringify(parquetWriterVersion) },
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
@@ -29,6 +41,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts', ...NEEDS_SERVER_OR_BUILD],
+          exclude: ['**/node_modules/**', ...AFTER_BUILD],
           globalSetup: ['test/support/globalSetup.ts'],
         },
       },

@@ -5,8 +5,9 @@
  *
  * The bridge runs in this test process. Playwright loads this package's TypeScript as ES modules
  * (package.json has "type": "module"), where the main-process code's `__dirname` does not exist,
- * so the bridge is bundled to CommonJS next to the other Node bundles (dist/node, where the ETL
- * worker and the samples are found the same way as in the app) and required from there.
+ * so the bridge is bundled to CommonJS into dist/e2e (two folders below the project, like the
+ * app's bundles, so the samples and the ETL worker are found the same way; a folder no packaging
+ * rule names) and required from there.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -31,6 +32,8 @@ export interface AppHandle {
   queueOpenDialog(paths: string[]): Promise<void>;
   /** The next save dialog returns this path (null: cancelled). */
   queueSaveDialog(file: string | null): Promise<void>;
+  /** The next certificate dialog (Settings, "Choose…") returns this path (null: cancelled). */
+  queueCertificateDialog(file: string | null): Promise<void>;
   /** A connection string to the app's embedded database, for checks from outside the app. */
   databaseUrl(): Promise<string>;
   /** Kills the embedded PostgreSQL server (as a crash would). */
@@ -105,7 +108,7 @@ function loadBridgeModule(): Promise<typeof BridgeServer> {
     for (const built of [path.join(ROOT, 'dist', 'renderer', 'index.html'), path.join(ROOT, 'dist', 'node', 'etl-worker.cjs')]) {
       if (!existsSync(built)) throw new Error(`${path.relative(ROOT, built)} is missing: run \`npm run build\` before the end-to-end tests.`);
     }
-    const outfile = path.join(ROOT, 'dist', 'node', 'e2e-bridge.cjs');
+    const outfile = path.join(ROOT, 'dist', 'e2e', 'e2e-bridge.cjs');
     await build({
       entryPoints: [path.join(ROOT, 'e2e', 'bridge', 'server.ts')],
       outfile,
@@ -277,6 +280,13 @@ export const test = base.extend<{ app: AppHandle }, { browser: Browser }>({
               dialog.showOpenDialog = (async () => ({ canceled: chosen.length === 0, filePaths: chosen })) as typeof dialog.showOpenDialog;
             }, paths);
           } else session?.bridge?.platform.scripted.open.push(paths);
+        },
+        async queueCertificateDialog(file) {
+          if (session?.electronApp) {
+            await session.electronApp.evaluate(({ dialog }, chosen) => {
+              dialog.showOpenDialog = (async () => ({ canceled: chosen === null, filePaths: chosen === null ? [] : [chosen] })) as typeof dialog.showOpenDialog;
+            }, file);
+          } else session?.bridge?.platform.scripted.certificate.push(file);
         },
         async queueSaveDialog(file) {
           if (session?.electronApp) {

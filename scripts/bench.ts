@@ -16,9 +16,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Database } from '../electron/db/connection';
 import { quoteIdent } from '../electron/db/identifiers';
+import { loadRun } from '../electron/db/load';
+import { prepareRun } from '../electron/etl/prepareRun';
 import type { Logger } from '../electron/etl/logger';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type BenchOptions } from './bench/args';
 import { findGc, MemoryMonitor, nowMs } from './bench/memory';
+import { ReaderProbe } from './bench/readerProbe';
 import { bundleLocator, Profiler, summariseProfile } from './bench/profile';
 import { renderJson, renderText, type BenchReport, type DatabaseFacts, type MachineFacts } from './bench/render';
 import { runPipeline, SCHEMA, type RunResult } from './bench/runPipeline';
@@ -90,6 +93,10 @@ async function bench(options: BenchOptions, signal: AbortSignal): Promise<BenchR
   const entryScript = path.resolve(process.argv[1] ?? '');
   const workbooks = await obtainWorkbooks({ cacheDir: options.cacheDir, seed: options.seed, rows: options.rows, projectRoot, entryScript }, stderr);
   stderr(`workbooks ${workbooks.reused ? 'reused from' : 'generated in'} ${workbooks.dir}`);
+  // The data set each run reloads over: another seed, so the old and the new tables differ.
+  const base = options.reloadOver
+    ? await obtainWorkbooks({ cacheDir: options.cacheDir, seed: options.seed + 1, rows: options.reloadOver, projectRoot, entryScript }, stderr)
+    : undefined;
 
   const gcFlag = typeof (globalThis as { gc?: unknown }).gc === 'function';
   const gc = findGc();
@@ -115,7 +122,14 @@ async function bench(options: BenchOptions, signal: AbortSignal): Promise<BenchR
     monitor.start();
     for (let index = 1; index <= options.runs; index++) {
       if (signal.aborted) throw new Error('cancelled');
+      if (base) {
+        // Untimed: put the other data set in place, so the measured load replaces it.
+        const previous = await prepareRun({ doctors: { path: base.doctorsPath }, appointments: { path: base.appointmentsPath } });
+        await loadRun(db, previous, { schema: SCHEMA, source: 'cli', signal });
+        stderr(`run ${index}/${options.runs}: loaded ${previous.appointments.length.toLocaleString('en-US')} appointments to reload over`);
+      }
       const run = await runPipeline({
+        ...(base ? { reader: () => ReaderProbe.start(db.pool.options, SCHEMA) } : {}),
         index,
         doctorsPath: workbooks.doctorsPath,
         appointmentsPath: workbooks.appointmentsPath,
@@ -128,6 +142,14 @@ async function bench(options: BenchOptions, signal: AbortSignal): Promise<BenchR
       });
       runs.push(run);
       stderr(`run ${index}/${options.runs}: ${run.phases.map((p) => `${p.name} ${Math.round(p.ms)} ms`).join(', ')}`);
+      if (run.reader) {
+        const r = run.reader;
+        stderr(
+          `run ${index}/${options.runs}: reader ${r.summary.reads} reads during the load, wait max ${Math.round(r.summary.maxMs)} ms, p99 ${Math.round(r.summary.p99Ms)} ms, median ${Math.round(r.summary.medianMs)} ms; ` +
+            `saw old ${r.old}, new ${r.new}, anything else ${r.partial}${r.wentBack ? ', WENT BACK to old' : ''}; errors ${r.summary.errors}; ` +
+            `slowest ${r.slowest.map((s) => `${s.ms} ms (${s.steps})`).join(', ')}`,
+        );
+      }
     }
     await monitor.stop();
     const profile = await profiler?.stop();
@@ -164,7 +186,7 @@ async function bench(options: BenchOptions, signal: AbortSignal): Promise<BenchR
       keptTables: options.keep,
     };
     return {
-      options: { rows: options.rows, seed: options.seed, runs: options.runs, profile: options.profile },
+      options: { rows: options.rows, seed: options.seed, runs: options.runs, profile: options.profile, reloadOver: options.reloadOver ?? null },
       machine,
       database,
       workbooks: { ...workbooks, dir: path.relative(process.cwd(), workbooks.dir) || '.' },

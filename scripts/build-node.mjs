@@ -3,7 +3,8 @@
 //   next to the bundle by npm, or packed by electron-builder; the embedded PostgreSQL binaries must
 //   stay real files on disk);
 // - the ETL worker is self-contained, so a packaged app can run it from outside the asar archive;
-// - the preload bundles everything but `electron`: a sandboxed preload cannot require packages.
+// - the preload bundles everything but `electron`: a sandboxed preload cannot require packages;
+// - the test bridge's hand-run server goes to dist/e2e, away from what is packaged.
 //
 // `--if-stale` skips the build when no input changed since the last one (`npm run etl` runs the
 // built CLI directly then, instead of paying ~1.5 s of bundling on every call): the inputs esbuild
@@ -52,6 +53,8 @@ const rawText = {
 };
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+// Named in the Parquet files' created_by and the manifest (hyparquet-writer does not export it).
+const parquetWriterVersion = JSON.parse(readFileSync('node_modules/hyparquet-writer/package.json', 'utf8')).version;
 
 const common = {
   outdir: 'dist/node',
@@ -64,7 +67,7 @@ const common = {
   logLevel: 'warning',
   plugins: [rawText],
   metafile: true,
-  define: { __APP_VERSION__: JSON.stringify(version) },
+  define: { __APP_VERSION__: JSON.stringify(version), __HYPARQUET_WRITER_VERSION__: JSON.stringify(parquetWriterVersion) },
 };
 
 const present = (entries) => Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
@@ -78,11 +81,13 @@ const results = await Promise.all([
       bench: 'scripts/bench.ts',
       'bench-read': 'scripts/benchRead.ts',
       'generate-samples': 'scripts/generate-samples.ts',
-      'serve-bridge': 'e2e/bridge/serve.ts',
     }),
     packages: 'external',
   }),
-  build({ ...common, entryPoints: present({ 'etl-worker': 'electron/etl/worker/etlWorker.ts' }) }),
+  // Test-only: its own folder, which no packaging rule names.
+  build({ ...common, outdir: 'dist/e2e', entryPoints: present({ 'serve-bridge': 'e2e/bridge/serve.ts' }), packages: 'external' }),
+  // pg's optional native binding is never used (pg.native is not touched).
+  build({ ...common, entryPoints: present({ 'etl-worker': 'electron/etl/worker/etlWorker.ts' }), external: ['pg-native'] }),
   build({ ...common, entryPoints: present({ preload: 'electron/preload.ts' }), external: ['electron'], target: 'chrome120' }),
 ]);
 

@@ -2,9 +2,12 @@
  * `npm run samples`: regenerate the bundled sample workbooks in samples/ (fixed seed).
  * With options, write workbooks of any size elsewhere, e.g.
  *   node dist/node/generate-samples.cjs --rows 1000000 --seed 7 --out /tmp/big
+ * or a pair shaped like a real export (five days, three doctors, a date dragged to 2355):
+ *   node dist/node/generate-samples.cjs --real-shape --out /tmp/real
  */
 import { parseArgs } from 'node:util';
 import { CLEAN_DIRT_RATES, generateWorkbooks, summarise, type GenerateOptions } from './generator/generateWorkbooks';
+import { REAL_SHAPE_OPTIONS } from './generator/realShape';
 import { SAMPLE_OPTIONS } from './generator/sample';
 
 const USAGE = `Usage: generate-samples [options]
@@ -16,6 +19,8 @@ const USAGE = `Usage: generate-samples [options]
   --date-order mdy|dmy  how slash text dates are written (default mdy)
   --date1904            write workbooks with the 1904 date system
   --extra-sheet         put a README sheet before the data sheet
+  --real-shape          a small pair shaped like a real export: five days of bookings, three
+                        doctors, one placeholder, a booking date dragged down to 2355
   --clean               no dirt at all
   --no-examples         do not force one example of every dirt kind
   -h, --help            this text
@@ -45,6 +50,7 @@ async function main(): Promise<void> {
         date1904: { type: 'boolean' },
         'extra-sheet': { type: 'boolean' },
         clean: { type: 'boolean' },
+        'real-shape': { type: 'boolean' },
         'no-examples': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -60,6 +66,12 @@ async function main(): Promise<void> {
   const order = values['date-order'];
   if (order !== undefined && order !== 'mdy' && order !== 'dmy') fail(`--date-order must be mdy or dmy, got "${order}"`);
 
+  if (values['real-shape']) {
+    if (values.out === undefined) fail('--out DIR is required with --real-shape');
+    const result = await generateWorkbooks({ ...REAL_SHAPE_OPTIONS, outDir: values.out });
+    process.stdout.write(`Generated a real export's shape: ${summarise(result)}\n`);
+    return;
+  }
   const rows = integer('rows', values.rows);
   const isSample = rows === undefined;
   const customised = !isSample || values.seed !== undefined || values.doctors !== undefined || values.clean === true;

@@ -1,5 +1,5 @@
 // Grep guards that keep the house clean (run by `npm test`):
-// - the plain-Node core (electron/etl, electron/db, electron/cli) never imports Electron;
+// - the plain-Node core (electron/etl, electron/db, electron/lake, electron/cli) never imports Electron;
 // - no focused or skipped-without-reason tests (.only; .skip must say why on the same line);
 // - no console.log in shipped code (electron/, renderer/, shared/).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -24,7 +24,7 @@ function walk(dir) {
 
 const sources = (dirs) => dirs.flatMap((d) => walk(path.join(root, d))).filter((f) => /\.(ts|tsx|mjs|cjs|js)$/.test(f));
 
-for (const file of sources(['electron/etl', 'electron/db', 'electron/cli', 'shared'])) {
+for (const file of sources(['electron/etl', 'electron/db', 'electron/lake', 'electron/cli', 'shared'])) {
   const text = readFileSync(file, 'utf8');
   if (/from\s+['"]electron['"]|require\(\s*['"]electron['"]\s*\)/.test(text)) problems.push(`${path.relative(root, file)}: imports electron in the plain-Node core`);
 }

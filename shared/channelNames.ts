@@ -17,11 +17,15 @@ export const CHANNEL_NAMES = [
   'load/plan',
   'load/run',
   'load/cancel',
+  'load/activity',
   'runs/list',
   'rejected/export',
+  'lake/export',
+  'lake/cancel',
   'settings/get',
   'settings/save',
   'settings/test-connection',
+  'settings/pick-certificate',
   'dashboard/context',
   'dashboard/kpis',
   'dashboard/leaderboard',
@@ -44,5 +48,5 @@ export const BRIDGE_CHANNELS: readonly BridgeChannel[] = CHANNEL_NAMES.filter(
   (name): name is BridgeChannel => !(PRELOAD_ONLY_CHANNELS as readonly string[]).includes(name),
 );
 
-export const EVENT_NAMES = ['preview/progress', 'load/progress', 'db/status'] as const;
+export const EVENT_NAMES = ['preview/progress', 'load/progress', 'load/activity', 'lake/progress', 'db/status'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -28,12 +28,14 @@ import type {
   SuspiciousDate,
   SuspiciousPolicy,
 } from './domain';
+import type { CertificateRole, ServerCertificates } from './serverSettings';
 
 // ---------------------------------------------------------------------------------------------
 // Errors and results
 // ---------------------------------------------------------------------------------------------
 
-export type ErrorKind = 'usage' | 'input' | 'database' | 'cancelled' | 'internal';
+/** `export`: the data-lake export could not write its folder or reach S3 (the database is unaffected). */
+export type ErrorKind = 'usage' | 'input' | 'database' | 'export' | 'cancelled' | 'internal';
 
 export interface ErrorLocation {
   file: string;
@@ -107,18 +109,35 @@ export const previewRowsRequest = z
   })
   .strict();
 
+const certificateRole = z.enum(['rootCert', 'cert', 'key']);
+/** Certificate files as chosen with `settings/pick-certificate` (main checks they were), or null. */
+const certificateChoice = z.object({ rootCert: filePath.nullable().optional(), cert: filePath.nullable().optional(), key: filePath.nullable().optional() }).strict();
+/** A server URL as typed: main parses it with an allow-list of parameters (shared/serverSettings.ts). */
+const serverUrlText = z.string().min(1).max(2048);
+
 const databaseSettings = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('embedded') }).strict(),
   z
     .object({
       mode: z.literal('server'),
-      /** postgresql://user@host:port/db — the password travels separately. */
-      url: z.string().min(1).max(2048),
-      /** undefined: keep the stored one; null: forget it; a string: use (and store if allowed). */
-      password: z.string().max(1024).nullable().optional(),
+      /** postgresql://user@host:port/db — a password in it is taken out and stored apart. */
+      url: serverUrlText,
+      /** undefined: keep the stored one (same server only); null: forget it; a string: use (and store if allowed). */
+      password: z.string().min(1).max(1024).nullable().optional(),
+      certificates: certificateChoice.optional(),
     })
     .strict(),
 ]);
+
+/** The data-lake export's default target: a folder, an s3:// URL, or both (credentials never: the AWS chain). */
+const lakeSettings = z
+  .object({
+    parquetDir: z.string().max(4096).nullable(),
+    s3Url: z.string().max(2048).nullable(),
+    region: z.string().max(64).nullable(),
+    endpoint: z.string().max(2048).nullable(),
+  })
+  .strict();
 
 export const settingsRequest = z
   .object({
@@ -126,13 +145,18 @@ export const settingsRequest = z
     schema: schemaName,
     dateOrder,
     suspiciousPolicy,
+    /** Absent: keep the stored target. */
+    lake: lakeSettings.optional(),
+    /** The day rule 9 measures from (as the CLI's --run_date); null or absent: the day of each run. */
+    runDate: isoDate.nullable().optional(),
   })
   .strict();
 
 export const testConnectionRequest = z
   .object({
-    url: z.string().min(1).max(2048),
-    password: z.string().max(1024).optional(),
+    url: serverUrlText,
+    password: z.string().min(1).max(1024).optional(),
+    certificates: certificateChoice.optional(),
     schema: schemaName,
   })
   .strict();
@@ -229,16 +253,48 @@ export interface LoadOutcome {
   doctors: number;
   appointments: number;
   rejected: number;
+  /** The run as etl_runs records it: History shows the same start, end and duration. */
+  startedAt: string;
+  finishedAt: string | null;
+  /** finishedAt − startedAt. */
   ms: number;
 }
 
+/** Something the person should know about their settings (e.g. a damaged file was replaced by defaults). */
+export interface SettingsNotice {
+  code: 'settings_reset';
+  message: string;
+}
+
 export interface Settings {
-  database: { mode: 'embedded' } | { mode: 'server'; url: string; hasPassword: boolean };
+  /** A server's URL is rebuilt from its stored parts: never a password, never a file path. */
+  database: { mode: 'embedded' } | { mode: 'server'; url: string; certificates: ServerCertificates; hasPassword: boolean };
   schema: string;
   dateOrder: DateOrderOption;
   suspiciousPolicy: SuspiciousPolicy;
+  /** A fixed run date for rule 9 (YYYY-MM-DD), or null: the day of each run. */
+  runDate: string | null;
   /** Whether a server password can be stored encrypted; if not, the app asks each session. */
   secretStorage: 'available' | 'unavailable';
+  notice?: SettingsNotice;
+  lake: LakeSettings;
+}
+
+export type LakeSettings = z.infer<typeof lakeSettings>;
+
+/** What "Export for the data lake" did. */
+export interface LakeExportOutcome {
+  runId: number;
+  /** The run folder written on disk, when a folder is the target. */
+  localDir: string | null;
+  /** s3://bucket/prefix/run_id=N/ when S3 is the target. */
+  s3Prefix: string | null;
+  files: number;
+  rows: Record<string, number>;
+  bytes: number;
+  /** Objects sent to S3 (those already there with the same content are not sent again). */
+  uploaded: number;
+  ms: number;
 }
 
 export interface ExportResult {
@@ -259,13 +315,12 @@ export const dashboardFilter = z
     /** '' stands for doctors without a specialty. */
     specialties: z.array(z.string().max(200)).max(100).optional(),
     statuses: z.array(z.enum(['confirmed', 'cancelled'])).max(2).optional(),
-    segment: z.enum(['all', 'new', 'returning']).optional(),
     /**
-     * The day new/returning is measured from, when it is not `from`: a drill into one bar of a
-     * segment-filtered chart narrows `from` to the bar but keeps the dashboard's range start here,
-     * so the drill lists exactly the bar's patients.
+     * Patients by whether they came back: *returning* patients have a booking in the view after
+     * the day of their first booking ever; *new* patients do not (every booking of theirs in the
+     * view is on their first day).
      */
-    segmentFrom: isoDate.optional(),
+    segment: z.enum(['all', 'new', 'returning']).optional(),
   })
   .strict();
 export type DashboardFilter = z.infer<typeof dashboardFilter>;
@@ -276,10 +331,29 @@ export type DashboardFilter = z.infer<typeof dashboardFilter>;
  */
 export const visitBucket = z.enum(['1', '2-3', '4+']);
 export type VisitBucket = z.infer<typeof visitBucket>;
-export const drillFilter = dashboardFilter.extend({ visits: visitBucket.optional() }).strict();
+export const drillFilter = dashboardFilter
+  .extend({
+    visits: visitBucket.optional(),
+    /**
+     * The dashboard's own filter, when the drill narrowed it (a bar's dates, a doctor, a status):
+     * new/returning patients and visit counts are decided there, so the drill lists exactly the
+     * bookings the clicked figure counts.
+     */
+    scope: dashboardFilter.optional(),
+  })
+  .strict();
 export type DrillFilter = z.infer<typeof drillFilter>;
 
 const withFilter = z.object({ filter: dashboardFilter }).strict();
+
+/** Where most bookings are: the days a chart's axis spans, and the bookings left off either side. */
+export interface DenseSpan {
+  from: string;
+  to: string;
+  /** Bookings before `from` and after `to` (outliers such as a fill series dragged for years). */
+  before: number;
+  after: number;
+}
 
 export interface DashboardContext {
   /** False until a load has succeeded into the configured schema. */
@@ -288,15 +362,15 @@ export interface DashboardContext {
   run: RunSummary | null;
   /** First and last booking date in the tables. */
   span: { from: string; to: string } | null;
-  /** The span without suspicious dates (before 2000, or > 365 days after that load's run date). */
-  defaultRange: { from: string; to: string } | null;
+  /** Where most of the loaded bookings are (see denseSpan.ts), for the "main span" preset. */
+  denseSpan: DenseSpan | null;
   caveats: {
-    placeholderDoctors: number;
-    placeholderAppointments: number;
     suspiciousPolicy: string | null;
+    /** Suspicious dates the load found (kept with a warning, or quarantined). */
     suspiciousDates: number;
-    /** Loaded bookings outside the default range (suspicious dates that were kept). */
-    outsideDefaultRange: number;
+    /** The rule's bounds for the load shown: before 2000-01-01, or after run date + 365 days. */
+    suspiciousBefore: string;
+    suspiciousAfter: string | null;
     rejected: number;
   };
   doctors: { doctorId: number; name: string; specialty: string | null; placeholder: boolean }[];
@@ -311,10 +385,17 @@ export interface Kpis {
   cancellationRate: number;
   uniquePatients: number;
   doctors: number;
+  /** Placeholder doctors with a booking in the filter, and those bookings. */
   placeholderDoctors: number;
+  placeholderBookings: number;
+  /** Filtered bookings with a suspicious date (rule 9, against the run date of the load shown). */
+  suspiciousBookings: number;
   /** First and last booking date among the filtered bookings. */
   span: { from: string; to: string } | null;
-  /** The same figures for the range of equal length just before, when a range is set. */
+  /**
+   * The same figures for the range of equal length just before, when a range is set and the data
+   * reaches back that far (null otherwise: no period is ever named before the first booking).
+   */
   previous: { from: string; to: string; appointments: number; confirmed: number; cancelled: number; cancellationRate: number } | null;
   ms: number;
 }
@@ -328,12 +409,17 @@ export interface LeaderboardRow {
   confirmed: number;
   cancelled: number;
   cancellationRate: number;
+  /** The doctor's figures over all loaded data, when a filter leaves some out. */
+  allData: { total: number; confirmed: number; cancelled: number } | null;
 }
 
 export interface Leaderboard {
+  /** Every doctor of the doctor/specialty filter, zeros included, ranked by `rankedBy` then id. */
   rows: LeaderboardRow[];
-  /** Doctors with at least one filtered booking (the table shows the top N of them). */
+  /** Doctors ranked (the table shows the top N of them). */
   doctors: number;
+  /** Cancelled when the status filter is Cancelled; confirmed otherwise (as question 4). */
+  rankedBy: 'confirmed' | 'cancelled';
   ms: number;
 }
 
@@ -349,7 +435,10 @@ export interface TrendPoint {
 
 export interface Trend {
   granularity: Granularity;
+  /** Buckets with bookings within `axis`. */
   points: TrendPoint[];
+  /** The days the axis spans: where the filtered bookings are, outliers left out (null: no bookings). */
+  axis: DenseSpan | null;
   ms: number;
 }
 
@@ -364,7 +453,9 @@ export interface SpecialtyRow {
 
 export interface Segments {
   patients: number;
+  /** Patients without a booking in the filter after their first day ever. */
   newPatients: number;
+  /** Patients with a booking in the filter after the day of their first booking ever. */
   returningPatients: number;
   /** Patients by their number of filtered bookings. */
   visitBuckets: { one: number; twoToThree: number; fourPlus: number };
@@ -433,11 +524,18 @@ export const channels = {
   'load/plan': channel<LoadPlan>()(z.object({ previewId }).strict()),
   'load/run': channel<LoadOutcome>()(z.object({ previewId }).strict()),
   'load/cancel': channel<{ cancelled: boolean }>()(empty),
+  /** The latest LoadActivity (also sent as an event whenever it changes). */
+  'load/activity': channel<LoadActivity>()(empty),
   'runs/list': channel<RunSummary[]>()(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict()),
   'rejected/export': channel<ExportResult>()(z.object({ previewId }).strict()),
+  /** Exports the loaded run as Parquet to the target in Settings (folder and/or S3). */
+  'lake/export': channel<LakeExportOutcome>()(empty),
+  'lake/cancel': channel<{ cancelled: boolean }>()(empty),
   'settings/get': channel<Settings>()(empty),
   'settings/save': channel<Settings>()(settingsRequest),
   'settings/test-connection': channel<{ serverVersion: string; display: string }>()(testConnectionRequest),
+  /** Opens the file dialog in main for a TLS certificate or key; the path may then be saved. */
+  'settings/pick-certificate': channel<{ role: CertificateRole; path: string | null }>()(z.object({ role: certificateRole }).strict()),
   'dashboard/context': channel<DashboardContext>()(empty),
   'dashboard/kpis': channel<Kpis>()(withFilter),
   'dashboard/leaderboard': channel<Leaderboard>()(z.object({ filter: dashboardFilter, top: z.number().int().min(1).max(500) }).strict()),
@@ -480,14 +578,38 @@ export interface PreviewProgress {
 }
 
 export interface LoadProgress {
-  step: 'plan' | 'prepare' | 'copy_doctors' | 'copy_appointments' | 'copy_rejected' | 'verify' | 'commit';
+  step: 'plan' | 'waiting' | 'prepare' | 'copy_doctors' | 'copy_appointments' | 'copy_rejected' | 'index' | 'verify' | 'swap' | 'finish';
   rows: number;
   total: number;
+  /** With `waiting`: the load this one waits for (null fields: not known, e.g. a load into another schema). */
+  waitingFor?: { runId: number | null; source: string | null; startedAt: string | null };
+}
+
+/**
+ * What the loaded tables hold and whether a newer load is under way, from this app, another one
+ * or the CLI: dashboards keep showing `liveRunId` meanwhile and read again when it changes.
+ */
+export interface LoadActivity {
+  schema: string;
+  /** The run whose data the tables hold (the latest successful load); null before the first. */
+  liveRunId: number | null;
+  /** A load into this schema that has started and not yet committed or failed. */
+  running: { runId: number; source: string; startedAt: string } | null;
+}
+
+export interface LakeProgress {
+  phase: 'write' | 'upload';
+  done: number;
+  total: number;
+  unit: 'rows' | 'bytes';
+  current: string;
 }
 
 export interface Events {
   'preview/progress': PreviewProgress;
   'load/progress': LoadProgress;
+  'load/activity': LoadActivity;
+  'lake/progress': LakeProgress;
   'db/status': DatabaseStatus;
 }
 

@@ -73,15 +73,28 @@ export const REJECT_REASONS: readonly RejectReason[] = [
   'suspicious_date',
 ];
 
+/** One thing wrong with a row: the code, the column it is about, and the sentence. */
+export interface RowProblem {
+  reason: RejectReason;
+  column?: string;
+  message: string;
+}
+
 export interface RejectedRow {
   file: FileKind;
   /** Excel row number (1-based, as Excel shows it). */
   row: number;
+  /** The first problem in column order (what counts by reason use). */
   reason: RejectReason;
   /** The column the reason is about, when it is about one. */
   column?: string;
   /** Human sentence, e.g. `booking_date "02/30/2025" is not a real date`. */
   message: string;
+  /**
+   * Every problem of the row in column order, the first being `reason`/`column`/`message`: fixing
+   * `37X` must not leave the analyst to discover the empty patient id on the next run.
+   */
+  problems: RowProblem[];
   /** For duplicates: the Excel row that was kept instead. */
   keptRow?: number;
   /** The row's values as typed, by canonical column name (text as shown; empty cells as ''). */

@@ -17,9 +17,20 @@ export type KpiName = 'appointments' | 'confirmed' | 'cancelled' | 'cancellation
 
 /** Everything the dashboard shows for the current filters, as numbers. */
 export interface FiguresOnScreen {
-  kpis: { appointments: number; confirmed: number; cancelled: number; cancellationRate: number; patients: number; doctors: number; placeholders: number; span: string };
-  leaderboard: { rows: { doctorId: number; confirmed: number; total: number }[]; doctors: number };
-  trend: { granularity: string; points: { period: string; confirmed: number; cancelled: number }[] };
+  kpis: {
+    appointments: number;
+    confirmed: number;
+    cancelled: number;
+    cancellationRate: number;
+    patients: number;
+    doctors: number;
+    placeholders: number;
+    span: string;
+    /** "… in all data" beside the figures a filter changes, by key figure. */
+    allData: Partial<Record<'appointments' | 'confirmed' | 'cancelled' | 'patients' | 'doctors', number>>;
+  };
+  leaderboard: { rows: { doctorId: number; confirmed: number; cancelled: number; total: number; allData: number | null }[]; doctors: number; rankedBy: string };
+  trend: { granularity: string; points: { period: string; confirmed: number; cancelled: number }[]; outside: { before: number; after: number } };
   specialties: { specialty: string; appointments: number; confirmed: number }[];
   segments: { patients: number; newPatients: number; returningPatients: number; one: number; twoToThree: number; fourPlus: number; repeatedCancellations: number };
 }
@@ -79,10 +90,32 @@ export class DashboardPage extends AppShell {
     return this.filters.getByLabel('To', { exact: true });
   }
 
-  /** The dates the range fields show (the range every figure is measured over). */
+  /** The dates the range fields show (empty: every loaded date). */
   async range(): Promise<{ from: string; to: string }> {
-    await expect(this.fromField).not.toHaveValue('');
     return { from: await this.fromField.inputValue(), to: await this.toField.inputValue() };
+  }
+
+  /** A date-range preset: every loaded date, or the main span where most bookings are. */
+  async chooseRangePreset(name: 'All dates' | 'Main span'): Promise<void> {
+    const button = this.filters.getByRole('button', { name, exact: true });
+    await button.click();
+    await expect(button).toHaveAttribute('aria-pressed', 'true');
+  }
+
+  /** The caveats under the key figures, one note each, as read. */
+  async caveats(): Promise<string[]> {
+    return (await this.page.getByTestId('caveats-kpis').locator('.dash-caveat').allInnerTexts()).map((text) => text.trim());
+  }
+
+  /** "330 bookings after Oct 24, 2025 — show": lists those bookings. */
+  async showOutside(side: 'before' | 'after'): Promise<void> {
+    await this.page.getByTestId(`trend-outside-${side}`).getByRole('button', { name: 'show' }).click();
+    await expect(this.drillPanel).toBeVisible();
+  }
+
+  /** The marker's words beside the trend chart. */
+  async outsideText(side: 'before' | 'after'): Promise<string> {
+    return (await this.page.getByTestId(`trend-outside-${side}`).innerText()).replace(/\s+/g, ' ').trim();
   }
 
   /** Types a date range into the range fields (the later of the two moves first, so the range is never backwards). */
@@ -191,18 +224,26 @@ export class DashboardPage extends AppShell {
         return raw;
       };
       const rowsOf = (prefix: string) => Array.from(screen?.querySelectorAll(`[data-testid^="${prefix}"]`) ?? []);
-      const cells = (row: DomElement) => Array.from(row.querySelectorAll('td'), (cell) => (cell.textContent ?? '').trim());
+      // A cell's own figure: its first text, before any line under it ("165 in all data").
+      const cells = (row: DomElement) => Array.from(row.querySelectorAll('td'), (cell) => (cell.firstChild?.textContent ?? '').trim());
 
       const leaderboardRows = rowsOf('leaderboard-row-').map((row) => {
         const doctorId = Number((row.getAttribute('data-testid') ?? '').replace('leaderboard-row-', ''));
         const confirmed = Number(row.getAttribute('data-confirmed'));
+        const cancelled = Number(row.getAttribute('data-cancelled'));
         const total = Number(row.getAttribute('data-total'));
-        const [shownTotal, shownConfirmed] = cells(row).map(digits);
-        if (shownTotal !== total || shownConfirmed !== confirmed) mismatches.push(`leaderboard row ${doctorId}: ${shownTotal}/${shownConfirmed} shown for ${total}/${confirmed}`);
-        return { doctorId, confirmed, total };
+        const all = row.getAttribute('data-all');
+        const [shownTotal, shownConfirmed, shownCancelled] = cells(row).map(digits);
+        if (shownTotal !== total || shownConfirmed !== confirmed || shownCancelled !== cancelled) {
+          mismatches.push(`leaderboard row ${doctorId}: ${shownTotal}/${shownConfirmed}/${shownCancelled} shown for ${total}/${confirmed}/${cancelled}`);
+        }
+        const allText = row.querySelector('.dash-all-data')?.textContent ?? null;
+        if ((all === null) !== (allText === null) || (allText !== null && digits(allText) !== Number(all))) mismatches.push(`leaderboard row ${doctorId}: "${allText ?? ''}" shown for all data ${all ?? 'none'}`);
+        return { doctorId, confirmed, cancelled, total, allData: all === null ? null : Number(all) };
       });
+      const rankedBy = (screen?.querySelector('[data-testid="leaderboard-table"] th[aria-sort="descending"]')?.textContent ?? '').trim().toLowerCase();
       const intro = screen?.querySelector('#leaderboard-title')?.closest('section')?.querySelector('.dash-card-intro')?.textContent ?? '';
-      const trendPoints = rowsOf('trend-row-').map((row) => {
+      const trendPoints = rowsOf('trend-row-').filter((row) => row.hasAttribute('data-confirmed')).map((row) => {
         const period = (row.getAttribute('data-testid') ?? '').replace('trend-row-', '');
         const confirmed = Number(row.getAttribute('data-confirmed'));
         const cancelled = Number(row.getAttribute('data-cancelled'));
@@ -218,6 +259,17 @@ export class DashboardPage extends AppShell {
         if (shownAppointments !== appointments || shownConfirmed !== confirmed) mismatches.push(`specialty ${key}: ${shownAppointments}/${shownConfirmed} shown for ${appointments}/${confirmed}`);
         return { specialty: key === 'none' ? '' : key, appointments, confirmed };
       });
+      const outside = (side: string) => {
+        const marker = byId(`trend-outside-${side}`);
+        const n = Number(marker?.getAttribute('data-count') ?? 0);
+        if (marker && digits(/[\d,]+/.exec(marker.textContent ?? '')?.[0] ?? '') !== n) mismatches.push(`trend ${side}: "${marker.textContent ?? ''}" for ${n}`);
+        return n;
+      };
+      const allData: Record<string, number> = {};
+      for (const key of ['appointments', 'confirmed', 'cancelled', 'patients', 'doctors']) {
+        const note = byId(`kpi-${key}-all`);
+        if (note) allData[key] = digits((note.textContent ?? '').replace(/ in all data$/, ''));
+      }
       const busy = !screen || !byId('kpi-appointments') || screen.querySelectorAll('[aria-busy="true"], [data-loading]').length > 0;
       return {
         busy,
@@ -231,9 +283,10 @@ export class DashboardPage extends AppShell {
           doctors: count('kpi-doctors'),
           placeholders: count('kpi-placeholders'),
           span: value('kpi-span'),
+          allData,
         },
-        leaderboard: { rows: leaderboardRows, doctors: digits(/of ([\d,]+) doctors?\b/.exec(intro)?.[1] ?? '') },
-        trend: { granularity: byId('trend-chart')?.getAttribute('data-granularity') ?? '', points: trendPoints },
+        leaderboard: { rows: leaderboardRows, doctors: digits(/of ([\d,]+) doctors?\b/.exec(intro)?.[1] ?? ''), rankedBy },
+        trend: { granularity: byId('trend-chart')?.getAttribute('data-granularity') ?? '', points: trendPoints, outside: { before: outside('before'), after: outside('after') } },
         specialties: specialties.sort((a, b) => (a.specialty < b.specialty ? -1 : a.specialty > b.specialty ? 1 : 0)),
         segments: {
           patients: Number(byId('segments')?.getAttribute('data-patients') ?? Number.NaN),

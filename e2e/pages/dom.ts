@@ -7,10 +7,12 @@
 export interface DomElement {
   readonly classList: { contains(name: string): boolean };
   readonly textContent: string | null;
+  readonly firstChild: { readonly textContent: string | null } | null;
   readonly offsetHeight: number;
   readonly scrollHeight: number;
   scrollTop: number;
   getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
   getBoundingClientRect(): { height: number; width: number };
   querySelector(selectors: string): DomElement | null;
   querySelectorAll(selectors: string): Iterable<DomElement> & ArrayLike<DomElement>;
@@ -34,7 +36,7 @@ export interface BrowserGlobals {
   };
   performance: { now(): number };
   requestAnimationFrame(callback: () => void): number;
-  MutationObserver: new (callback: () => void) => { observe(target: DomElement, options: { childList?: boolean; subtree?: boolean }): void; disconnect(): void };
+  MutationObserver: new (callback: () => void) => { observe(target: DomElement, options: { childList?: boolean; subtree?: boolean; characterData?: boolean }): void; disconnect(): void };
   DataTransfer: new () => { items: { add(file: unknown): unknown } };
   File: new (parts: unknown[], name: string, options?: { type?: string }) => unknown;
   Event: new (type: string) => unknown;

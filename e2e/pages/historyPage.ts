@@ -34,6 +34,11 @@ export class HistoryPage extends AppShell {
     return runs;
   }
 
+  /** A run's duration as the History table states it. */
+  async duration(runId: number): Promise<string> {
+    return (await this.table.getByTestId(`run-${runId}`).locator('td').nth(2).innerText()).trim();
+  }
+
   get emptyState(): Locator {
     return this.page.getByRole('heading', { name: 'No loads yet' });
   }

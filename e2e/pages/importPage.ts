@@ -91,6 +91,17 @@ export class ImportPage extends AppShell {
     return (await name.count()) === 0 ? null : ((await name.textContent()) ?? '').trim();
   }
 
+  /** The slot's "Remove … file" button. */
+  async removeFile(kind: FileKind): Promise<void> {
+    await this.slot(kind).getByRole('button', { name: `Remove ${kind} file` }).click();
+    await expect(this.slot(kind)).toContainText('Not chosen yet');
+  }
+
+  /** What became of each file of the last drop or pick, as listed. */
+  async fileNotes(): Promise<string[]> {
+    return (await this.page.getByTestId('file-notes').getByRole('listitem').allInnerTexts()).map((text) => text.trim());
+  }
+
   /** The message listing files that cannot be used. */
   get fileProblems(): Locator {
     return this.page.getByTestId('file-problems');

@@ -62,7 +62,7 @@ export class LoadPage extends AppShell {
   /** Waits for the confirmation dialog and reads what it says would change. */
   async plannedChanges(): Promise<PlannedChanges> {
     await expect(this.confirmation).toBeVisible({ timeout: 60_000 });
-    await expect(this.confirmation.getByRole('heading', { name: 'Load into the database?' })).toBeVisible();
+    await expect(this.confirmation.getByRole('heading', { name: /^(Load into the database\?|No changes: load again\?)$/ })).toBeVisible();
     const plan = {} as PlannedChanges;
     for (const key of Object.keys(PLAN_IDS) as (keyof PlannedChanges)[]) {
       plan[key] = Number(await this.confirmation.getByTestId(PLAN_IDS[key]).getAttribute('data-value'));
@@ -80,7 +80,8 @@ export class LoadPage extends AppShell {
   }
 
   /**
-   * "Load now" in the confirmation. Resolves once the load has started; the progress panel is
+   * "Load now" ("Load again" when nothing would change) in the confirmation. Resolves once the
+   * load has started; the progress panel is
    * watched from the click on (a small load can finish within a frame), see `sawProgress`.
    */
   async confirm(): Promise<void> {
@@ -96,7 +97,7 @@ export class LoadPage extends AppShell {
       });
       observer.observe(document.body, { childList: true, subtree: true });
     });
-    await this.confirmation.getByRole('button', { name: 'Load now' }).click();
+    await this.confirmation.getByRole('button', { name: /^Load (now|again)$/ }).click();
     await expect(this.confirmation).toBeHidden();
   }
 
@@ -133,6 +134,22 @@ export class LoadPage extends AppShell {
       appointments: await number('load-appointments'),
       rejected: await number('load-rejected'),
     };
+  }
+
+  /** Whether the confirmation says nothing would change. */
+  async saysNoChanges(): Promise<boolean> {
+    return this.confirmation.getByTestId('plan-no-changes').isVisible();
+  }
+
+  /** The run's duration the summary states ("1.2 s"). */
+  async duration(): Promise<string> {
+    return (await this.success.getByTestId('load-duration').innerText()).trim();
+  }
+
+  /** "Open dashboard" from the summary. */
+  async openDashboard(): Promise<void> {
+    await this.success.getByRole('button', { name: 'Open dashboard' }).click();
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
   }
 
   /** The failure message on screen, once there is one. */

@@ -4,7 +4,7 @@
  */
 import { expect, type Locator } from '@playwright/test';
 import { AppShell } from './appShell';
-import type { DomOption } from './dom';
+import type { BrowserGlobals, DomElement, DomOption } from './dom';
 import type { FileKind } from './importPage';
 import { parseCount, readVirtualTable, tableTotal } from './virtualTable';
 
@@ -31,8 +31,10 @@ export interface RejectedRowOnScreen {
   reason: string;
   file: FileKind;
   row: number;
-  column: string;
+  /** The reason's sentence (the first problem). */
   message: string;
+  /** Every problem's sentence, the reason's first. */
+  problems: string[];
   raw: string;
 }
 
@@ -116,6 +118,13 @@ export class PreviewPage extends AppShell {
     return (await this.page.locator('.facts div:has(> dt:text-is("Run date")) > dd').innerText()).trim();
   }
 
+  /** Types a run date into the preview's options (the preview runs again once it settles). */
+  async setRunDate(day: string): Promise<void> {
+    const field = this.page.getByRole('group', { name: 'Cleaning options' }).getByLabel('Run date');
+    await field.fill(day);
+    await expect(field).toHaveValue(day);
+  }
+
   async dateOrderUsed(): Promise<string | null> {
     return this.page.getByTestId('date-order-used').getAttribute('data-value');
   }
@@ -169,14 +178,40 @@ export class PreviewPage extends AppShell {
   async readRejectedRows(): Promise<RejectedRowOnScreen[]> {
     await expect(this.rejectedTable).toHaveAttribute('aria-busy', 'false');
     const rows = await readVirtualTable(this.rejectedTable);
-    return rows.map(([reason = '', file = '', row = '', column = '', message = '', raw = '']) => ({
-      reason,
-      file: file.toLowerCase() as FileKind,
-      row: parseCount(row),
-      column: column === '—' ? '' : column,
-      message,
-      raw,
-    }));
+    return rows.map(([reason = '', where = '', problems = '', raw = '']) => {
+      const [file = '', row = ''] = where.split('\n');
+      const lines = problems.split('\n');
+      return { reason, file: file.toLowerCase() as FileKind, row: parseCount(row), message: lines[0] ?? '', problems: lines, raw };
+    });
+  }
+
+  /** "Details" on a rejected row: the row in full below the table. */
+  async rowDetails(file: FileKind, row: number): Promise<{ title: string; problems: string[]; values: Record<string, string> }> {
+    // The table is virtualised: scroll from the top until the row is drawn.
+    const button = this.rejectedTable.getByRole('button', { name: `Show ${file} row ${row} in full` });
+    await this.rejectedTable.evaluate((element: DomElement) => {
+      element.scrollTop = 0;
+    });
+    for (let step = 0; (await button.count()) === 0; step++) {
+      if (step > 500) throw new Error(`${file} row ${row} is not in the rejected rows`);
+      // Scroll half a screen, then wait until the rows there are drawn with their data.
+      await this.rejectedTable.evaluate(async (element: DomElement) => {
+        const { Event, requestAnimationFrame } = globalThis as unknown as BrowserGlobals;
+        element.scrollTop += element.offsetHeight / 2;
+        element.dispatchEvent(new Event('scroll'));
+        for (let frame = 0; frame < 600 && (frame < 2 || element.querySelector('.vt-body .pending')); frame++) await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+      });
+    }
+    await button.click();
+    const details = this.page.getByTestId('row-details');
+    await expect(details).toBeVisible();
+    const values: Record<string, string> = {};
+    for (const pair of await details.locator('.row-details-values > div').all()) values[(await pair.locator('dt').innerText()).trim()] = (await pair.locator('dd').textContent()) ?? '';
+    return {
+      title: (await details.getByRole('heading', { level: 3 }).innerText()).trim(),
+      problems: (await details.locator('.row-details-problems li').allInnerTexts()).map((t) => t.trim()),
+      values,
+    };
   }
 
   /** The placeholder doctors' ids, from their tab. */

@@ -1,6 +1,6 @@
 /**
  * The Settings screen: embedded database or a server URL (with "Test connection"), the schema,
- * and the cleaning defaults. Nothing changes until Save.
+ * the cleaning defaults and the data-lake export's target. Nothing changes until Save.
  */
 import { expect, type Locator } from '@playwright/test';
 import { AppShell } from './appShell';
@@ -56,6 +56,20 @@ export class SettingsPage extends AppShell {
     return this.form.getByLabel('Password', { exact: true });
   }
 
+  get parquetFolderField(): Locator {
+    return this.form.getByLabel('Parquet folder');
+  }
+
+  get s3LocationField(): Locator {
+    return this.form.getByLabel('S3 location');
+  }
+
+  /** The data-lake export's target (a folder, an s3:// location, or both); empty text clears one. */
+  async setLakeTarget(target: { parquetDir?: string; s3Url?: string }): Promise<void> {
+    if (target.parquetDir !== undefined) await this.parquetFolderField.fill(target.parquetDir);
+    if (target.s3Url !== undefined) await this.s3LocationField.fill(target.s3Url);
+  }
+
   async setDateOrder(choice: DateOrderChoice): Promise<void> {
     await this.dateOrderField.selectOption({ label: choice });
   }
@@ -76,6 +90,24 @@ export class SettingsPage extends AppShell {
 
   async useEmbedded(): Promise<void> {
     await this.embeddedChoice.check();
+  }
+
+  /** The file shown for a TLS certificate file ("None" when none). */
+  certificate(role: 'rootCert' | 'cert' | 'key'): Locator {
+    return this.form.getByTestId(`certificate-${role}`);
+  }
+
+  async chooseCertificate(role: 'rootCert' | 'cert' | 'key', label: string): Promise<void> {
+    await this.form.getByRole('button', { name: `Choose the ${label} file` }).click();
+  }
+
+  /** The notice shown when the settings file had to be replaced by defaults. */
+  get notice(): Locator {
+    return this.page.getByTestId('settings-notice');
+  }
+
+  get urlError(): Locator {
+    return this.form.locator('.field-error');
   }
 
   get testConnectionResult(): Locator {

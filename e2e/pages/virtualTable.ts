@@ -30,7 +30,14 @@ export async function readVirtualTable(table: Locator): Promise<string[][]> {
         if (target && !target.classList.contains('pending')) {
           return drawn
             .filter((row) => !row.classList.contains('pending'))
-            .map((row) => ({ index: Number(row.getAttribute('aria-rowindex')) - 2, cells: Array.from(row.querySelectorAll('[role="cell"]'), (cell) => (cell.textContent ?? '').trim()) }));
+            .map((row) => ({
+              index: Number(row.getAttribute('aria-rowindex')) - 2,
+              // A cell of several lines (data-lines) reads as its lines joined by newlines.
+              cells: Array.from(row.querySelectorAll('[role="cell"]'), (cell) => {
+                const lines = cell.querySelector('[data-lines]');
+                return lines ? Array.from(lines.querySelectorAll(':scope > *'), (line) => (line.textContent ?? '').trim()).join('\n') : (cell.textContent ?? '').trim();
+              }),
+            }));
         }
         if (performance.now() > deadline) throw new Error(`row ${wanted} of the table was not drawn`);
         await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));

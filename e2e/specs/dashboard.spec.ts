@@ -1,14 +1,17 @@
 /**
  * The Dashboard against SQL written in this test (e2e/fixtures/dashboardSql.ts, from the
- * product's definitions, not the app's queries): after generated workbooks are imported, previewed
- * and loaded through the UI, every figure on screen — key figures, the leaderboard and its
- * ranking, trend totals per period, specialties, patient segments — equals SQL over the loaded
- * tables, for the default range, a one-month range, and one doctor clicked in the leaderboard.
- * The business questions equal both our own SQL and the statements of queries.sql run here, and
- * the SQL shown is the file's. Drill-through lists the right bookings with their workbook and
- * Excel row, from a key figure, a trend bar under a patient-segment filter, and a visit-count
- * bucket; its CSV export equals the SQL. Before any load the dashboard says so and leads to
- * Import; the filters survive a restart.
+ * product's definitions, not the app's queries): after workbooks are imported, previewed and
+ * loaded through the UI, every figure on screen — key figures and what a filter leaves out of
+ * them, the leaderboard and its ranking, the trend's periods and the bookings left off its axis,
+ * specialties, patient segments, the caveats — equals SQL over the loaded tables.
+ *
+ * One truth: the default view counts everything loaded, so the leaderboard is question 4 and its
+ * top is question 1, on the generator's year of bookings and on a real export's shape (five days,
+ * three doctors, one placeholder, a date dragged down to 2355), where the trend shows the days and
+ * a marker for the far-future bookings. Cancelled ranks by cancellations. Drill-through lists the
+ * right bookings with their workbook and Excel row, from a key figure, a trend bar under a
+ * patient-segment filter, a visit-count bucket and the outlier marker; its CSV export equals the
+ * SQL. Before any load the dashboard says so and leads to Import; the filters survive a restart.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,44 +21,63 @@ import { camera } from '../fixtures/camera';
 import { parseCsv } from '../fixtures/cli';
 import { withDatabase } from '../fixtures/database';
 import {
+  allDataKpis,
   bookings,
   businessAnswers,
   dashboardFigures,
-  defaultRange,
   queriesFile,
   runQueriesFile,
   shownLoad,
+  trendAxis,
   type AnswerRow,
   type BookingRow,
   type Granularity,
   type Scope,
 } from '../fixtures/dashboardSql';
-import { DASHBOARD_PAIR, generatePair } from '../fixtures/workbooks';
+import { DASHBOARD_PAIR, generatePair, generateRealShapePair, type WorkbookPair } from '../fixtures/workbooks';
 import { DashboardPage, type DrillRowOnScreen } from '../pages/dashboardPage';
 import { importAndLoad } from '../pages/flows';
 
 const SEPTEMBER = { from: '2025-09-01', to: '2025-09-30' } as const;
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** Generates the pair, imports, previews and loads it through the UI, and opens the Dashboard. */
-async function loadAndOpen(app: AppHandle, testInfo: TestInfo): Promise<{ dashboard: DashboardPage; url: string }> {
-  const pair = await generatePair(testInfo.outputPath('workbooks'), DASHBOARD_PAIR);
+/** Imports, previews and loads a pair through the UI, and opens the Dashboard. */
+async function loadAndOpen(app: AppHandle, testInfo: TestInfo, make: (dir: string) => Promise<WorkbookPair> = (dir) => generatePair(dir, DASHBOARD_PAIR)): Promise<{ dashboard: DashboardPage; url: string }> {
+  const pair = await make(testInfo.outputPath('workbooks'));
   await importAndLoad(app, pair);
   const dashboard = new DashboardPage(app);
   await dashboard.open();
   return { dashboard, url: await app.databaseUrl() };
 }
 
-/** What the screen must show for a scope, once nothing is computing. */
+/**
+ * What the screen must show for a scope, once nothing is computing: the SQL figures, and beside
+ * each key figure a filter changes, the same figure over every loaded booking.
+ */
 async function expected(url: string, scope: Scope, granularity: Granularity) {
-  return { busy: false, ...(await dashboardFigures(url, scope, granularity)) };
+  const figures = await dashboardFigures(url, scope, granularity);
+  const whole = !scope.from && !scope.to && scope.doctorId === undefined && !scope.status && !scope.segment;
+  const all = whole ? figures.kpis : await allDataKpis(url);
+  const allData: Record<string, number> = {};
+  for (const key of ['appointments', 'confirmed', 'cancelled', 'patients', 'doctors'] as const) if (all[key] !== figures.kpis[key]) allData[key] = all[key];
+  return { busy: false, ...figures, kpis: { ...omitCaveatCounts(figures.kpis), allData } };
 }
 
-/** The rule the trend card states ("auto: daily/weekly/monthly for this range"): days up to 92, weeks up to 731. */
-function autoGranularity(range: { from: string; to: string }): Granularity {
-  const days = (Date.parse(`${range.to}T00:00:00Z`) - Date.parse(`${range.from}T00:00:00Z`)) / 86_400_000 + 1;
+function omitCaveatCounts<T extends { placeholderBookings: number; suspiciousBookings: number }>(kpis: T): Omit<T, 'placeholderBookings' | 'suspiciousBookings'> {
+  const { placeholderBookings: _p, suspiciousBookings: _s, ...rest } = kpis;
+  return rest;
+}
+
+/** The rule the trend card states ("auto: …, fitted to where the bookings are"): days up to 92, weeks up to 731, over the axis. */
+async function autoGranularity(url: string, scope: Scope): Promise<Granularity> {
+  const axis = await trendAxis(url, scope);
+  if (!axis) return 'day';
+  const days = (Date.parse(`${axis.to}T00:00:00Z`) - Date.parse(`${axis.from}T00:00:00Z`)) / 86_400_000 + 1;
   return days <= 92 ? 'day' : days <= 731 ? 'week' : 'month';
 }
+
+const dayText = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric' });
+const plural = (n: number, one: string) => `${count(n)} ${n === 1 ? one : `${one}s`}`;
 
 /** A booking as the drill table shows it. */
 function shown(row: BookingRow, workbook: string): DrillRowOnScreen {
@@ -77,26 +99,28 @@ test.describe('Dashboard', () => {
     await dashboard.goToImportFromEmptyState();
   });
 
-  test('after a load: the default range, figures, ranking, trend, specialties, segments and answers equal SQL', async ({ app }, testInfo) => {
+  test('after a load: the default view is everything loaded; the leaderboard is question 4 and its top question 1; every figure and answer equals SQL', async ({ app }, testInfo) => {
     const shot = camera(app, testInfo, 'dashboard-spec-overview-');
     const { dashboard, url } = await loadAndOpen(app, testInfo);
 
-    // The range shown is the load's dates without suspicious ones.
-    const range = await defaultRange(url);
-    expect(await dashboard.range()).toEqual(range);
-    await expect(dashboard.chipList).toContainText('default range');
+    // Nothing is filtered by default: no dates, no chips.
+    expect(await dashboard.range()).toEqual({ from: '', to: '' });
+    await expect(dashboard.chipList).toContainText('None: every loaded booking is shown');
 
-    // Auto granularity, then months: every figure equals SQL.
-    const auto = autoGranularity(range);
-    await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(await expected(url, range, auto));
-    await shot('default-range');
+    // Auto granularity (from where the bookings are), then months: every figure equals SQL.
+    const auto = await autoGranularity(url, {});
+    await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(await expected(url, {}, auto));
+    await shot('default-view');
     await dashboard.chooseGranularity('Month');
-    await expect.poll(() => dashboard.figures()).toEqual(await expected(url, range, 'month'));
+    await expect.poll(() => dashboard.figures()).toEqual(await expected(url, {}, 'month'));
     const figures = await dashboard.figures();
     expect(figures.leaderboard.rows).toHaveLength(10);
-    expect(figures.leaderboard.doctors).toBeGreaterThan(10);
-    expect(figures.trend.points.reduce((sum, p) => sum + p.confirmed + p.cancelled, 0)).toBe(figures.kpis.appointments);
+    expect(figures.leaderboard.rankedBy).toBe('confirmed');
+    const { before, after } = figures.trend.outside;
+    expect(figures.trend.points.reduce((sum, p) => sum + p.confirmed + p.cancelled, 0) + before + after).toBe(figures.kpis.appointments);
+    expect(after, 'the generated fill series are left off the axis').toBeGreaterThan(0);
     expect(figures.segments.newPatients + figures.segments.returningPatients).toBe(figures.segments.patients);
+    expect(figures.segments.returningPatients, 'everything loaded still has returning patients').toBeGreaterThan(0);
     expect(figures.segments.one + figures.segments.twoToThree + figures.segments.fourPlus).toBe(figures.kpis.patients);
     expect(await dashboard.cancellationRateText()).toBe(`${(Math.round(figures.kpis.cancellationRate * 1000) / 10).toFixed(1)}%`);
 
@@ -118,14 +142,73 @@ test.describe('Dashboard', () => {
     expect(Number(ours.q3[0]?.cancelled), 'the data has cancellations on Oct 21–24').toBeGreaterThan(0);
     expect(q4?.rows).toEqual(asTable(ours.q4));
     expect(q4?.short).toBe(`${count(ours.q4.length)} rows`);
+
+    // One truth: the default leaderboard is question 4's first ten rows, its top question 1.
+    expect(figures.leaderboard.rows.map((r) => [r.doctorId, r.confirmed])).toEqual(ours.q4.slice(0, 10).map((r) => [r.doctor_id, r.confirmed]));
+    const top = figures.leaderboard.rows[0]?.confirmed;
+    expect(figures.leaderboard.rows.filter((r) => r.confirmed === top).map((r) => r.doctorId)).toEqual(ours.q1.map((r) => r.doctor_id));
     await shot('answers-open');
+  });
+
+  test('a real export’s shape: five days by day, the series dragged to 2355 a marker, caveats for the view, Cancelled ranks by cancellations, a range says what it leaves out', async ({ app }, testInfo) => {
+    const shot = camera(app, testInfo, 'dashboard-spec-real-shape-');
+    const { dashboard, url } = await loadAndOpen(app, testInfo, generateRealShapePair);
+    const figures = await expected(url, {}, 'day');
+    expect(figures.trend.outside.after, 'the dragged dates are left off the axis').toBe(330);
+    await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(figures);
+    expect(await dashboard.outsideText('after')).toBe(`330 bookings after ${dayText('2025-10-24')} — show →`);
+    const ours = await businessAnswers(url);
+    expect(figures.leaderboard.rows.map((r) => [r.doctorId, r.confirmed])).toEqual(ours.q4.map((r) => [r.doctor_id, r.confirmed]));
+    expect(figures.leaderboard.rows[0]?.doctorId).toBe(ours.q1[0]?.doctor_id);
+    expect(figures.leaderboard.rows[0]?.confirmed).toBe(ours.q1[0]?.confirmed);
+
+    // The caveats say what is in this view, in the right number.
+    const { runDate } = await shownLoad(url);
+    const suspiciousAfter = new Date(Date.parse(`${runDate}T00:00:00Z`) + 365 * 86_400_000).toISOString().slice(0, 10);
+    const all = await dashboardFigures(url, {}, 'day');
+    const { rows: rejected } = await withDatabase(url, (client) => client.query<{ n: string }>('SELECT count(*) AS n FROM healthtech.rejected_rows'));
+    expect((await dashboard.caveats()).slice(0, 3)).toEqual([
+      `${plural(all.kpis.placeholders, 'placeholder doctor')} in view (${plural(all.kpis.placeholderBookings, 'booking')})`,
+      `${plural(all.kpis.suspiciousBookings, 'booking')} with a suspicious date in view (before ${dayText('2000-01-01')} or after ${dayText(suspiciousAfter)})`,
+      `${plural(Number(rejected[0]?.n), 'row')} rejected in the load`,
+    ]);
+    await shot('default-view');
+
+    // The far-future bookings, listed from the marker.
+    await dashboard.showOutside('after');
+    expect(await dashboard.drillTitle()).toBe(`Bookings after ${dayText('2025-10-24')}`);
+    expect(await dashboard.drillTotal()).toBe(330);
+    await dashboard.closeDrill();
+
+    // Cancelled: the leaderboard ranks by cancellations.
+    await dashboard.setStatus('Cancelled');
+    const cancelled = await expected(url, { status: 'cancelled' }, 'day');
+    expect(cancelled.leaderboard.rankedBy).toBe('cancelled');
+    await expect.poll(() => dashboard.figures()).toEqual(cancelled);
+    expect(cancelled.leaderboard.rows.some((r) => r.cancelled > 0)).toBe(true);
+    await shot('cancelled');
+    await dashboard.setStatus('All');
+
+    // Four days: the figures say how many are in all data; a real doctor has no placeholder in view.
+    await dashboard.setRange('2025-10-20', '2025-10-23');
+    const fourDays = await expected(url, { from: '2025-10-20', to: '2025-10-23' }, 'day');
+    expect(fourDays.kpis.allData.appointments).toBe(all.kpis.appointments);
+    await expect.poll(() => dashboard.figures()).toEqual(fourDays);
+    const doctor = fourDays.leaderboard.rows.find((r) => r.doctorId !== 105)?.doctorId ?? 0;
+    await dashboard.clickDoctor(doctor);
+    const mine = await expected(url, { from: '2025-10-20', to: '2025-10-23', doctorId: doctor }, 'day');
+    await expect.poll(() => dashboard.figures()).toEqual(mine);
+    const notes = await dashboard.caveats();
+    expect(notes[0]).toBe(`This filter shows ${count(mine.kpis.appointments)} of ${count(all.kpis.appointments)} bookings (${count(all.kpis.appointments - mine.kpis.appointments)} left out)`);
+    expect(notes).toContain('No placeholder doctors in view');
+    expect(notes).toContain('No suspicious dates in view');
+    await shot('four-days-one-doctor');
   });
 
   test('a one-month range, then a doctor clicked in the leaderboard: figures follow the SQL; a key figure drills to its bookings and exports them as CSV', async ({ app }, testInfo) => {
     const shot = camera(app, testInfo, 'dashboard-spec-month-');
     const { dashboard, url } = await loadAndOpen(app, testInfo);
-    const range = await defaultRange(url);
-    await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(await expected(url, range, autoGranularity(range)));
+    await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(await expected(url, {}, await autoGranularity(url, {})));
     const before = await dashboard.figures();
 
     // One month: fewer bookings, daily periods, returning patients from before September.
@@ -184,22 +267,23 @@ test.describe('Dashboard', () => {
     const figures = await expected(url, newInSeptember, 'day');
     await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(figures);
 
-    // The day whose Confirmed bar differs most from what "new since that day" would list: a drill
-    // that measured the segment from the bar's own start would show the wrong bookings there.
+    // The day whose Confirmed bar differs most from what "new within that day alone" would list: a
+    // drill that decided the segment over the bar's own day would show the wrong bookings there.
     const days = figures.trend.points;
     let chosen = { period: '', gap: 0, bar: 0 };
     for (const day of days.filter((d) => d.confirmed > 0)) {
-      const sinceDay = (await bookings(url, { from: day.period, to: day.period, status: 'confirmed', segment: 'new' })).length;
-      if (day.confirmed - sinceDay > chosen.gap) chosen = { period: day.period, gap: day.confirmed - sinceDay, bar: day.confirmed };
+      const withinDay = (await bookings(url, { from: day.period, to: day.period, status: 'confirmed', segment: 'new' })).length;
+      const gap = Math.abs(withinDay - day.confirmed);
+      if (gap > chosen.gap) chosen = { period: day.period, gap, bar: day.confirmed };
     }
-    expect(chosen.gap, 'some day has patients who are new since September 1 but not since that day').toBeGreaterThan(0);
+    expect(chosen.gap, 'some day has patients who are new in September but not within that day alone, or the other way round').toBeGreaterThan(0);
 
     // Days on the axis run from the first to the last day with bookings, empty ones included.
     const first = days[0]?.period ?? '';
     const slotOf = (day: string) => Math.round((Date.parse(day) - Date.parse(first)) / 86_400_000);
     await dashboard.clickTrendBar(slotOf(chosen.period), slotOf(days[days.length - 1]?.period ?? '') + 1, 'confirmed');
     expect(await dashboard.drillTitle()).toBe(`Confirmed bookings, ${new Date(`${chosen.period}T00:00:00Z`).toLocaleDateString('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric' })}`);
-    const bar = await bookings(url, { from: chosen.period, to: chosen.period, status: 'confirmed', segment: 'new', segmentFrom: SEPTEMBER.from });
+    const bar = await bookings(url, { from: chosen.period, to: chosen.period, status: 'confirmed', segment: 'new', within: SEPTEMBER });
     expect(bar).toHaveLength(chosen.bar);
     expect(await dashboard.drillTotal(), 'the drill lists as many bookings as the bar counts').toBe(chosen.bar);
     expect(await dashboard.drillRows()).toEqual(bar.map((r) => shown(r, 'appointments.xlsx')));

@@ -1,17 +1,21 @@
 /**
  * Exporting the rejected rows: the save dialog's path gets a workbook in the source layout, one
- * sheet per source file with the source's own header plus the Excel row, reason, problem and kept
- * row, and exactly one row per rejected row, each as it was typed in the source.
+ * sheet per source file with the source's own header plus the Excel row, the reason in the words
+ * the preview shows, every problem, the kept row, and the codes in columns of their own; exactly
+ * one row per rejected row, each as it was typed in the source (text that Excel could run as a
+ * formula neutralised, as in every export).
  */
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import { REASON_LABEL } from '../../shared/reasonWords';
+import { neutraliseFormula } from '../../shared/spreadsheetText';
 import { ROOT, expect, test } from '../fixtures';
 import { cliDryRun } from '../fixtures/cli';
 import { ImportPage, type FileKind } from '../pages/importPage';
 import { PreviewPage } from '../pages/previewPage';
 
 const SAMPLES: Record<FileKind, string> = { doctors: path.join(ROOT, 'samples', 'doctors.xlsx'), appointments: path.join(ROOT, 'samples', 'appointments.xlsx') };
-const EXTRA_HEADERS = ['Excel row', 'Rejected reason', 'Problem', 'Kept row'];
+const EXTRA_HEADERS = ['Excel row', 'Reason', 'Problems', 'Kept row', 'Reason code', 'Problem codes'];
 
 /** A cell as text, whatever exceljs made of it (rich text, hyperlink, date, number, formula). */
 function cellText(value: ExcelJS.CellValue): string {
@@ -62,21 +66,27 @@ test('rejected rows export as a workbook in the source layout, one row per rejec
     const header = rowTexts(sheet.getRow(1), sheet.actualColumnCount);
     const width = header.length - EXTRA_HEADERS.length;
     expect(header.slice(width)).toEqual(EXTRA_HEADERS);
-    expect(header.slice(0, width)).toEqual(rowTexts(sourceSheet.getRow(report.files[kind].header_row), width));
+    expect(header.slice(0, width)).toEqual(rowTexts(sourceSheet.getRow(report.files[kind].header_row), width).map(neutraliseFormula));
 
     // One row per rejected row of this file, with its Excel row and reason as the CLI reports them.
-    const rows: { excelRow: number; reason: string; cells: string[] }[] = [];
+    const rows: { excelRow: number; words: string; reason: string; problems: string; cells: string[] }[] = [];
     sheet.eachRow((row, number) => {
       if (number === 1) return;
       const texts = rowTexts(row, header.length);
-      rows.push({ excelRow: Number(texts[width]), reason: texts[width + 1] ?? '', cells: texts.slice(0, width) });
+      rows.push({ excelRow: Number(texts[width]), words: texts[width + 1] ?? '', problems: texts[width + 2] ?? '', reason: texts[width + 4] ?? '', cells: texts.slice(0, width) });
     });
     expect(rows).toHaveLength(report.files[kind].counts.rejected);
     const expected = rejected.filter((r) => r.file === kind).map((r) => `${r.row}|${r.reason}`);
     expect(rows.map((r) => `${r.excelRow}|${r.reason}`).sort()).toEqual(expected.sort());
+    // The words are the preview's; the problems start with the reason's sentence, as the CLI writes it.
+    for (const row of rows) {
+      expect(row.words).toBe(REASON_LABEL[row.reason as keyof typeof REASON_LABEL]);
+      const cli = rejected.find((r) => r.file === kind && r.row === row.excelRow);
+      expect(row.problems.split('\n')[0]).toBe(cli?.message);
+    }
 
     // Each row exactly as it was typed in the source.
-    for (const row of rows) expect(row.cells, `${kind} row ${row.excelRow}`).toEqual(rowTexts(sourceSheet.getRow(row.excelRow), width));
+    for (const row of rows) expect(row.cells, `${kind} row ${row.excelRow}`).toEqual(rowTexts(sourceSheet.getRow(row.excelRow), width).map(neutraliseFormula));
     rowsWritten += rows.length;
   }
   expect(rowsWritten).toBe(totals.rejected);

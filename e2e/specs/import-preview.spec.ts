@@ -1,13 +1,16 @@
 /**
  * Import and preview: workbooks dropped on the window (real files through a DataTransfer), chosen
  * with the dialog, or the samples; the preview's numbers on screen, its placeholders and every
- * rejected row (Excel row, reason, message) are the CLI's `--json` dry run for the same files and
- * run date; files that cannot be used are named in a message.
+ * rejected row (Excel row, reason, every problem) are the CLI's `--json` dry run for the same
+ * files and run date, also with a run date chosen in the preview options; every dropped file is
+ * acknowledged (a second doctors workbook set aside, a picture called a picture); files that
+ * cannot be used are named in a message.
  */
+import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ROOT, expect, test } from '../fixtures';
 import { cliDryRun, localToday, type CliDryRun } from '../fixtures/cli';
-import { generatePair, writeCsvRenamedAsXlsx, writeUnrelatedWorkbook, type WorkbookPair } from '../fixtures/workbooks';
+import { generatePair, writeCsvRenamedAsXlsx, writeUnrelatedWorkbook, writeWorkbook, type WorkbookPair } from '../fixtures/workbooks';
 import { ImportPage, type FileKind } from '../pages/importPage';
 import { PreviewPage } from '../pages/previewPage';
 
@@ -60,9 +63,9 @@ test.describe('Import and preview', () => {
     // Placeholder doctors: the same ids.
     expect((await preview.placeholderIds()).sort((a, b) => a - b)).toEqual([...cli.report.placeholders].sort((a, b) => a - b));
 
-    // Every rejected row, scrolled through in the virtual table: file, Excel row, column, message.
+    // Every rejected row, scrolled through in the virtual table: file, Excel row, the reason's sentence.
     await preview.showTab('Rejected rows');
-    const key = (r: { file: string; row: number; column: string; message: string }) => `${r.file}|${r.row}|${r.column}|${r.message}`;
+    const key = (r: { file: string; row: number; message: string }) => `${r.file}|${r.row}|${r.message}`;
     const onScreen = await preview.readRejectedRows();
     expect(onScreen).toHaveLength(cli.rejected.length);
     expect(onScreen.map(key).sort()).toEqual(cli.rejected.map(key).sort());
@@ -112,6 +115,69 @@ test.describe('Import and preview', () => {
     await expect(importPage.slot('doctors')).toContainText('Not chosen yet');
     await expect(importPage.slot('appointments')).toContainText('Not chosen yet');
     await expect(importPage.page.getByRole('heading', { level: 1, name: 'Import workbooks' })).toBeVisible();
+  });
+
+  test('every dropped file is acknowledged: a second doctors workbook is set aside, a PNG is called a PNG', async ({ app }, testInfo) => {
+    const importPage = new ImportPage(app);
+    const preview = new PreviewPage(app);
+    const copy = testInfo.outputPath('doctors (1).xlsx');
+    await copyFile(SAMPLES.doctors, copy);
+    const picture = testInfo.outputPath('scan.png');
+    await writeFile(picture, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(128)]));
+
+    await importPage.dropFiles([SAMPLES.doctors, copy, picture]);
+    await expect(importPage.fileProblems).toContainText('scan.png is a PNG image, not an .xlsx workbook. Drop the doctors or appointments workbook (.xlsx) instead.');
+    await expect(importPage.fileProblems).not.toContainText('Excel');
+    await expect.poll(() => importPage.fileNotes()).toEqual([
+      'doctors.xlsx: the doctors workbook, sheet “Doctors”.',
+      'doctors (1).xlsx: also a doctors workbook, set aside: doctors.xlsx is used. Drop it on its own to use it instead.',
+    ]);
+    expect(await importPage.fileIn('doctors')).toBe('doctors.xlsx');
+
+    // Two doctors workbooks with the appointments: the preview runs, and says which doctors file it used.
+    await importPage.removeFile('doctors');
+    await importPage.dropFiles([copy, SAMPLES.doctors, SAMPLES.appointments]);
+    await preview.waitForResult();
+    await expect(preview.page.getByTestId('file-notes')).toHaveText(/doctors\.xlsx: also a doctors workbook, set aside: doctors \(1\)\.xlsx is used/);
+  });
+
+  test('a run date chosen in the preview options is the one rule 9 measures from, as the CLI’s --run_date', async ({ app }) => {
+    const importPage = new ImportPage(app);
+    const preview = new PreviewPage(app);
+    await importPage.trySampleData();
+    await preview.waitForResult();
+    await preview.setRunDate('2025-10-31');
+    await expect.poll(() => preview.runDate(), { timeout: 60_000 }).toBe('2025-10-31');
+    await preview.waitForResult();
+    await expectSameNumbers(preview, await cliDryRun(SAMPLES, '2025-10-31'));
+  });
+
+  test('a rejected row with several problems shows every one, in the table and in full', async ({ app }, testInfo) => {
+    const importPage = new ImportPage(app);
+    const preview = new PreviewPage(app);
+    const doctors = await writeWorkbook(testInfo.outputPath('doctors.xlsx'), 'Doctors', [
+      ['doctor_id', 'name', 'specialty'],
+      [101, 'Dr. Ana Lima', 'Cardiology'],
+    ]);
+    const appointments = await writeWorkbook(testInfo.outputPath('appointments.xlsx'), 'Appointments', [
+      ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status'],
+      [1001, 34, 101, '10/20/2025', 'confirmed'],
+      [1002, null, '37X', '02/30/2025', 'pending'],
+    ]);
+    await importPage.dropFiles([doctors, appointments]);
+    await preview.waitForResult();
+    const problems = [
+      'patient_id is empty',
+      'doctor_id "37X" is not a whole number id',
+      'booking_date "02/30/2025" is not a real date (read month first)',
+      'status "pending" is neither confirmed nor cancelled',
+    ];
+    // The reason (and its count) is the first problem; the row lists all four.
+    expect(await preview.readRejectedRows()).toEqual([{ reason: 'Missing value', file: 'appointments', row: 3, message: problems[0], problems, raw: expect.stringContaining('37X') as unknown as string }]);
+    const full = await preview.rowDetails('appointments', 3);
+    expect(full.title).toBe('Appointments, Excel row 3');
+    expect(full.problems).toEqual(['Missing value · patient_id: patient_id is empty', 'Not a whole number · doctor_id: doctor_id "37X" is not a whole number id', 'Not a real date · booking_date: booking_date "02/30/2025" is not a real date (read month first)', 'Unknown status · status: status "pending" is neither confirmed nor cancelled']);
+    expect(full.values).toEqual({ booking_id: '1002', patient_id: '(empty)', doctor_id: '37X', booking_date: '02/30/2025', status: 'pending' });
   });
 
   test('"Try the sample data" previews the bundled workbooks', async ({ app }) => {

@@ -1,8 +1,9 @@
 /**
- * Load and reload: the confirmation says what will change against what is loaded now, the load
- * runs with progress and ends with a run id, the database holds the preview's counts; loading the
- * same preview again changes nothing (no changes announced, identical tables, a new run id), and
- * History lists both runs as succeeded.
+ * Load and reload: the confirmation says what will change against what is loaded now and starts
+ * on Cancel (Enter does not replace the data), the load runs with progress and ends with a run id
+ * and its summary heading in focus, the database holds the preview's counts; loading the same
+ * preview again says "No changes" (identical tables, a new run id); History lists both runs as
+ * succeeded with the same durations the summaries gave; the summary leads on to the dashboard.
  */
 import { expect, test } from '../fixtures';
 import { etlRuns, loadedCounts, tablesChecksum } from '../fixtures/database';
@@ -39,8 +40,19 @@ test('load the sample preview, then load it again: nothing changes but the run i
     incomingRejected: totals.rejected,
   });
   expect(await load.lastLoadShown()).toBe('None yet');
+  expect(await load.saysNoChanges()).toBe(false);
+  // Loading replaces the data: the dialog starts on Cancel, and Enter there loads nothing.
+  await expect(load.confirmation.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await app.page.keyboard.press('Enter');
+  await expect(load.confirmation).toBeHidden();
+  expect((await etlRuns(await app.databaseUrl())) ?? [], 'no load ran').toEqual([]);
+  await load.reviewChanges();
+  await load.plannedChanges();
   await load.confirm();
   const first = await load.summary();
+  // Focus lands on the summary, not on the page.
+  await expect(app.page.getByRole('heading', { name: 'Loaded' })).toBeFocused();
+  const firstDuration = await load.duration();
   expect(await load.sawProgress(), 'the progress panel was shown during the load').toBe(true);
   expect(first.runId).toBeGreaterThan(0);
   expect(first).toMatchObject({ doctors: totals.doctors, appointments: totals.appointments, rejected: totals.rejected });
@@ -67,8 +79,11 @@ test('load the sample preview, then load it again: nothing changes but the run i
     incomingRejected: totals.rejected,
   });
   expect(await load.lastLoadShown()).toContain(`Run ${first.runId}`);
+  expect(await load.saysNoChanges(), 'the confirmation says "No changes"').toBe(true);
+  await expect(load.confirmation).toContainText('No changes.');
   await load.confirm();
   const second = await load.summary();
+  const secondDuration = await load.duration();
   expect(second.runId).toBeGreaterThan(first.runId);
   expect({ ...second, runId: first.runId }).toEqual(first);
 
@@ -86,4 +101,11 @@ test('load the sample preview, then load it again: nothing changes but the run i
     { runId: second.runId, outcome: 'succeeded' },
     { runId: first.runId, outcome: 'succeeded' },
   ]);
+  // One duration for a run everywhere.
+  expect(await history.duration(first.runId)).toBe(firstDuration);
+  expect(await history.duration(second.runId)).toBe(secondDuration);
+
+  // The summary leads on to the dashboard.
+  await load.open();
+  await load.openDashboard();
 });

@@ -1,17 +1,24 @@
 /**
- * A walkthrough that saves a full-page screenshot of every screen and state worth looking at, to
- * test-results/screenshots/<shell>-NN-name.png (and attaches each to the test), for people to look
- * at: import (empty, files dragged over, a file problem), reading progress and cancelled, the
- * preview and each of its tabs, the export, the load confirmation and result, history, a failed
+ * A walkthrough that saves a full-page screenshot of every screen and state worth looking at, in a
+ * 1280×720 window, to test-results/screenshots/<shell>-NN-name.png (and attaches each to the
+ * test), for people to look at: import (empty, files dragged over, every dropped file
+ * acknowledged, a file problem), reading progress and cancelled, the preview and each of its tabs
+ * with a rejected row in full, the export, the load confirmation and result, history, a failed
  * load with the database down, and settings. A second walkthrough covers the Dashboard
  * (<shell>-dashboard-NN-name.png): empty, the overview after a load of generated workbooks, one
  * month filtered by a doctor, the doctor picker, a drill-through dialog, a visit-count drill, the
- * business questions open, and the trend by week as a table.
+ * business questions open, and the trend by week as a table; a third, the dashboard on a real
+ * export's shape (<shell>-real-shape-NN-name.png).
+ *
+ * With UPDATE_DOCS_SCREENSHOTS=1, the pictures the README shows (docs/screenshots/) are taken
+ * again, each of exactly what the 1280×720 window shows.
  */
+import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 import { ROOT, expect, test } from '../fixtures';
 import { camera } from '../fixtures/camera';
-import { DASHBOARD_PAIR, cachedLargePair, generatePair, writeUnrelatedWorkbook } from '../fixtures/workbooks';
+import { DASHBOARD_PAIR, cachedLargePair, generatePair, generateRealShapePair, writeUnrelatedWorkbook } from '../fixtures/workbooks';
 import { DashboardPage } from '../pages/dashboardPage';
 import { importAndLoad } from '../pages/flows';
 import { HistoryPage } from '../pages/historyPage';
@@ -20,8 +27,21 @@ import { LoadPage } from '../pages/loadPage';
 import { PreviewPage, type DetailTab } from '../pages/previewPage';
 import { SettingsPage } from '../pages/settingsPage';
 
+const WINDOW = { width: 1280, height: 720 };
+
+/** The README's picture `name`, of what the window shows, when UPDATE_DOCS_SCREENSHOTS=1. */
+async function docsPicture(page: Page, name: string): Promise<void> {
+  if (process.env.UPDATE_DOCS_SCREENSHOTS !== '1') return;
+  await page.evaluate(() => (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready);
+  await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshots', `${name}.png`), animations: 'disabled', caret: 'hide' });
+}
+
+/** The first bytes of a PNG image, and some more: a picture dropped by mistake. */
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(256)]);
+
 test('walkthrough: a screenshot of every screen', async ({ app }, testInfo) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
+  await app.page.setViewportSize(WINDOW);
   const shot = camera(app, testInfo);
   const importPage = new ImportPage(app);
   const preview = new PreviewPage(app);
@@ -32,12 +52,24 @@ test('walkthrough: a screenshot of every screen', async ({ app }, testInfo) => {
 
   await importPage.expectDatabase('ready');
   await shot('import-empty');
+  await docsPicture(app.page, 'import');
 
   if (app.shell === 'bridge') {
     const drag = await importPage.dragOver([path.join(ROOT, 'samples', 'doctors.xlsx')]);
     await shot('import-dragging-files');
     await drag.leave();
   }
+
+  // Two doctors workbooks and a picture at once: each file is acknowledged.
+  const copy = testInfo.outputPath('doctors (1).xlsx');
+  await copyFile(path.join(ROOT, 'samples', 'doctors.xlsx'), copy);
+  const picture = testInfo.outputPath('scan.png');
+  await writeFile(picture, PNG);
+  await importPage.dropFiles([path.join(ROOT, 'samples', 'doctors.xlsx'), copy, picture]);
+  await expect(importPage.fileProblems).toContainText('scan.png is a PNG image');
+  await expect(importPage.page.getByTestId('file-notes')).toContainText('doctors (1).xlsx: also a doctors workbook, set aside');
+  await shot('import-every-file-acknowledged');
+  await importPage.removeFile('doctors');
 
   await importPage.dropFiles([await writeUnrelatedWorkbook(testInfo.outputPath('staff rota.xlsx'))]);
   await expect(importPage.fileProblems).toBeVisible();
@@ -55,11 +87,22 @@ test('walkthrough: a screenshot of every screen', async ({ app }, testInfo) => {
   await importPage.trySampleData();
   await preview.waitForResult();
   await shot('preview-summary-rejected-rows');
+  await docsPicture(app.page, 'preview');
+  const rejected = await preview.readRejectedRows();
+  const several = rejected.find((r) => r.problems.length > 1) ?? rejected[0];
+  if (several) {
+    await preview.rowDetails(several.file, several.row);
+    await shot('preview-rejected-row-in-full');
+  }
   const tabs: DetailTab[] = ['Fixes', 'Placeholder doctors', 'Duplicates', 'Suspicious dates'];
   for (const tab of tabs) {
     await preview.showTab(tab);
     await expect(preview.tableOf(tab)).toHaveAttribute('aria-busy', 'false');
     await shot(`preview-tab-${tab.toLowerCase().replace(/\s+/g, '-')}`);
+    if (tab === 'Fixes') {
+      await app.page.getByTestId('fix-groups').scrollIntoViewIfNeeded();
+      await docsPicture(app.page, 'preview-fixes');
+    }
   }
   await preview.showTab('Rejected rows');
   await preview.filterRejectedByReason('invalid_date');
@@ -76,9 +119,11 @@ test('walkthrough: a screenshot of every screen', async ({ app }, testInfo) => {
   await preview.startLoad();
   await load.plannedChanges();
   await shot('load-confirmation-first-load');
+  await docsPicture(app.page, 'load-confirmation');
   await load.confirm();
   await load.summary();
   await shot('load-result');
+  await docsPicture(app.page, 'load-result');
 
   await load.reviewChanges();
   await load.plannedChanges();
@@ -88,6 +133,7 @@ test('walkthrough: a screenshot of every screen', async ({ app }, testInfo) => {
   await history.open();
   await history.runs(1);
   await shot('history');
+  await docsPicture(app.page, 'history');
 
   await load.open();
   await load.reviewChanges();
@@ -102,12 +148,14 @@ test('walkthrough: a screenshot of every screen', async ({ app }, testInfo) => {
 
   await settings.open();
   await shot('settings-embedded');
+  await docsPicture(app.page, 'settings');
   await settings.useServer('postgresql://analyst@127.0.0.1:1/healthtech', 'not-a-real-password');
   await settings.testConnection();
   await shot('settings-server-test-failed');
 });
 
 test('dashboard walkthrough: overview, one doctor, drill-through, answers', async ({ app }, testInfo) => {
+  await app.page.setViewportSize(WINDOW);
   const shot = camera(app, testInfo, 'dashboard-');
   const dashboard = new DashboardPage(app);
   await dashboard.expectDatabase('ready');
@@ -153,4 +201,32 @@ test('dashboard walkthrough: overview, one doctor, drill-through, answers', asyn
 
   await dashboard.openAnswers();
   await shot('business-questions-open');
+});
+
+test('dashboard on a real export’s shape: five days by day, the dragged dates a marker, Cancelled, one doctor', async ({ app }, testInfo) => {
+  await app.page.setViewportSize(WINDOW);
+  const shot = camera(app, testInfo, 'real-shape-');
+  const dashboard = new DashboardPage(app);
+  await importAndLoad(app, await generateRealShapePair(testInfo.outputPath('workbooks')));
+  await dashboard.open();
+  await dashboard.waitUntilSettled();
+  await shot('dashboard-default');
+  await docsPicture(app.page, 'dashboard');
+  await dashboard.trendCard.scrollIntoViewIfNeeded();
+  await docsPicture(app.page, 'dashboard-trend');
+  await dashboard.showOutside('after');
+  await dashboard.drillTotal();
+  await expect(dashboard.drillTable).toHaveAttribute('aria-busy', 'false');
+  await shot('bookings-after-the-axis');
+  await docsPicture(app.page, 'dashboard-drill');
+  await dashboard.closeDrill();
+  await dashboard.setStatus('Cancelled');
+  await dashboard.waitUntilSettled();
+  await shot('cancelled');
+  await dashboard.setStatus('All');
+  await dashboard.setRange('2025-10-20', '2025-10-23');
+  const top = (await dashboard.figures()).leaderboard.rows.find((r) => r.doctorId !== 105);
+  if (top) await dashboard.clickDoctor(top.doctorId);
+  await dashboard.waitUntilSettled();
+  await shot('four-days-one-doctor');
 });

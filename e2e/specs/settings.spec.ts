@@ -3,7 +3,7 @@
  * folder); a server that cannot be reached makes "Test connection" say why; a password, typed or
  * pasted in the URL, is never written to the settings file in plain text.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { expect, test } from '../fixtures';
@@ -90,5 +90,46 @@ test.describe('Settings', () => {
     // The database status names the server, without the password.
     await settings.expectDatabase('error');
     await expect(settings.databaseStatus).not.toContainText(urlPassword);
+  });
+});
+
+test.describe('Settings: hostile and damaged input', () => {
+  test('a URL with a certificate path is refused on screen; certificate files come only from the dialog', async ({ app }, testInfo) => {
+    const settings = new SettingsPage(app);
+    const port = await closedPort();
+    await settings.open();
+    await settings.useServer(`postgresql://analyst@127.0.0.1:${port}/clinic?sslmode=require&sslrootcert=/etc/shadow`);
+    expect(await settings.testConnection()).toContain('may not set "sslrootcert"');
+    await expect(settings.urlError).toContainText('Choose…');
+
+    // The dialog (opened by main) gives the file; it is shown, saved and kept across a restart.
+    const ca = testInfo.outputPath('ca.pem');
+    await writeFile(ca, '-----BEGIN CERTIFICATE-----\nnot really\n-----END CERTIFICATE-----\n');
+    await settings.useServer(`postgresql://analyst@127.0.0.1:${port}/clinic?sslmode=verify-ca`);
+    await expect(settings.certificate('rootCert')).toContainText('None');
+    await app.queueCertificateDialog(ca);
+    await settings.chooseCertificate('rootCert', 'root certificate');
+    await expect(settings.certificate('rootCert')).toContainText(ca);
+    await settings.save();
+    const stored = JSON.parse(await readFile(path.join(app.userDataDir, 'settings.json'), 'utf8'));
+    expect(stored.database.server).toMatchObject({ host: '127.0.0.1', port, sslMode: 'verify-ca', certificates: { rootCert: ca, cert: null, key: null } });
+
+    await app.restart();
+    const again = new SettingsPage(app);
+    await again.open();
+    await expect(again.certificate('rootCert')).toContainText(ca);
+    expect(await again.urlField.inputValue()).toBe(`postgresql://analyst@127.0.0.1:${port}/clinic?sslmode=verify-ca`);
+  });
+
+  test('a damaged settings file: the app starts on the defaults and says so', async ({ app }) => {
+    await writeFile(path.join(app.userDataDir, 'settings.json'), '{"version": 1, "schema": "pg_catalog"');
+    await app.restart();
+    await expect(app.page.getByTestId('settings-notice-banner')).toContainText('defaults are in use');
+    const settings = new SettingsPage(app);
+    await settings.open();
+    await expect(settings.notice).toContainText('settings.json.damaged-');
+    expect(await settings.values()).toMatchObject({ mode: 'embedded', schema: 'healthtech' });
+    await settings.save();
+    await expect(settings.notice).toHaveCount(0);
   });
 });

@@ -7,6 +7,7 @@ import type { Logger } from '../etl/logger';
 import { DatabaseManager } from './databaseManager';
 import type { Handlers } from './dispatch';
 import { createHandlers } from './handlers';
+import { LoadActivityWatcher } from './loadActivityWatcher';
 import type { EventSink, PlatformServices } from './platform';
 import { PreviewSession } from './previewSession';
 import { SettingsStore } from './settingsStore';
@@ -21,17 +22,20 @@ export interface App {
 export async function createApp(platform: PlatformServices, emit: EventSink, logger: Logger): Promise<App> {
   const settings = new SettingsStore(path.join(platform.userDataDir, 'settings.json'), platform.secrets, logger);
   await settings.load();
-  const database = new DatabaseManager(settings, platform.userDataDir, emit, logger);
+  const database = new DatabaseManager(settings, platform.userDataDir, emit, logger, platform.embeddedAsRoot);
   const previews = new PreviewSession(emit, logger);
   previews.allow(platform.samples.doctors);
   previews.allow(platform.samples.appointments);
-  const handlers = createHandlers({ platform, emit, logger, settings, database, previews });
+  const activity = new LoadActivityWatcher(database, emit, logger);
+  const handlers = createHandlers({ platform, emit, logger, settings, database, previews, activity });
   // The database starts in the background; the UI shows its state as it changes.
-  void database.start();
+  void database.start().then(() => activity.refresh());
+  activity.start();
   return {
     handlers,
     database,
     async shutdown() {
+      activity.stop();
       previews.cancel();
       await database.stop();
     },

@@ -5,14 +5,15 @@
  */
 import path from 'node:path';
 import type { DatabaseStatus, ErrorData } from '../../shared/contract';
-import { createPool, openDatabase, serverLabel, type Database } from '../db/connection';
+import { serverUrl } from '../../shared/serverSettings';
+import { createPool, openDatabase, type Database } from '../db/connection';
 import { toDatabaseError } from '../db/databaseErrors';
-import { redactUrl } from '../db/redact';
+import { serverConnection } from '../db/serverConnection';
 import { DatabaseError } from '../etl/errors';
 import { toErrorData } from '../etl/errorData';
 import type { Logger } from '../etl/logger';
-import type { EventSink } from './platform';
-import { withPassword, type SettingsStore } from './settingsStore';
+import type { EventSink, PlatformServices } from './platform';
+import type { ServerTarget, SettingsStore } from './settingsStore';
 
 /** Error codes that mean the server itself is gone, not that one request was refused. */
 const LOST = new Set(['db_connection_lost', 'db_unreachable', 'db_not_ready']);
@@ -27,6 +28,7 @@ export class DatabaseManager {
     private readonly userDataDir: string,
     private readonly emit: EventSink,
     private readonly logger: Logger,
+    private readonly embeddedAsRoot: PlatformServices['embeddedAsRoot'] = 'use-system-user',
   ) {}
 
   status(): DatabaseStatus {
@@ -86,10 +88,13 @@ export class DatabaseManager {
     const server = this.settings.server();
     const embeddedDataDir = path.join(this.userDataDir, 'postgres');
     const mode = server ? 'server' : 'embedded';
-    const display = server ? redactUrl(server.url) : `embedded PostgreSQL (${embeddedDataDir})`;
+    const display = server ? serverUrl(server.server) : `embedded PostgreSQL (${embeddedDataDir})`;
     this.set({ state: 'starting', mode, display });
     try {
-      const database = await openDatabase(server ? { url: withPassword(server.url, server.password), embeddedDataDir } : { embeddedDataDir }, this.logger);
+      const database = await openDatabase(
+        server ? { server: serverConnection(server.server, server.password), embeddedDataDir } : { embeddedDataDir, embeddedAsRoot: this.embeddedAsRoot },
+        this.logger,
+      );
       const { rows } = await database.pool.query<{ version: string }>("SELECT current_setting('server_version') AS version");
       this.database = database;
       // An idle connection dropped by the server means the server went away: show it.
@@ -113,19 +118,19 @@ export class DatabaseManager {
   }
 }
 
-/** Checks a server URL without changing anything: connects, reads the version, closes. */
-export async function testConnection(url: string, password: string | undefined, logger: Logger): Promise<{ serverVersion: string; display: string }> {
-  const full = withPassword(url, password);
-  const pool = createPool(full, logger, 1);
+/** Checks a server without changing anything: connects, reads the version, closes. */
+export async function testConnection(target: ServerTarget, logger: Logger): Promise<{ serverVersion: string; display: string }> {
+  const connection = serverConnection(target.server, target.password);
+  const pool = createPool(connection.config, logger, 1);
   try {
     const { rows } = await pool.query<{ version: string }>("SELECT current_setting('server_version') AS version");
     const version = rows[0]?.version ?? '?';
     if (Number.parseInt(version, 10) < 13) {
       throw new DatabaseError('db_too_old', `The server runs PostgreSQL ${version}; version 13 or newer is needed.`);
     }
-    return { serverVersion: version, display: redactUrl(url) };
+    return { serverVersion: version, display: connection.display };
   } catch (error) {
-    throw toDatabaseError(error, serverLabel(full), 'testing the connection');
+    throw toDatabaseError(error, connection.label, 'testing the connection');
   } finally {
     await pool.end().catch(() => undefined);
   }

@@ -11,20 +11,22 @@ import { toErrorData } from '../etl/errorData';
 import { describeUnidentified } from '../etl/extract/identifyWorkbook';
 import { rejectedSources } from '../etl/output/exportRejected';
 import type { Logger } from '../etl/logger';
-import { exportRejectedInWorker, identifyInWorker } from '../etl/worker/runInWorker';
+import { exportRejectedInWorker, identifyInWorker, writeDatasetInWorker } from '../etl/worker/runInWorker';
+import { exportRun, hasLakeTarget, type LakeTarget } from '../lake/exportRun';
 import { stat } from 'node:fs/promises';
 import { kpis, leaderboard, segments, specialties, trend } from '../db/dashboard/aggregates';
 import { dashboardContext } from '../db/dashboard/context';
 import { drillPage, exportDrill } from '../db/dashboard/drill';
 import { answeredQuestions } from '../db/dashboard/questions';
 import type { DatabaseManager } from './databaseManager';
+import type { LoadActivityWatcher } from './loadActivityWatcher';
 import { testConnection } from './databaseManager';
 import type { Handlers } from './dispatch';
 import { planLoad } from './loadPlan';
 import type { EventSink, PlatformServices } from './platform';
 import type { PreviewSession } from './previewSession';
-import { recentRuns } from '../db/runSummaries';
-import { splitPassword, type SettingsStore } from './settingsStore';
+import { recentRuns, runById } from '../db/runSummaries';
+import type { SettingsStore } from './settingsStore';
 
 export interface AppContext {
   platform: PlatformServices;
@@ -33,10 +35,12 @@ export interface AppContext {
   settings: SettingsStore;
   database: DatabaseManager;
   previews: PreviewSession;
+  activity: LoadActivityWatcher;
 }
 
 export function createHandlers(ctx: AppContext): Handlers {
   let loading: AbortController | undefined;
+  let exporting: AbortController | undefined;
 
   async function identify(paths: readonly string[]): Promise<IdentifiedFile[]> {
     return Promise.all(
@@ -86,21 +90,34 @@ export function createHandlers(ctx: AppContext): Handlers {
       const preview = ctx.previews.get(previewId);
       const database = ctx.database.ready();
       if (loading) throw new UsageError('load_running', 'A load is already running; wait for it to finish.');
+      if (exporting) throw new UsageError('export_running', 'A data-lake export is reading the tables; wait for it to finish (or cancel it).');
       loading = new AbortController();
       try {
-        return await loadRun(database, preview.prepared, {
+        const result = await loadRun(database, preview.prepared, {
           schema: ctx.database.schema(),
           source: 'app',
           appVersion: ctx.platform.appVersion,
           logger: ctx.logger,
           signal: loading.signal,
-          onProgress: (progress) => ctx.emit('load/progress', progress),
+          onProgress: (progress) => {
+            ctx.emit('load/progress', progress);
+            // Once the run is recorded, every window can say a newer load is under way.
+            if (progress.step === 'prepare') void ctx.activity.refresh();
+          },
         });
+        // The run's duration as etl_runs records it, so the summary and History say the same.
+        const run = await runById(database.pool, ctx.database.schema(), result.runId).catch(() => null);
+        const startedAt = run?.startedAt ?? new Date(Date.now() - result.ms).toISOString();
+        const finishedAt = run ? run.finishedAt : new Date().toISOString();
+        const ms = finishedAt ? Math.max(0, Date.parse(finishedAt) - Date.parse(startedAt)) : result.ms;
+        return { ...result, startedAt, finishedAt, ms };
       } catch (error) {
         ctx.database.noteFailure(error);
         throw error;
       } finally {
         loading = undefined;
+        // Committed or rolled back: open dashboards read the run that is live now.
+        void ctx.activity.refresh();
       }
     },
     'load/cancel': async () => {
@@ -108,6 +125,7 @@ export function createHandlers(ctx: AppContext): Handlers {
       loading.abort();
       return { cancelled: true };
     },
+    'load/activity': async () => ctx.activity.current(),
 
     'runs/list': async ({ limit }) =>
       recentRuns(ctx.database.ready().pool, ctx.database.schema(), limit ?? 200).catch((error: unknown) => {
@@ -122,6 +140,53 @@ export function createHandlers(ctx: AppContext): Handlers {
       if (!outPath) return { path: null, rows: 0 };
       const { rows } = await exportRejectedInWorker(outPath, rejectedSources(report), report.rejected, { logger: ctx.logger });
       return { path: outPath, rows };
+    },
+
+    'lake/export': async () => {
+      const database = ctx.database.ready();
+      const settings = ctx.settings.lake();
+      const target: LakeTarget = {
+        ...(settings.parquetDir ? { parquetDir: settings.parquetDir } : {}),
+        ...(settings.s3Url ? { s3: { url: settings.s3Url, ...(settings.region ? { region: settings.region } : {}), ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) } } : {}),
+      };
+      if (!hasLakeTarget(target)) {
+        throw new UsageError('no_lake_target', 'Choose where the data-lake export goes first: a folder, an s3:// URL, or both, in Settings.', { setting: 'lake' });
+      }
+      if (exporting) throw new UsageError('export_running', 'An export is already running; wait for it to finish.');
+      if (loading) throw new UsageError('load_running', 'A load is running; export once it has finished.');
+      exporting = new AbortController();
+      try {
+        const result = await exportRun({
+          target,
+          schema: ctx.database.schema(),
+          runId: 'latest',
+          appVersion: ctx.platform.appVersion,
+          logger: ctx.logger,
+          signal: exporting.signal,
+          onProgress: (progress) => ctx.emit('lake/progress', progress),
+          write: (options) => writeDatasetInWorker(database.recipe, options, { logger: ctx.logger }),
+        });
+        return {
+          runId: result.runId,
+          localDir: result.localDir,
+          s3Prefix: result.s3?.prefix ?? null,
+          files: result.files,
+          rows: result.rows,
+          bytes: result.bytes,
+          uploaded: result.s3 ? result.s3.objects - result.s3.skipped : 0,
+          ms: result.ms,
+        };
+      } catch (error) {
+        ctx.database.noteFailure(error);
+        throw error;
+      } finally {
+        exporting = undefined;
+      }
+    },
+    'lake/cancel': async () => {
+      if (!exporting) return { cancelled: false };
+      exporting.abort();
+      return { cancelled: true };
     },
 
     'dashboard/context': async () => dashboardContext(ctx.database.ready(), ctx.database.schema()),
@@ -147,12 +212,15 @@ export function createHandlers(ctx: AppContext): Handlers {
       if (before !== after) void ctx.database.restart();
       return saved;
     },
-    'settings/test-connection': async ({ url, password }) => {
-      const split = splitPassword(url);
-      // The stored password only ever goes to the server it was stored for.
-      const stored = ctx.settings.server();
-      const storedPassword = stored && stored.url === split.url ? stored.password : undefined;
-      return testConnection(split.url, password ?? split.password ?? storedPassword, ctx.logger);
+    'settings/test-connection': async ({ url, password, certificates }) => {
+      // The URL is parsed with the allow-list; a stored password goes only to the server it is for.
+      const target = ctx.settings.target({ mode: 'server', url, ...(password ? { password } : {}), ...(certificates ? { certificates } : {}) });
+      return testConnection(target, ctx.logger);
+    },
+    'settings/pick-certificate': async ({ role }) => {
+      const file = await ctx.platform.dialogs.openCertificate(role);
+      if (file) ctx.settings.allowCertificate(file);
+      return { role, path: file };
     },
   };
 }

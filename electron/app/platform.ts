@@ -4,6 +4,7 @@
  * very same handlers run in both. Nothing here imports Electron.
  */
 import type { EventName, Events } from '../../shared/contract';
+import type { CertificateRole } from '../../shared/serverSettings';
 
 export interface SecretStore {
   /** False when the OS offers no real encryption (e.g. Linux without a keyring): then nothing is stored. */
@@ -17,6 +18,8 @@ export interface FileDialogs {
   openWorkbooks(): Promise<string[]>;
   /** Path to write to (an .xlsx workbook or a .csv file); null when cancelled. */
   saveFile(defaultName: string, kind: 'xlsx' | 'csv'): Promise<string | null>;
+  /** A TLS certificate or key file the person chose; null when cancelled. */
+  openCertificate(role: CertificateRole): Promise<string | null>;
 }
 
 export interface PlatformServices {
@@ -28,6 +31,12 @@ export interface PlatformServices {
   samples: { doctors: string; appointments: string };
   dialogs: FileDialogs;
   secrets: SecretStore;
+  /**
+   * As root, the embedded database runs as the `postgres` system user (the test bridge, standing in
+   * for the shell in a root container, as the CLI does) or is refused (the desktop app, which never
+   * creates users or changes folder permissions).
+   */
+  embeddedAsRoot: 'use-system-user' | 'refuse';
 }
 
 export type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void;

@@ -73,7 +73,7 @@ function matchesRejected(row: RejectedRow, filter: RowsFilter): boolean {
   if (filter.column && row.column !== filter.column) return false;
   if (filter.text) {
     const needle = filter.text.toLowerCase();
-    if (!`${row.row} ${row.message} ${Object.values(row.raw).join(' ')}`.toLowerCase().includes(needle)) return false;
+    if (!`${row.row} ${row.problems.map((p) => p.message).join(' ')} ${Object.values(row.raw).join(' ')}`.toLowerCase().includes(needle)) return false;
   }
   return true;
 }

@@ -10,6 +10,8 @@ import { validateSchemaName } from '../db/identifiers';
 import { UsageError } from '../etl/errors';
 import { dayFromIso } from '../etl/rules/calendar';
 import type { DateOrderOption } from '../etl/types';
+import type { LakeTarget } from '../lake/exportRun';
+import { parseS3Url } from '../lake/s3Location';
 
 export interface CliConfig {
   doctorsPath: string;
@@ -28,6 +30,8 @@ export interface CliConfig {
   quarantineSuspicious: boolean;
   runDate?: string;
   progress: boolean;
+  /** The data-lake export after the load (SPEC §9); absent when neither flag is given. */
+  lake?: LakeTarget;
 }
 
 export type CliRequest = { kind: 'run'; config: CliConfig } | { kind: 'help' } | { kind: 'version' };
@@ -47,6 +51,10 @@ const FLAGS = {
   date_order: { type: 'string' },
   quarantine_suspicious: { type: 'boolean' },
   run_date: { type: 'string' },
+  parquet_dir: { type: 'string' },
+  s3_url: { type: 'string' },
+  s3_region: { type: 'string' },
+  s3_endpoint: { type: 'string' },
   no_progress: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -82,12 +90,20 @@ Output
   --log_file PATH              log file (default ./logs/pipeline.log)
   --dry_run                    clean and report only; no database
   --json                       print one JSON report on stdout (logs go to stderr)
+
+Data-lake export of the loaded run (Parquet, Hive-partitioned; see docs/data-lake.md)
+  --parquet_dir DIR            write run_id=N/ (tables, manifest, _SUCCESS, warehouse SQL) here
+  --s3_url s3://bucket/prefix  upload the same layout to S3 (credentials: the standard AWS chain)
+  --s3_region REGION           default AWS_REGION / the profile's region
+  --s3_endpoint URL            an S3-compatible store (MinIO, Ceph, ...); default AWS_ENDPOINT_URL_S3
   --no_progress                no progress bar even on a terminal
   --help, --version
 
 Every flag also works with dashes: --doctors-xlsx, --dry-run, --date-order, ...
 
-Exit codes: 0 ok, 2 usage error, 3 bad input file, 4 database error, 1 internal error, 130 cancelled.`;
+Exit codes: 0 ok, 2 usage error, 3 bad input file, 4 database error, 1 internal error, 130 cancelled;
+export: 5 Parquet folder not writable, 6 no such bucket, 7 AWS credentials missing or refused,
+8 S3 endpoint unreachable, 9 upload stopped midway (no _SUCCESS written).`;
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string, samplesDir: string): CliRequest {
   const normalised = argv.map((arg) => (arg.startsWith('--') ? `--${arg.slice(2).split('=')[0]?.replace(/-/g, '_')}${arg.includes('=') ? arg.slice(arg.indexOf('=')) : ''}` : arg));
@@ -128,6 +144,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
   const schema = validateSchemaName(setting('schema', 'DB_SCHEMA') ?? 'healthtech');
   const dbUrl = setting('db_url', 'DB_URL');
   const sheet = (flag: FlagName) => (values[flag] as string | undefined) || undefined;
+  const lake = lakeTarget(values, cwd);
+  if (lake && values.dry_run === true) {
+    throw new UsageError('export_needs_load', '--parquet_dir and --s3_url export the loaded run, so they cannot be combined with --dry_run.', { setting: 'dry_run' });
+  }
 
   const config: CliConfig = {
     doctorsPath: path.resolve(cwd, doctors ?? path.join(samplesDir, 'doctors.xlsx')),
@@ -144,10 +164,31 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: s
     progress: values.no_progress !== true,
     ...(dbUrl ? { dbUrl } : {}),
     ...(runDate ? { runDate } : {}),
+    ...(lake ? { lake } : {}),
     ...(sheet('doctors_sheet') ? { doctorsSheet: sheet('doctors_sheet') } : {}),
     ...(sheet('appointments_sheet') ? { appointmentsSheet: sheet('appointments_sheet') } : {}),
   };
   return { kind: 'run', config };
+}
+
+function lakeTarget(values: Partial<Record<FlagName, string | boolean>>, cwd: string): LakeTarget | undefined {
+  const text = (flag: FlagName) => {
+    const value = values[flag] as string | undefined;
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const parquetDir = text('parquet_dir');
+  const url = text('s3_url');
+  const region = text('s3_region');
+  const endpoint = text('s3_endpoint');
+  if (!url && (region || endpoint)) {
+    throw new UsageError('missing_s3_url', `--${region ? 's3-region' : 's3-endpoint'} needs --s3-url s3://bucket/prefix.`, { setting: 's3_url' });
+  }
+  if (url) parseS3Url(url, '--s3-url');
+  if (parquetDir === undefined && url === undefined) return undefined;
+  return {
+    ...(parquetDir !== undefined ? { parquetDir: path.resolve(cwd, parquetDir) } : {}),
+    ...(url ? { s3: { url, ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) } } : {}),
+  };
 }
 
 function readDotEnv(cwd: string): Record<string, string> {

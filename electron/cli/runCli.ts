@@ -7,14 +7,15 @@ import path from 'node:path';
 import { answerBusinessQuestions, type BusinessAnswers } from '../db/businessQuestions';
 import { openDatabase, type Database } from '../db/connection';
 import { loadRun, type LoadResult } from '../db/load';
-import { CancelledError, isEtlError, type EtlError } from '../etl/errors';
+import { CancelledError, ExportError, isEtlError, type EtlError } from '../etl/errors';
+import { checkLakeTarget, exportRun, type LakeExport, type LakeTarget } from '../lake/exportRun';
 import type { LogLevel } from '../etl/logger';
 import { writeConfirmedByDoctor, type OutputFiles } from '../etl/output/writeOutputs';
 import type { PreviewReport } from '../etl/report';
-import { prepareInWorker } from '../etl/worker/runInWorker';
+import { prepareInWorker, writeDatasetInWorker } from '../etl/worker/runInWorker';
 import { HELP, parseCli, type CliConfig } from './args';
 import { FileLogger } from '../etl/fileLogger';
-import { EXIT, type ExitCode } from './exitCodes';
+import { EXIT, EXPORT_EXIT, type ExitCode } from './exitCodes';
 import { ProgressBar } from './progressBar';
 import { humanSummary } from './summary';
 
@@ -65,6 +66,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       date_order: config.dateOrder,
       quarantine_suspicious: config.quarantineSuspicious,
     });
+    // The export's target is checked first: a folder that cannot be written, a missing bucket or
+    // missing credentials stop the run before the database is touched.
+    if (config.lake) {
+      const lakeChecked = Date.now();
+      await checkLakeTarget(config.lake, io.signal);
+      timings.export_check = Date.now() - lakeChecked;
+    }
     // The database starts while the files are read (it has its own process); its errors are
     // reported after the files', so a bad file is named first.
     const dbStarted = Date.now();
@@ -98,6 +106,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
 
     let load: LoadResult | undefined;
     let answers: BusinessAnswers | undefined;
+    let lake: LakeExport | undefined;
     if (opening) {
       db = await opening;
       timings.database_ready = Date.now() - dbStarted;
@@ -119,12 +128,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       answers = await answerBusinessQuestions(db.pool, config.schema);
       timings.answers = Date.now() - answersStarted;
       outputs.confirmed_by_doctor = await writeConfirmedByDoctor(config.outputDir, answers.q4);
+      if (config.lake) {
+        const exportStarted = Date.now();
+        lake = await exportLoadedRun(db, config, load.runId, io, logger, progress);
+        progress.clear();
+        timings.export = Date.now() - exportStarted;
+      }
     }
     timings.total = Date.now() - started;
     logger.log('info', 'run finished', { run_id: load?.runId ?? null, ms: timings.total });
 
-    if (config.json) io.stdout(`${JSON.stringify(jsonReport(config, prepared.report, outputs, timings, db, load, answers))}\n`);
-    else io.stdout(humanSummary(prepared.report, load, answers, outputs, db?.display));
+    if (config.json) io.stdout(`${JSON.stringify(jsonReport(config, prepared.report, outputs, timings, db, load, answers, lake))}\n`);
+    else io.stdout(humanSummary(prepared.report, load, answers, outputs, db?.display, lake));
     return EXIT.ok;
   } catch (error) {
     progress.clear();
@@ -137,6 +152,30 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   } finally {
     const database = db ?? (await opening?.catch(() => undefined));
     await database?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The export after a committed load: written in the worker, uploaded from here. A failure keeps
+ * its exit code (5–9) and says the load itself stands.
+ */
+async function exportLoadedRun(db: Database, config: CliConfig, runId: number, io: CliIo, logger: FileLogger, progress: ProgressBar): Promise<LakeExport> {
+  try {
+    return await exportRun({
+      target: config.lake as LakeTarget,
+      schema: config.schema,
+      runId,
+      appVersion: io.version,
+      logger,
+      ...(io.signal ? { signal: io.signal } : {}),
+      onProgress: (p) => progress.update(p.phase === 'write' ? 'writing parquet' : 'uploading to s3', p.done, p.total, p.unit),
+      write: (options) => writeDatasetInWorker(db.recipe, options, { logger }),
+    });
+  } catch (error) {
+    if (error instanceof ExportError) {
+      throw new ExportError(error.code, `Run ${runId} is loaded, but the data-lake export failed: ${error.message}`, { ...error.detail, run_id: runId });
+    }
+    throw error;
   }
 }
 
@@ -155,6 +194,8 @@ export function exitCodeFor(error: unknown): ExitCode {
       return EXIT.input;
     case 'database':
       return EXIT.database;
+    case 'export':
+      return EXPORT_EXIT[error.code] ?? EXIT.s3Upload;
     case 'cancelled':
       return EXIT.cancelled;
     default:
@@ -183,6 +224,7 @@ function jsonReport(
   db: Database | undefined,
   load: LoadResult | undefined,
   answers: BusinessAnswers | undefined,
+  lake: LakeExport | undefined,
 ) {
   const byReason: Record<string, number> = {};
   for (const row of report.rejected) byReason[row.reason] = (byReason[row.reason] ?? 0) + 1;
@@ -202,6 +244,19 @@ function jsonReport(
     run_date: report.runDate,
     warnings: report.warnings,
     database: db ? { target: db.display, schema: config.schema } : null,
+    lake: lake
+      ? {
+          run_id: lake.runId,
+          local_dir: lake.localDir,
+          s3_prefix: lake.s3?.prefix ?? null,
+          s3_pointer: lake.s3?.pointer ?? null,
+          files: lake.files,
+          rows: lake.rows,
+          bytes: lake.bytes,
+          uploaded: lake.s3 ? lake.s3.objects - lake.s3.skipped : 0,
+          already_there: lake.s3?.skipped ?? 0,
+        }
+      : null,
     outputs,
     timings_ms: timings,
   };

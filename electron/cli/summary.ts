@@ -3,8 +3,9 @@ import type { BusinessAnswers } from '../db/businessQuestions';
 import type { LoadResult } from '../db/load';
 import type { OutputFiles } from '../etl/output/writeOutputs';
 import type { PreviewReport } from '../etl/report';
+import type { LakeExport } from '../lake/exportRun';
 
-export function humanSummary(report: PreviewReport, load: LoadResult | undefined, answers: BusinessAnswers | undefined, outputs: OutputFiles, database?: string): string {
+export function humanSummary(report: PreviewReport, load: LoadResult | undefined, answers: BusinessAnswers | undefined, outputs: OutputFiles, database?: string, lake?: LakeExport): string {
   const n = (value: number) => value.toLocaleString('en-US');
   const lines: string[] = [''];
   for (const file of Object.values(report.files)) {
@@ -34,5 +35,7 @@ export function humanSummary(report: PreviewReport, load: LoadResult | undefined
   }
   lines.push('');
   lines.push(`outputs       ${Object.values(outputs).join(', ')}`);
+  if (lake?.localDir) lines.push(`parquet       ${lake.localDir} (${n(lake.files)} files, ${n(lake.bytes)} bytes)`);
+  if (lake?.s3) lines.push(`s3            ${lake.s3.prefix} (${n(lake.s3.objects - lake.s3.skipped)} uploaded, ${n(lake.s3.skipped)} already there); ${lake.s3.pointer} points at run ${lake.runId}`);
   return `${lines.join('\n')}\n`;
 }

@@ -9,18 +9,24 @@ import { silentLogger, type Logger } from '../etl/logger';
 import { toDatabaseError, type ServerLabel } from './databaseErrors';
 import { startEmbeddedPostgres, type EmbeddedServer } from './embeddedPostgres';
 import { redactUrl } from './redact';
+import type { ConnectionRecipe, ServerConnection } from './serverConnection';
 
 export interface DatabaseTarget {
-  /** A server URL; undefined means the embedded server. */
+  /** A server URL (the CLI: typed by the person running it); with neither url nor server, the embedded server. */
   url?: string;
+  /** A server from the app's settings: a typed config, never parsed from text again. */
+  server?: ServerConnection;
   /** Data folder of the embedded server. */
   embeddedDataDir: string;
   /** Override for packaged apps, where the server binaries are unpacked from the asar. */
   embeddedBinDir?: string;
+  /** What to do when running as root (see EmbeddedPostgresOptions.asRoot). */
+  embeddedAsRoot?: 'use-system-user' | 'refuse';
 }
 
 export interface Database {
   pool: pg.Pool;
+  recipe: ConnectionRecipe;
   label: ServerLabel;
   /** For logs and the UI: the URL with the password masked, or "embedded PostgreSQL (folder)". */
   display: string;
@@ -56,13 +62,14 @@ export function serverLabel(url: string): ServerLabel {
   };
 }
 
-export function createPool(url: string, logger: Logger = silentLogger, max = 4): pg.Pool {
+/** A pool for a connection string (the CLI, the embedded server) or a config object (app settings). */
+export function createPool(target: string | pg.ClientConfig, logger: Logger = silentLogger, max = 4): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: url,
-    max,
     connectionTimeoutMillis: 10_000,
-    idleTimeoutMillis: 30_000,
     application_name: 'healthtech-etl',
+    ...(typeof target === 'string' ? { connectionString: target } : target),
+    max,
+    idleTimeoutMillis: 30_000,
   });
   // An idle client whose server goes away emits 'error' on the pool; without a listener Node
   // would crash the process. Log it and let the pool replace the client.
@@ -72,20 +79,32 @@ export function createPool(url: string, logger: Logger = silentLogger, max = 4):
 
 export async function openDatabase(target: DatabaseTarget, logger: Logger = silentLogger): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
-  let url: string;
-  if (target.url) {
-    url = normaliseDatabaseUrl(target.url);
+  let label: ServerLabel;
+  let pool: pg.Pool;
+  let display: string;
+  let recipe: ConnectionRecipe;
+  if (target.server) {
+    ({ label, display } = target.server);
+    recipe = { server: target.server.settings, password: target.server.password };
+    pool = createPool(target.server.config, logger);
+  } else if (target.url) {
+    const url = normaliseDatabaseUrl(target.url);
+    label = serverLabel(url);
+    pool = createPool(url, logger);
+    display = redactUrl(url);
+    recipe = { url };
   } else {
     embedded = await startEmbeddedPostgres({
       dataDir: target.embeddedDataDir,
       logger,
       ...(target.embeddedBinDir ? { binDir: target.embeddedBinDir } : {}),
+      ...(target.embeddedAsRoot ? { asRoot: target.embeddedAsRoot } : {}),
     });
-    url = embedded.connectionString;
+    label = serverLabel(embedded.connectionString);
+    pool = createPool(embedded.connectionString, logger);
+    recipe = { url: embedded.connectionString };
+    display = `embedded PostgreSQL (${target.embeddedDataDir}, port ${embedded.port})`;
   }
-  const label = serverLabel(url);
-  const pool = createPool(url, logger);
-  const display = embedded ? `embedded PostgreSQL (${target.embeddedDataDir}, port ${embedded.port})` : redactUrl(url);
   try {
     const client = await pool.connect();
     client.release();
@@ -97,6 +116,7 @@ export async function openDatabase(target: DatabaseTarget, logger: Logger = sile
   logger.log('info', 'database ready', { target: display });
   return {
     pool,
+    recipe,
     label,
     display,
     embedded: embedded !== undefined,

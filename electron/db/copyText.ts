@@ -11,7 +11,7 @@ import type { FinalAppointment, FinalDoctor, IdValue, RejectedRow } from '../etl
 
 export const DOCTOR_COPY_COLUMNS = ['doctor_id', 'name', 'specialty', 'is_placeholder', 'source_row'] as const;
 export const APPOINTMENT_COPY_COLUMNS = ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'source_row', 'patient_first_booking'] as const;
-export const REJECTED_COPY_COLUMNS = ['run_id', 'file', 'source_file', 'sheet', 'excel_row', 'reason', 'column_name', 'message', 'kept_row', 'raw'] as const;
+export const REJECTED_COPY_COLUMNS = ['run_id', 'file', 'source_file', 'sheet', 'excel_row', 'reason', 'column_name', 'message', 'kept_row', 'raw', 'problems'] as const;
 
 export const CHUNK_ROWS = 10_000;
 
@@ -77,7 +77,7 @@ export function rejectedCopy(runId: number, rows: readonly RejectedRow[], files:
     const source = files[r.file];
     return (
       `${runId}\t${r.file}\t${copyEscape(source.name)}\t${copyEscape(source.sheet)}\t${r.row}\t${r.reason}\t${nullable(r.column)}\t` +
-      `${copyEscape(r.message)}\t${nullable(r.keptRow)}\t${copyEscape(jsonWithoutNul(r.raw))}\n`
+      `${copyEscape(r.message)}\t${nullable(r.keptRow)}\t${copyEscape(jsonWithoutNul(r.raw))}\t${copyEscape(jsonWithoutNul(r.problems))}\n`
     );
   });
 }

@@ -78,10 +78,11 @@ function explain(e: PgLikeError, raw: string, server: ServerLabel): [string, str
       break;
   }
   if (e.code?.startsWith('23')) return ['db_constraint', 'The database rejected the data (a constraint failed); nothing was changed.'];
-  if (e.code?.startsWith('08') || /Connection terminated|terminating connection|server closed the connection/i.test(raw)) {
+  // pg's own words when a pooled client lost its connection (the server died under it).
+  if (e.code?.startsWith('08') || /Connection terminated|terminating connection|server closed the connection|encountered a connection error and is not queryable/i.test(raw)) {
     return ['db_connection_lost', `The connection to ${server.where} was lost; nothing was changed.`];
   }
-  if (/self.signed|certificate|SSL/i.test(raw)) return ['db_tls', `The TLS connection to ${server.where} failed; check the sslmode in the URL.`];
+  if (/self.signed|certificate|SSL/i.test(raw)) return ['db_tls', `The TLS connection to ${server.where} failed; check the sslmode in the URL and the certificate files.`];
   return ['db_error', 'The database reported an error; nothing was changed.'];
 }
 

@@ -44,7 +44,7 @@ import {
 import { isProcessAlive, runsOnDataDir, sleep } from './embedded/processes';
 import { freePort, LOOPBACK, pickLocale, runProgram, scrub, spawnOptions, stopProcess } from './embedded/programs';
 import { probe, waitUntilReady, watchExit } from './embedded/readiness';
-import { chownTree, ensureTraversable, resolveServerUser, type RunAs } from './embedded/systemUser';
+import { chownTree, ensureTraversable, resolveServerUser, type RootPolicy, type RunAs } from './embedded/systemUser';
 import { redactUrl } from './redact';
 
 export { redactUrl };
@@ -63,6 +63,12 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** How long stop() waits for a fast shutdown before killing the server. Default 15000. */
   stopTimeoutMs?: number;
+  /**
+   * As root: 'use-system-user' (default, the CLI) runs the server as the `postgres` system user,
+   * creating it and making the data folder reachable if needed; 'refuse' (the desktop app) fails
+   * with a message instead of touching users or permissions.
+   */
+  asRoot?: RootPolicy;
 }
 
 export interface EmbeddedServer {
@@ -146,7 +152,7 @@ async function start(options: EmbeddedPostgresOptions): Promise<EmbeddedServer> 
     return sharedHandle(mine.connectionString, mine.port, mine.pid, folder);
   }
 
-  const runAs = await resolveServerUser(logger);
+  const runAs = await resolveServerUser(logger, options.asRoot);
   if (runAs) {
     fs.chownSync(folder.root, runAs.uid, runAs.gid);
     ensureTraversable(folder.root, runAs, logger);

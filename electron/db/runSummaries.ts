@@ -56,3 +56,8 @@ export async function lastSucceededRun(client: pg.ClientBase | pg.Pool, schema: 
   const { rows } = await client.query(`SELECT * FROM ${quoteIdent(schema)}.etl_runs WHERE outcome = 'succeeded' ORDER BY run_id DESC LIMIT 1`);
   return rows[0] ? toRunSummary(rows[0]) : null;
 }
+
+export async function runById(pool: pg.Pool, schema: string, runId: number): Promise<RunSummary | null> {
+  const { rows } = await pool.query(`SELECT * FROM ${quoteIdent(schema)}.etl_runs WHERE run_id = $1`, [runId]);
+  return rows[0] ? toRunSummary(rows[0]) : null;
+}

@@ -1,7 +1,7 @@
 /**
  * etl_runs: one row per load attempt. The row is written before the load's transaction starts
- * and finished inside it on success (so success and data commit together) or from a separate
- * statement on failure (so the failure survives the rollback).
+ * and marked succeeded inside it, by the swap (so success and the new tables commit together), or
+ * failed from a separate statement (so the failure survives the rollback).
  */
 import type pg from 'pg';
 import type { PreviewReport } from '../etl/report';
@@ -47,24 +47,25 @@ export async function startRun(client: pg.ClientBase, schema: string, report: Pr
   return Number(rows[0]?.run_id);
 }
 
-export type RunEnd =
-  | { outcome: 'succeeded'; doctorsLoaded: number; appointmentsLoaded: number }
-  | { outcome: 'failed'; errorCode: string; error: string };
+/**
+ * The statement that marks a run succeeded, as text: it runs inside the swap's single round trip,
+ * with the tables locked, where a parameterised statement would cost another one. Only integers
+ * are interpolated.
+ */
+export function succeededStatement(schema: string, runId: number, loaded: { doctors: number; appointments: number }): string {
+  const int = (n: number) => {
+    if (!Number.isSafeInteger(n)) throw new TypeError(`not an integer: ${n}`);
+    return String(n);
+  };
+  return `UPDATE ${quoteIdent(schema)}.etl_runs SET outcome = 'succeeded', finished_at = clock_timestamp(), doctors_loaded = ${int(loaded.doctors)}, appointments_loaded = ${int(loaded.appointments)} WHERE run_id = ${int(runId)}`;
+}
 
-export async function finishRun(client: pg.ClientBase, schema: string, runId: number, end: RunEnd): Promise<void> {
-  const s = quoteIdent(schema);
-  if (end.outcome === 'succeeded') {
-    await client.query(
-      `UPDATE ${s}.etl_runs SET outcome = 'succeeded', finished_at = clock_timestamp(), doctors_loaded = $2, appointments_loaded = $3 WHERE run_id = $1`,
-      [runId, end.doctorsLoaded, end.appointmentsLoaded],
-    );
-  } else {
-    await client.query(`UPDATE ${s}.etl_runs SET outcome = 'failed', finished_at = clock_timestamp(), error_code = $2, error = $3 WHERE run_id = $1`, [
-      runId,
-      end.errorCode,
-      end.error.slice(0, 2000),
-    ]);
-  }
+export async function failRun(client: pg.ClientBase, schema: string, runId: number, failure: { errorCode: string; error: string }): Promise<void> {
+  await client.query(`UPDATE ${quoteIdent(schema)}.etl_runs SET outcome = 'failed', finished_at = clock_timestamp(), error_code = $2, error = $3 WHERE run_id = $1`, [
+    runId,
+    failure.errorCode,
+    failure.error.slice(0, 2000),
+  ]);
 }
 
 /**

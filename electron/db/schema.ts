@@ -1,9 +1,20 @@
 /**
- * The target schema: the brief's two tables (with their keys and CHECK), the run log and the
- * rejected rows of the latest load, plus the indexes the dashboard's queries use. Everything is
- * create-if-missing and uses SQL that PostgreSQL 13 understands.
+ * The target schema: the brief's two tables (with their keys and CHECK), the rejected rows of the
+ * loaded run, the run log, and the indexes the dashboard's queries use. SQL that PostgreSQL 13
+ * understands.
+ *
+ * Two kinds of table live here. `etl_runs` is permanent: created if missing and upgraded in place.
+ * The three loaded tables are never written in place: each load builds a complete new set beside
+ * them (`doctors__next`, …, see staging.ts) and swaps it in (swap.ts). So their definitions below
+ * are written once, for the tables a load builds, and a schema made by an older version (the
+ * brief's Python pipeline, with only its five columns) is upgraded by the first load that replaces
+ * it.
  */
 import { quoteIdent } from './identifiers';
+
+/** The tables a load replaces, in an order where every foreign key points to an earlier one. */
+export const LOADED_TABLES = ['doctors', 'appointments', 'rejected_rows'] as const;
+export type LoadedTable = (typeof LOADED_TABLES)[number];
 
 /**
  * Secondary indexes of appointments, for the dashboard's filters by date, doctor and patient.
@@ -16,9 +27,66 @@ export const APPOINTMENT_INDEXES = [
   { name: 'appointments_patient_idx', on: '(patient_id, booking_date) INCLUDE (status, doctor_id, patient_first_booking)' },
 ] as const;
 
-export const APPOINTMENT_DOCTOR_FK = 'appointments_doctor_id_fkey';
+/**
+ * A loaded table: its columns (with the NOT NULL and CHECK rules that COPY checks row by row), and
+ * what is built once the rows are in (a key or index sorted once is several times faster than one
+ * maintained row by row: 14 s against 3–4 s for a million appointments). Constraint and index names
+ * are the ones PostgreSQL gives the brief's DDL, so a schema looks the same however it was made.
+ */
+export interface TableDefinition {
+  columns: string;
+  primaryKey: { name: string; columns: string };
+  indexes: readonly { name: string; on: string }[];
+  foreignKeys: readonly { name: string; columns: string; references: { table: LoadedTable | 'etl_runs'; columns: string } }[];
+}
 
-export function schemaStatements(schema: string): string[] {
+export const TABLES: Record<LoadedTable, TableDefinition> = {
+  doctors: {
+    columns: `doctor_id      INTEGER NOT NULL,
+      name           TEXT NOT NULL,
+      specialty      TEXT,
+      is_placeholder BOOLEAN NOT NULL DEFAULT FALSE,
+      source_row     INTEGER`,
+    primaryKey: { name: 'doctors_pkey', columns: 'doctor_id' },
+    indexes: [],
+    foreignKeys: [],
+  },
+  appointments: {
+    // patient_first_booking: the patient's first booking in the loaded data, written by the load
+    // (the dashboard tells new from returning patients with it, without a per-patient join).
+    columns: `booking_id            BIGINT NOT NULL,
+      patient_id            BIGINT NOT NULL,
+      doctor_id             INTEGER NOT NULL,
+      booking_date          DATE NOT NULL,
+      status                TEXT NOT NULL CONSTRAINT appointments_status_check CHECK (status IN ('confirmed','cancelled')),
+      source_row            INTEGER,
+      patient_first_booking DATE`,
+    primaryKey: { name: 'appointments_pkey', columns: 'booking_id' },
+    indexes: APPOINTMENT_INDEXES,
+    foreignKeys: [{ name: 'appointments_doctor_id_fkey', columns: 'doctor_id', references: { table: 'doctors', columns: 'doctor_id' } }],
+  },
+  rejected_rows: {
+    // problems: every problem of the row ({reason, column, message} in column order), the first
+    // being `reason` (null in tables written before it was kept).
+    columns: `run_id      BIGINT NOT NULL,
+      file        TEXT NOT NULL CONSTRAINT rejected_rows_file_check CHECK (file IN ('doctors','appointments')),
+      source_file TEXT NOT NULL,
+      sheet       TEXT NOT NULL,
+      excel_row   INTEGER NOT NULL,
+      reason      TEXT NOT NULL,
+      column_name TEXT,
+      message     TEXT NOT NULL,
+      kept_row    INTEGER,
+      raw         JSONB NOT NULL,
+      problems    JSONB`,
+    primaryKey: { name: 'rejected_rows_pkey', columns: 'run_id, file, excel_row' },
+    indexes: [{ name: 'rejected_rows_reason_idx', on: '(reason)' }],
+    foreignKeys: [{ name: 'rejected_rows_run_id_fkey', columns: 'run_id', references: { table: 'etl_runs', columns: 'run_id' } }],
+  },
+};
+
+/** The schema and the run log: created if missing, upgraded in place. */
+export function runLogStatements(schema: string): string[] {
   const s = quoteIdent(schema);
   const addColumn = (table: string, column: string, definition: string) =>
     onlyIf(
@@ -26,30 +94,13 @@ export function schemaStatements(schema: string): string[] {
       `ALTER TABLE ${s}.${table} ADD COLUMN ${column} ${definition}`,
     );
   const createIndex = (name: string, definition: string) => onlyIf(`to_regclass('${s}.${name}') IS NULL`, `CREATE INDEX IF NOT EXISTS ${name} ON ${s}.${definition}`);
+  // CREATE … IF NOT EXISTS checks the right to create before it looks whether the object exists:
+  // a role that may write the tables but not create any would fail on a schema that is all there.
   return [
-    `CREATE SCHEMA IF NOT EXISTS ${s}`,
-    `CREATE TABLE IF NOT EXISTS ${s}.doctors (
-      doctor_id   INTEGER PRIMARY KEY,
-      name        TEXT NOT NULL,
-      specialty   TEXT
-    )`,
-    // Columns beyond the brief's are added separately so a table created by an earlier tool
-    // (with only the brief's columns) is upgraded in place instead of failing the COPY.
-    addColumn('doctors', 'is_placeholder', 'BOOLEAN NOT NULL DEFAULT FALSE'),
-    addColumn('doctors', 'source_row', 'INTEGER'),
-    `CREATE TABLE IF NOT EXISTS ${s}.appointments (
-      booking_id    BIGINT PRIMARY KEY,
-      patient_id    BIGINT NOT NULL,
-      doctor_id     INTEGER NOT NULL REFERENCES ${s}.doctors(doctor_id),
-      booking_date  DATE NOT NULL,
-      status        TEXT NOT NULL CHECK (status IN ('confirmed','cancelled'))
-    )`,
-    addColumn('appointments', 'source_row', 'INTEGER'),
-    // The patient's first booking in the loaded data, written by the load (the dashboard tells new
-    // from returning patients with it, without joining a million rows to a per-patient table).
-    addColumn('appointments', 'patient_first_booking', 'DATE'),
-    ...APPOINTMENT_INDEXES.map(({ name, on }) => createIndex(name, `appointments ${on}`)),
-    `CREATE TABLE IF NOT EXISTS ${s}.etl_runs (
+    onlyIf(`NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '${schema}')`, `CREATE SCHEMA IF NOT EXISTS ${s}`),
+    onlyIf(
+      `to_regclass('${s}.etl_runs') IS NULL`,
+      `CREATE TABLE IF NOT EXISTS ${s}.etl_runs (
       run_id                  BIGSERIAL PRIMARY KEY,
       started_at              TIMESTAMPTZ NOT NULL DEFAULT now(),
       finished_at             TIMESTAMPTZ,
@@ -85,59 +136,19 @@ export function schemaStatements(schema: string): string[] {
       doctors_loaded          INTEGER,
       appointments_loaded     INTEGER
     )`,
+    ),
     addColumn('etl_runs', 'backend_pid', 'INTEGER'),
     createIndex('etl_runs_started_idx', 'etl_runs (started_at DESC)'),
-    `CREATE TABLE IF NOT EXISTS ${s}.rejected_rows (
-      run_id      BIGINT NOT NULL REFERENCES ${s}.etl_runs(run_id),
-      file        TEXT NOT NULL CHECK (file IN ('doctors','appointments')),
-      source_file TEXT NOT NULL,
-      sheet       TEXT NOT NULL,
-      excel_row   INTEGER NOT NULL,
-      reason      TEXT NOT NULL,
-      column_name TEXT,
-      message     TEXT NOT NULL,
-      kept_row    INTEGER,
-      raw         JSONB NOT NULL,
-      PRIMARY KEY (run_id, file, excel_row)
-    )`,
-    createIndex('rejected_rows_reason_idx', 'rejected_rows (reason)'),
   ];
 }
 
 /**
  * Runs DDL only when `condition` holds. `ALTER TABLE … ADD COLUMN IF NOT EXISTS` and `CREATE INDEX
- * IF NOT EXISTS` lock the table (ACCESS EXCLUSIVE, SHARE) even when there is nothing to do. Inside
- * the load's transaction that lock lasted the whole load, so the run history (etl_runs) could not
- * be read while a load ran, or ever after a client froze mid-load; and before the transaction it
- * made a load wait without limit behind any session using the tables. With the check, a schema
- * that is up to date costs no table lock. Names are validated identifiers (identifiers.ts), so
- * they are safe inside the string literal.
+ * IF NOT EXISTS` lock the table (ACCESS EXCLUSIVE, SHARE) even when there is nothing to do, so the
+ * run history could not be read while a load waited for that lock; with the check, a schema that
+ * is up to date costs no table lock. Names are validated identifiers (identifiers.ts), so they are
+ * safe inside the string literal.
  */
 function onlyIf(condition: string, statement: string): string {
   return `DO $ddl$ BEGIN IF ${condition} THEN ${statement}; END IF; END $ddl$`;
-}
-
-/** Tables a load replaces, children first so TRUNCATE order never trips a foreign key. */
-export const LOADED_TABLES = ['rejected_rows', 'appointments', 'doctors'] as const;
-
-/**
- * A million-row COPY into a table with three secondary indexes and a foreign key spends most of
- * its time maintaining them row by row (measured: 14 s, against 3–4 s with the indexes built and
- * the key checked once afterwards). Inside the load's transaction — the tables are already
- * truncated under an exclusive lock — they are dropped before the COPY and rebuilt after it; a
- * rollback restores them exactly as they were.
- */
-export async function dropForBulkLoad(client: { query: (sql: string) => Promise<{ rows: Record<string, unknown>[] }> }, schema: string): Promise<void> {
-  const s = quoteIdent(schema);
-  const { rows } = await client.query(
-    `SELECT conname FROM pg_constraint WHERE conrelid = '${s}.appointments'::regclass AND contype = 'f' AND confrelid = '${s}.doctors'::regclass`,
-  );
-  for (const row of rows) await client.query(`ALTER TABLE ${s}.appointments DROP CONSTRAINT ${quoteIdent(String(row.conname))}`);
-  for (const { name } of APPOINTMENT_INDEXES) await client.query(`DROP INDEX IF EXISTS ${s}.${quoteIdent(name)}`);
-}
-
-export async function restoreAfterBulkLoad(client: { query: (sql: string) => Promise<unknown> }, schema: string): Promise<void> {
-  const s = quoteIdent(schema);
-  for (const { name, on } of APPOINTMENT_INDEXES) await client.query(`CREATE INDEX ${quoteIdent(name)} ON ${s}.appointments ${on}`);
-  await client.query(`ALTER TABLE ${s}.appointments ADD CONSTRAINT ${APPOINTMENT_DOCTOR_FK} FOREIGN KEY (doctor_id) REFERENCES ${s}.doctors(doctor_id)`);
 }

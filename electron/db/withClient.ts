@@ -9,7 +9,17 @@ import { isEtlError } from '../etl/errors';
 import { silentLogger, type Logger } from '../etl/logger';
 import { toDatabaseError, type ServerLabel } from './databaseErrors';
 
-export async function withClient<T>(db: { pool: pg.Pool; label: ServerLabel }, during: string, work: (client: pg.PoolClient) => Promise<T>, logger: Logger = silentLogger): Promise<T> {
+/**
+ * `discard()` has the client destroyed instead of returned even though the work succeeded: for a
+ * session left holding something (a session-level lock that could not be released) that must
+ * not go back to the pool.
+ */
+export async function withClient<T>(
+  db: { pool: pg.Pool; label: ServerLabel },
+  during: string,
+  work: (client: pg.PoolClient, discard: (why: Error) => void) => Promise<T>,
+  logger: Logger = silentLogger,
+): Promise<T> {
   let client: pg.PoolClient;
   try {
     client = await db.pool.connect();
@@ -23,7 +33,9 @@ export async function withClient<T>(db: { pool: pg.Pool; label: ServerLabel }, d
   };
   client.on('error', onError);
   try {
-    return await work(client);
+    return await work(client, (why) => {
+      broken ??= why;
+    });
   } catch (error) {
     broken = error instanceof Error ? error : new Error(String(error));
     if (isEtlError(error)) throw error;

@@ -3,7 +3,7 @@
  * code, the message people read and the detail; the other side rebuilds the typed error.
  */
 import type { ErrorData } from '../../shared/contract';
-import { CancelledError, DatabaseError, EtlError, InputFileError, InternalError, UsageError } from './errors';
+import { CancelledError, DatabaseError, EtlError, ExportError, InputFileError, InternalError, UsageError } from './errors';
 
 export type { ErrorData };
 
@@ -29,6 +29,8 @@ export function fromErrorData(data: ErrorData): EtlError {
       return new InputFileError(data.code, data.message, data.location ?? { file: String(data.detail.file ?? '') }, data.detail);
     case 'database':
       return new DatabaseError(data.code, data.message, data.detail as Record<string, unknown> & { sqlstate?: string });
+    case 'export':
+      return new ExportError(data.code, data.message, data.detail);
     case 'cancelled':
       return new CancelledError(data.message);
     default:

@@ -57,6 +57,15 @@ export class DatabaseError extends EtlError {
   }
 }
 
+/**
+ * The data-lake export could not write its folder or reach S3. The database is never changed by
+ * one: the export only reads, and its target is checked before a CLI run loads anything.
+ */
+export class ExportError extends EtlError {
+  readonly kind = 'export' as const;
+  override readonly name = 'ExportError';
+}
+
 /** The person cancelled a long step; not a failure to report loudly. */
 export class CancelledError extends EtlError {
   readonly kind = 'cancelled' as const;

@@ -15,6 +15,8 @@ export class FileLogger implements Logger {
     private readonly logFile: string,
     private readonly console: (line: string) => void,
     private readonly consoleLevel: LogLevel = 'info',
+    /** The packaged app writes info and above only (no per-request IPC lines). */
+    private readonly fileLevel: LogLevel = 'debug',
   ) {
     try {
       mkdirSync(path.dirname(logFile), { recursive: true });
@@ -26,7 +28,7 @@ export class FileLogger implements Logger {
   log(level: LogLevel, message: string, fields?: LogFields): void {
     const line = formatLine(new Date(), level, message, fields);
     if (RANK[level] >= RANK[this.consoleLevel]) this.console(line);
-    if (!this.fileOk) return;
+    if (!this.fileOk || RANK[level] < RANK[this.fileLevel]) return;
     try {
       appendFileSync(this.logFile, `${line}\n`);
     } catch {

@@ -2,6 +2,10 @@
  * Electron main process: a thin shell. It serves the renderer from app://, applies the security
  * checklist to every window, registers the contract's IPC handlers, and hosts the application
  * layer (ETL worker, database) that is otherwise plain Node.
+ *
+ * Development switches are off when packaged: no DevTools (webPreferences and menu), no
+ * HEALTHTECH_USER_DATA test hook, no per-request IPC lines in the log. shell.test.ts runs this
+ * file against an in-memory stand-in of Electron and holds it to all of that.
  */
 import path from 'node:path';
 import { app, BrowserWindow, Menu, session, type WebContents } from 'electron';
@@ -17,8 +21,10 @@ import { APP_ORIGIN, isAppUrl, secureWebPreferences } from './securityPolicy';
 
 // Every renderer is sandboxed, whatever a window's options say.
 app.enableSandbox();
-// End-to-end tests give each run its own data folder (and so its own embedded database).
-if (process.env.HEALTHTECH_USER_DATA) app.setPath('userData', process.env.HEALTHTECH_USER_DATA);
+const development = !app.isPackaged;
+// End-to-end tests give each run its own data folder (and so its own embedded database); a
+// packaged app ignores the variable, so nothing outside can move its data.
+if (development && process.env.HEALTHTECH_USER_DATA) app.setPath('userData', process.env.HEALTHTECH_USER_DATA);
 registerAppScheme();
 
 // A second launch focuses the first window (see 'second-instance') and ends at once, before it
@@ -31,7 +37,7 @@ const bundleDir = __dirname;
 const resourcesDir = app.isPackaged ? process.resourcesPath : appRoot;
 if (app.isPackaged) setWorkerScript(path.join(`${appRoot}.unpacked`, 'dist', 'node', 'etl-worker.cjs'));
 
-const logger = new FileLogger(path.join(app.getPath('userData'), 'logs', 'app.log'), () => undefined);
+const logger = new FileLogger(path.join(app.getPath('userData'), 'logs', 'app.log'), () => undefined, 'info', development ? 'debug' : 'info');
 let application: App | undefined;
 let quitting = false;
 
@@ -48,7 +54,7 @@ function createWindow(): BrowserWindow {
     title: 'HealthTech ETL',
     show: false,
     backgroundColor: '#f6f7f9',
-    webPreferences: secureWebPreferences(path.join(bundleDir, 'preload.cjs')),
+    webPreferences: secureWebPreferences(path.join(bundleDir, 'preload.cjs'), { devTools: development }),
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(`${APP_ORIGIN}/index.html`);
@@ -83,7 +89,7 @@ app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   serveRenderer(path.join(appRoot, 'dist', 'renderer'));
-  Menu.setApplicationMenu(buildMenu(process.platform === 'darwin'));
+  Menu.setApplicationMenu(buildMenu(process.platform === 'darwin', { devTools: development }));
   application = await createApp(electronPlatform(resourcesDir), (event, payload) => sendEvent(windows(), event, payload), logger);
   registerIpc(application.handlers, logger);
   createWindow();

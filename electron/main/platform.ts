@@ -1,6 +1,7 @@
 /** The shell's services for the application layer, implemented with Electron. */
 import path from 'node:path';
 import { app, BrowserWindow, dialog, safeStorage } from 'electron';
+import { CERTIFICATE_LABELS } from '../../shared/serverSettings';
 import type { PlatformServices, SecretStore } from '../app/platform';
 
 export function electronSecrets(): SecretStore {
@@ -45,7 +46,21 @@ export function electronPlatform(resourcesDir: string): PlatformServices {
         const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
         return result.canceled || !result.filePath ? null : result.filePath;
       },
+      async openCertificate(role) {
+        const options: Electron.OpenDialogOptions = {
+          title: `Choose the server's ${CERTIFICATE_LABELS[role].label} file`,
+          properties: ['openFile'],
+          filters: [
+            { name: role === 'key' ? 'Key files' : 'Certificates', extensions: role === 'key' ? ['key', 'pem'] : ['crt', 'pem', 'cer'] },
+            { name: 'All files', extensions: ['*'] },
+          ],
+        };
+        const window = parent();
+        const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
     },
     secrets: electronSecrets(),
+    embeddedAsRoot: 'refuse',
   };
 }

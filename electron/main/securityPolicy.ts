@@ -33,7 +33,11 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-export function secureWebPreferences(preload: string) {
+/**
+ * The webPreferences of every window. DevTools only in development: a packaged app has no way
+ * to open them (no menu item, no shortcut).
+ */
+export function secureWebPreferences(preload: string, { devTools }: { devTools: boolean }) {
   return {
     preload,
     contextIsolation: true,
@@ -50,8 +54,8 @@ export function secureWebPreferences(preload: string) {
     spellcheck: false,
     // Middle-click would otherwise try to open links in new windows.
     disableBlinkFeatures: 'Auxclick',
-    devTools: true,
-  } as const;
+    devTools,
+  };
 }
 
 /** Only our own pages may run in the window; everything else is refused. */
@@ -69,12 +73,24 @@ export function isTrustedSender(frame: { url: string; parent: unknown } | null |
   return !!frame && frame.parent === null && isAppUrl(frame.url);
 }
 
-/** Maps an app:// URL to a file inside the renderer folder, refusing anything that escapes it. */
-export function resolveAppFile(url: string, rendererDir: string, join: (...parts: string[]) => string, normalize: (p: string) => string): string | null {
-  if (!isAppUrl(url)) return null;
-  let pathname = decodeURIComponent(new URL(url).pathname);
+export type AppFile = { kind: 'file'; path: string } | { kind: 'not_found' } | { kind: 'bad_request' };
+
+/**
+ * Maps an app:// URL to a file inside the renderer folder, refusing anything that escapes it.
+ * Never throws: a URL that is not one, or whose percent-encoding is malformed, is a bad request.
+ */
+export function resolveAppFile(url: string, rendererDir: string, join: (...parts: string[]) => string, normalize: (p: string) => string): AppFile {
+  let pathname: string;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return { kind: 'not_found' };
+    pathname = decodeURIComponent(parsed.pathname);
+  } catch {
+    return { kind: 'bad_request' };
+  }
+  if (pathname.includes('\0')) return { kind: 'bad_request' };
   if (pathname === '/' || pathname === '') pathname = '/index.html';
   const full = normalize(join(rendererDir, pathname));
   const root = normalize(rendererDir.endsWith('/') || rendererDir.endsWith('\\') ? rendererDir : `${rendererDir}/`);
-  return full.startsWith(root) ? full : null;
+  return full.startsWith(root) ? { kind: 'file', path: full } : { kind: 'not_found' };
 }

@@ -4,10 +4,11 @@
  * on the window are identified and placed, whatever screen is showing.
  */
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import type { AppInfo, DatabaseStatus, Settings } from '../../shared/contract';
+import type { AppInfo, DatabaseStatus, LoadActivity, Settings } from '../../shared/contract';
 import { call, toErrorData, useEvent } from './api';
 import { DbStatusIndicator } from './components/DbStatusIndicator';
 import { DropOverlay } from './components/DropOverlay';
+import { LoadActivityNotice } from './components/LoadActivityNotice';
 import { PasswordDialog } from './components/PasswordDialog';
 import { formatCount } from './format';
 import { HistoryScreen } from './screens/HistoryScreen';
@@ -16,6 +17,7 @@ import { LoadScreen } from './screens/LoadScreen';
 import { PreviewScreen } from './screens/PreviewScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { useImportFlow, type ImportOptions } from './state/useImportFlow';
+import { useLakeExport } from './state/useLakeExport';
 import { useLoad } from './state/useLoad';
 
 // The dashboard (and its charting library) loads the first time it is opened.
@@ -41,6 +43,9 @@ export function App() {
   const [bootError, setBootError] = useState<string | null>(null);
   const [booted, setBooted] = useState(false);
   const [historyVersion, setHistoryVersion] = useState(0);
+  /** Bumped when the loaded run changes (a load from here or anywhere committed): the dashboard reads again. */
+  const [dataVersion, setDataVersion] = useState(0);
+  const [activity, setActivity] = useState<LoadActivity | null>(null);
   /** The needs_password status the password dialog was opened for (it stays open across restarts). */
   const [askPassword, setAskPassword] = useState<Extract<DatabaseStatus, { state: 'needs_password' }> | null>(null);
   const [announcement, setAnnouncement] = useState('');
@@ -56,7 +61,13 @@ export function App() {
     defaults,
     useCallback(() => go('preview'), [go]),
   );
-  const load = useLoad(useCallback(() => setHistoryVersion((v) => v + 1), []));
+  const load = useLoad(
+    useCallback(() => {
+      setHistoryVersion((v) => v + 1);
+      setDataVersion((v) => v + 1);
+    }, []),
+  );
+  const lakeExport = useLakeExport();
 
   // Boot: app info, database status and settings, then the ready marker tests wait on.
   useEffect(() => {
@@ -72,10 +83,10 @@ export function App() {
       } else problems.push(toErrorData(dbStatus.reason).message);
       if (saved.status === 'fulfilled') {
         setSettings(saved.value);
-        setDefaults({ dateOrder: saved.value.dateOrder, suspiciousPolicy: saved.value.suspiciousPolicy });
+        setDefaults({ dateOrder: saved.value.dateOrder, suspiciousPolicy: saved.value.suspiciousPolicy, runDate: saved.value.runDate });
       } else {
         problems.push(toErrorData(saved.reason).message);
-        setDefaults({ dateOrder: 'auto', suspiciousPolicy: 'warn' });
+        setDefaults({ dateOrder: 'auto', suspiciousPolicy: 'warn', runDate: null });
       }
       setBootError(problems.length > 0 ? problems.join(' ') : null);
       setBooted(true);
@@ -93,6 +104,22 @@ export function App() {
     statusFromEvent.current = true;
     setStatus(next);
   });
+
+  // Loads from anywhere (this app, another one, the command line): say one is under way, and
+  // read again when the loaded run changes.
+  const ready = status?.state === 'ready';
+  useEffect(() => {
+    if (ready) call('load/activity', {}).then(setActivity, () => undefined);
+  }, [ready]);
+  useEvent('load/activity', setActivity);
+  const seenActivity = useRef<LoadActivity | null>(null);
+  useEffect(() => {
+    const before = seenActivity.current;
+    seenActivity.current = activity;
+    if (!before || !activity || before.schema !== activity.schema) return;
+    setHistoryVersion((v) => v + 1);
+    if (before.liveRunId !== activity.liveRunId) setDataVersion((v) => v + 1);
+  }, [activity]);
 
   // After moving screens, put focus on the new screen's heading so keyboard and screen-reader
   // users start at the top of what changed.
@@ -118,6 +145,13 @@ export function App() {
     else if (loadState.status === 'failed') setAnnouncement(`Load failed: ${loadState.error.message}`);
     else if (loadState.status === 'cancelled') setAnnouncement('Load cancelled; nothing was changed.');
   }, [loadState]);
+  const lakeState = lakeExport.state;
+  useEffect(() => {
+    if (lakeState.status === 'running' && lakeState.progress === null) setAnnouncement('Exporting for the data lake…');
+    else if (lakeState.status === 'done') setAnnouncement(`Export finished: run ${lakeState.outcome.runId}, ${formatCount(lakeState.outcome.files)} files.`);
+    else if (lakeState.status === 'failed') setAnnouncement(`Export failed: ${lakeState.error.message}`);
+    else if (lakeState.status === 'cancelled') setAnnouncement('Export cancelled.');
+  }, [lakeState]);
 
   // Drop workbooks anywhere in the window.
   const [dragging, setDragging] = useState(false);
@@ -189,6 +223,7 @@ export function App() {
   if (preview.status === 'running') navNote.preview = 'Reading…';
   else if (preview.status === 'done') navNote.preview = 'Ready';
   if (loadState.status === 'running') navNote.load = 'Loading…';
+  else if (lakeState.status === 'running') navNote.load = 'Exporting…';
   else if (loadState.status === 'succeeded') navNote.load = `Run ${loadState.outcome.runId}`;
 
   return (
@@ -223,13 +258,24 @@ export function App() {
             {bootError}
           </p>
         ) : null}
+        {settings?.notice && screen !== 'settings' ? (
+          <div className="notice notice-warn" role="alert" data-testid="settings-notice-banner">
+            <p>
+              {settings.notice.message}{' '}
+              <button type="button" className="btn btn-small" onClick={() => go('settings')}>
+                Open Settings
+              </button>
+            </p>
+          </div>
+        ) : null}
         {screen === 'import' ? <ImportScreen flow={flow} onShowPreview={() => go('preview')} /> : null}
         {screen === 'preview' ? <PreviewScreen flow={flow} onLoad={startLoad} onImport={() => go('import')} loadBusy={loadState.status === 'running' || loadState.status === 'planning'} /> : null}
-        {screen === 'load' ? <LoadScreen load={load} preview={preview} status={status} onPreview={() => go('preview')} onImport={() => go('import')} onHistory={() => go('history')} onProvidePassword={providePassword} onReconnect={reconnect} reconnecting={reconnecting} /> : null}
+        {screen === 'load' ? <LoadScreen load={load} preview={preview} status={status} onPreview={() => go('preview')} onImport={() => go('import')} onHistory={() => go('history')} onDashboard={() => go('dashboard')} onProvidePassword={providePassword} onReconnect={reconnect} reconnecting={reconnecting} onSettings={() => go('settings')} lakeExport={lakeExport} lakeTarget={settings?.lake ?? null} /> : null}
+        {screen === 'history' || screen === 'dashboard' ? <LoadActivityNotice activity={ready ? activity : null} /> : null}
         {screen === 'history' ? <HistoryScreen version={historyVersion} status={status} /> : null}
         {screen === 'dashboard' ? (
           <Suspense fallback={<p className="muted" aria-busy="true">Loading the dashboard…</p>}>
-            <DashboardScreen status={status} version={historyVersion} onImport={() => go('import')} onSettings={() => go('settings')} />
+            <DashboardScreen status={status} version={dataVersion} onImport={() => go('import')} onSettings={() => go('settings')} />
           </Suspense>
         ) : null}
         {screen === 'settings' ? <SettingsScreen settings={settings} status={status} info={info} onSaved={setSettings} onProvidePassword={providePassword} /> : null}

@@ -2,7 +2,7 @@
  * Numbers, sizes, times and the words for the pipeline's codes. Booking dates are never parsed
  * here: they stay the YYYY-MM-DD strings the backend gives, so no time zone can shift them.
  */
-import type { DateOrderDecision, DateOrderOption, FileKind, FixRule, RejectReason, SuspiciousPolicy, SuspiciousReason } from '../../shared/domain';
+import type { DateOrderDecision, DateOrderOption, FileKind, FixRule, SuspiciousPolicy, SuspiciousReason } from '../../shared/domain';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
@@ -63,16 +63,7 @@ export function baseName(filePath: string): string {
 
 export const FILE_LABEL: Record<FileKind, string> = { doctors: 'Doctors', appointments: 'Appointments' };
 
-export const REASON_LABEL: Record<RejectReason, string> = {
-  missing_value: 'Missing value',
-  formula_not_calculated: 'Formula not calculated',
-  invalid_integer: 'Not a whole number',
-  integer_out_of_range: 'Number out of range',
-  invalid_date: 'Not a real date',
-  invalid_status: 'Unknown status',
-  duplicate: 'Duplicate',
-  suspicious_date: 'Suspicious date (quarantined)',
-};
+export { REASON_LABEL } from '../../shared/reasonWords';
 
 export const RULE_LABEL: Record<FixRule, string> = {
   integer_text: 'Number typed as text',

@@ -16,6 +16,9 @@ appointment rows, against the embedded PostgreSQL in a data folder of its own.
   --json            print one JSON object on stdout instead of the table (progress goes to stderr)
   --data-dir DIR    bench database folder (default .healthtech/bench/pg; never the CLI's)
   --cache-dir DIR   where generated workbooks are cached (default .healthtech/bench)
+  --reload-over M   before each run, load a different data set of M rows (seed S+1), then measure
+                    the run's load as a reload over it, with a reader counting the tables every
+                    20 ms on a session of its own: how long reads wait, and what each one saw
   --profile         record a CPU profile of the runs (.cpuprofile in <cache-dir>/profiles) and print
                     the top self-time functions per phase (the profiler slows the run a little)
   -h, --help        this text
@@ -28,6 +31,8 @@ export interface BenchOptions {
   keep: boolean;
   json: boolean;
   profile: boolean;
+  /** Rows of the data set each run reloads over (with the reader probe); undefined: no probe. */
+  reloadOver: number | undefined;
   /** Resolved. */
   dataDir: string;
   /** Resolved. */
@@ -66,6 +71,7 @@ export function parseBenchArgs(argv: readonly string[], cwd: string, cliDataDirs
         keep: { type: 'boolean' },
         json: { type: 'boolean' },
         profile: { type: 'boolean' },
+        'reload-over': { type: 'string' },
         'data-dir': { type: 'string' },
         'cache-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -91,6 +97,7 @@ export function parseBenchArgs(argv: readonly string[], cwd: string, cliDataDirs
   const rows = count('rows', 1);
   const seed = count('seed', 0, 1);
   const runs = count('runs', 1, 1);
+  const reloadOver = values['reload-over'] === undefined ? undefined : count('reload-over', 1);
 
   const dataDir = path.resolve(cwd, (values['data-dir'] as string | undefined) ?? path.join('.healthtech', 'bench', 'pg'));
   const cacheDir = path.resolve(cwd, (values['cache-dir'] as string | undefined) ?? path.join('.healthtech', 'bench'));
@@ -116,6 +123,7 @@ export function parseBenchArgs(argv: readonly string[], cwd: string, cliDataDirs
       keep: values.keep === true,
       json: values.json === true,
       profile: values.profile === true,
+      reloadOver,
       dataDir,
       cacheDir,
     },

@@ -36,14 +36,15 @@ describe('parseBenchArgs', () => {
         keep: false,
         json: false,
         profile: false,
+        reloadOver: undefined,
         dataDir: path.resolve(CWD, '.healthtech/bench/pg'),
         cacheDir: path.resolve(CWD, '.healthtech/bench'),
       },
     });
   });
   it('reads every flag', () => {
-    const request = parseBenchArgs(['--rows', '1m', '--seed', '7', '--runs', '3', '--keep', '--json', '--profile', '--data-dir', 'x/pg', '--cache-dir', 'y'], CWD, CLI_DIRS);
-    expect(request.kind === 'run' && request.options).toMatchObject({ rows: 1_000_000, seed: 7, runs: 3, keep: true, json: true, profile: true, dataDir: '/project/x/pg', cacheDir: '/project/y' });
+    const request = parseBenchArgs(['--rows', '1m', '--seed', '7', '--runs', '3', '--keep', '--json', '--profile', '--reload-over', '300k', '--data-dir', 'x/pg', '--cache-dir', 'y'], CWD, CLI_DIRS);
+    expect(request.kind === 'run' && request.options).toMatchObject({ rows: 1_000_000, seed: 7, runs: 3, keep: true, json: true, profile: true, reloadOver: 300_000, dataDir: '/project/x/pg', cacheDir: '/project/y' });
   });
   it('answers --help', () => {
     expect(parseBenchArgs(['--help'], CWD, CLI_DIRS)).toEqual({ kind: 'help' });
@@ -106,6 +107,7 @@ function run(index: number, scale: number, heldHeap: number): RunResult {
   const before = sample(0, 10);
   return {
     index,
+    reader: undefined,
     dashboard: [{ name: 'kpis (default)', ms: 12 * scale }],
     phases: [
       phase('read_doctors', 0, 1 * scale, 10),

@@ -31,7 +31,7 @@ export interface DatabaseFacts {
 }
 
 export interface BenchReport {
-  options: { rows: number; seed: number; runs: number; profile: boolean };
+  options: { rows: number; seed: number; runs: number; profile: boolean; reloadOver: number | null };
   machine: MachineFacts;
   database: DatabaseFacts;
   workbooks: CachedWorkbooks;
@@ -75,6 +75,7 @@ const LABEL: Record<PhaseSummary['name'], string> = {
   clean: 'clean',
   load: 'load',
   answers: 'answers',
+  export: 'export (Parquet)',
   pipeline: 'pipeline total',
 };
 
@@ -138,6 +139,16 @@ export function renderText(report: BenchReport): string {
   );
   out.push('');
   out.push(`load steps  ${summary.loadSteps.map((s) => `${s.name} ${spreadText(s.ms)}`).join(' · ')} (ms)`);
+  const readers = report.runs.map((run) => run.reader).filter((r) => r !== undefined);
+  if (readers.length > 0) {
+    out.push(
+      `reader      reloading over ${int(report.options.reloadOver ?? 0)} rows, a session counting the tables every 20 ms waited at most ` +
+        `${readers.map((r) => int(r.summary.maxMs)).join(' / ')} ms (p99 ${readers.map((r) => int(r.summary.p99Ms)).join(' / ')} ms, ` +
+        `${readers.map((r) => int(r.summary.reads)).join(' / ')} reads per load); saw old ${readers.map((r) => r.old).join(' / ')}, new ${readers.map((r) => r.new).join(' / ')}, ` +
+        `anything else ${readers.map((r) => r.partial).join(' / ')}${readers.some((r) => r.wentBack) ? ' — and WENT BACK to the old tables' : ''}. ` +
+        'The reader also takes CPU from the load: time loads without --reload-over.',
+    );
+  }
   out.push('');
 
   const retained = summary.retained;

@@ -14,18 +14,23 @@ import { answeredQuestions } from '../../electron/db/dashboard/questions';
 import type { DashboardFilter } from '../../shared/contract';
 import { answerBusinessQuestions } from '../../electron/db/businessQuestions';
 import type { Database } from '../../electron/db/connection';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { loadRun, type LoadStep } from '../../electron/db/load';
+import { writeDatasetInWorker } from '../../electron/etl/worker/runInWorker';
 import { prepareRun, type PreparedRun } from '../../electron/etl/prepareRun';
 import type { PreviewReport, RunCounts } from '../../electron/etl/report';
+import { judgeReads, type ReaderProbe, type ReaderSummary } from './readerProbe';
 import { KernelPeakRss, nowMs, settleHeap, type MemoryMonitor, type MemorySample } from './memory';
 import { serverCpuMs } from './serverCpu';
 
 export const SCHEMA = 'healthtech';
 
-export type PhaseName = 'read_doctors' | 'read_appointments' | 'clean' | 'load' | 'answers';
-export const PHASES: readonly PhaseName[] = ['read_doctors', 'read_appointments', 'clean', 'load', 'answers'];
+export type PhaseName = 'read_doctors' | 'read_appointments' | 'clean' | 'load' | 'answers' | 'export';
+export const PHASES: readonly PhaseName[] = ['read_doctors', 'read_appointments', 'clean', 'load', 'answers', 'export'];
 export type LoadStepName = 'connect_and_log_run' | LoadStep;
-export const LOAD_STEPS: readonly LoadStepName[] = ['connect_and_log_run', 'prepare', 'copy_doctors', 'copy_appointments', 'copy_rejected', 'verify', 'commit'];
+export const LOAD_STEPS: readonly LoadStepName[] = ['connect_and_log_run', 'waiting', 'prepare', 'copy_doctors', 'copy_appointments', 'copy_rejected', 'index', 'verify', 'swap', 'finish'];
 
 export interface PhaseWindow {
   name: PhaseName;
@@ -46,6 +51,7 @@ export const ROW_BASIS: Record<PhaseName, string> = {
   clean: 'rows read (both files)',
   load: 'rows copied (doctors + appointments + rejected)',
   answers: 'appointments in the table',
+  export: 'rows written as Parquet (all four tables)',
 };
 
 export interface RetainedHeap {
@@ -81,8 +87,21 @@ export interface RunResult {
   read: { doctors: number; appointments: number };
   runId: number;
   answers: { topDoctors: string; patient34Confirmed: number; cancelledOct21To24: number; doctorsInDistribution: number };
+  /** With --reload-over: what a reader counting the tables every 20 ms saw during the load. */
+  reader: ReaderResult | undefined;
   /** Wall time of each dashboard query, as the app runs them (goal: each under 200 ms). */
   dashboard: { name: string; ms: number }[];
+}
+
+export interface ReaderResult {
+  summary: ReaderSummary;
+  /** Reads that saw the tables as before the load, as after it, and anything else (must be 0). */
+  old: number;
+  new: number;
+  partial: number;
+  wentBack: boolean;
+  /** The slowest reads, with the load steps they overlapped (where the waiting came from). */
+  slowest: { ms: number; steps: string }[];
 }
 
 export interface RunContext {
@@ -96,6 +115,8 @@ export interface RunContext {
   /** Measure what each part of the prepared run holds (a few extra full GCs at the end). */
   breakdown: boolean;
   signal?: AbortSignal;
+  /** Starts a reader on its own session for the length of the load (--reload-over). */
+  reader?: () => Promise<ReaderProbe>;
 }
 
 function cpuBetween(from: NodeJS.CpuUsage, to: NodeJS.CpuUsage): number {
@@ -111,6 +132,8 @@ export async function runPipeline(context: RunContext): Promise<RunResult> {
   const after = gc ? settleHeap(gc) : undefined;
 
   // --- load ------------------------------------------------------------------------------------
+  const probe = context.reader ? await context.reader() : undefined;
+  const beforeLoad = probe ? await probe.current() : undefined;
   const loadSteps: RunResult['loadSteps'] = [];
   peak.reset();
   monitor.sample();
@@ -135,6 +158,23 @@ export async function runPipeline(context: RunContext): Promise<RunResult> {
   const loadCpuEnd = process.cpuUsage();
   const loadServerEnd = serverCpuMs(context.postmaster);
   loadSteps.push({ name: step.name, start: step.start, end: loadEnd, ms: loadEnd - step.start });
+  let reader: ReaderResult | undefined;
+  if (probe && beforeLoad?.counts) {
+    const after = await probe.current();
+    const summary = await probe.stop();
+    const verdict = after.counts ? judgeReads(probe.reads, beforeLoad.counts, after.counts) : undefined;
+    const slowest = [...probe.reads]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 3)
+      .map((r) => ({
+        ms: Math.round(r.ms),
+        steps: loadSteps
+          .filter((s) => s.start < r.sentAt + r.ms && s.end > r.sentAt)
+          .map((s) => s.name)
+          .join('+') || 'outside the load',
+      }));
+    reader = { summary, old: verdict?.old ?? 0, new: verdict?.new ?? 0, partial: verdict?.partial.length ?? summary.reads, wentBack: verdict?.wentBack ?? false, slowest };
+  } else await probe?.stop();
   phases.push({
     name: 'load',
     start: loadStart,
@@ -167,10 +207,37 @@ export async function runPipeline(context: RunContext): Promise<RunResult> {
   });
   monitor.sample();
 
+  // --- export: the loaded run as Parquet, in the ETL worker as the CLI and the app run it -------
+  // (the worker is a thread of this process: its CPU time and memory are in these figures).
+  peak.reset();
+  monitor.sample();
+  const lakeDir = await mkdtemp(path.join(os.tmpdir(), 'healthtech-bench-lake-'));
+  const exportStart = nowMs();
+  const exportCpu = process.cpuUsage();
+  const exportServer = serverCpuMs(context.postmaster);
+  try {
+    const written = await writeDatasetInWorker(context.db.recipe, { schema: SCHEMA, runId: load.runId, dir: lakeDir, locationUrl: null, appVersion: 'bench' });
+    const exportEnd = nowMs();
+    phases.push({
+      name: 'export',
+      start: exportStart,
+      end: exportEnd,
+      ms: exportEnd - exportStart,
+      rows: Object.values(written.manifest.tables).reduce((sum, t) => sum + t.rows, 0),
+      nodeCpuMs: cpuBetween(exportCpu, process.cpuUsage()),
+      serverCpuMs: difference(serverCpuMs(context.postmaster), exportServer),
+      kernelPeakRss: peak.read(),
+    });
+  } finally {
+    await rm(lakeDir, { recursive: true, force: true });
+  }
+  monitor.sample();
+
   const dashboard = await timeDashboard(context);
 
   const result: RunResult = {
     index: context.index,
+    reader,
     dashboard,
     phases,
     loadSteps,
@@ -311,8 +378,8 @@ function measureParts(prepared: PreparedRun, gc: () => void): RetainedPart[] {
 }
 
 /**
- * The dashboard's queries the way the app issues them after a load: the default view (the
- * range without suspicious dates), then a month, a doctor and a segment filter, and a drill page.
+ * The dashboard's queries the way the app issues them after a load: the default view (everything
+ * loaded), then the last month of the main span, a doctor and a segment filter, and a drill page.
  */
 async function timeDashboard(context: RunContext): Promise<{ name: string; ms: number }[]> {
   const db = context.db;
@@ -324,10 +391,11 @@ async function timeDashboard(context: RunContext): Promise<{ name: string; ms: n
     return value;
   };
   const ctx = await time('context', () => dashboardContext(db, SCHEMA));
-  const range = ctx.defaultRange ?? {};
+  const range: DashboardFilter = {};
+  const lastDay = ctx.denseSpan?.to ?? '2025-10-31';
   const views: [string, DashboardFilter][] = [
     ['default', { ...range }],
-    ['month', { from: `${(ctx.defaultRange?.to ?? '2025-10-31').slice(0, 7)}-01`, to: ctx.defaultRange?.to ?? '2025-10-31' }],
+    ['month', { from: `${lastDay.slice(0, 7)}-01`, to: lastDay }],
     ['doctor', { ...range, doctorIds: ctx.doctors.slice(0, 1).map((d) => d.doctorId) }],
     ['new patients', { ...range, segment: 'new' }],
   ];

@@ -85,7 +85,7 @@ export type AppointmentExample =
   /** Not dirt: a booking of the focus patient (34), so the brief's question 2 has an answer. */
   | { kind: 'focusPatient'; status: Status };
 
-type FillRepr = 'text' | 'cell';
+export type FillRepr = 'text' | 'cell';
 
 /** The examples a small file must contain: the variants the brief names, for kinds whose rate is above 0. */
 export function appointmentExamples(rates: DirtRates): AppointmentExample[] {
@@ -164,6 +164,11 @@ export interface AppointmentsSheetInput {
   patients: number;
   focusPatient: number;
   firstBookingId: number;
+  /**
+   * Rows after `rows`: a date dragged down at the end of the sheet, one booking a year from this
+   * day (the first row typed right, then each year one later), as real exports have them.
+   */
+  trailingFillSeries?: { day: number; rows: number; repr: FillRepr };
 }
 
 interface Booking {
@@ -242,7 +247,7 @@ export async function writeAppointmentsSheet(input: AppointmentsSheetInput): Pro
   const spread = Math.max(3, span * 0.05);
 
   const unknownDoctor = (which: 'gap' | 'above'): number => {
-    const pool = which === 'gap' && gapIds.length > 0 ? gapIds : aboveIds;
+    const pool = (which === 'gap' && gapIds.length > 0) || aboveIds.length === 0 ? gapIds : aboveIds;
     // The first gap (105 in a small roster) is the one that keeps coming back.
     return pool === gapIds && random.chance(0.6) ? (gapIds[0] as number) : random.pick(pool);
   };
@@ -643,12 +648,21 @@ export async function writeAppointmentsSheet(input: AppointmentsSheetInput): Pro
     if (index % 1000 === 999) await drainSheet(sheet);
   }
 
-  const lastRow = headerRow + input.rows;
+  const tail = input.trailingFillSeries;
+  if (tail && tail.rows > 0) {
+    const dragged = startFill(tail.day, tail.repr, tail.rows);
+    for (let i = 0; i < tail.rows; i++) {
+      writeRow(sheet, headerRow + 1 + input.rows + i, cellsInColumnOrder(columns, fillRow(dragged, input.rows + i)));
+      countRow('data');
+    }
+  }
+  const rowsBelowHeader = input.rows + (tail?.rows ?? 0);
+  const lastRow = headerRow + rowsBelowHeader;
   return {
     sheetName: sheet.name,
     headerRow,
     lastRow,
-    rowsBelowHeader: input.rows,
+    rowsBelowHeader,
     headers: columns.map((c) => c.header),
     rows,
     dirt: tally.byKind,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAN_DIRT_RATES, DEFAULT_DIRT_RATES, DIRT_KINDS, normaliseHeader, type DirtKind } from './dirt';
 import { generateWorkbooks, summarise, type GenerateOptions, type GeneratedWorkbooks } from './generateWorkbooks';
+import { REAL_SHAPE_OPTIONS } from './realShape';
 import { SAMPLE_OPTIONS } from './sample';
 
 // ---------------------------------------------------------------------------------------------
@@ -490,6 +491,25 @@ describe('workbook options', () => {
     expect(doctors.sheetNames).toEqual(['README', 'Staff']);
     expect(appointments.sheetNames).toEqual(['README', 'Bookings']);
     expect(parse(appointments).keys).toEqual(expect.arrayContaining(['booking_id', 'status']));
+  });
+
+  it('writes a real export’s shape: a few days, three doctors, one placeholder, a date dragged to 2355 at the end', async () => {
+    const result = await generateWorkbooks({ ...REAL_SHAPE_OPTIONS, outDir: dir('real-shape') });
+    const sheet = parse(await readSheet(result.appointmentsPath));
+    expect(result.stats.appointments.rowsBelowHeader).toBe(300 + 331);
+    // The last 331 rows: the same day, one year later each row, from 10/24/2025 to 10/24/2355.
+    const tail = sheet.data.slice(-331).map((r) => parseDate(r.get('booking_date'), 'mdy'));
+    expect(tail).toEqual(Array.from({ length: 331 }, (_, i) => `${2025 + i}-10-24`));
+    // Before them, bookings within the five days (a duplicate may move one a few days earlier).
+    const days = sheet.data.slice(0, -331).map((r) => parseDate(r.get('booking_date'), 'mdy')).filter((d): d is string => d !== null);
+    expect(days.filter((d) => d >= '2025-10-20' && d <= '2025-10-24').length).toBeGreaterThan(days.length * 0.9);
+    expect(days.every((d) => d >= '2025-10-10' && d <= '2025-10-24')).toBe(true);
+    // Three doctors in the file; every other doctor id used is 105, the one placeholder.
+    const roster = parse(await readSheet(result.doctorsPath)).data.map((r) => parseId(r.get('doctor_id'))).filter((id): id is number => id !== null);
+    expect([...new Set(roster)].sort()).toEqual([101, 102, 103]);
+    // (The id too large for INTEGER is a rejected row, not a doctor.)
+    const used = new Set(sheet.data.map((r) => parseId(r.get('doctor_id'))).filter((id): id is number => id !== null && id <= 2_147_483_647));
+    expect([...used].filter((id) => !roster.includes(id))).toEqual([105]);
   });
 
   it('rejects impossible options', async () => {

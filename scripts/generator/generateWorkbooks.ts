@@ -61,6 +61,16 @@ export interface GenerateOptions {
   focusPatient?: number;
   /** First booking id. Default 1001. */
   firstBookingId?: number;
+  /**
+   * Doctor ids the appointments may use although the doctors file lacks them (placeholders).
+   * Default: the roster's gap ids (105, 115, …) and two ids above it.
+   */
+  unknownDoctorIds?: readonly number[];
+  /**
+   * Rows after `appointments`: a booking date dragged down at the end of the sheet, the year
+   * going up by one each row (10/24/2025, 10/24/2026, … as in the brief). `years` rows in all.
+   */
+  trailingFillSeries?: { from: string; years: number; repr?: 'text' | 'cell' };
 }
 
 export interface GeneratedWorkbooks {
@@ -129,7 +139,7 @@ export async function generateWorkbooks(options: GenerateOptions): Promise<Gener
   const appointmentsStats = await writeAppointmentsSheet({
     sheet: appointmentsSheet,
     roster,
-    unknownDoctorIds: unknownDoctorIds(roster),
+    unknownDoctorIds: options.unknownDoctorIds ?? unknownDoctorIds(roster),
     rates,
     random: random.fork('appointments'),
     rows: appointments,
@@ -144,6 +154,15 @@ export async function generateWorkbooks(options: GenerateOptions): Promise<Gener
     patients,
     focusPatient,
     firstBookingId,
+    ...(options.trailingFillSeries
+      ? {
+          trailingFillSeries: {
+            day: parseIsoDay(options.trailingFillSeries.from),
+            rows: checkCount('trailingFillSeries.years', options.trailingFillSeries.years, 0),
+            repr: options.trailingFillSeries.repr ?? 'text',
+          },
+        }
+      : {}),
   });
   appointmentsSheet.commit();
   await appointmentsBook.commit();

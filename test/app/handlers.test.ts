@@ -102,6 +102,13 @@ describe('import, preview, load through the handler table', () => {
     expect(again.changes).toEqual({ bookingsAdded: 0, bookingsRemoved: 0, bookingsStatusChanged: 0, bookingsOtherwiseChanged: 0, doctorsAdded: 0, doctorsRemoved: 0, doctorsRenamed: 0 });
     const runs = await value('runs/list', {});
     expect(runs[0]).toMatchObject({ runId: outcome.runId, outcome: 'succeeded', source: 'app', doctorsFile: 'doctors.xlsx' });
+    // Open windows hear that the loaded run changed (and can ask what is loaded now).
+    expect(await value('load/activity', {})).toEqual({ schema: 'healthtech', liveRunId: outcome.runId, running: null });
+    const activity = events.filter((e) => e.event === 'load/activity').map((e) => e.payload as Events['load/activity']);
+    expect(activity.at(-1)).toEqual({ schema: 'healthtech', liveRunId: outcome.runId, running: null });
+    // One duration for a run: the outcome's is the one History computes from etl_runs.
+    expect({ startedAt: outcome.startedAt, finishedAt: outcome.finishedAt }).toEqual({ startedAt: runs[0]?.startedAt, finishedAt: runs[0]?.finishedAt });
+    expect(outcome.ms).toBe(Date.parse(runs[0]?.finishedAt ?? '') - Date.parse(runs[0]?.startedAt ?? ''));
   });
 
   it('exports the rejected rows to the path the save dialog gives', async () => {
@@ -112,7 +119,37 @@ describe('import, preview, load through the handler table', () => {
     plat.scripted.save.push(null);
     expect(await value('rejected/export', { previewId: summary.previewId })).toEqual({ path: null, rows: 0 });
   });
+
+  it('exports the loaded run for the data lake to the folder chosen in Settings, with progress (written in the worker)', async () => {
+    const none = await call('lake/export', {});
+    expect(none.ok ? null : none.error).toMatchObject({ kind: 'usage', code: 'no_lake_target' });
+    const settings = await value('settings/get', {});
+    const lakeDir = path.join(dir, 'lake');
+    const refused = await call('settings/save', { ...withoutView(settings), lake: { parquetDir: lakeDir, s3Url: 'http://not-s3', region: null, endpoint: null } });
+    expect(refused.ok ? null : refused.error.message).toBe('The S3 URL must look like s3://bucket/prefix, not "http://not-s3".');
+    const saved = await value('settings/save', { ...withoutView(settings), lake: { parquetDir: lakeDir, s3Url: null, region: null, endpoint: null } });
+    expect(saved.lake).toEqual({ parquetDir: lakeDir, s3Url: null, region: null, endpoint: null });
+    events.length = 0;
+    const outcome = await value('lake/export', {});
+    const runs = await value('runs/list', {});
+    expect(outcome).toMatchObject({ runId: runs[0]?.runId, localDir: path.join(lakeDir, `run_id=${runs[0]?.runId}`), s3Prefix: null, uploaded: 0 });
+    expect(outcome.rows).toMatchObject({ appointments: summary.counts.appointments, doctors: summary.counts.doctors, rejected_rows: summary.totals.rejected, etl_runs: 1 });
+    const progress = events.filter((e) => e.event === 'lake/progress').map((e) => e.payload as Events['lake/progress']);
+    expect(progress.at(-1)).toMatchObject({ phase: 'write', unit: 'rows' });
+    expect(progress.at(-1)?.done).toBe(progress.at(-1)?.total);
+    expect(await value('lake/cancel', {})).toEqual({ cancelled: false });
+  });
 });
+
+/** settings/get's answer as a settings/save request (the view's extra fields left out). */
+function withoutView(settings: ResponseOf<'settings/get'>): RequestOf<'settings/save'> {
+  return {
+    database: settings.database.mode === 'embedded' ? { mode: 'embedded' } : { mode: 'server', url: settings.database.url },
+    schema: settings.schema,
+    dateOrder: settings.dateOrder,
+    suspiciousPolicy: settings.suspiciousPolicy,
+  };
+}
 
 describe('requests are validated in main', () => {
   it('rejects unknown channels, malformed requests and files nobody chose', async () => {
@@ -151,5 +188,18 @@ describe('settings', () => {
     expect(Number.parseInt(ok.serverVersion, 10)).toBeGreaterThanOrEqual(13);
     const bad = await call('settings/save', { database: { mode: 'embedded' }, schema: 'bad-name', dateOrder: 'auto', suspiciousPolicy: 'warn' });
     expect(bad).toMatchObject({ ok: false, error: { kind: 'usage', code: 'invalid_schema' } });
+  });
+
+  it('keeps a run date (as --run_date), refuses one that is not a real date, and forgets it on null', async () => {
+    const now = await value('settings/get', {});
+    expect(now.runDate).toBeNull();
+    const database = now.database.mode === 'server' ? { mode: 'server' as const, url: now.database.url } : { mode: 'embedded' as const };
+    const base = { database, schema: now.schema, dateOrder: now.dateOrder, suspiciousPolicy: now.suspiciousPolicy };
+    expect((await value('settings/save', { ...base, runDate: '2025-10-31' })).runDate).toBe('2025-10-31');
+    expect(JSON.parse(await readFile(path.join(dir, 'user-data', 'settings.json'), 'utf8')).runDate).toBe('2025-10-31');
+    // Saved without the field (an older renderer), the run date stays.
+    expect((await value('settings/save', base)).runDate).toBe('2025-10-31');
+    expect(await call('settings/save', { ...base, runDate: '2025-02-30' })).toMatchObject({ ok: false, error: { kind: 'usage', code: 'invalid_run_date' } });
+    expect((await value('settings/save', { ...base, runDate: null })).runDate).toBeNull();
   });
 });

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
+import { isProcessAlive } from '../../electron/db/embedded/processes';
 import { readZipEntries, repackXlsx } from '../support/zipTools';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -32,7 +33,7 @@ export const RUN_DATE = '2026-11-25';
 // One esbuild call writes the CLI and its worker together, so the CLI's bundle dates the build.
 const BUNDLE = path.join(ROOT, 'dist', 'node', 'cli.cjs');
 // What the CLI bundle is made of (the Electron app's own folders are not in it).
-const SOURCES = ['electron/cli', 'electron/etl', 'electron/db', 'shared', 'queries.sql', 'scripts/build-node.mjs', 'package.json'].map((p) => path.join(ROOT, p));
+const SOURCES = ['electron/cli', 'electron/etl', 'electron/db', 'electron/lake', 'shared', 'queries.sql', 'scripts/build-node.mjs', 'package.json'].map((p) => path.join(ROOT, p));
 
 function newestMtime(entry: string): number {
   if (!existsSync(entry)) return 0;
@@ -328,11 +329,10 @@ export function processesMentioning(text: string): number[] {
   return pids;
 }
 
+/**
+ * Whether the process runs, as the app decides it: a process that has exited but was not yet
+ * reaped (a zombie, re-parented once the CLI that spawned it has exited) has stopped.
+ */
 export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isProcessAlive(pid);
 }

@@ -1,19 +1,23 @@
 /**
  * All or nothing (SPEC §10): whatever step a load fails at — before the transaction, in any COPY
- * (also half-way through the appointments, after chunks were already sent), in the check before
- * commit — or when the person cancels mid-COPY, the tables keep the previous load byte for byte,
- * the failure is on record, the server holds no open transaction and the pool has no client out.
+ * (also half-way through the appointments, after chunks were already sent), in the index builds,
+ * in the check before the swap, at the swap — or when the person cancels mid-COPY, the tables keep
+ * the previous load byte for byte, the failure is on record, nothing is left beside the live
+ * tables, the server holds no open transaction and the pool has no client out. The count check
+ * is tested by what it exists for: tables that do not hold what the preview promised.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { LoadProgress, LoadStep } from '../../electron/db/load';
+import { appointmentsCopy } from '../../electron/db/copyText';
+import type { LoadInput, LoadProgress, LoadStep } from '../../electron/db/load';
+import { InternalError } from '../../electron/etl/errors';
 import { CancelledError } from '../../electron/etl/errors';
 import type { PreparedRun } from '../../electron/etl/prepareRun';
 import { generateWorkbooks } from '../../scripts/generator/generateWorkbooks';
 import { testServers } from '../support/database';
-import { checksums, expectNoLeftovers, freshDatabase, load, loadFailingAt, prepareFiles, prepareSamples, runs, type Harness } from './harness';
+import { appointmentRows, checksums, expectedAppointments, expectNoLeftovers, freshDatabase, load, loadFailingAt, prepareFiles, prepareSamples, runs, tablesBesideLive, type Harness } from './harness';
 
 /** Rows per COPY chunk in copyText.ts: a failure after the first chunk is a failure mid-COPY. */
 const CHUNK_ROWS = 10_000;
@@ -41,8 +45,10 @@ const injectionPoints: { at: string; when: (p: LoadProgress) => boolean; step: L
   { at: 'copy_appointments, mid-way', step: 'copy_appointments', when: midCopy },
   { at: 'the start of copy_rejected', step: 'copy_rejected', when: (p) => p.step === 'copy_rejected' },
   { at: 'the end of copy_rejected', step: 'copy_rejected', when: (p) => p.step === 'copy_rejected' && p.rows === p.total && p.total > 0 },
+  { at: 'the start of the index builds', step: 'index', when: (p) => p.step === 'index' && p.rows === 0 },
+  { at: 'the index builds, mid-way', step: 'index', when: (p) => p.step === 'index' && p.rows === 3 },
   { at: 'verify', step: 'verify', when: (p) => p.step === 'verify' },
-  { at: 'commit (just before COMMIT)', step: 'commit', when: (p) => p.step === 'commit' },
+  { at: 'the swap (the last moment before the commit)', step: 'swap', when: (p) => p.step === 'swap' },
 ];
 
 describe.each(testServers())('all or nothing on $name PostgreSQL', ({ url }) => {
@@ -81,6 +87,52 @@ describe.each(testServers())('all or nothing on $name PostgreSQL', ({ url }) => 
     const retry = await load(h, big);
     expect(await checksums(h.admin)).toMatchObject({ appointmentRows: big.appointments.length, doctorRows: big.doctors.length });
     expect((await runs(h.admin))[0]).toMatchObject({ run_id: retry.runId, outcome: 'succeeded' });
+    await expectNoLeftovers(h);
+  });
+
+  it('a failure after the commit (while tidying up) does not fail the load; the next load drops what it left', async () => {
+    const attempt = loadFailingAt(h, big, (p) => p.step === 'finish');
+    const result = await attempt.promise;
+
+    expect(attempt.firedAt()?.step).toBe('finish');
+    expect(await appointmentRows(h.admin)).toEqual(expectedAppointments(big));
+    expect((await runs(h.admin))[0]).toMatchObject({ run_id: result.runId, outcome: 'succeeded' });
+    expect(h.logger.lines.some((l) => l.level === 'warn' && l.message.startsWith('tidying up after the load failed'))).toBe(true);
+    expect(await tablesBesideLive(h.admin)).toEqual(['appointments__replaced', 'doctors__replaced', 'rejected_rows__replaced']);
+
+    await load(h, await prepareSamples());
+    await expectNoLeftovers(h);
+  });
+
+  // The preview promised N rows; the tables would hold something else. Without the check before
+  // the swap, these loads would succeed with the wrong data.
+  const mismatches: { what: string; table: string; input: () => LoadInput }[] = [
+    {
+      what: 'the appointments handed to COPY lack their last row',
+      table: 'appointments',
+      input: () => {
+        const encoder = new TextEncoder();
+        const chunks = Array.from(appointmentsCopy(big.appointments), (chunk) => encoder.encode(chunk));
+        const last = chunks.at(-1) as Uint8Array;
+        const cut = last.subarray(0, last.lastIndexOf(10, last.length - 2) + 1);
+        return { report: big.report, doctors: big.doctors, appointments: { rows: big.appointments.length, chunks: [...chunks.slice(0, -1), cut] } };
+      },
+    },
+    {
+      what: 'the preview counts one rejected row more than it hands over',
+      table: 'rejected',
+      input: () => ({ ...big, report: { ...big.report, counts: { ...big.report.counts, rejected: big.report.counts.rejected + 1 } } }),
+    },
+  ];
+  it.each(mismatches)('a count mismatch ($what) is caught before the swap: rolled back, recorded as failed', async ({ input, table }) => {
+    const before = await checksums(h.admin);
+
+    const error = await load(h, input()).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(InternalError);
+    expect(error).toMatchObject({ code: 'count_mismatch', message: expect.stringMatching(new RegExp(`^The load was rolled back: ${table} has \\d+ rows`)), detail: { table } });
+    expect(await checksums(h.admin)).toEqual(before);
+    expect((await runs(h.admin))[0]).toMatchObject({ outcome: 'failed', error_code: 'count_mismatch', error: (error as Error).message });
     await expectNoLeftovers(h);
   });
 

@@ -11,6 +11,7 @@ import type { DashboardFilter, DrillFilter } from '../../shared/contract';
 import { kpis, leaderboard, segments, specialties, trend } from '../../electron/db/dashboard/aggregates';
 import { dashboardContext } from '../../electron/db/dashboard/context';
 import { drillPage, exportDrill } from '../../electron/db/dashboard/drill';
+import { previousRange } from '../../electron/db/dashboard/filter';
 import { answeredQuestions } from '../../electron/db/dashboard/questions';
 import { answerBusinessQuestions } from '../../electron/db/businessQuestions';
 import { createPool, serverLabel } from '../../electron/db/connection';
@@ -66,26 +67,27 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
   });
 
   /**
-   * The filter applied in TypeScript: the independent side of every comparison. New/returning is
-   * measured from `segmentFrom ?? from`; `visits` keeps the patients with that many bookings among
-   * the rows the rest of the filter keeps.
+   * The filter applied in TypeScript: the independent side of every comparison. A patient is
+   * returning when one of their bookings in the scope (the dashboard's filter: `scope`, else the
+   * filter itself) is after the day of their first booking ever, new otherwise; `visits` keeps
+   * the patients with that many bookings among the rows the scope keeps.
    */
   function filtered(filter: DrillFilter): Row[] {
     const firstBooking = new Map<string, string>();
     for (const r of rows) if (!firstBooking.has(r.patient) || (firstBooking.get(r.patient) as string) > r.date) firstBooking.set(r.patient, r.date);
-    const segmentFrom = filter.segmentFrom ?? filter.from;
+    const matches = (f: DashboardFilter) => (r: Row) =>
+      (!f.from || r.date >= f.from) &&
+      (!f.to || r.date <= f.to) &&
+      (!f.doctorIds?.length || f.doctorIds.includes(r.doctor)) &&
+      (!f.statuses?.length || f.statuses.includes(r.status)) &&
+      (!f.specialties?.length || f.specialties.includes(r.specialty ?? ''));
+    const scoped = rows.filter(matches(filter.scope ?? filter));
+    const cameBack = new Set(scoped.filter((r) => r.date > (firstBooking.get(r.patient) as string)).map((r) => r.patient));
     const kept = rows.filter(
-      (r) =>
-        (!filter.from || r.date >= filter.from) &&
-        (!filter.to || r.date <= filter.to) &&
-        (!filter.doctorIds?.length || filter.doctorIds.includes(r.doctor)) &&
-        (!filter.statuses?.length || filter.statuses.includes(r.status)) &&
-        (!filter.specialties?.length || filter.specialties.includes(r.specialty ?? '')) &&
-        (filter.segment !== 'new' || !segmentFrom || (firstBooking.get(r.patient) as string) >= segmentFrom) &&
-        (filter.segment !== 'returning' || (!!segmentFrom && (firstBooking.get(r.patient) as string) < segmentFrom)),
+      (r) => matches(filter)(r) && (filter.segment !== 'new' || !cameBack.has(r.patient)) && (filter.segment !== 'returning' || cameBack.has(r.patient)),
     );
     if (!filter.visits) return kept;
-    const bookings = count(kept, (r) => r.patient);
+    const bookings = count(scoped, (r) => r.patient);
     const inBucket = (n: number) => (filter.visits === '1' ? n === 1 : filter.visits === '2-3' ? n >= 2 && n <= 3 : n >= 4);
     return kept.filter((r) => inBucket(bookings.get(r.patient) ?? 0));
   }
@@ -103,8 +105,8 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     ['one doctor, confirmed only', { doctorIds: [105, 110], statuses: ['confirmed'] }],
     ['a specialty and new patients in 2025', { specialties: ['Cardiology', ''], from: '2025-01-01', to: '2025-12-31', segment: 'new' }],
     ['returning patients from mid-2025', { from: '2025-06-01', segment: 'returning' }],
-    ['new patients of October, measured from mid-2025', { from: '2025-10-01', to: '2025-10-31', segment: 'new', segmentFrom: '2025-06-01' }],
-    ['returning patients of October, measured from mid-2025', { from: '2025-10-01', to: '2025-10-31', segment: 'returning', segmentFrom: '2025-06-01' }],
+    ['returning patients, everything loaded', { segment: 'returning' }],
+    ['new patients of October, cancelled only', { from: '2025-10-01', to: '2025-10-31', segment: 'new', statuses: ['cancelled'] }],
   ];
 
   it.each(filters)('key figures: %s', async (_label, filter) => {
@@ -116,31 +118,60 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     expect(figures.uniquePatients).toBe(new Set(expected.map((r) => r.patient)).size);
     expect(figures.doctors).toBe(new Set(expected.map((r) => r.doctor)).size);
     expect(figures.placeholderDoctors).toBe(new Set(expected.filter((r) => r.placeholder).map((r) => r.doctor)).size);
-    if (filter.from && filter.to) {
-      expect(figures.previous?.appointments).toBe(filtered({ ...filter, ...(await import('../../electron/db/dashboard/filter')).previousRange(filter.from, filter.to) }).length);
-    }
+    expect(figures.placeholderBookings).toBe(expected.filter((r) => r.placeholder).length);
+    // Rule 9 against the load's run date (2025-11-01): before 2000, or after 2026-11-01.
+    expect(figures.suspiciousBookings).toBe(expected.filter((r) => r.date < '2000-01-01' || r.date > '2026-11-01').length);
+    const previous = filter.from && filter.to ? previousRange(filter.from, filter.to) : null;
+    const firstEver = rows.map((r) => r.date).sort()[0] as string;
+    if (previous && previous.from >= firstEver) expect(figures.previous?.appointments).toBe(filtered({ ...filter, ...previous }).length);
+    else expect(figures.previous, 'no period is named before the first booking').toBeNull();
+  });
+
+  it('no previous period before the first booking ever', async () => {
+    const firstEver = rows.map((r) => r.date).sort()[0] as string;
+    const figures = await kpis(db(), 'healthtech', { from: firstEver, to: '2025-12-31' });
+    expect(figures.previous).toBeNull();
   });
 
   it.each(filters)('leaderboard, trend, specialties and segments: %s', async (_label, filter) => {
     const expected = filtered(filter);
     const board = await leaderboard(db(), 'healthtech', filter, 500);
-    const confirmedBy = count(
-      expected.filter((r) => r.status === 'confirmed'),
+    const rankedBy = filter.statuses?.length === 1 && filter.statuses[0] === 'cancelled' ? 'cancelled' : 'confirmed';
+    expect(board.rankedBy).toBe(rankedBy);
+    const measureBy = count(
+      expected.filter((r) => r.status === rankedBy),
       (r) => r.doctor,
     );
     const totalBy = count(expected, (r) => r.doctor);
-    expect(board.doctors).toBe(totalBy.size);
+    // Every doctor of the doctor/specialty filter, zeros included, by the measure then id.
+    const doctorsInFilter = prepared.doctors.filter(
+      (d) => (!filter.doctorIds?.length || filter.doctorIds.includes(d.doctorId)) && (!filter.specialties?.length || filter.specialties.includes(d.specialty ?? '')),
+    );
+    expect(board.doctors).toBe(doctorsInFilter.length);
+    const ranking = doctorsInFilter
+      .map((d) => ({ doctorId: d.doctorId, measure: measureBy.get(d.doctorId) ?? 0 }))
+      .sort((a, b) => b.measure - a.measure || a.doctorId - b.doctorId)
+      .slice(0, 500);
+    expect(board.rows.map((r) => [r.doctorId, r[rankedBy]])).toEqual(ranking.map((r) => [r.doctorId, r.measure]));
+    const wholeLoad = Object.keys(filter).length === 0;
     for (const row of board.rows) {
-      expect(row.total).toBe(totalBy.get(row.doctorId));
-      expect(row.confirmed).toBe(confirmedBy.get(row.doctorId) ?? 0);
+      expect(row.total).toBe(totalBy.get(row.doctorId) ?? 0);
+      const all = rows.filter((r) => r.doctor === row.doctorId);
+      expect(row.allData).toEqual(wholeLoad ? null : { total: all.length, confirmed: all.filter((r) => r.status === 'confirmed').length, cancelled: all.filter((r) => r.status === 'cancelled').length });
     }
-    const ranked = board.rows.map((r) => r.confirmed);
-    expect(ranked).toEqual([...ranked].sort((a, b) => b - a));
 
+    // The trend's axis is the dense span of the filtered bookings; those outside it are counted.
     const monthly = await trend(db(), 'healthtech', filter, 'month');
-    expect(monthly.points.reduce((sum, p) => sum + p.confirmed + p.cancelled, 0)).toBe(expected.length);
-    const byMonth = count(expected, (r) => `${r.date.slice(0, 7)}-01`);
-    for (const point of monthly.points) expect(point.confirmed + point.cancelled).toBe(byMonth.get(point.period));
+    const axis = monthly.axis;
+    if (expected.length === 0) expect(axis).toBeNull();
+    else {
+      expect(axis).not.toBeNull();
+      const inside = expected.filter((r) => axis && r.date >= axis.from && r.date <= axis.to);
+      expect(monthly.points.reduce((sum, p) => sum + p.confirmed + p.cancelled, 0)).toBe(inside.length);
+      expect((axis?.before ?? 0) + inside.length + (axis?.after ?? 0)).toBe(expected.length);
+      const byMonth = count(inside, (r) => `${r.date.slice(0, 7)}-01`);
+      for (const point of monthly.points) expect(point.confirmed + point.cancelled).toBe(byMonth.get(point.period));
+    }
     const weekly = await trend(db(), 'healthtech', filter, 'week');
     for (const point of weekly.points) expect(new Date(`${point.period}T00:00:00Z`).getUTCDay()).toBe(1);
 
@@ -162,35 +193,40 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
       fourPlus: [...perPatient.values()].filter((n) => n >= 4).length,
     });
     expect(seg.repeatedCancellations).toBe([...cancelsPerPatient.values()].filter((n) => n >= 2).length);
-    expect(seg.newPatients + seg.returningPatients).toBe(filter.from ? seg.patients : seg.patients);
-    // New: first booking ever on or after the segment's start (segmentFrom ?? from); returning: before it.
-    const start = filter.segmentFrom ?? filter.from;
+    expect(seg.newPatients + seg.returningPatients).toBe(seg.patients);
+    // Returning: a booking in the filter after the patient's first day ever; the segment filters agree.
     const firstOf = new Map<string, string>();
     for (const r of rows) if (!firstOf.has(r.patient) || (firstOf.get(r.patient) as string) > r.date) firstOf.set(r.patient, r.date);
-    const patientsInFilter = [...perPatient.keys()].map(String);
-    expect(seg.newPatients).toBe(start ? patientsInFilter.filter((p) => (firstOf.get(p) as string) >= start).length : patientsInFilter.length);
-    expect(seg.returningPatients).toBe(start ? patientsInFilter.filter((p) => (firstOf.get(p) as string) < start).length : 0);
+    const returning = new Set(expected.filter((r) => r.date > (firstOf.get(r.patient) as string)).map((r) => r.patient));
+    expect(seg.returningPatients).toBe(returning.size);
+    if ((filter.segment ?? 'all') === 'all') {
+      expect((await kpis(db(), 'healthtech', { ...filter, segment: 'returning' })).uniquePatients).toBe(returning.size);
+      expect((await kpis(db(), 'healthtech', { ...filter, segment: 'new' })).uniquePatients).toBe(perPatient.size - returning.size);
+    }
   });
 
-  it('a segment-filtered bar drills to exactly its bookings: the segment stays measured from the dashboard start (segmentFrom)', async () => {
+  it('everything loaded: the segments tell one-visit patients from those who came back', async () => {
+    const seg = await segments(db(), 'healthtech', {});
+    expect(seg.newPatients).toBeGreaterThan(0);
+    expect(seg.returningPatients).toBeGreaterThan(0);
+  });
+
+  it('a segment-filtered bar drills to exactly its bookings: the segment stays decided over the dashboard filter (scope)', async () => {
     for (const segment of ['new', 'returning'] as const) {
       const dashboard: DashboardFilter = { from: '2025-06-01', to: '2025-10-31', segment };
       const monthly = await trend(db(), 'healthtech', dashboard, 'month');
-      const october = monthly.points.find((p) => p.period === '2025-10-01');
-      expect(october, `${segment}: October has bookings`).toBeDefined();
-      const bar = (october?.confirmed ?? 0) + (october?.cancelled ?? 0);
-      const drill: DrillFilter = { ...dashboard, from: '2025-10-01', to: '2025-10-31', segmentFrom: '2025-06-01' };
+      // The range's first month: its patients' later visits are in the range but not in the bar.
+      const june = monthly.points.find((p) => p.period === '2025-06-01');
+      expect(june, `${segment}: June has bookings`).toBeDefined();
+      const bar = (june?.confirmed ?? 0) + (june?.cancelled ?? 0);
+      const drill: DrillFilter = { ...dashboard, from: '2025-06-01', to: '2025-06-30', scope: dashboard };
       const page = await drillPage(db(), 'healthtech', drill, 0, 1000);
       expect(page.total, `${segment}: the drill lists the bar's bookings`).toBe(bar);
       expect(page.total).toBe(filtered(drill).length);
       expect(page.rows.map((r) => r.bookingId)).toEqual(filtered(drill).sort(byDateThenId).map((r) => r.booking).slice(0, 1000));
-      // Without segmentFrom the segment would be measured from the bar's own start: other bookings.
-      const unanchored = await drillPage(db(), 'healthtech', { ...drill, segmentFrom: undefined }, 0, 1);
-      expect(unanchored.total, `${segment}: measuring from the bar's start counts other patients`).not.toBe(bar);
-      // The segment counts follow the same start.
-      const seg = await segments(db(), 'healthtech', drill);
-      const patients = new Set(filtered(drill).map((r) => r.patient)).size;
-      expect(segment === 'new' ? seg.newPatients : seg.returningPatients).toBe(patients);
+      // Without the scope the segment would be decided over the bar's own month: other bookings.
+      const unanchored = await drillPage(db(), 'healthtech', { ...drill, scope: undefined }, 0, 1);
+      expect(unanchored.total, `${segment}: deciding over the bar's month counts other patients`).not.toBe(bar);
     }
   });
 
@@ -198,6 +234,7 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     ['no filter', {}],
     ['October 2025', { from: '2025-10-01', to: '2025-10-31' }],
     ['two doctors, cancelled only, returning from mid-2025', { doctorIds: [105, 110], statuses: ['cancelled'], from: '2025-06-01', segment: 'returning' }],
+    ['new patients, everything loaded', { segment: 'new' }],
   ];
   it.each(visitFilters)('visit-count buckets drill to the bookings of exactly the patients counted: %s', async (_label, filter) => {
     const seg = await segments(db(), 'healthtech', filter);
@@ -241,15 +278,22 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     expect(csv).toHaveLength(rows.length + 1);
   });
 
-  it('context: the run shown, the span, a default range without suspicious dates, the caveats', async () => {
+  it('context: the run shown, the span and where most bookings are, the load-wide caveats', async () => {
     const context = await dashboardContext(db(), 'healthtech');
     expect(context.loaded).toBe(true);
-    expect(context.caveats.placeholderDoctors).toBe(prepared.report.counts.placeholders);
     expect(context.caveats.rejected).toBe(prepared.report.counts.rejected);
     expect(context.caveats.suspiciousDates).toBe(prepared.report.counts.suspicious_dates);
-    const inRange = rows.filter((r) => r.date >= '2000-01-01' && r.date <= '2026-11-01');
-    expect(context.caveats.outsideDefaultRange).toBe(rows.length - inRange.length);
-    expect(context.defaultRange).toEqual({ from: inRange.map((r) => r.date).sort()[0], to: inRange.map((r) => r.date).sort().at(-1) });
+    expect(context.caveats.suspiciousAfter).toBe('2026-11-01');
+    const dates = rows.map((r) => r.date).sort();
+    expect(context.span).toEqual({ from: dates[0], to: dates.at(-1) });
+    const dense = context.denseSpan;
+    expect(dense).not.toBeNull();
+    const inside = dates.filter((d) => dense && d >= dense.from && d <= dense.to).length;
+    expect((dense?.before ?? 0) + inside + (dense?.after ?? 0)).toBe(rows.length);
+    // The generated bookings are drawn from 2024-01 to 2026-06; the fill-series runs years past it are left out.
+    expect(dense?.from.slice(0, 4)).toBe('2024');
+    expect((dense?.to ?? '').slice(0, 7) <= '2026-06').toBe(true);
+    expect(dense?.after).toBeGreaterThan(0);
   });
 
   it('the business questions panel runs queries.sql and agrees with the CLI answers', async () => {

@@ -148,7 +148,7 @@ export async function doctorRows(client: pg.ClientBase | pg.Pool, schema = SCHEM
 export async function appointmentRows(client: pg.ClientBase | pg.Pool, schema = SCHEMA): Promise<AppointmentRow[]> {
   const { rows } = await client.query<AppointmentRow>(
     `SELECT booking_id::text AS booking_id, patient_id::text AS patient_id, doctor_id, booking_date::text AS booking_date, status, source_row
-       FROM ${quoteIdent(schema)}.appointments ORDER BY booking_id`,
+       FROM ${quoteIdent(schema)}.appointments a ORDER BY a.booking_id`,
   );
   return rows;
 }
@@ -184,11 +184,12 @@ export interface RejectedTableRow {
   message: string;
   kept_row: number | null;
   raw: Record<string, string>;
+  problems: { reason: string; column?: string; message: string }[];
 }
 
 export async function rejectedRows(client: pg.ClientBase | pg.Pool, schema = SCHEMA): Promise<RejectedTableRow[]> {
   const { rows } = await client.query<RejectedTableRow>(
-    `SELECT run_id::text AS run_id, file, source_file, sheet, excel_row, reason, column_name, message, kept_row, raw
+    `SELECT run_id::text AS run_id, file, source_file, sheet, excel_row, reason, column_name, message, kept_row, raw, problems
        FROM ${quoteIdent(schema)}.rejected_rows ORDER BY file, excel_row`,
   );
   return rows;
@@ -208,6 +209,7 @@ export function expectedRejected(run: PreparedRun, runId: number): RejectedTable
       message: r.message,
       kept_row: r.keptRow ?? null,
       raw: r.raw,
+      problems: r.problems,
     }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.excel_row - b.excel_row);
 }
@@ -247,12 +249,23 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5_0
   }
 }
 
+/** Tables a load builds beside the live ones (`…__next`) or swaps out (`…__replaced`): none outside a load. */
+export async function tablesBesideLive(client: pg.ClientBase | pg.Pool, schema = SCHEMA): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind = 'r' AND (c.relname LIKE '%\\_\\_next' OR c.relname LIKE '%\\_\\_replaced') ORDER BY 1`,
+    [schema],
+  );
+  return rows.map((r) => r.name);
+}
+
 /**
- * After a failed load: nothing checked out of the pool, nobody waiting, the pool no bigger than
+ * After a failed load: no table left beside the live ones, nothing checked out of the pool, nobody waiting, the pool no bigger than
  * its maximum, and on the server only the pool's idle sessions — none `idle in transaction`, no
  * COPY still running. A backend that was cut off may take a moment to exit, hence `eventually`.
  */
 export async function expectNoLeftovers(h: Harness): Promise<void> {
+  expect(await tablesBesideLive(h.admin)).toEqual([]);
   expect(h.pool.waitingCount).toBe(0);
   expect(h.pool.idleCount).toBe(h.pool.totalCount);
   expect(h.pool.totalCount).toBeLessThanOrEqual(4);

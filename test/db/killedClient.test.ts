@@ -1,17 +1,17 @@
 /**
- * A load whose connection dies mid-COPY (SPEC §10): the socket torn down under it, its backend
- * terminated by an administrator, or the whole client process killed. The previous data stays,
- * the process that ran the load keeps running, the pool heals, and a run that could not record
- * its own end is marked interrupted by the next load.
+ * A load whose connection or process dies at any step (SPEC §10): the socket torn down under it,
+ * its backend terminated by an administrator, or the whole client process killed — mid-COPY,
+ * mid-way through the index builds, or inside the swap with the tables already renamed but not
+ * committed. The previous data stays, nothing is left beside it, the process that ran the load
+ * keeps running, the pool heals, and a run that could not record its own end is marked
+ * interrupted by the next load. Killed right after the commit, the new data is live, and the
+ * replaced tables it had no time to drop are removed by the next load.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { Socket } from 'node:net';
-import { build } from 'esbuild';
-import type pg from 'pg';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadProgress } from '../../electron/db/load';
 import { DatabaseError } from '../../electron/etl/errors';
@@ -20,9 +20,11 @@ import { generateWorkbooks } from '../../scripts/generator/generateWorkbooks';
 import { testServers } from '../support/database';
 import {
   RUN_DATE,
+  appointmentRows,
   checksums,
   eventually,
   expectNoLeftovers,
+  expectedAppointments,
   freshDatabase,
   load,
   nextClientPid,
@@ -30,70 +32,64 @@ import {
   prepareSamples,
   runs,
   sessionStates,
+  tablesBesideLive,
   terminateBackendNow,
   type Harness,
 } from './harness';
+import { CHUNK_ROWS, buildLoader, startLoader, type FreezePoint, type LoaderProcess } from './loaderProcess';
 
-const CHUNK_ROWS = 10_000;
 const midCopy = (p: LoadProgress) => p.step === 'copy_appointments' && p.rows >= CHUNK_ROWS && p.rows < p.total;
+
+/** Points inside the load's transaction where the client itself is at work, as the in-process tests see them. */
+const stepsInside: { at: FreezePoint; when: (p: LoadProgress) => boolean; step: LoadProgress['step'] }[] = [
+  { at: 'mid-copy', when: midCopy, step: 'copy_appointments' },
+  { at: 'mid-index', when: (p) => p.step === 'index' && p.rows === 2, step: 'index' },
+];
+
+/**
+ * The swap is one message to the server (swap.ts), so it is killed while the server works on it:
+ * a session holding the live tables keeps the swap waiting for them, and the kill comes while
+ * the load's backend is in that wait.
+ */
+async function swapWaiting(h: Harness, pid: () => number | undefined): Promise<number> {
+  return eventually(async () => {
+    const current = pid();
+    expect(current).toBeDefined();
+    const { rows } = await h.admin.query<{ waiting: boolean }>(
+      `SELECT wait_event_type = 'Lock' AND query LIKE 'SAVEPOINT swap%' AS waiting FROM pg_stat_activity WHERE pid = $1`,
+      [current],
+    );
+    expect(rows[0]?.waiting).toBe(true);
+    return current as number;
+  }, 20_000);
+}
+
+async function holdLiveTables(h: Harness): Promise<pg.Client> {
+  const holder = new pg.Client({ connectionString: h.db.url, application_name: 'healthtech-etl test lock holder' });
+  holder.on('error', () => undefined);
+  await holder.connect();
+  await holder.query('BEGIN');
+  await holder.query('LOCK TABLE healthtech.appointments IN ACCESS SHARE MODE');
+  return holder;
+}
 
 let dir: string;
 let files: { doctorsPath: string; appointmentsPath: string };
 let big: PreparedRun;
 let loaderScript: string;
 /** Loader processes started here, killed at the end whatever happened in between. */
-const children: ChildProcess[] = [];
+const loaders: LoaderProcess[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'healthtech-db-killed-client-'));
   files = await generateWorkbooks({ seed: 12, appointments: 24_000, outDir: dir });
   big = await prepareFiles(files.doctorsPath, files.appointmentsPath);
   expect(big.appointments.length).toBeGreaterThan(2 * CHUNK_ROWS);
-
-  // A separate client process that loads the files, says when it is mid-COPY, then stops moving
-  // (as a frozen or dying app would) until it is killed.
-  loaderScript = path.join(dir, 'loader.cjs');
-  await build({
-    stdin: {
-      contents: `
-        import { writeSync } from 'node:fs';
-        import { createPool, serverLabel } from './electron/db/connection';
-        import { loadRun } from './electron/db/load';
-        import { prepareRun } from './electron/etl/prepareRun';
-        const url = process.env.LOADER_DB_URL as string; // not in argv, where ps would show the password
-        const [doctors, appointments, runDate] = process.argv.slice(2) as [string, string, string];
-        (async () => {
-          const run = await prepareRun({ doctors: { path: doctors }, appointments: { path: appointments }, runDate });
-          const pool = createPool(url);
-          await loadRun({ pool, label: serverLabel(url) }, run, {
-            schema: 'healthtech',
-            source: 'cli',
-            onProgress: (p) => {
-              if (p.step === 'copy_appointments' && p.rows >= ${CHUNK_ROWS} && p.rows < p.total) {
-                writeSync(1, 'mid-copy\\n'); // synchronous: the line is out before the thread stops
-                Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); // frozen until killed
-              }
-            },
-          });
-          process.stdout.write('finished\\n');
-        })().catch((error) => { process.stdout.write('failed ' + String(error) + '\\n'); process.exit(1); });
-      `,
-      resolveDir: path.resolve(__dirname, '..', '..'),
-      loader: 'ts',
-      sourcefile: 'loader.ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['pg-native'],
-    outfile: loaderScript,
-    logLevel: 'silent',
-  });
+  loaderScript = await buildLoader(dir);
 });
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const loader of loaders) await loader.kill();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -142,21 +138,21 @@ describe.each(testServers())('a killed client on $name PostgreSQL', ({ url }) =>
     await expectLaterLoadWorks();
   });
 
-  it('its backend terminated mid-COPY: a DatabaseError, old data intact, the process and the pool carry on', async () => {
+  it.each(stepsInside)('its backend terminated at $at: a DatabaseError, old data intact, nothing left beside it, the pool carries on', async ({ when, step }) => {
     const before = await checksums(h.admin);
     const pid = nextClientPid(h.pool);
     let cutAt: LoadProgress | undefined;
 
     const error = await load(h, big, {
       onProgress: (p) => {
-        if (!cutAt && midCopy(p)) {
+        if (!cutAt && when(p)) {
           cutAt = p;
           terminateBackendNow(h.db.url, pid());
         }
       },
     }).catch((e: unknown) => e);
 
-    expect(cutAt?.step).toBe('copy_appointments');
+    expect(cutAt?.step).toBe(step);
     expect(error).toBeInstanceOf(DatabaseError);
     expect(error).toMatchObject({ code: 'db_connection_lost', sqlstate: '57P01' });
     expect(await checksums(h.admin)).toEqual(before);
@@ -165,27 +161,53 @@ describe.each(testServers())('a killed client on $name PostgreSQL', ({ url }) =>
     await expectLaterLoadWorks();
   });
 
-  it('its process killed mid-COPY: old data intact, and the next load marks the run interrupted', async () => {
+  it('its backend terminated while the swap waits for the tables: a DatabaseError, old data intact, nothing left beside it', async () => {
     const before = await checksums(h.admin);
-    const child = spawn(process.execPath, [loaderScript, files.doctorsPath, files.appointmentsPath, RUN_DATE], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, LOADER_DB_URL: h.db.url },
-    });
-    children.push(child);
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-    const line = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout }).once('line', resolve));
-    expect(line).toBe('mid-copy');
+    const holder = await holdLiveTables(h);
+    const pid = nextClientPid(h.pool);
+    try {
+      const loading = load(h, big, { lockTimeoutMs: 60_000 }).catch((e: unknown) => e);
+      await h.admin.query('SELECT pg_terminate_backend($1::int)', [await swapWaiting(h, pid)]);
+      const error = await loading;
 
-    // The run history stays readable while a load holds the tables (it used to wait for the load,
-    // here forever: etl_runs was locked by the load's no-op ALTER TABLE … IF NOT EXISTS).
+      expect(error).toBeInstanceOf(DatabaseError);
+      expect(error).toMatchObject({ code: 'db_connection_lost', sqlstate: '57P01' });
+    } finally {
+      await holder.end();
+    }
+    expect(await checksums(h.admin)).toEqual(before);
+    expect((await runs(h.admin))[0]).toMatchObject({ outcome: 'failed', error_code: 'db_connection_lost' });
+    await expectNoLeftovers(h);
+    await expectLaterLoadWorks();
+  });
+
+  const killPoints: { at: FreezePoint; label: string }[] = [
+    { at: 'mid-copy', label: 'mid-COPY' },
+    { at: 'mid-index', label: 'mid-way through the index builds' },
+    { at: 'swap', label: 'while the swap waits for the tables' },
+  ];
+  it.each(killPoints)('its process killed $label: old data intact, nothing left beside it, and the next load marks the run interrupted', async ({ at }) => {
+    const before = await checksums(h.admin);
+    const holder = at === 'swap' ? await holdLiveTables(h) : undefined;
+    const loader = startLoader(loaderScript, files, { url: h.db.url, runDate: RUN_DATE, freezeAt: at });
+    loaders.push(loader);
+    expect(await loader.firstLine).toBe(at);
+
+    // The run history and the tables stay readable while a load is under way, and still show the
+    // previous run: the load builds beside them.
     const [running] = await runs(h.admin);
     expect(running).toMatchObject({ outcome: 'running' });
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
-    // The server notices the dead client and rolls its transaction back.
+    if (at === 'swap') await swapWaiting(h, () => running?.backend_pid as number);
+    else expect(await checksums(h.admin)).toEqual(before);
+    expect(await loader.kill()).toBe('SIGKILL');
+    // The server notices the dead client and rolls its transaction back, new tables and all. (At
+    // the swap: once its wait for the tables times out. Were the tables let go first, the swap —
+    // already wholly on the server — would commit, dead client or not, as all or nothing allows.)
     await eventually(async () => expect((await sessionStates(h)).map((s) => s.pid)).not.toContain(running?.backend_pid));
+    await holder?.end();
 
     expect(await checksums(h.admin)).toEqual(before);
+    expect(await tablesBesideLive(h.admin)).toEqual([]);
     // Nobody was left to write the run's end: it still says running until the next load.
     expect((await runs(h.admin))[0]).toMatchObject({ run_id: running?.run_id, outcome: 'running' });
 
@@ -194,6 +216,23 @@ describe.each(testServers())('a killed client on $name PostgreSQL', ({ url }) =>
     expect(latest).toMatchObject({ run_id: next.runId, outcome: 'succeeded' });
     expect(interrupted).toMatchObject({ run_id: running?.run_id, outcome: 'failed', error_code: 'interrupted', finished_at: expect.any(Date) });
     expect(await checksums(h.admin)).toMatchObject({ appointmentRows: big.appointments.length });
+    await expectNoLeftovers(h);
+  });
+
+  it('its process killed right after the commit: the new run is live, and the next load drops the replaced tables it left', async () => {
+    const loader = startLoader(loaderScript, files, { url: h.db.url, runDate: RUN_DATE, freezeAt: 'after-commit' });
+    loaders.push(loader);
+    expect(await loader.firstLine).toBe('after-commit');
+    expect(await loader.kill()).toBe('SIGKILL');
+
+    expect(await appointmentRows(h.admin)).toEqual(expectedAppointments(big));
+    expect((await runs(h.admin))[0]).toMatchObject({ outcome: 'succeeded', appointments_loaded: big.appointments.length });
+    expect(await tablesBesideLive(h.admin)).toEqual(['appointments__replaced', 'doctors__replaced', 'rejected_rows__replaced']);
+
+    const samples = await prepareSamples();
+    await load(h, samples);
+    expect(h.logger.lines.some((l) => l.message === 'removed the tables an interrupted load left' && String(l.fields?.tables).includes('appointments__replaced'))).toBe(true);
+    expect(await checksums(h.admin)).toMatchObject({ appointmentRows: samples.appointments.length });
     await expectNoLeftovers(h);
   });
 

@@ -140,6 +140,50 @@ describe.each(testServers())('loading the samples on $name PostgreSQL', ({ url }
     await expectNoLeftovers(h);
   });
 
+  it('the new tables arrive complete: keys, indexes, foreign keys, statistics, all pages all-visible', async () => {
+    await load(h, await prepareSamples());
+    // (NOT NULL rules are constraints too from PostgreSQL 18 on: left out, they are the columns' own.)
+    const { rows: constraints } = await h.admin.query<{ table: string; name: string; type: string }>(
+      `SELECT conrelid::regclass::text AS table, conname AS name, contype AS type FROM pg_constraint
+        WHERE connamespace = $1::regnamespace AND conrelid <> 'healthtech.etl_runs'::regclass AND contype <> 'n' ORDER BY 1, 2`,
+      [SCHEMA],
+    );
+    expect(constraints.map((c) => `${c.table.replace(/^healthtech\./, '')} ${c.name} ${c.type}`)).toEqual([
+      'appointments appointments_doctor_id_fkey f',
+      'appointments appointments_pkey p',
+      'appointments appointments_status_check c',
+      'doctors doctors_pkey p',
+      'rejected_rows rejected_rows_file_check c',
+      'rejected_rows rejected_rows_pkey p',
+      'rejected_rows rejected_rows_run_id_fkey f',
+    ]);
+    const { rows: indexes } = await h.admin.query<{ name: string }>(`SELECT indexname AS name FROM pg_indexes WHERE schemaname = $1 ORDER BY 1`, [SCHEMA]);
+    expect(indexes.map((i) => i.name)).toEqual([
+      'appointments_booking_date_idx',
+      'appointments_doctor_idx',
+      'appointments_patient_idx',
+      'appointments_pkey',
+      'doctors_pkey',
+      'etl_runs_pkey',
+      'etl_runs_started_idx',
+      'rejected_rows_pkey',
+      'rejected_rows_reason_idx',
+    ]);
+    const { rows: tables } = await h.admin.query<{ name: string; pages: number; visible: number; analyzed: boolean }>(
+      `SELECT c.relname AS name, c.relpages AS pages, c.relallvisible AS visible,
+              EXISTS (SELECT 1 FROM pg_statistic s WHERE s.starelid = c.oid) AS analyzed
+         FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relname IN ('doctors', 'appointments') ORDER BY 1`,
+      [SCHEMA],
+    );
+    for (const table of tables) {
+      expect(table.analyzed).toBe(true);
+      expect(table.pages).toBeGreaterThan(0);
+      // COPY … FREEZE marks the pages it fills (PostgreSQL 14+), a VACUUM after the commit the rest.
+      expect(table.visible).toBe(table.pages);
+    }
+    await expectNoLeftovers(h);
+  });
+
   it('rows handed over already encoded for COPY (as the reading worker does) load the same tables', async () => {
     const run = await prepareSamples();
     await load(h, run);

@@ -354,7 +354,9 @@ describe('decision 2: blank rows and repeated headers', () => {
   it('a value in an unnamed extra column makes the row non-blank', async () => {
     const r = await runAppts([[null, null, null, null, null, null, 'stray note']]);
     expect(r.perFile.appointments).toEqual({ read: 1, kept: 0, rejected: 1, repeatedHeaders: 0, blankRows: 0 });
-    expect(r.rejected).toEqual([{ file: 'appointments', row: 2, reason: 'missing_value', column: 'booking_id' }]);
+    expect(r.rejected).toEqual([
+      { file: 'appointments', row: 2, reason: 'missing_value', column: 'booking_id', also: ['patient_id:missing_value', 'doctor_id:missing_value', 'booking_date:missing_value', 'status:missing_value'] },
+    ]);
   });
 
   it('repeated headers match after header normalisation; all required cells must match', async () => {
@@ -364,7 +366,9 @@ describe('decision 2: blank rows and repeated headers', () => {
       ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'anything'], // r4 repeated
     ]);
     expect(r.perFile.appointments).toEqual({ read: 3, kept: 0, rejected: 1, repeatedHeaders: 2, blankRows: 0 });
-    expect(r.rejected).toEqual([{ file: 'appointments', row: 3, reason: 'invalid_integer', column: 'booking_id' }]);
+    expect(r.rejected).toEqual([
+      { file: 'appointments', row: 3, reason: 'invalid_integer', column: 'booking_id', also: ['patient_id:invalid_integer', 'doctor_id:invalid_integer', 'booking_date:invalid_date'] },
+    ]);
   });
 
   it('doctors: a repeated header needs only the required columns (specialty may differ)', async () => {

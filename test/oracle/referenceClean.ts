@@ -56,6 +56,8 @@ export interface ReferenceRejected {
   reason: string;
   column?: string;
   keptRow?: number;
+  /** The row's other problems, in column order, as "column:reason". */
+  also?: string[];
 }
 
 export interface ReferenceFileCounts {
@@ -461,7 +463,13 @@ interface ValidDoctor {
   fixes: number;
 }
 
-type Invalid = { ok: false; reason: ReasonCode; column: string };
+type Invalid = { ok: false; reason: ReasonCode; column: string; also: string[] };
+
+/** Every failed check in column order: the first is the reason, the rest are listed with it. */
+function invalid(failures: { reason: ReasonCode; column: string }[]): Invalid | null {
+  const [first, ...rest] = failures;
+  return first ? { ok: false, ...first, also: rest.map((f) => `${f.column}:${f.reason}`) } : null;
+}
 
 function cell(row: DataRow, name: string): Raw {
   return row.cells.get(name) ?? NULL_RAW;
@@ -469,15 +477,18 @@ function cell(row: DataRow, name: string): Raw {
 
 function validateAppointment(row: DataRow, order: 'mdy' | 'dmy'): { ok: true; value: ValidAppointment } | Invalid {
   const booking = parseInteger(cell(row, 'booking_id'), BIGINT_MAX);
-  if (!booking.ok) return { ok: false, reason: booking.reason, column: 'booking_id' };
   const patient = parseInteger(cell(row, 'patient_id'), BIGINT_MAX);
-  if (!patient.ok) return { ok: false, reason: patient.reason, column: 'patient_id' };
   const doctor = parseInteger(cell(row, 'doctor_id'), INT_MAX);
-  if (!doctor.ok) return { ok: false, reason: doctor.reason, column: 'doctor_id' };
   const date = parseDate(cell(row, 'booking_date'), order);
-  if (!date.ok) return { ok: false, reason: date.reason, column: 'booking_date' };
   const status = parseStatus(cell(row, 'status'));
-  if (!status.ok) return { ok: false, reason: status.reason, column: 'status' };
+  const failed = invalid([
+    ...(booking.ok ? [] : [{ reason: booking.reason, column: 'booking_id' }]),
+    ...(patient.ok ? [] : [{ reason: patient.reason, column: 'patient_id' }]),
+    ...(doctor.ok ? [] : [{ reason: doctor.reason, column: 'doctor_id' }]),
+    ...(date.ok ? [] : [{ reason: date.reason, column: 'booking_date' }]),
+    ...(status.ok ? [] : [{ reason: status.reason, column: 'status' }]),
+  ]);
+  if (failed || !booking.ok || !patient.ok || !doctor.ok || !date.ok || !status.ok) return failed as Invalid;
   const fixes = [booking.fixed, patient.fixed, doctor.fixed, date.fixed, status.fixed].filter(Boolean).length;
   return {
     ok: true,
@@ -495,9 +506,9 @@ function validateAppointment(row: DataRow, order: 'mdy' | 'dmy'): { ok: true; va
 
 function validateDoctor(row: DataRow, hasSpecialty: boolean): { ok: true; value: ValidDoctor } | Invalid {
   const id = parseInteger(cell(row, 'doctor_id'), INT_MAX);
-  if (!id.ok) return { ok: false, reason: id.reason, column: 'doctor_id' };
   const nameRaw = cell(row, 'name');
-  if (isEmpty(nameRaw)) return { ok: false, reason: 'missing_value', column: 'name' };
+  const failed = invalid([...(id.ok ? [] : [{ reason: id.reason, column: 'doctor_id' }]), ...(isEmpty(nameRaw) ? [{ reason: 'missing_value' as const, column: 'name' }] : [])]);
+  if (failed || !id.ok) return failed as Invalid;
   const nameTyped = rawText(nameRaw);
   const name = nameTyped.trim();
   let fixes = (id.fixed ? 1 : 0) + (name !== nameTyped ? 1 : 0);
@@ -571,7 +582,7 @@ export async function referenceClean(
   for (const row of doctorSheet.rows) {
     const v = validateDoctor(row, hasSpecialty);
     if (!v.ok) {
-      rejected.push({ file: 'doctors', row: row.row, reason: v.reason, column: v.column });
+      rejected.push({ file: 'doctors', row: row.row, reason: v.reason, column: v.column, ...(v.also.length ? { also: v.also } : {}) });
       continue;
     }
     const first = keptDoctors.get(v.value.doctor_id);
@@ -587,7 +598,7 @@ export async function referenceClean(
   for (const row of apptSheet.rows) {
     const v = validateAppointment(row, order);
     if (!v.ok) {
-      rejected.push({ file: 'appointments', row: row.row, reason: v.reason, column: v.column });
+      rejected.push({ file: 'appointments', row: row.row, reason: v.reason, column: v.column, ...(v.also.length ? { also: v.also } : {}) });
       continue;
     }
     validAppointments.push(v.value);

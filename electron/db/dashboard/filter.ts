@@ -9,22 +9,36 @@ export interface SqlParts {
   params: unknown[];
 }
 
+type Range = { from?: string | undefined; to?: string | undefined };
+
 /**
- * `a` is the appointments alias. Segments: a patient is *new* in the range when their first
- * booking ever falls inside it, *returning* when they had a booking before it starts. With no
- * start date every patient's first booking is inside the range, so all are new. The start is
- * `segmentFrom` when given (a drill narrowed the dates but keeps the dashboard's start), else the
- * range's own `from`.
+ * `a` is the appointments alias.
+ *
+ * Segments are decided per patient over the *scope* (the dashboard's own filter; for a drill that
+ * narrowed it, `filter.scope`): a patient is *returning* when one of their bookings in the scope
+ * falls after the day of their first booking ever (they came back), *new* otherwise. So the
+ * default view, everything loaded, tells one-visit patients from those who came back.
  *
  * `visits` (drill-through only) keeps the bookings of patients with that many bookings within
- * the rest of the filter: the same conditions, counted per patient in a subquery.
+ * the scope.
+ *
+ * `overrideRange` replaces the filter's dates, scope included (the previous period's figures).
  */
-export function filterSql(schema: string, filter: DrillFilter, params: unknown[] = [], overrideRange?: { from?: string; to?: string }): SqlParts {
-  const range = overrideRange ?? { from: filter.from, to: filter.to };
-  const conditions = filterConditions(schema, filter, params, range, 'a');
+export function filterSql(schema: string, filter: DrillFilter, params: unknown[] = [], overrideRange?: Range): SqlParts {
+  const withRange = (f: DashboardFilter): DashboardFilter => (overrideRange ? { ...f, from: overrideRange.from, to: overrideRange.to } : f);
+  const own = withRange(filter);
+  const scope = withRange(filter.scope ?? filter);
+  const bind = (value: unknown) => `$${params.push(value)}`;
+  const conditions = rowConditions(schema, own, 'a', bind);
+  if (filter.segment === 'new' || filter.segment === 'returning') {
+    // The patient came back within the scope: a booking there after their first day ever.
+    const cameBack = `SELECT 1 FROM ${schema}.appointments v WHERE v.patient_id = a.patient_id AND v.booking_date > v.patient_first_booking${rowConditions(schema, scope, 'v', bind)
+      .map((c) => ` AND ${c}`)
+      .join('')}`;
+    conditions.push(filter.segment === 'returning' ? `EXISTS (${cameBack})` : `NOT EXISTS (${cameBack})`);
+  }
   if (filter.visits) {
-    // The patients are counted under the same conditions, read again under the subquery's alias.
-    const inner = filterConditions(schema, filter, params, range, 'v');
+    const inner = rowConditions(schema, scope, 'v', bind);
     conditions.push(
       `a.patient_id IN (SELECT v.patient_id FROM ${schema}.appointments v ${inner.length ? `WHERE ${inner.join(' AND ')}` : ''} GROUP BY v.patient_id HAVING ${VISITS_HAVING[filter.visits]})`,
     );
@@ -34,32 +48,30 @@ export function filterSql(schema: string, filter: DrillFilter, params: unknown[]
 
 const VISITS_HAVING: Record<VisitBucket, string> = { '1': 'count(*) = 1', '2-3': 'count(*) BETWEEN 2 AND 3', '4+': 'count(*) >= 4' };
 
-function filterConditions(schema: string, filter: DashboardFilter, params: unknown[], range: { from?: string; to?: string }, alias: 'a' | 'v'): string[] {
+/** The conditions on each booking itself (dates, doctors, statuses, specialties), under `alias`. */
+function rowConditions(schema: string, filter: DashboardFilter, alias: 'a' | 'v', bind: (value: unknown) => string): string[] {
   const conditions: string[] = [];
-  const bind = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  if (range.from) conditions.push(`${alias}.booking_date >= ${bind(range.from)}::date`);
-  if (range.to) conditions.push(`${alias}.booking_date <= ${bind(range.to)}::date`);
+  if (filter.from) conditions.push(`${alias}.booking_date >= ${bind(filter.from)}::date`);
+  if (filter.to) conditions.push(`${alias}.booking_date <= ${bind(filter.to)}::date`);
   if (filter.doctorIds?.length) conditions.push(`${alias}.doctor_id = ANY(${bind(filter.doctorIds)}::int[])`);
   if (filter.statuses?.length) conditions.push(`${alias}.status = ANY(${bind(filter.statuses)}::text[])`);
   if (filter.specialties?.length) {
     conditions.push(`${alias}.doctor_id IN (SELECT doctor_id FROM ${schema}.doctors WHERE coalesce(specialty, '') = ANY(${bind(filter.specialties)}::text[]))`);
   }
-  const segmentFrom = segmentStart(filter, range);
-  if (filter.segment === 'new' && segmentFrom) {
-    conditions.push(`${alias}.patient_first_booking >= ${bind(segmentFrom)}::date`);
-  } else if (filter.segment === 'returning') {
-    // Without a start date nobody has come "before": an empty result, said so in the caveats.
-    conditions.push(segmentFrom ? `${alias}.patient_first_booking < ${bind(segmentFrom)}::date` : 'false');
-  }
   return conditions;
 }
 
-/** The day new and returning patients are told apart at: `segmentFrom`, else the range's start. */
-export function segmentStart(filter: DashboardFilter, range: { from?: string | undefined } = filter): string | undefined {
-  return filter.segmentFrom ?? range.from;
+/** The doctor and specialty parts of the filter on the doctors table (alias `d`). */
+export function doctorConditions(filter: DashboardFilter, params: unknown[]): string[] {
+  const conditions: string[] = [];
+  if (filter.doctorIds?.length) conditions.push(`d.doctor_id = ANY($${params.push(filter.doctorIds)}::int[])`);
+  if (filter.specialties?.length) conditions.push(`coalesce(d.specialty, '') = ANY($${params.push(filter.specialties)}::text[])`);
+  return conditions;
+}
+
+/** Whether the filter keeps every loaded booking. */
+export function isWholeLoad(filter: DashboardFilter): boolean {
+  return !filter.from && !filter.to && !filter.doctorIds?.length && !filter.specialties?.length && !filter.statuses?.length && (filter.segment ?? 'all') === 'all';
 }
 
 /** The range of the same length just before [from, to], for period-over-period figures. */
@@ -70,12 +82,4 @@ export function previousRange(from: string, to: string): { from: string; to: str
   const length = Math.round((end - start) / day) + 1;
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   return { from: iso(start - length * day), to: iso(start - day) };
-}
-
-/** Day buckets up to three months, weeks up to two years, months beyond. */
-export function autoGranularity(from: string, to: string): 'day' | 'week' | 'month' {
-  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
-  if (days <= 92) return 'day';
-  if (days <= 731) return 'week';
-  return 'month';
 }

@@ -5,6 +5,7 @@
  * - `credentials.json`  generated user + password, mode 0600, never logged
  * - `owner.pid`         which process of ours owns (and will stop) the running server
  * - `start.lock`        held while one process initialises/starts/stops the server
+ * - `start.lock.reap-*` who took over which dead start.lock (see acquireStartLock)
  * - `server.log`        server and initdb output, appended, mode 0600
  */
 import { randomBytes } from 'node:crypto';
@@ -122,23 +123,29 @@ export function readPostmasterLock(folder: DataFolder): PostmasterLock | 'absent
 }
 
 // ---------------------------------------------------------------------------------------------
-// owner.pid and start.lock: "<pid>\n<start time>\n" so a reused PID is not mistaken for us.
+// owner.pid and start.lock: "<pid>\n<start time>\n[<nonce>\n]" so a reused PID is not mistaken
+// for us, and (start.lock) each taking of the lock has its own identity.
 
 interface PidRecord {
   pid: number;
   startTime: string | undefined;
+  nonce: string | undefined;
 }
 
-function ownRecord(): string {
-  return `${process.pid}\n${processStartTime(process.pid) ?? ''}\n`;
+function ownRecord(nonce = ''): string {
+  return `${process.pid}\n${processStartTime(process.pid) ?? ''}\n${nonce ? `${nonce}\n` : ''}`;
+}
+
+function parsePidRecord(text: string): PidRecord | undefined {
+  const [pidLine, startLine, nonceLine] = text.split('\n');
+  const pid = Number(pidLine?.trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  return { pid, startTime: startLine?.trim() || undefined, nonce: nonceLine?.trim() || undefined };
 }
 
 function readPidRecord(file: string): PidRecord | undefined {
   try {
-    const [pidLine, startLine] = fs.readFileSync(file, 'utf8').split('\n');
-    const pid = Number(pidLine?.trim());
-    if (!Number.isInteger(pid) || pid <= 0) return undefined;
-    return { pid, startTime: startLine?.trim() || undefined };
+    return parsePidRecord(fs.readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }
@@ -166,32 +173,109 @@ export function removeOwnerIfOurs(folder: DataFolder): void {
 }
 
 /**
- * Cross-process mutex for init/start/stop on one data folder. A lock left by a dead process is
- * taken over. Returns a release function, or undefined when `timeoutMs` passed first.
+ * Creates `file` with `contents` only if it does not exist, atomically and complete: the contents
+ * go to a private temporary file that is then hard-linked into place (link fails if the name is
+ * taken), so nobody ever reads a half-written lock. Falls back to an exclusive create where the
+ * file system has no hard links.
+ */
+function createExclusively(file: string, contents: string): boolean {
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    fs.writeFileSync(temporary, contents, { mode: 0o600, flag: 'wx' });
+    try {
+      fs.linkSync(temporary, file);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw error;
+    }
+    try {
+      fs.writeFileSync(file, contents, { mode: 0o600, flag: 'wx' });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+}
+
+/** Reap markers are tiny; ones older than this belong to takeovers long finished. */
+const REAP_MARKER_MAX_AGE_MS = 60 * 60 * 1000;
+
+/**
+ * Removes a start.lock left by a dead process — if this process is the one allowed to. Several
+ * processes may find the same dead lock at once; each tries to create `start.lock.reap-<id>` for
+ * that very lock (exclusive create), and only the one that succeeds removes it. Nobody else ever
+ * removes it (its holder is dead, and live holders remove only their own), so it is still that
+ * lock when the winner removes it, and a fresh lock taken meanwhile is never removed by a
+ * process that looked at the old one. (Should the winner itself die between creating the marker
+ * and removing the lock — two system calls apart — the lock stays until removed by hand; the
+ * start then fails saying another instance holds the folder.)
+ */
+function reapDeadLock(folder: DataFolder, id: string): void {
+  const marker = `${folder.startLock}.reap-${id.replace(/[^a-zA-Z0-9_.-]/g, '_').slice(0, 120)}`;
+  try {
+    fs.writeFileSync(marker, ownRecord(), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw error;
+  }
+  fs.rmSync(folder.startLock, { force: true });
+  removeOldReapMarkers(folder);
+}
+
+function removeOldReapMarkers(folder: DataFolder): void {
+  const prefix = `${path.basename(folder.startLock)}.reap-`;
+  try {
+    for (const name of fs.readdirSync(folder.root)) {
+      if (!name.startsWith(prefix)) continue;
+      const file = path.join(folder.root, name);
+      const age = Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > REAP_MARKER_MAX_AGE_MS) fs.rmSync(file, { force: true });
+    }
+  } catch {
+    /* tidying only */
+  }
+}
+
+/**
+ * Cross-process mutex for init/start/stop on one data folder: the lock file is created atomically
+ * (see createExclusively), and a lock left by a dead process is taken over by exactly one of the
+ * processes waiting for it (see reapDeadLock). Returns a release function, or undefined when
+ * `timeoutMs` passed first.
  */
 export async function acquireStartLock(folder: DataFolder, timeoutMs: number): Promise<(() => void) | undefined> {
   const deadline = Date.now() + timeoutMs;
-  const record = ownRecord();
+  const nonce = randomBytes(8).toString('hex');
   for (;;) {
-    try {
-      fs.writeFileSync(folder.startLock, record, { mode: 0o600, flag: 'wx' });
+    if (createExclusively(folder.startLock, ownRecord(nonce))) {
       return () => {
-        if (readPidRecord(folder.startLock)?.pid === process.pid) fs.rmSync(folder.startLock, { force: true });
+        if (readPidRecord(folder.startLock)?.nonce === nonce) fs.rmSync(folder.startLock, { force: true });
       };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const holder = readPidRecord(folder.startLock);
-    if (!holder || !isLive(holder)) {
-      // Unreadable right after creation is normal for a moment; only take over an old one.
-      const age = Date.now() - (fs.statSync(folder.startLock, { throwIfNoEntry: false })?.mtimeMs ?? 0);
-      if (holder || age > 2_000) {
-        fs.rmSync(folder.startLock, { force: true });
-        continue;
-      }
+    let stat: fs.Stats | undefined;
+    let holder: PidRecord | undefined;
+    try {
+      stat = fs.statSync(folder.startLock);
+      holder = parsePidRecord(fs.readFileSync(folder.startLock, 'utf8'));
+    } catch {
+      continue; // released meanwhile: try again at once
+    }
+    if (holder && !isLive(holder)) {
+      reapDeadLock(folder, `${holder.pid}-${holder.startTime ?? ''}-${holder.nonce ?? `${stat.ino}-${stat.mtimeMs}`}`);
+      continue;
+    }
+    // Unreadable: an earlier version wrote it in two steps, or the disk lost it. Only an old one is
+    // taken over; a fresh one may still be being written.
+    if (!holder && Date.now() - stat.mtimeMs > 2_000) {
+      reapDeadLock(folder, `unreadable-${stat.ino}-${stat.mtimeMs}-${stat.size}`);
+      continue;
     }
     if (Date.now() >= deadline) return undefined;
-    await sleep(100);
+    await sleep(50 + Math.floor(Math.random() * 50));
   }
 }
 

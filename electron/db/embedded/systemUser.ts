@@ -1,7 +1,10 @@
 /**
- * PostgreSQL refuses to run as root (initdb and postgres both exit). When we are root (CI images,
- * containers), the server runs as the unprivileged `postgres` system user instead, which must
- * own the data folder and be able to walk the path to it.
+ * PostgreSQL refuses to run as root (initdb and postgres both exit). When the CLI runs as root (CI
+ * images, containers), the server runs as the unprivileged `postgres` system user instead, which
+ * must own the data folder and be able to walk the path to it: the CLI creates that user if needed
+ * and adds o+x to the parent folders. The desktop app does neither (a desktop program creating
+ * system users and changing folder permissions would be a surprise): as root it refuses, saying
+ * how to go on.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -53,9 +56,21 @@ async function createSystemUser(name: string): Promise<void> {
   }
 }
 
-/** Who runs initdb/postgres: undefined means "this process's own user"; as root, the `postgres` user. */
-export async function resolveServerUser(logger: Logger): Promise<RunAs | undefined> {
-  if (process.platform === 'win32' || process.getuid?.() !== 0) return undefined;
+/** As root: run the server as the `postgres` system user (the CLI), or refuse (the desktop app). */
+export type RootPolicy = 'use-system-user' | 'refuse';
+
+/**
+ * Who runs initdb/postgres: undefined means "this process's own user"; as root, the `postgres`
+ * user, or a DatabaseError when the policy is to refuse.
+ */
+export async function resolveServerUser(logger: Logger, policy: RootPolicy = 'use-system-user', uid: number | undefined = process.getuid?.()): Promise<RunAs | undefined> {
+  if (process.platform === 'win32' || uid !== 0) return undefined;
+  if (policy === 'refuse') {
+    throw new DatabaseError(
+      'embedded_as_root',
+      'The embedded database cannot run as root, and the desktop app does not create system users or change folder permissions. Start the app as your normal user, or choose a PostgreSQL server in Settings.',
+    );
+  }
   const existing = await lookup(SERVER_USER);
   if (existing) return existing;
   await createSystemUser(SERVER_USER);

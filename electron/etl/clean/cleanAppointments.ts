@@ -64,9 +64,9 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
 
   // Rule 4 with the column's order, then rules 3–6: the first problem in column order rejects.
   const days = new Int32Array(n);
-  /** Rows rejected for a problem: flagged, with the problem in the map (a few percent of rows). */
+  /** Rows rejected for a problem: flagged, with their problems in the map (a few percent of rows). */
   const rejectedFlags = new Uint8Array(n);
-  const problems = new Map<number, Problem>();
+  const problems = new Map<number, Problem[]>();
   const problemFlags = rows.problemFlags;
   const slashDays = new Map<number, number>();
   for (let i = 0; i < n; i++) {
@@ -85,9 +85,9 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
     }
     days[i] = day;
     if (problemFlags[i] === 1 || day === NO_DAY) {
-      const problem = firstProblem(rows, i, day, orderLabel);
-      if (problem) {
-        problems.set(i, problem);
+      const found = rowProblems(rows, i, day, orderLabel);
+      if (found.length > 0) {
+        problems.set(i, found);
         rejectedFlags[i] = 1;
       }
     }
@@ -114,8 +114,7 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
   let duplicates = 0;
   for (let i = 0; i < n; i++) {
     if (rejectedFlags[i] === 1) {
-      const problem = problems.get(i) as Problem;
-      rejected.push(reject(rows, i, problem.reason, problem.message, problem.column));
+      rejected.push(reject(rows, i, problems.get(i) as Problem[]));
       continue;
     }
     const winner = winners[i] as number;
@@ -124,7 +123,7 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
       const why = (days[winner] as number) < (days[i] as number) ? 'earlier booking_date' : 'same booking_date, earlier in the file';
       const keptRow = rows.rows[winner] as number;
       rejected.push({
-        ...reject(rows, i, 'duplicate', `duplicate booking_id ${idText(rows.bookingId(i))}: row ${keptRow} was kept (${why})`),
+        ...reject(rows, i, [{ reason: 'duplicate', message: `duplicate booking_id ${idText(rows.bookingId(i))}: row ${keptRow} was kept (${why})` }]),
         keptRow,
       });
       continue;
@@ -136,7 +135,7 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
       suspicious.push({ row: rows.rows[i] as number, bookingId: idText(rows.bookingId(i)), date, reason, quarantined: quarantine });
       if (quarantine) {
         const why = reason === 'before_2000' ? 'is before 2000-01-01' : `is more than 365 days after the run date ${isoFromDay(options.runDay)}`;
-        rejected.push(reject(rows, i, 'suspicious_date', `booking_date ${date} ${why} (quarantined)`, 'booking_date'));
+        rejected.push(reject(rows, i, [{ reason: 'suspicious_date', column: 'booking_date', message: `booking_date ${date} ${why} (quarantined)` }]));
         continue;
       }
     }
@@ -149,27 +148,28 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
   return { kept: keptTable(rows, kept, keptCount, days), rejected, suspicious, duplicates };
 }
 
-/** The first problem of a row in column order (rule 10), or null. */
-function firstProblem(rows: AppointmentRows, i: number, day: number, orderLabel: string): Problem | null {
+/** Every problem of a row in column order (rule 10: the first is its reason); empty when none. */
+function rowProblems(rows: AppointmentRows, i: number, day: number, orderLabel: string): Problem[] {
+  const found: Problem[] = [];
   const booking = rows.bookingIds[i] as number;
-  if (booking < 0 && booking !== ID_BEYOND_SAFE) return integerProblem('booking_id', typedText(rows, i, BOOKING), integerProblemOf(booking), BIGINT_MAX);
+  if (booking < 0 && booking !== ID_BEYOND_SAFE) found.push(integerProblem('booking_id', typedText(rows, i, BOOKING), integerProblemOf(booking), BIGINT_MAX));
   const patient = rows.patientIds[i] as number;
-  if (patient < 0 && patient !== ID_BEYOND_SAFE) return integerProblem('patient_id', typedText(rows, i, PATIENT), integerProblemOf(patient), BIGINT_MAX);
+  if (patient < 0 && patient !== ID_BEYOND_SAFE) found.push(integerProblem('patient_id', typedText(rows, i, PATIENT), integerProblemOf(patient), BIGINT_MAX));
   const doctor = rows.doctorIds[i] as number;
-  if (doctor < 0) return integerProblem('doctor_id', typedText(rows, i, DOCTOR), integerProblemOf(doctor), INTEGER_MAX);
+  if (doctor < 0) found.push(integerProblem('doctor_id', typedText(rows, i, DOCTOR), integerProblemOf(doctor), INTEGER_MAX));
   if (day === NO_DAY) {
     const kind = rows.dateKinds[i] as number;
     const text = typedText(rows, i, DATE);
-    if (kind === DATE_SLASH) return invalidDate(text, 'impossible', orderLabel);
-    if (kind === DATE_MISSING) return missing('booking_date');
-    if (kind === DATE_FORMULA) return notCalculated('booking_date', text);
-    return invalidDate(text, isDateShaped(text) ? 'impossible' : 'unreadable');
+    if (kind === DATE_SLASH) found.push(invalidDate(text, 'impossible', orderLabel));
+    else if (kind === DATE_MISSING) found.push(missing('booking_date'));
+    else if (kind === DATE_FORMULA) found.push(notCalculated('booking_date', text));
+    else found.push(invalidDate(text, isDateShaped(text) ? 'impossible' : 'unreadable'));
   }
   const status = rows.statuses[i] as number;
-  if (status === STATUS_MISSING) return missing('status');
-  if (status === STATUS_FORMULA) return notCalculated('status', typedText(rows, i, STATUS));
-  if (status > STATUS_FORMULA) return invalidStatus(typedText(rows, i, STATUS));
-  return null;
+  if (status === STATUS_MISSING) found.push(missing('status'));
+  else if (status === STATUS_FORMULA) found.push(notCalculated('status', typedText(rows, i, STATUS)));
+  else if (status > STATUS_FORMULA) found.push(invalidStatus(typedText(rows, i, STATUS)));
+  return found;
 }
 
 /**
@@ -257,13 +257,16 @@ function isDateShaped(text: string): boolean {
   return /^\s*\d{4}[-/]\d{1,2}[-/]\d{1,2}\b/.test(text);
 }
 
-function reject(rows: AppointmentRows, i: number, reason: RejectedRow['reason'], message: string, column?: string): RejectedRow {
+/** A rejected row from its problems (at least one), the first being its reason. */
+function reject(rows: AppointmentRows, i: number, problems: Problem[]): RejectedRow {
+  const first = problems[0] as Problem;
   return {
     file: 'appointments',
     row: rows.rows[i] as number,
-    reason,
-    ...(column ? { column } : {}),
-    message,
+    reason: first.reason,
+    ...(first.column ? { column: first.column } : {}),
+    message: first.message,
+    problems: problems.map((p) => ({ reason: p.reason, ...(p.column ? { column: p.column } : {}), message: p.message })),
     raw: rawOf(rows, i),
   };
 }

@@ -37,18 +37,14 @@ export class DoctorRows {
     const texts: [string, string, string] = [cellText(cells[0] ?? null), cellText(cells[1] ?? null), cellText(cells[2] ?? null)];
     const id = parseInteger(cells[0] ?? null, INTEGER_MAX);
     const name = texts[1].trim();
-    const problem: Problem | null = !id.ok
-      ? integerProblem('doctor_id', texts[0], id, INTEGER_MAX)
-      : isUncalculated(cells[1])
-        ? notCalculated('name', texts[1])
-        : name === ''
-          ? missing('name')
-          : isUncalculated(cells[2])
-            ? notCalculated('specialty', texts[2])
-            : null;
-    if (problem || !id.ok) {
-      const { reason, message, column } = problem as Problem;
-      this.rejected.push(rejectDoctor(row, texts, reason, message, column));
+    // Rule 10: every problem in column order, the first being the reason.
+    const problems: Problem[] = [
+      ...(!id.ok ? [integerProblem('doctor_id', texts[0], id, INTEGER_MAX)] : []),
+      ...(isUncalculated(cells[1]) ? [notCalculated('name', texts[1])] : name === '' ? [missing('name')] : []),
+      ...(isUncalculated(cells[2]) ? [notCalculated('specialty', texts[2])] : []),
+    ];
+    if (problems.length > 0 || !id.ok) {
+      this.rejected.push(rejectDoctor(row, texts, problems));
       return;
     }
     const specialty = texts[2].trim();
@@ -75,7 +71,7 @@ export function finishDoctors(rows: DoctorRows, fixes: FixLog): DoctorsOutcome {
     duplicates += 1;
     const keptRow = winner.doctor.sourceRow as number;
     rejected.push({
-      ...rejectDoctor(item.doctor.sourceRow as number, item.texts, 'duplicate', `duplicate doctor_id ${item.doctor.doctorId}: row ${keptRow} was kept (first in the file)`),
+      ...rejectDoctor(item.doctor.sourceRow as number, item.texts, [{ reason: 'duplicate', message: `duplicate doctor_id ${item.doctor.doctorId}: row ${keptRow} was kept (first in the file)` }]),
       keptRow,
     });
   });
@@ -95,6 +91,15 @@ function recordFixes(item: ParsedDoctor, fixes: FixLog): void {
   }
 }
 
-function rejectDoctor(row: number, texts: [string, string, string], reason: RejectedRow['reason'], message: string, column?: string): RejectedRow {
-  return { file: 'doctors', row, reason, ...(column ? { column } : {}), message, raw: { doctor_id: texts[0], name: texts[1], specialty: texts[2] } };
+function rejectDoctor(row: number, texts: [string, string, string], problems: Problem[]): RejectedRow {
+  const first = problems[0] as Problem;
+  return {
+    file: 'doctors',
+    row,
+    reason: first.reason,
+    ...(first.column ? { column: first.column } : {}),
+    message: first.message,
+    problems: problems.map((p) => ({ reason: p.reason, ...(p.column ? { column: p.column } : {}), message: p.message })),
+    raw: { doctor_id: texts[0], name: texts[1], specialty: texts[2] },
+  };
 }

@@ -7,7 +7,7 @@ import type { RejectReason } from '../types';
 
 export interface Problem {
   reason: RejectReason;
-  column: string;
+  column?: string;
   message: string;
 }
 

@@ -8,6 +8,7 @@
 import { open as openFile } from 'node:fs/promises';
 import path from 'node:path';
 import yauzl from 'yauzl';
+import { describeByMagic, describeZip } from './notAWorkbook';
 import { InputFileError } from '../errors';
 import { PartIndex, readPackage, type WorkbookPackage } from './xlsxStream/packageParts';
 import { quoteName } from './xlsxStream/partParser';
@@ -105,6 +106,14 @@ export async function inspectOpenZip(zip: yauzl.ZipFile, file: string, limits: Z
       { uncompressedBytes: uncompressed },
     );
   }
+  // A zip that is plainly another kind of document (Word, PowerPoint, OpenDocument, Numbers) or a
+  // plain archive: said for what it is. Anything else is read as a package (its workbook part may
+  // have any name), which says itself when it has none.
+  const names = [...entries.keys()];
+  if (names.some((name) => /^(word|ppt)\//.test(name)) || names.includes('mimetype') || names.some((name) => name.startsWith('Index/')) || !names.some((name) => name.endsWith('.xml') || name.endsWith('.rels'))) {
+    const { what, hint } = describeZip(names);
+    throw new InputFileError('not_xlsx', `${label} is ${what}${what.includes('not an Excel workbook') ? '' : ', not an Excel workbook'}. ${hint}`, { file }, { what });
+  }
   const index = new PartIndex(entries);
   const workbook = await readPackage({ zip, file, maxBytes: limits.maxUncompressedBytes, signal }, index);
   const sheets = workbook.sheets;
@@ -131,25 +140,13 @@ async function checkMagic(file: string, label: string): Promise<void> {
     if ((await handle.stat()).isDirectory()) {
       throw new InputFileError('not_a_file', `${file} is a folder, not a workbook.`, { file });
     }
-    const head = Buffer.alloc(8);
-    const { bytesRead } = await handle.read(head, 0, 8, 0);
+    const head = Buffer.alloc(16);
+    const { bytesRead } = await handle.read(head, 0, 16, 0);
     if (bytesRead === 0) throw new InputFileError('empty_file', `${label} is empty (0 bytes).`, { file });
-    if (head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
-      throw new InputFileError(
-        'not_xlsx',
-        `${label} is an old-style .xls workbook or a password-protected file, not .xlsx. Open it in Excel and save it as .xlsx (without a password).`,
-        { file },
-      );
-    }
     if (!head.subarray(0, 2).equals(Buffer.from('PK'))) {
-      const looksText = head.subarray(0, bytesRead).every((byte) => byte === 9 || byte === 10 || byte === 13 || (byte >= 32 && byte < 127) || byte >= 0xc2);
-      throw new InputFileError(
-        'not_xlsx',
-        looksText
-          ? `${label} is a text file (CSV?), not an .xlsx workbook. Open it in Excel and save it as .xlsx.`
-          : `${label} is not an .xlsx workbook. Open it in Excel and save it as .xlsx.`,
-        { file },
-      );
+      // Say what the file is, in words fitted to it (a PNG is not told to be saved from Excel).
+      const { what, hint } = describeByMagic(head.subarray(0, bytesRead));
+      throw new InputFileError('not_xlsx', `${label} is ${what}${what.startsWith('not ') ? '' : ', not an .xlsx workbook'}. ${hint}`, { file }, { what });
     }
   } finally {
     await handle.close();

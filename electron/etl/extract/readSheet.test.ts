@@ -120,6 +120,13 @@ describe('files that are not readable workbooks', () => {
     expect((await inputError(inspectWorkbook(path.join(dir, 'old.xlsx')))).message).toMatch(/old\.xlsx is an old-style \.xls/);
   });
 
+  it('a PNG dropped by mistake is called a PNG image, and is not told to be saved from Excel', async () => {
+    await writeFile(path.join(dir, 'scan.png'), Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]));
+    const png = await inputError(inspectWorkbook(path.join(dir, 'scan.png')));
+    expect(png.code).toBe('not_xlsx');
+    expect(png.message).toBe('scan.png is a PNG image, not an .xlsx workbook. Drop the doctors or appointments workbook (.xlsx) instead.');
+  });
+
   it('a truncated workbook is reported as damaged, not a hang or a crash', async () => {
     const file = await workbook('whole.xlsx', { S: [['doctor_id', 'name'], [1, 'a']] });
     const bytes = await readFile(file);
@@ -131,7 +138,9 @@ describe('files that are not readable workbooks', () => {
 
   it('a zip that is not a workbook, and a workbook without sheets', async () => {
     await writeZip(path.join(dir, 'doc.xlsx'), [{ name: 'word/document.xml', data: '<w/>' }]);
-    expect((await inputError(inspectWorkbook(path.join(dir, 'doc.xlsx')))).message).toMatch(/zip file but not an Excel workbook/);
+    expect((await inputError(inspectWorkbook(path.join(dir, 'doc.xlsx')))).message).toMatch(/^doc\.xlsx is a Word document, not an Excel workbook/);
+    await writeZip(path.join(dir, 'bundle.xlsx'), [{ name: 'doctors.xlsx', data: 'x' }]);
+    expect((await inputError(inspectWorkbook(path.join(dir, 'bundle.xlsx')))).message).toMatch(/^bundle\.xlsx is a zip archive, not an Excel workbook\. If the workbooks are inside/);
     await writeZip(path.join(dir, 'nosheets.xlsx'), [{ name: 'xl/workbook.xml', data: '<workbook><sheets></sheets></workbook>' }]);
     expect((await inputError(inspectWorkbook(path.join(dir, 'nosheets.xlsx')))).code).toBe('no_sheets');
   });

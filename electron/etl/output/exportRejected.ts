@@ -1,9 +1,12 @@
 /**
  * Rejected rows back to the analyst as a workbook in the source layout: one sheet per source
  * file, the source's own header row, each rejected row exactly as it was typed (all columns,
- * numbers and dates as cells), plus the Excel row it came from, the reason and the sentence.
+ * numbers and dates as cells), plus the Excel row it came from, the reason in the words the
+ * preview shows, every problem's sentence, the kept row of a duplicate, and the codes in columns
+ * of their own (for filters and scripts).
  * The source files are read again (streaming) rather than kept in memory, and must not have
- * changed since the preview.
+ * changed since the preview. Text cells are neutralised like every export (SPEC §10): the
+ * analyst opens this file in Excel, and a cell typed as `=cmd|…` must stay text there.
  */
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -11,7 +14,9 @@ import { InputFileError } from '../errors';
 import { cellText, isBlankCell, isUncalculated } from '../extract/cellValue';
 import { hashFile } from '../extract/hashFile';
 import { readSheet } from '../extract/readSheet';
+import { REASON_LABEL } from '../../../shared/reasonWords';
 import type { FileKind, PreviewReport, RawCell, RejectedRow } from '../types';
+import { neutraliseFormula } from '../../../shared/spreadsheetText';
 
 export interface RejectedSource {
   kind: FileKind;
@@ -21,7 +26,7 @@ export interface RejectedSource {
   headerRow: number;
 }
 
-const EXTRA_HEADERS = ['Excel row', 'Rejected reason', 'Problem', 'Kept row'];
+const EXTRA_HEADERS = ['Excel row', 'Reason', 'Problems', 'Kept row', 'Reason code', 'Problem codes'];
 
 /** Both source files of a preview, as the export reads them again. */
 export function rejectedSources(report: PreviewReport): RejectedSource[] {
@@ -50,7 +55,8 @@ export async function exportRejectedWorkbook(outPath: string, sources: RejectedS
   for (const source of sources) {
     const byRow = new Map<number, RejectedRow>();
     for (const row of rejected) if (row.file === source.kind) byRow.set(row.row, row);
-    const sheet = writer.addWorksheet(uniqueSheetName(sheetNames, source.sheet));
+    // The header stays in view while scrolling (the streaming writer takes views only here).
+    const sheet = writer.addWorksheet(uniqueSheetName(sheetNames, source.sheet), { views: [{ state: 'frozen', ySplit: 1 }] });
     let width = 0;
     let headerWritten = false;
     await readSheet(
@@ -68,12 +74,22 @@ export async function exportRejectedWorkbook(outPath: string, sources: RejectedS
         const problem = byRow.get(rowNumber);
         if (!problem || cells.every(isBlankCell)) return;
         const values = Array.from({ length: width }, (_, i) => exportCell(cells[i] ?? null));
-        sheet.addRow([...values, rowNumber, problem.reason, problem.message, problem.keptRow ?? null]).commit();
+        const added = sheet.addRow([
+          ...values,
+          rowNumber,
+          REASON_LABEL[problem.reason],
+          neutraliseFormula(problem.problems.map((p) => p.message).join('\n')),
+          problem.keptRow ?? null,
+          problem.reason,
+          problem.problems.map((p) => p.reason).join(' '),
+        ]);
+        // One problem per line in the cell.
+        if (problem.problems.length > 1) added.getCell(width + 3).alignment = { wrapText: true, vertical: 'top' };
+        added.commit();
         written += 1;
       },
       { sheet: source.sheet, ...(signal ? { signal } : {}) },
     );
-    sheet.views = [{ state: 'frozen', ySplit: 1 }];
     sheet.commit();
   }
   await writer.commit();
@@ -84,10 +100,14 @@ function headerCell(cell: RawCell): ExcelJS.CellValue {
   return cell instanceof Date ? cell.toISOString().slice(0, 10) : exportCell(cell);
 }
 
-/** A formula saved without its value goes back as the formula it was (Excel calculates it on open). */
+/**
+ * Numbers, dates and booleans stay typed cells; text is neutralised. A formula saved without its
+ * value goes back as the formula's text (`'=…`), not as a live formula: the analyst sees what was
+ * typed, and opening our export never runs anything (SPEC §10).
+ */
 function exportCell(cell: RawCell): ExcelJS.CellValue {
-  if (!isUncalculated(cell)) return cell;
-  return cell.formula === '' ? cellText(cell) : { formula: cell.formula, date1904: false };
+  if (isUncalculated(cell)) return neutraliseFormula(cellText(cell));
+  return typeof cell === 'string' ? neutraliseFormula(cell) : cell;
 }
 
 function uniqueSheetName(taken: Set<string>, wanted: string): string {

@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { AppointmentTable } from '../appointmentTable';
 import type { PreparedRun } from '../prepareRun';
 import { ByteWriter } from './byteWriter';
-import { csvLine, writeChunks, writeCsv } from './csv';
+import { csvLine } from '../../../shared/spreadsheetText';
+import { writeChunks, writeCsv } from './csv';
 
 export interface OutputFiles {
   final_doctors: string;
@@ -34,7 +35,9 @@ export async function writeCleanedOutputs(dir: string, run: PreparedRun): Promis
   const rawColumns = ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'name', 'specialty'];
   await writeCsv(
     files.rejected_rows,
-    ['file', 'source_file', 'sheet', 'excel_row', 'reason', 'column', 'message', 'kept_row', ...rawColumns],
+    // `reason` is the first problem's code and `message` its sentence; `problems` has every
+    // problem's sentence (one per line) and `problem_codes` their codes, in column order.
+    ['file', 'source_file', 'sheet', 'excel_row', 'reason', 'column', 'message', 'problems', 'problem_codes', 'kept_row', ...rawColumns],
     report.rejected.map((r) => [
       r.file,
       report.files[r.file].name,
@@ -43,6 +46,8 @@ export async function writeCleanedOutputs(dir: string, run: PreparedRun): Promis
       r.reason,
       r.column ?? '',
       r.message,
+      r.problems.map((p) => p.message).join('\n'),
+      r.problems.map((p) => p.reason).join(' '),
       r.keptRow ?? '',
       ...rawColumns.map((column) => r.raw[column] ?? ''),
     ]),

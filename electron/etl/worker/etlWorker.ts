@@ -5,13 +5,16 @@
  * million rows cross the boundary without being copied.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import pg from 'pg';
+import { clientConfig, type ConnectionRecipe } from '../../db/serverConnection';
+import { writeDataset } from '../../lake/writeDataset';
 import { doctorsCopy } from '../../db/copyText';
 import { toErrorData } from '../errorData';
 import { identifyWorkbook } from '../extract/identifyWorkbook';
 import { exportRejectedWorkbook } from '../output/exportRejected';
 import { writeCleanedOutputs } from '../output/writeOutputs';
 import { prepareRun, type PrepareOptions } from '../prepareRun';
-import type { EncodedTableData, HostMessage, PrepareResult, WorkerMessage, WorkerTask } from './protocol';
+import type { EncodedTableData, HostMessage, LakeWriteOptions, PrepareResult, WorkerMessage, WorkerTask } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('etlWorker must run in a worker thread');
@@ -51,6 +54,32 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined): 
   post({ type: 'done', result }, transfer);
 }
 
+/**
+ * Reads the loaded run from the database and encodes it as Parquet, off the host's event loop
+ * (encoding a row group of a million rows is seconds of CPU). Its own connection: closed at the
+ * end, and simply dropped on failure (the snapshot only read; a COPY cut off midway cannot be
+ * rolled back on that connection anyway).
+ */
+async function writeLake(connection: ConnectionRecipe, options: LakeWriteOptions): Promise<void> {
+  const client = new pg.Client({ ...clientConfig(connection), application_name: 'healthtech-etl export' });
+  client.on('error', () => undefined);
+  await client.connect();
+  let ok = false;
+  try {
+    const written = await writeDataset(client, {
+      ...options,
+      signal: controller.signal,
+      onProgress: (progress) => post({ type: 'lake-progress', progress }),
+      logger: { log: (level, message, fields) => post({ type: 'log', level, message, ...(fields ? { fields } : {}) }) },
+    });
+    ok = true;
+    post({ type: 'done', result: written });
+  } finally {
+    if (ok) await client.end().catch(() => undefined);
+    else (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+  }
+}
+
 void (async () => {
   try {
     switch (task.type) {
@@ -62,6 +91,9 @@ void (async () => {
         break;
       case 'export-rejected':
         post({ type: 'done', result: await exportRejectedWorkbook(task.outPath, task.sources, task.rejected, controller.signal) });
+        break;
+      case 'lake-write':
+        await writeLake(task.connection, task.options);
         break;
     }
   } catch (error) {

@@ -9,6 +9,11 @@ import type { OutputFiles } from '../output/writeOutputs';
 import type { PrepareOptions, PrepareProgress, PreparedRun } from '../prepareRun';
 import type { PreviewReport } from '../report';
 import type { RejectedRow } from '../types';
+import type { LakeProgress, WriteDatasetOptions, WrittenRun } from '../../lake/writeDataset';
+import type { ConnectionRecipe } from '../../db/serverConnection';
+
+/** The data-lake write as the worker takes it: plain data only (no signal, callbacks or logger). */
+export type LakeWriteOptions = Omit<WriteDatasetOptions, 'signal' | 'onProgress' | 'logger'>;
 
 /** A final table in COPY text form: chunks are transferred, not copied. */
 export interface EncodedTableData {
@@ -31,16 +36,20 @@ export interface PrepareResult {
 export type WorkerTask =
   | { type: 'prepare'; options: PrepareOptions; outputDir?: string }
   | { type: 'identify'; path: string }
-  | { type: 'export-rejected'; outPath: string; sources: RejectedSource[]; rejected: RejectedRow[] };
+  | { type: 'export-rejected'; outPath: string; sources: RejectedSource[]; rejected: RejectedRow[] }
+  /** The database connection string includes the password: it stays in this process's memory. */
+  | { type: 'lake-write'; connection: ConnectionRecipe; options: LakeWriteOptions };
 
 export interface TaskResults {
   prepare: PrepareResult;
   identify: WorkbookIdentity;
   'export-rejected': { rows: number };
+  'lake-write': WrittenRun;
 }
 
 export type WorkerMessage =
   | { type: 'progress'; progress: PrepareProgress }
+  | { type: 'lake-progress'; progress: LakeProgress }
   | { type: 'log'; level: LogLevel; message: string; fields?: LogFields }
   | { type: 'done'; result: TaskResults[keyof TaskResults] }
   | { type: 'error'; error: ErrorData };

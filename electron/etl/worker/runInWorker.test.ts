@@ -2,6 +2,7 @@
  * Reading in a worker: the host gets the same report as an in-process run, survives a worker that
  * runs out of memory, and gets control back within a second of cancelling.
  */
+import { REASON_LABEL } from '../../../shared/reasonWords';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -128,12 +129,13 @@ describe('exporting rejected rows', () => {
     expect(wb.worksheets.map((ws) => ws.name)).toEqual(['Doctors', 'Appointments']);
     const sheet = wb.getWorksheet('Appointments') as Worksheet;
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
-    expect(header.slice(-4)).toEqual(['Excel row', 'Rejected reason', 'Problem', 'Kept row']);
+    expect(header.slice(-6)).toEqual(['Excel row', 'Reason', 'Problems', 'Kept row', 'Reason code', 'Problem codes']);
     expect(header).toContain('Booking ID');
     const appointmentRejects = report.rejected.filter((r) => r.file === 'appointments');
     expect(sheet.rowCount).toBe(appointmentRejects.length + 1);
     const firstReject = appointmentRejects[0] as (typeof appointmentRejects)[number];
-    const cell = (n: number) => sheet.getRow(2).getCell(header.length - 4 + n).value;
-    expect([cell(1), cell(2), cell(3)]).toEqual([firstReject.row, firstReject.reason, firstReject.message]);
+    const cell = (n: number) => sheet.getRow(2).getCell(header.length - 6 + n).value;
+    // The reason in the preview's words, every problem's sentence, and the code in a column of its own.
+    expect([cell(1), cell(2), cell(3), cell(5)]).toEqual([firstReject.row, REASON_LABEL[firstReject.reason], firstReject.problems.map((p) => p.message).join('\n'), firstReject.reason]);
   });
 });

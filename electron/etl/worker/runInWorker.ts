@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppointmentTable } from '../appointmentTable';
+import type { ConnectionRecipe } from '../../db/serverConnection';
 import { CancelledError, InputFileError, InternalError } from '../errors';
 import { fromErrorData } from '../errorData';
 import type { WorkbookIdentity } from '../extract/identifyWorkbook';
@@ -18,6 +19,7 @@ import type { OutputFiles } from '../output/writeOutputs';
 import type { PrepareHooks, PrepareOptions, PrepareProgress, PreparedRun } from '../prepareRun';
 import type { PreviewReport } from '../report';
 import type { RejectedRow } from '../types';
+import type { LakeProgress, WriteDatasetOptions, WrittenRun } from '../../lake/writeDataset';
 import type { EncodedTableData, HostMessage, PrepareResult, TaskResults, WorkerMessage, WorkerTask } from './protocol';
 
 export interface WorkerLimits {
@@ -32,6 +34,7 @@ export interface WorkerLimits {
 export interface WorkerHooks {
   signal?: AbortSignal;
   onProgress?: (progress: PrepareProgress) => void;
+  onLakeProgress?: (progress: LakeProgress) => void;
   logger?: Logger;
   limits?: WorkerLimits;
   workerScript?: string;
@@ -120,6 +123,9 @@ export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = 
         case 'progress':
           hooks.onProgress?.(message.progress);
           break;
+        case 'lake-progress':
+          hooks.onLakeProgress?.(message.progress);
+          break;
         case 'log':
           logger.log(message.level, message.message, message.fields);
           break;
@@ -173,4 +179,14 @@ export function identifyInWorker(file: string, hooks: WorkerHooks = {}): Promise
 
 export function exportRejectedInWorker(outPath: string, sources: RejectedSource[], rejected: RejectedRow[], hooks: WorkerHooks = {}): Promise<{ rows: number }> {
   return runInWorker({ type: 'export-rejected', outPath, sources, rejected }, hooks, sources[0]?.path ?? '');
+}
+
+/** The Parquet write of the data-lake export in the worker (see etlWorker's writeLake). */
+export function writeDatasetInWorker(connection: ConnectionRecipe, options: WriteDatasetOptions, hooks: WorkerHooks = {}): Promise<WrittenRun> {
+  const { signal, onProgress, logger, ...plain } = options;
+  return runInWorker(
+    { type: 'lake-write', connection, options: plain },
+    { ...hooks, ...(signal ? { signal } : {}), ...(onProgress ? { onLakeProgress: onProgress } : {}), ...(logger ? { logger } : {}) },
+    'the Parquet export',
+  );
 }

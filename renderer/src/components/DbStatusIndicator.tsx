@@ -1,4 +1,8 @@
-/** The database state in the header: where data goes, and what to do when it is not ready. */
+/**
+ * The database state in the header, in the analyst's words ("Database ready"); the technical
+ * details (folder, host, port, version) are in its tooltip and in Settings. When it is not ready,
+ * what is wrong and what to do.
+ */
 import type { DatabaseStatus } from '../../../shared/contract';
 import { CheckIcon, ErrorIcon, LockIcon, SpinnerIcon } from './Icons';
 
@@ -14,7 +18,7 @@ interface Props {
 export function DbStatusIndicator({ status, onProvidePassword, onOpenSettings, onReconnect, reconnecting }: Props) {
   return (
     <div className="db-status" data-testid="db-status" data-state={status?.state ?? 'unknown'}>
-      <div className="db-status-text" role="status" aria-live="polite">
+      <div className="db-status-text" role="status" aria-live="polite" title={status ? technicalDetails(status) : undefined}>
         {!status || status.state === 'starting' ? (
           <>
             <SpinnerIcon className="tone-muted" />
@@ -36,9 +40,9 @@ export function DbStatusIndicator({ status, onProvidePassword, onOpenSettings, o
             <span className="db-status-label">Database error</span>
           </>
         )}
-        {status ? (
-          <span className="db-status-target" title={status.display}>
-            {status.state === 'error' ? status.error.message : status.display}
+        {status?.state === 'error' ? (
+          <span className="db-status-target" title={status.error.message}>
+            {status.error.message}
           </span>
         ) : null}
       </div>
@@ -59,4 +63,10 @@ export function DbStatusIndicator({ status, onProvidePassword, onOpenSettings, o
       ) : null}
     </div>
   );
+}
+
+/** Where the data goes, for the tooltip: "embedded PostgreSQL (…/postgres, port 5433) · PostgreSQL 18.1 · schema healthtech". */
+function technicalDetails(status: DatabaseStatus): string {
+  if (status.state === 'ready') return `${status.display} · PostgreSQL ${status.serverVersion} · schema ${status.schema}`;
+  return status.display;
 }

@@ -1,5 +1,11 @@
-/** The two cleaning options, as radio groups; changing one re-runs the preview (see useImportFlow). */
+/**
+ * The cleaning options: date order and suspicious-date policy as radio groups, and the run date
+ * rule 9 measures from (as the CLI's --run_date). Changing one re-runs the preview (see
+ * useImportFlow); a typed run date applies once it has stopped changing.
+ */
+import { useEffect, useId, useState } from 'react';
 import type { DateOrderOption, SuspiciousPolicy } from '../../../shared/domain';
+import { useDebounced } from '../state/useDebounced';
 import type { ImportOptions } from '../state/useImportFlow';
 
 const DATE_ORDERS: { value: DateOrderOption; label: string }[] = [
@@ -57,6 +63,41 @@ export function OptionsFields({ idBase, options, onChange, disabled = false, com
           </p>
         )}
       </fieldset>
+      <RunDateField idBase={idBase} value={options.runDate} onChange={(runDate) => onChange({ runDate })} disabled={disabled} compact={compact} />
+    </div>
+  );
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The run date: a date field, empty for today. */
+function RunDateField({ idBase, value, onChange, disabled, compact }: { idBase: string; value: string | null; onChange: (runDate: string | null) => void; disabled: boolean; compact: boolean }) {
+  const id = useId();
+  const [draft, setDraft] = useState(value ?? '');
+  const settled = useDebounced(draft, 600);
+  // A new value from outside (settings arriving) replaces what is typed.
+  useEffect(() => setDraft(value ?? ''), [value]);
+  useEffect(() => {
+    const next = settled === '' ? null : ISO_DAY.test(settled) ? settled : undefined;
+    if (next !== undefined && next !== value) onChange(next);
+    // Only a settled draft applies; `value` and `onChange` changing alone do not.
+  }, [settled]);
+  return (
+    <div className="choice-group run-date-field">
+      <label htmlFor={id} className="run-date-label">
+        Run date
+      </label>
+      <div className="run-date-inputs">
+        <input id={id} type="date" value={draft} onChange={(event) => setDraft(event.target.value)} disabled={disabled} aria-describedby={`${idBase}-run-date-hint`} />
+        {draft ? (
+          <button type="button" className="btn btn-small btn-quiet" onClick={() => setDraft('')} disabled={disabled}>
+            Use today
+          </button>
+        ) : null}
+      </div>
+      <p className={compact ? 'visually-hidden' : 'hint'} id={`${idBase}-run-date-hint`}>
+        {draft ? 'Suspicious dates are measured from this day, as with --run_date on the command line.' : 'Empty: today. Suspicious dates are measured from this day (more than a year after it).'}
+      </p>
     </div>
   );
 }

@@ -21,6 +21,7 @@ export interface RowsFilter {
   reason?: RejectedRow['reason'];
   file?: RejectedRow['file'];
   rule?: Fix['rule'];
+  column?: string;
   text?: string;
 }
 

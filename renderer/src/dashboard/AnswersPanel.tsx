@@ -57,16 +57,19 @@ function ResultTable({ question }: { question: AnsweredQuestion }) {
   );
 }
 
-export function AnswersPanel({ query }: { query: QueryState<{ questions: AnsweredQuestion[] }> }) {
+export function AnswersPanel({ query, filtered }: { query: QueryState<{ questions: AnsweredQuestion[] }>; filtered: boolean }) {
   const questions = query.data?.questions ?? null;
   return (
     <section className="panel dash-card" aria-labelledby="answers-title" aria-busy={query.loading} data-testid="answers-panel">
       <div className="dash-card-head">
         <div className="dash-card-heading">
           <h2 id="answers-title" className="panel-title">
-            Business questions
+            Business questions <span className="dash-scope-badge">All data</span>
           </h2>
-          <p className="dash-card-intro">Answered live from the whole load (the filters above do not apply) by the statements in queries.sql, the same ones the command line runs.</p>
+          <p className="dash-card-intro">
+            Answered live from everything loaded by the statements in queries.sql, the same ones the command line runs.{' '}
+            {filtered ? <strong>The filters above do not apply here.</strong> : 'With no filter set, the figures above count the same rows: the leaderboard is question 4, its top question 1.'}
+          </p>
         </div>
       </div>
       {query.error ? (

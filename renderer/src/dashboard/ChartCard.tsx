@@ -3,9 +3,7 @@
  * loading and error states, and the caveats line under the chart.
  */
 import { useState, type ReactNode } from 'react';
-import type { DashboardContext } from '../../../shared/contract';
 import { DownloadIcon, RefreshIcon, SpinnerIcon } from '../components/Icons';
-import { formatCount, plural } from '../format';
 import type { QueryState } from './useDashboardQuery';
 
 interface CardProps {
@@ -99,35 +97,8 @@ export function RetryNotice({ message, hint, onRetry }: { message: string; hint?
   );
 }
 
-export interface CaveatProps {
-  context: DashboardContext;
-  /** Whether the current date range reaches past the default range (so it may include suspicious dates). */
-  beyondDefault: boolean;
-  testId: string;
-  /** Notes that apply to this chart only. */
-  extra?: (string | null | false)[];
-}
-
-/** What to keep in mind when reading a chart: one line of small text. */
-export function Caveats({ context, beyondDefault, testId, extra }: CaveatProps) {
-  const { caveats, run } = context;
-  const notes: string[] = [];
-  if (caveats.placeholderDoctors > 0) {
-    notes.push(`${plural(caveats.placeholderDoctors, 'placeholder doctor')} included (${plural(caveats.placeholderAppointments, 'booking')})`);
-  } else notes.push('No placeholder doctors');
-  if (caveats.suspiciousPolicy === 'quarantine') {
-    notes.push(caveats.suspiciousDates > 0 ? `${plural(caveats.suspiciousDates, 'suspicious date')} quarantined (not loaded)` : 'No suspicious dates');
-  } else if (caveats.outsideDefaultRange > 0) {
-    notes.push(
-      beyondDefault
-        ? `Suspicious dates included (${plural(caveats.outsideDefaultRange, 'booking')} outside the default range)`
-        : `${plural(caveats.outsideDefaultRange, 'booking')} with suspicious dates left out by this range`,
-    );
-  } else if (caveats.suspiciousDates > 0) notes.push(`${plural(caveats.suspiciousDates, 'suspicious date')} kept with a warning`);
-  else notes.push('No suspicious dates');
-  notes.push(`${formatCount(caveats.rejected)} ${caveats.rejected === 1 ? 'row' : 'rows'} rejected in the load`);
-  if (run) notes.push(`Run ${run.runId}, ${shortTimestamp(run.finishedAt)}`);
-  for (const note of extra ?? []) if (note) notes.push(note);
+/** What to keep in mind when reading a chart (caveats.ts), as one line of small text. */
+export function Caveats({ notes, testId }: { notes: readonly string[]; testId: string }) {
   return (
     <p className="dash-caveats" data-testid={testId}>
       <span className="visually-hidden">Caveats: </span>
@@ -138,26 +109,4 @@ export function Caveats({ context, beyondDefault, testId, extra }: CaveatProps) 
       ))}
     </p>
   );
-}
-
-const minutes = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-/** A run's time to the minute, in the person's local time. */
-export function shortTimestamp(iso: string | null): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : minutes.format(date);
-}
-
-/** The caveats as one line of text (for exported pictures). */
-export function caveatText(context: DashboardContext): string {
-  const { caveats, run } = context;
-  return [
-    `${formatCount(caveats.placeholderDoctors)} placeholder doctors included`,
-    caveats.suspiciousPolicy === 'quarantine' ? `${formatCount(caveats.suspiciousDates)} suspicious dates quarantined` : `${formatCount(caveats.outsideDefaultRange)} bookings with suspicious dates in the load`,
-    `${formatCount(caveats.rejected)} rows rejected`,
-    run ? `run ${run.runId}, ${shortTimestamp(run.finishedAt)}` : '',
-  ]
-    .filter(Boolean)
-    .join(' · ');
 }

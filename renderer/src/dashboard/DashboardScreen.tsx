@@ -7,17 +7,17 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DashboardContext, DashboardFilter, DatabaseStatus, Granularity, LeaderboardRow } from '../../../shared/contract';
-import { useEvent } from '../api';
 import { DatabaseIcon, RefreshIcon, SpinnerIcon } from '../components/Icons';
 import { baseName, formatCount, formatTimestamp } from '../format';
 import { AnswersPanel } from './AnswersPanel';
-import { Caveats, caveatText } from './ChartCard';
-import { bucketEnd, formatRange, periodLabel } from './dates';
+import { caveatNotes } from './caveats';
+import { Caveats } from './ChartCard';
+import { addDays, bucketEnd, formatDay, formatRange, periodLabel } from './dates';
 import { narrow, VISITS_WORDS, type DrillRequest } from './drill';
 import { DrillDialog } from './DrillDialog';
 import { rangeSlug } from './exportFiles';
 import { FiltersBar } from './FiltersBar';
-import { DEFAULT_FILTERS, rangeProblem, remember, restore, toDashboardFilter, type FilterState, type ViewState } from './filters';
+import { DEFAULT_FILTERS, isWholeLoad, rangeProblem, remember, restore, toDashboardFilter, type FilterState, type ViewState } from './filters';
 import { KpiCards, type KpiDrill } from './KpiCards';
 import { LeaderboardCard } from './LeaderboardCard';
 import { specialtyColors } from './palette';
@@ -29,7 +29,7 @@ import './dashboard.css';
 
 interface Props {
   status: DatabaseStatus | null;
-  /** Bumped after every load this window made, so the figures are read again. */
+  /** Bumped whenever the loaded run changes (a load from here or anywhere committed), so the figures are read again. */
   version: number;
   onImport: () => void;
   onSettings: () => void;
@@ -42,15 +42,6 @@ export function DashboardScreen({ status, version, onImport, onSettings }: Props
   const dataVersion = version * 1000 + refreshes;
   const context = useDashboardQuery('dashboard/context', ready ? {} : null, dataVersion);
   const ctx = context.data;
-
-  // A load committed (here or while this screen was open): read everything again once it is in.
-  const commitTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useEvent('load/progress', (progress) => {
-    if (progress.step !== 'commit') return;
-    clearTimeout(commitTimer.current);
-    commitTimer.current = setTimeout(() => setRefreshes((n) => n + 1), 1500);
-  });
-  useEffect(() => () => clearTimeout(commitTimer.current), []);
 
   return (
     <section className="screen dash-screen" aria-labelledby="dashboard-title">
@@ -169,8 +160,12 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
   useEffect(() => {
     if (!problem) lastGood.current = filter;
   }, [filter, problem]);
+  const whole = isWholeLoad(filter);
 
   const kpis = useDashboardQuery('dashboard/kpis', { filter }, dataVersion);
+  // Every loaded booking, for "… in all data" beside whatever a filter changes.
+  const allKpis = useDashboardQuery('dashboard/kpis', whole ? null : { filter: {} }, dataVersion);
+  const all = whole ? kpis.data : allKpis.data;
   const leaderboard = useDashboardQuery('dashboard/leaderboard', { filter, top: view.top }, dataVersion);
   const trend = useDashboardQuery('dashboard/trend', { filter, granularity: view.granularity }, dataVersion);
   const specialties = useDashboardQuery('dashboard/specialties', { filter }, dataVersion);
@@ -178,12 +173,11 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
   const answers = useDashboardQuery('dashboard/answers', {}, dataVersion);
 
   const colorOf = useMemo(() => specialtyColors(context.specialties), [context.specialties]);
-  const defaultRange = context.defaultRange;
-  const beyondDefault = !defaultRange || !filter.from || !filter.to || filter.from < defaultRange.from || filter.to > defaultRange.to;
   const fileSlug = rangeSlug(filter.from, filter.to);
-  const rangeText = filter.from && filter.to ? formatRange(filter.from, filter.to) : 'all dates';
-  const footnote = `${rangeText} · ${caveatText(context)}`;
-  const caveats = (chart: string, extra?: (string | null | false)[]) => <Caveats context={context} beyondDefault={beyondDefault} testId={`caveats-${chart}`} extra={extra} />;
+  const rangeText = filter.from && filter.to ? formatRange(filter.from, filter.to) : filter.from ? `from ${formatDay(filter.from)}` : filter.to ? `until ${formatDay(filter.to)}` : 'all dates';
+  const notes = useMemo(() => caveatNotes(context, kpis.data, all), [context, kpis.data, all]);
+  const footnote = `${rangeText} · ${notes.join(' · ')}`;
+  const caveats = (chart: string, extra?: (string | null | false)[]) => <Caveats notes={[...notes, ...(extra ?? []).filter((n): n is string => Boolean(n))]} testId={`caveats-${chart}`} />;
 
   const selectDoctor = useCallback((doctorId: number) => {
     setFilters((now) => ({ ...now, doctorIds: now.doctorIds.length === 1 && now.doctorIds[0] === doctorId ? [] : [doctorId] }));
@@ -196,6 +190,12 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
       title: `${status ? `${status === 'confirmed' ? 'Confirmed' : 'Cancelled'} bookings` : 'Bookings'}, ${periodLabel(period, granularity)}`,
       filter: narrow(filter, { from: period, to: bucketEnd(period, granularity), ...(status ? { status } : {}) }),
     });
+  const drillOutside = (side: 'before' | 'after', day: string) =>
+    setDrill(
+      side === 'before'
+        ? { title: `Bookings before ${formatDay(day)}`, filter: narrow(filter, { to: addDays(day, -1) }) }
+        : { title: `Bookings after ${formatDay(day)}`, filter: narrow(filter, { from: addDays(day, 1) }) },
+    );
   const drillSpecialty = (specialty: string | null, status?: 'confirmed' | 'cancelled') =>
     setDrill({
       title: `${status ? `${status === 'confirmed' ? 'Confirmed' : 'Cancelled'} bookings` : 'Bookings'}, ${specialty ?? 'no specialty'}`,
@@ -208,12 +208,11 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
         : { title: `Bookings of patients with ${VISITS_WORDS[by.visits]}`, filter: narrow(filter, { visits: by.visits }) },
     );
 
-  const noStart = !filter.from;
   return (
     <>
       <FiltersBar context={context} filters={filters} onChange={setFilters} />
-      <KpiCards kpis={kpis.data} loading={kpis.loading} error={kpis.error} onRetry={kpis.retry} onDrill={drillKpi} />
-      {caveats('kpis', [filters.segment === 'returning' && noStart && 'Returning patients need a start date: none are counted without one'])}
+      <KpiCards kpis={kpis.data} all={whole ? null : all} filtered={!whole} mainSpan={trend.data?.axis ?? null} loading={kpis.loading} error={kpis.error} onRetry={kpis.retry} onDrill={drillKpi} />
+      {caveats('kpis')}
 
       <LeaderboardCard
         query={leaderboard}
@@ -223,7 +222,7 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
         selectedIds={filters.doctorIds}
         onSelectDoctor={selectDoctor}
         onDrillDoctor={drillDoctor}
-        caveats={caveats('leaderboard', ['Ranked by confirmed appointments'])}
+        caveats={caveats('leaderboard')}
         fileSlug={fileSlug}
         footnote={footnote}
       />
@@ -231,9 +230,12 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
       <TrendCard
         query={trend}
         kpis={kpis.data}
+        range={filter}
+        firstBooking={context.span?.from ?? null}
         choice={view.granularity}
         onChoice={(granularity) => setView((v) => ({ ...v, granularity }))}
         onDrill={drillPeriod}
+        onDrillOutside={drillOutside}
         caveats={caveats('trend', [trend.data?.granularity === 'week' && 'Weeks start on Monday'])}
         fileSlug={fileSlug}
         footnote={footnote}
@@ -241,17 +243,10 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
 
       <div className="dash-pair">
         <SpecialtyCard query={specialties} colorOf={colorOf} onDrill={drillSpecialty} caveats={caveats('specialties')} fileSlug={fileSlug} footnote={footnote} />
-        <SegmentsCard
-          query={segments}
-          rangeStart={filter.from}
-          onDrill={drillSegment}
-          caveats={caveats('segments', [filter.from ? `New: first booking ever on or after ${formatRange(filter.from, filter.from)}` : 'No start date: everyone counts as new'])}
-          fileSlug={fileSlug}
-          footnote={footnote}
-        />
+        <SegmentsCard query={segments} onDrill={drillSegment} caveats={caveats('segments')} fileSlug={fileSlug} footnote={footnote} />
       </div>
 
-      <AnswersPanel query={answers} />
+      <AnswersPanel query={answers} filtered={!whole} />
 
       {drill ? <DrillDialog request={drill} context={context} version={dataVersion} onClose={() => setDrill(null)} /> : null}
     </>

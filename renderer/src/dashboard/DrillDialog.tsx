@@ -9,7 +9,7 @@ import { Dialog } from '../components/Dialog';
 import { DownloadIcon, SpinnerIcon } from '../components/Icons';
 import { baseName, formatCount, plural } from '../format';
 import { formatDay, formatRange } from './dates';
-import { BEFORE_EVERY_BOOKING, VISITS_WORDS, type DrillRequest } from './drill';
+import { VISITS_WORDS, type DrillRequest } from './drill';
 import { DrillTable, type DrillColumn } from './DrillTable';
 
 const COLUMNS: DrillColumn[] = [
@@ -65,7 +65,7 @@ export function DrillDialog({ request, context, version, onClose }: Props) {
 
   const scope = useMemo(() => {
     const parts: string[] = [];
-    if (filter.from || filter.to) parts.push(filter.from && filter.to ? formatRange(filter.from, filter.to) : filter.from ? `from ${filter.from}` : `until ${filter.to ?? ''}`);
+    if (filter.from || filter.to) parts.push(filter.from && filter.to ? formatRange(filter.from, filter.to) : filter.from ? `from ${formatDay(filter.from)}` : `until ${formatDay(filter.to ?? '')}`);
     else parts.push('all dates');
     if (filter.doctorIds?.length) {
       const names = new Map(context.doctors.map((d) => [d.doctorId, d.name]));
@@ -73,11 +73,10 @@ export function DrillDialog({ request, context, version, onClose }: Props) {
     }
     if (filter.specialties?.length) parts.push(filter.specialties.map((s) => (s === '' ? 'no specialty' : s)).join(', '));
     if (filter.statuses?.length) parts.push(filter.statuses.join(' and '));
-    if (filter.segment && filter.segment !== 'all') {
-      const since = filter.segmentFrom && filter.segmentFrom !== filter.from && filter.segmentFrom !== BEFORE_EVERY_BOOKING ? ` (measured from ${formatDay(filter.segmentFrom)})` : '';
-      parts.push(`${filter.segment} patients${since}`);
-    }
-    if (filter.visits) parts.push(`patients with ${VISITS_WORDS[filter.visits]} in the filter`);
+    // A narrowed drill decides segments and visit counts over the dashboard's view (scope).
+    const where = filter.scope ? ' in the dashboard’s view' : '';
+    if (filter.segment && filter.segment !== 'all') parts.push(`${filter.segment} patients${where}`);
+    if (filter.visits) parts.push(`patients with ${VISITS_WORDS[filter.visits]}${where || ' in the filter'}`);
     return parts.join(' · ');
   }, [filter, context.doctors]);
 

@@ -1,11 +1,12 @@
 /**
- * The filters for the whole dashboard: date range (the default range without suspicious dates,
- * the whole span, or typed dates), doctors, specialty, status and patient segment; then the
- * active filters as chips, each clearable, and "Clear all".
+ * The filters for the whole dashboard: date range (every loaded date by default, the main span
+ * where most bookings are, or typed dates), doctors, specialty, status and patient segment; then
+ * the active filters as chips, each clearable, and "Clear all".
  */
 import { useId } from 'react';
 import type { DashboardContext } from '../../../shared/contract';
 import { CloseIcon } from '../components/Icons';
+import { plural } from '../format';
 import { formatRange } from './dates';
 import { DoctorPicker } from './DoctorPicker';
 import { DEFAULT_FILTERS, effectiveRange, filterChips, rangeProblem, type FilterState, type SegmentChoice, type StatusChoice } from './filters';
@@ -55,7 +56,7 @@ export function FiltersBar({ context, filters, onChange }: Props) {
     const base = { from: range.from ?? '', to: range.to ?? '' };
     onChange({ ...filters, rangeMode: 'custom', ...base, [which]: value });
   };
-  const defaultRange = context.defaultRange;
+  const main = context.denseSpan;
 
   return (
     <section className="panel dash-filters" aria-label="Filters">
@@ -86,21 +87,23 @@ export function FiltersBar({ context, filters, onChange }: Props) {
               <button
                 type="button"
                 className="btn btn-small dash-preset"
-                aria-pressed={filters.rangeMode === 'default'}
-                onClick={() => onChange({ ...filters, rangeMode: 'default', from: '', to: '' })}
-                title={defaultRange ? `${formatRange(defaultRange.from, defaultRange.to)}: the loaded dates without suspicious ones` : undefined}
+                aria-pressed={filters.rangeMode === 'all'}
+                onClick={() => onChange({ ...filters, rangeMode: 'all', from: '', to: '' })}
+                title={span ? `${formatRange(span.from, span.to)}: every loaded booking` : undefined}
               >
-                Default range
+                All dates
               </button>
-              <button
-                type="button"
-                className="btn btn-small dash-preset"
-                aria-pressed={filters.rangeMode === 'span'}
-                onClick={() => onChange({ ...filters, rangeMode: 'span', from: '', to: '' })}
-                title={span ? `${formatRange(span.from, span.to)}: every loaded date` : undefined}
-              >
-                Whole span
-              </button>
+              {main && (main.before > 0 || main.after > 0) ? (
+                <button
+                  type="button"
+                  className="btn btn-small dash-preset"
+                  aria-pressed={filters.rangeMode === 'main'}
+                  onClick={() => onChange({ ...filters, rangeMode: 'main', from: '', to: '' })}
+                  title={`${formatRange(main.from, main.to)}: where most bookings are, without the ${plural(main.before + main.after, 'booking')} far outside`}
+                >
+                  Main span
+                </button>
+              ) : null}
             </div>
           </div>
           {problem ? (
@@ -155,18 +158,16 @@ export function FiltersBar({ context, filters, onChange }: Props) {
           {chips.map((chip) => {
             const clear = chip.clear;
             return (
-              <li key={chip.key} className={`dash-chip ${clear ? '' : 'dash-chip-fixed'}`} data-chip={chip.key}>
+              <li key={chip.key} className="dash-chip" data-chip={chip.key}>
                 <span>{chip.label}</span>
-                {clear ? (
-                  <button type="button" className="dash-chip-clear" onClick={() => onChange(clear(filters))} aria-label={`Remove filter ${chip.label}`}>
-                    <CloseIcon />
-                  </button>
-                ) : null}
+                <button type="button" className="dash-chip-clear" onClick={() => onChange(clear(filters))} aria-label={`Remove filter ${chip.label}`}>
+                  <CloseIcon />
+                </button>
               </li>
             );
           })}
         </ul>
-        {chips.some((chip) => chip.clear) ? (
+        {chips.length > 0 ? (
           <button type="button" className="btn btn-quiet btn-small" onClick={() => onChange(DEFAULT_FILTERS)}>
             Clear all
           </button>

@@ -14,6 +14,12 @@ export type KpiDrill = 'all' | 'confirmed' | 'cancelled';
 
 interface Props {
   kpis: Kpis | null;
+  /** The same figures over every loaded booking, when the filter leaves some out (else null). */
+  all: Kpis | null;
+  /** Whether a filter leaves bookings out. */
+  filtered: boolean;
+  /** Where most of the filtered bookings are (the trend's axis), when it is known. */
+  mainSpan: { from: string; to: string } | null;
   loading: boolean;
   error: ErrorData | null;
   onRetry: () => void;
@@ -27,6 +33,8 @@ interface Card {
   raw: string | number;
   note: ReactNode;
   delta?: Delta | null;
+  /** The figure over all loaded data, when a filter changes it. */
+  allData?: string | null;
   drill?: KpiDrill;
   drillTitle?: string;
 }
@@ -40,7 +48,7 @@ function DeltaText({ delta }: { delta: Delta }) {
   );
 }
 
-export function KpiCards({ kpis, loading, error, onRetry, onDrill }: Props) {
+export function KpiCards({ kpis, all, filtered, mainSpan, loading, error, onRetry, onDrill }: Props) {
   if (!kpis) {
     return (
       <section aria-labelledby="kpi-title" aria-busy={loading}>
@@ -60,6 +68,8 @@ export function KpiCards({ kpis, loading, error, onRetry, onDrill }: Props) {
     );
   }
   const previous = kpis.previous;
+  // "115 in this filter · 165 in all data": said in the figure a filter changes.
+  const inAll = (value: (k: Kpis) => number, format: (n: number) => string = formatCount) => (all && value(all) !== value(kpis) ? `${format(value(all))} in all data` : null);
   // The previous period of equal length: "vs previous" beside a change, or why there is none.
   const vsPrevious = previous ? (previous.appointments === 0 ? 'previous period empty' : 'vs previous period') : null;
   const cards: Card[] = [
@@ -68,8 +78,9 @@ export function KpiCards({ kpis, loading, error, onRetry, onDrill }: Props) {
       label: 'Appointments',
       display: formatCount(kpis.appointments),
       raw: kpis.appointments,
-      note: vsPrevious ?? 'in the filter',
+      note: vsPrevious ?? (filtered ? 'in this filter' : 'all loaded'),
       delta: previous ? countDelta(kpis.appointments, previous.appointments) : null,
+      allData: inAll((k) => k.appointments),
       drill: 'all',
       drillTitle: 'All bookings in the filter',
     },
@@ -80,6 +91,7 @@ export function KpiCards({ kpis, loading, error, onRetry, onDrill }: Props) {
       raw: kpis.confirmed,
       note: vsPrevious ?? 'appointments',
       delta: previous ? countDelta(kpis.confirmed, previous.confirmed) : null,
+      allData: inAll((k) => k.confirmed),
       drill: 'confirmed',
       drillTitle: 'Confirmed bookings',
     },
@@ -90,6 +102,7 @@ export function KpiCards({ kpis, loading, error, onRetry, onDrill }: Props) {
       raw: kpis.cancelled,
       note: vsPrevious ?? 'appointments',
       delta: previous ? countDelta(kpis.cancelled, previous.cancelled) : null,
+      allData: inAll((k) => k.cancelled),
       drill: 'cancelled',
       drillTitle: 'Cancelled bookings',
     },
@@ -100,10 +113,11 @@ export function KpiCards({ kpis, loading, error, onRetry, onDrill }: Props) {
       raw: kpis.cancellationRate,
       note: vsPrevious ?? 'of appointments',
       delta: previous ? rateDelta(kpis.cancellationRate, previous.cancellationRate, previous.appointments) : null,
+      allData: inAll((k) => k.cancellationRate, formatRate),
       drill: 'cancelled',
       drillTitle: 'Cancelled bookings',
     },
-    { key: 'patients', label: 'Unique patients', display: formatCount(kpis.uniquePatients), raw: kpis.uniquePatients, note: 'with a booking' },
+    { key: 'patients', label: 'Unique patients', display: formatCount(kpis.uniquePatients), raw: kpis.uniquePatients, note: 'with a booking', allData: inAll((k) => k.uniquePatients) },
     {
       key: 'doctors',
       label: 'Doctors',
@@ -118,13 +132,18 @@ export function KpiCards({ kpis, loading, error, onRetry, onDrill }: Props) {
           {kpis.placeholderDoctors === 1 ? 'placeholder' : 'placeholders'}
         </>
       ),
+      allData: inAll((k) => k.doctors),
     },
     {
       key: 'span',
       label: 'Date span',
       display: kpis.span ? formatRange(kpis.span.from, kpis.span.to) : '—',
       raw: kpis.span ? `${kpis.span.from}/${kpis.span.to}` : '',
-      note: kpis.span ? `first to last booking, ${plural(daysInclusive(kpis.span.from, kpis.span.to), 'day')}` : 'no bookings',
+      note: kpis.span
+        ? mainSpan && (mainSpan.from !== kpis.span.from || mainSpan.to !== kpis.span.to)
+          ? `first to last booking; most are ${formatRange(mainSpan.from, mainSpan.to)}`
+          : `first to last booking, ${plural(daysInclusive(kpis.span.from, kpis.span.to), 'day')}`
+        : 'no bookings',
     },
   ];
 
@@ -145,6 +164,11 @@ export function KpiCards({ kpis, loading, error, onRetry, onDrill }: Props) {
               <span className="stat-note">
                 {card.delta ? <DeltaText delta={card.delta} /> : null} {card.note}
               </span>
+              {card.allData ? (
+                <span className="stat-note dash-kpi-all" data-testid={`kpi-${card.key}-all`}>
+                  {card.allData}
+                </span>
+              ) : null}
             </>
           );
           return (

@@ -1,8 +1,10 @@
 /**
- * Doctor leaderboard: confirmed appointments per doctor as a ranked bar chart coloured by
- * specialty (placeholder doctors hatched and labelled), beside a table with total, confirmed,
- * cancelled and cancellation rate. A click on a bar or a doctor's name filters the whole
- * dashboard to that doctor; the table's list button opens the doctor's bookings.
+ * Doctor leaderboard: every doctor ranked as question 4 ranks them (confirmed appointments, or
+ * cancelled ones when the status filter is Cancelled), as a bar chart coloured by specialty
+ * (placeholder doctors hatched and labelled) beside a table with total, confirmed, cancelled and
+ * cancellation rate; when a filter leaves bookings out, each doctor's figure over all data is
+ * beside it. A click on a bar or a doctor's name filters the whole dashboard to that doctor; the
+ * table's list button opens the doctor's bookings.
  */
 import { useMemo, useRef, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from 'recharts';
@@ -39,7 +41,9 @@ const AXIS_HEIGHT = 32;
 const doctorLabel = (row: LeaderboardRow) => (row.placeholder ? `${row.name} · #${row.doctorId}` : row.name);
 const short = (text: string, max = 24) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-function LeaderTooltip({ row }: { row: LeaderboardRow | null }) {
+const MEASURE_WORD = { confirmed: 'Confirmed', cancelled: 'Cancelled' } as const;
+
+function LeaderTooltip({ row, rankedBy }: { row: LeaderboardRow | null; rankedBy: Leaderboard['rankedBy'] }) {
   if (!row) return null;
   return (
     <div className="dash-tooltip">
@@ -48,6 +52,11 @@ function LeaderTooltip({ row }: { row: LeaderboardRow | null }) {
         {row.placeholder ? 'Placeholder doctor (not in the doctors file)' : (row.specialty ?? 'No specialty recorded')} · #{row.doctorId}
       </p>
       <StatusFigures figures={row} />
+      {row.allData ? (
+        <p className="muted">
+          {formatCount(row[rankedBy])} {rankedBy} in this filter · {formatCount(row.allData[rankedBy])} in all data
+        </p>
+      ) : null}
       <p className="dash-tooltip-hint">Click to filter the dashboard to this doctor</p>
     </div>
   );
@@ -57,16 +66,28 @@ function Swatch({ row, colorOf }: { row: LeaderboardRow; colorOf: (specialty: st
   return <span className={`dash-swatch dash-swatch-small ${row.placeholder ? 'dash-swatch-hatch' : ''}`} style={row.placeholder ? undefined : swatch(colorOf(row.specialty))} />;
 }
 
+/** A count in the table; the ranked one is bold, with its figure in all data under it when filtered. */
+function MeasureCell({ value, all, ranked }: { value: number; all: number | undefined; ranked: boolean }) {
+  return (
+    <td className={`num ${ranked ? 'strong' : ''}`}>
+      {formatCount(value)}
+      {ranked && all !== undefined ? <span className="cell-sub dash-all-data">{formatCount(all)} in all data</span> : null}
+    </td>
+  );
+}
+
 export function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSelectDoctor, onDrillDoctor, caveats, fileSlug, footnote }: Props) {
   const chartRef = useRef<HTMLDivElement>(null);
   useChartFocus(chartRef);
   const data = query.data;
+  const rankedBy = data?.rankedBy ?? 'confirmed';
+  const measureWord = MEASURE_WORD[rankedBy];
   const rows = useMemo(() => (data?.rows ?? []).map((row) => ({ ...row, key: String(row.doctorId) })), [data]);
   const byKey = useMemo(() => new Map(rows.map((row) => [row.key, row])), [rows]);
   // The chart's rows line up with the table's: the same row pitch, the axis where the table's
   // header is (see .dash-lb-table in dashboard.css).
   const compact = top > 10;
-  const xTicks = useMemo(() => countTicks(rows.reduce((m, r) => Math.max(m, r.confirmed), 0)), [rows]);
+  const xTicks = useMemo(() => countTicks(rows.reduce((m, r) => Math.max(m, r[rankedBy]), 0)), [rows, rankedBy]);
   const height = AXIS_HEIGHT + rows.length * (compact ? ROW_PITCH.compact : ROW_PITCH.roomy);
 
   const legend = useMemo(() => {
@@ -83,22 +104,37 @@ export function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSel
   }, [rows, colorOf]);
 
   const summary = rows.length
-    ? `Bar chart of confirmed appointments for the top ${rows.length} doctors. ${rows
+    ? `Bar chart of ${rankedBy} appointments for the top ${rows.length} doctors. ${rows
         .slice(0, 3)
-        .map((r, i) => `${i + 1}. ${doctorLabel(r)}: ${formatCount(r.confirmed)}`)
+        .map((r, i) => `${i + 1}. ${doctorLabel(r)}: ${formatCount(r[rankedBy])}`)
         .join('; ')}. The table beside it lists every bar.`
-    : 'No doctors have bookings in this filter.';
+    : 'No doctors match this filter.';
+  const filtered = rows.some((r) => r.allData !== null);
 
   const exportCsv = () =>
     downloadCsv(
       `doctor-leaderboard-${fileSlug}.csv`,
-      ['rank', 'doctor_id', 'name', 'specialty', 'placeholder', 'total', 'confirmed', 'cancelled', 'cancellation_rate'],
-      rows.map((r, i) => [i + 1, r.doctorId, r.name, r.specialty, r.placeholder, r.total, r.confirmed, r.cancelled, Number(r.cancellationRate.toFixed(4))]),
+      ['rank', 'ranked_by', 'doctor_id', 'name', 'specialty', 'placeholder', 'total', 'confirmed', 'cancelled', 'cancellation_rate', 'all_data_total', 'all_data_confirmed', 'all_data_cancelled'],
+      rows.map((r, i) => [
+        i + 1,
+        rankedBy,
+        r.doctorId,
+        r.name,
+        r.specialty,
+        r.placeholder,
+        r.total,
+        r.confirmed,
+        r.cancelled,
+        Number(r.cancellationRate.toFixed(4)),
+        r.allData?.total ?? r.total,
+        r.allData?.confirmed ?? r.confirmed,
+        r.allData?.cancelled ?? r.cancelled,
+      ]),
     );
   const exportPng = async () => {
     if (!chartRef.current) return;
     const entries = [...legend.entries, ...(legend.placeholder ? [{ label: 'Placeholder doctor (hatched)', color: NO_SPECIALTY_COLOR }] : [])];
-    await downloadChartPng(chartRef.current, `doctor-leaderboard-${fileSlug}.png`, `Confirmed appointments per doctor (top ${top})`, entries, footnote);
+    await downloadChartPng(chartRef.current, `doctor-leaderboard-${fileSlug}.png`, `${measureWord} appointments per doctor (top ${top})`, entries, footnote);
   };
 
   const controls = (
@@ -118,7 +154,11 @@ export function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSel
     <ChartCard
       id="leaderboard"
       title="Doctor leaderboard"
-      intro={data ? `Confirmed appointments per doctor, ranked. Top ${formatCount(rows.length)} of ${plural(data.doctors, 'doctor')} with bookings in the filter.` : 'Confirmed appointments per doctor, ranked.'}
+      intro={
+        data
+          ? `${measureWord} appointments per doctor${filtered ? ' in this filter' : ''}, ranked${rankedBy === 'confirmed' ? ' as question 4 ranks them' : ''}. Top ${formatCount(rows.length)} of ${plural(data.doctors, 'doctor')}${filtered ? '; each with its figure in all data' : ''}.`
+          : 'Appointments per doctor, ranked.'
+      }
       controls={controls}
       onCsv={exportCsv}
       onPng={exportPng}
@@ -162,8 +202,8 @@ export function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSel
                     return row ? short(doctorLabel(row)) : key;
                   }}
                 />
-                <Tooltip content={(props) => <LeaderTooltip row={tipData<LeaderboardRow>(props)} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
-                <Bar dataKey="confirmed" name="Confirmed" isAnimationActive={false} cursor="pointer" onClick={(item) => onSelectDoctor(Number((item.payload as LeaderboardRow).doctorId))}>
+                <Tooltip content={(props) => <LeaderTooltip row={tipData<LeaderboardRow>(props)} rankedBy={rankedBy} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
+                <Bar dataKey={rankedBy} name={measureWord} isAnimationActive={false} cursor="pointer" onClick={(item) => onSelectDoctor(Number((item.payload as LeaderboardRow).doctorId))}>
                   {rows.map((row) => (
                     <Cell
                       key={row.key}
@@ -172,7 +212,7 @@ export function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSel
                       strokeWidth={selectedIds.includes(row.doctorId) ? 2 : 1}
                     />
                   ))}
-                  <LabelList dataKey="confirmed" position="right" fill={AXIS_COLOR} fontSize={12} formatter={(value) => formatCount(Number(value))} />
+                  <LabelList dataKey={rankedBy} position="right" fill={AXIS_COLOR} fontSize={12} formatter={(value) => formatCount(Number(value))} />
                 </Bar>
               </BarChart>
             </div>
@@ -193,17 +233,19 @@ export function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSel
           </div>
           <div className="dash-table-col">
             <table className={`data-table compact dash-table dash-lb-table ${compact ? 'dash-lb-compact' : ''}`} data-testid="leaderboard-table">
-              <caption className="visually-hidden">Doctor leaderboard: top {rows.length} doctors by confirmed appointments</caption>
+              <caption className="visually-hidden">
+                Doctor leaderboard: top {rows.length} doctors by {rankedBy} appointments
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Doctor</th>
                   <th scope="col" className="num">
                     Total
                   </th>
-                  <th scope="col" className="num">
+                  <th scope="col" className="num" aria-sort={rankedBy === 'confirmed' ? 'descending' : undefined}>
                     Confirmed
                   </th>
-                  <th scope="col" className="num">
+                  <th scope="col" className="num" aria-sort={rankedBy === 'cancelled' ? 'descending' : undefined}>
                     Cancelled
                   </th>
                   <th scope="col" className="num">
@@ -218,7 +260,15 @@ export function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSel
                 {rows.map((row) => {
                   const selected = selectedIds.includes(row.doctorId);
                   return (
-                    <tr key={row.key} data-testid={`leaderboard-row-${row.doctorId}`} data-confirmed={row.confirmed} data-total={row.total} className={selected ? 'dash-row-selected' : undefined}>
+                    <tr
+                      key={row.key}
+                      data-testid={`leaderboard-row-${row.doctorId}`}
+                      data-confirmed={row.confirmed}
+                      data-cancelled={row.cancelled}
+                      data-total={row.total}
+                      data-all={row.allData ? row.allData[rankedBy] : undefined}
+                      className={selected ? 'dash-row-selected' : undefined}
+                    >
                       <th scope="row" className="dash-doctor-cell">
                         {compact ? <Swatch row={row} colorOf={colorOf} /> : null}
                         <button
@@ -237,8 +287,8 @@ export function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSel
                         </span>
                       </th>
                       <td className="num">{formatCount(row.total)}</td>
-                      <td className="num strong">{formatCount(row.confirmed)}</td>
-                      <td className="num">{formatCount(row.cancelled)}</td>
+                      <MeasureCell value={row.confirmed} all={row.allData?.confirmed} ranked={rankedBy === 'confirmed'} />
+                      <MeasureCell value={row.cancelled} all={row.allData?.cancelled} ranked={rankedBy === 'cancelled'} />
                       <td className="num">{formatRate(row.cancellationRate)}</td>
                       <td className="dash-row-action">
                         <button type="button" className="dash-icon-button" onClick={() => onDrillDoctor(row)} aria-label={`List the bookings of ${doctorLabel(row)}`} title="List this doctor’s bookings">

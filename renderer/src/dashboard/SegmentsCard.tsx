@@ -1,9 +1,10 @@
 /**
- * Patient segments for the filter: new against returning (a patient is new when their first
- * booking ever falls inside the range, returning when they had one before it starts), patients by
- * number of bookings (1, 2–3, 4+), and patients with repeated cancellations. One small bar chart of
- * patient counts and the same figures as numbers. A click on a segment's or a visit-count
- * bucket's bar or name lists those patients' bookings in the filter.
+ * Patient segments for the filter: new against returning (a patient is returning when one of their
+ * bookings in the view is after the day of their first booking ever: they came back; new
+ * otherwise), patients by number of bookings (1, 2–3, 4+), and patients with repeated
+ * cancellations. The definitions are on screen under the figures. One small bar chart of patient
+ * counts and the same figures as numbers. A click on a segment's or a visit-count bucket's bar or
+ * name lists those patients' bookings in the filter.
  */
 import { useMemo, useRef, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from 'recharts';
@@ -47,8 +48,6 @@ function buckets(s: Segments): Bucket[] {
 
 interface Props {
   query: QueryState<Segments>;
-  /** The range's first day; without one every patient counts as new. */
-  rangeStart: string | undefined;
   onDrill: (drill: SegmentDrill) => void;
   caveats: ReactNode;
   fileSlug: string;
@@ -68,7 +67,7 @@ function SegmentTooltip({ bucket, patients }: { bucket: Bucket | null; patients:
   );
 }
 
-export function SegmentsCard({ query, rangeStart, onDrill, caveats, fileSlug, footnote }: Props) {
+export function SegmentsCard({ query, onDrill, caveats, fileSlug, footnote }: Props) {
   const chartRef = useRef<HTMLDivElement>(null);
   useChartFocus(chartRef);
   const segments = query.data;
@@ -174,7 +173,20 @@ export function SegmentsCard({ query, rangeStart, onDrill, caveats, fileSlug, fo
               ))}
             </tbody>
           </table>
-          {!rangeStart ? <p className="hint">No start date is set, so every patient counts as new: pick a start date to see returning patients.</p> : null}
+          <dl className="dash-definitions" data-testid="segment-definitions">
+            <div>
+              <dt>New</dt>
+              <dd>every booking of theirs in this view is on the day of their first booking ever (one visit so far).</dd>
+            </div>
+            <div>
+              <dt>Returning</dt>
+              <dd>a booking in this view after the day of their first booking ever: they came back.</dd>
+            </div>
+            <div>
+              <dt>Bookings per patient, cancellations</dt>
+              <dd>counted among their bookings in this view.</dd>
+            </div>
+          </dl>
         </div>
       ) : null}
     </ChartCard>

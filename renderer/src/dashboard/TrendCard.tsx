@@ -1,24 +1,27 @@
 /**
  * Confirmed and cancelled appointments over time as stacked bars, with the cancellation rate as a
- * line on a second axis; day / week / month (auto picks from the range and says which); the
- * period-over-period comparison in words; a table of the same figures (hidden unless asked for,
- * always there for screen readers). A click on a bar opens the bookings of that period (and
- * status); a click elsewhere in a period opens all of its bookings.
+ * line on a second axis where a period has enough bookings for it to mean something. The axis
+ * spans where the bookings are (main decides it: timeAxis.ts); bookings far outside it, such as a
+ * date dragged down for centuries, are a marker beside the chart ("330 bookings after Oct 24,
+ * 2025 — show") that lists them, never a stretched axis. Day / week / month (auto picks from the
+ * axis and says which); the period-over-period comparison in words; a table of the same figures
+ * (hidden unless asked for, always there for screen readers). A click on a bar opens the bookings
+ * of that period (and status); a click elsewhere in a period opens all of its bookings.
  */
 import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { Bar, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Granularity, Kpis, Trend, TrendPoint } from '../../../shared/contract';
-import { formatCount } from '../format';
+import type { DenseSpan, Granularity, Kpis, Trend, TrendPoint } from '../../../shared/contract';
+import { formatCount, plural } from '../format';
 import { ChartCard } from './ChartCard';
 import { ListIcon } from './ListIcon';
-import { bucketEnd, formatRange, periodLabel, periodTick } from './dates';
+import { bucketEnd, formatDay, formatRange, periodLabel, periodTick } from './dates';
 import { downloadChartPng, downloadCsv } from './exportFiles';
 import type { TrendChoice } from './filters';
 import { comparisonSentence, formatRate, formatRateShort } from './format';
 import { AXIS_COLOR, CANCELLED_COLOR, CONFIRMED_COLOR, GRID_COLOR, RATE_COLOR } from './palette';
 import { axisTicks } from './ticks';
 import { tipData } from './tooltip';
-import { fillPeriods, rateFloor, type ChartPoint } from './trendPoints';
+import { fillPeriods, MIN_RATE_BOOKINGS, type ChartPoint } from './trendPoints';
 import { useChartFocus } from './useChartFocus';
 import type { QueryState } from './useDashboardQuery';
 
@@ -34,25 +37,32 @@ const ADVERB: Record<Granularity, string> = { day: 'daily', week: 'weekly', mont
 interface Props {
   query: QueryState<Trend>;
   kpis: Kpis | null;
+  /** The filter's dates (for the comparison sentence). */
+  range: { from?: string | undefined; to?: string | undefined };
+  /** The first booking ever loaded: no period is named before it. */
+  firstBooking: string | null;
   choice: TrendChoice;
   onChoice: (choice: TrendChoice) => void;
   onDrill: (period: string, granularity: Granularity, status?: 'confirmed' | 'cancelled') => void;
+  /** Lists the bookings before the axis's first day or after its last. */
+  onDrillOutside: (side: 'before' | 'after', day: string) => void;
   caveats: ReactNode;
   fileSlug: string;
   footnote: string;
 }
 
-export function TrendCard({ query, kpis, choice, onChoice, onDrill, caveats, fileSlug, footnote }: Props) {
+export function TrendCard({ query, kpis, range, firstBooking, choice, onChoice, onDrill, onDrillOutside, caveats, fileSlug, footnote }: Props) {
   const chartRef = useRef<HTMLDivElement>(null);
   useChartFocus(chartRef);
   const [showTable, setShowTable] = useState(false);
   const trend = query.data;
   const granularity: Granularity = trend?.granularity ?? 'month';
-  const floor = useMemo(() => rateFloor(trend?.points ?? []), [trend]);
+  const floor = MIN_RATE_BOOKINGS;
   const { points, filled } = useMemo(() => (trend ? fillPeriods(trend.points, trend.granularity, floor) : { points: [], filled: true }), [trend, floor]);
   const unrated = useMemo(() => (trend?.points ?? []).filter((p) => p.confirmed + p.cancelled > 0 && p.confirmed + p.cancelled < floor).length, [trend, floor]);
   const manyYears = points.length > 0 && points[0]?.period.slice(0, 4) !== points[points.length - 1]?.period.slice(0, 4);
-  const comparison = kpis ? comparisonSentence(kpis, formatRange) : null;
+  const comparison = kpis ? comparisonSentence(kpis, range, firstBooking, formatRange, formatDay) : null;
+  const axis = trend?.axis ?? null;
   const totals = useMemo(() => (trend?.points ?? []).reduce((sum, p) => ({ confirmed: sum.confirmed + p.confirmed, cancelled: sum.cancelled + p.cancelled }), { confirmed: 0, cancelled: 0 }), [trend]);
   const ticks = useMemo(
     () =>
@@ -109,7 +119,8 @@ export function TrendCard({ query, kpis, choice, onChoice, onDrill, caveats, fil
   const intro = trend ? (
     <>
       Appointments per {granularity}
-      {choice === 'auto' ? <span className="dash-auto-note"> (auto: {ADVERB[granularity]} for this range)</span> : null}. Click a bar to see its bookings.
+      {axis ? `, ${formatRange(axis.from, axis.to)}` : ''}
+      {choice === 'auto' ? <span className="dash-auto-note"> (auto: {ADVERB[granularity]}, fitted to where the bookings are)</span> : null}. Click a bar to see its bookings.
     </>
   ) : (
     'Appointments over time.'
@@ -130,6 +141,7 @@ export function TrendCard({ query, kpis, choice, onChoice, onDrill, caveats, fil
       {trend && trend.points.length === 0 ? <p className="dash-nodata">No bookings match the filters. Clear a filter or widen the date range.</p> : null}
       {trend && trend.points.length > 0 ? (
         <>
+          {axis && (axis.before > 0 || axis.after > 0) ? <OutsideMarkers axis={axis} granularity={granularity} onShow={onDrillOutside} /> : null}
           <ul className="dash-legend" aria-hidden="true">
             <li>
               <span className="dash-swatch dash-swatch-confirmed" />
@@ -224,7 +236,7 @@ export function TrendCard({ query, kpis, choice, onChoice, onDrill, caveats, fil
           </div>
           {unrated > 0 ? (
             <p className="hint">
-              The cancellation rate is not drawn for {unrated === 1 ? '1 period' : `${formatCount(unrated)} periods`} with fewer than {formatCount(floor)} bookings (5% of a typical {granularity}); the table lists every rate.
+              The cancellation rate is drawn only for a {granularity} with at least {formatCount(floor)} bookings: {unrated === 1 ? '1 has' : `${formatCount(unrated)} have`} fewer. The table lists every rate.
             </p>
           ) : null}
           {!filled ? <p className="hint">Periods without bookings are left out of this chart (the range has too many of them to draw); pick a longer period or a shorter range.</p> : null}
@@ -261,6 +273,15 @@ export function TrendCard({ query, kpis, choice, onChoice, onDrill, caveats, fil
               </tr>
             </thead>
             <tbody>
+              {axis && axis.before > 0 ? (
+                <tr data-testid="trend-row-before" data-count={axis.before}>
+                  <th scope="row">Before {formatDay(axis.from)}</th>
+                  <td className="num" colSpan={3}>
+                    {plural(axis.before, 'booking')} (not on the chart)
+                  </td>
+                  {showTable ? <td /> : null}
+                </tr>
+              ) : null}
               {trend.points.map((p) => (
                 <tr key={p.period} data-testid={`trend-row-${p.period}`} data-confirmed={p.confirmed} data-cancelled={p.cancelled}>
                   <th scope="row">{periodLabel(p.period, granularity)}</th>
@@ -276,11 +297,51 @@ export function TrendCard({ query, kpis, choice, onChoice, onDrill, caveats, fil
                   ) : null}
                 </tr>
               ))}
+              {axis && axis.after > 0 ? (
+                <tr data-testid="trend-row-after" data-count={axis.after}>
+                  <th scope="row">After {formatDay(axis.to)}</th>
+                  <td className="num" colSpan={3}>
+                    {plural(axis.after, 'booking')} (not on the chart)
+                  </td>
+                  {showTable ? <td /> : null}
+                </tr>
+              ) : null}
             </tbody>
           </table>
         </div>
       ) : null}
     </ChartCard>
+  );
+}
+
+/**
+ * Bookings left off the axis, each side in one line with a way to list them: "330 bookings after
+ * Oct 24, 2025 — show".
+ */
+function OutsideMarkers({ axis, granularity, onShow }: { axis: DenseSpan; granularity: Granularity; onShow: (side: 'before' | 'after', day: string) => void }) {
+  const when = (day: string) => (granularity === 'month' ? periodLabel(`${day.slice(0, 7)}-01`, 'month') : formatDay(day));
+  return (
+    <div className="dash-outside" data-testid="trend-outside">
+      {axis.before > 0 ? (
+        <p className="dash-outside-marker dash-outside-before" data-testid="trend-outside-before" data-count={axis.before}>
+          <span aria-hidden="true">←</span> {plural(axis.before, 'booking')} before {when(axis.from)} —{' '}
+          <button type="button" className="dash-link" onClick={() => onShow('before', axis.from)}>
+            show
+          </button>
+        </p>
+      ) : (
+        <span />
+      )}
+      {axis.after > 0 ? (
+        <p className="dash-outside-marker dash-outside-after" data-testid="trend-outside-after" data-count={axis.after}>
+          {plural(axis.after, 'booking')} after {when(axis.to)} —{' '}
+          <button type="button" className="dash-link" onClick={() => onShow('after', axis.to)}>
+            show
+          </button>{' '}
+          <span aria-hidden="true">→</span>
+        </p>
+      ) : null}
+    </div>
   );
 }
 

@@ -1,12 +1,12 @@
 /**
  * Drill narrowing: the dashboard's filter AND the clicked thing. A bar's dates are clipped to the
- * dashboard's range, and a segment filter stays measured from the dashboard's own start
- * (segmentFrom), so the drill lists the bookings the bar counts; visit buckets pass through.
+ * dashboard's range, and a segment or visit count stays decided over the dashboard's own filter
+ * (scope), so the drill lists the bookings the bar counts.
  */
 import { describe, expect, it } from 'vitest';
 import type { DashboardFilter } from '../../../shared/contract';
 import { bucketEnd } from './dates';
-import { BEFORE_EVERY_BOOKING, narrow } from './drill';
+import { narrow } from './drill';
 
 const dashboard: DashboardFilter = { from: '2025-06-15', to: '2025-10-20' };
 
@@ -18,26 +18,25 @@ describe('narrow', () => {
     expect(narrow({}, { from: '2025-08-04', to: '2025-08-10' })).toEqual({ from: '2025-08-04', to: '2025-08-10' });
   });
 
-  it('keeps new and returning measured from the dashboard start when a bar narrows the dates', () => {
-    expect(narrow({ ...dashboard, segment: 'new' }, { from: '2025-09-01', to: '2025-09-30', status: 'cancelled' })).toEqual({
+  it('keeps new and returning decided over the dashboard filter when a bar narrows the bookings', () => {
+    const base: DashboardFilter = { ...dashboard, segment: 'new' };
+    expect(narrow(base, { from: '2025-09-01', to: '2025-09-30', status: 'cancelled' })).toEqual({
       from: '2025-09-01',
       to: '2025-09-30',
       segment: 'new',
-      segmentFrom: '2025-06-15',
       statuses: ['cancelled'],
+      scope: base,
     });
-    expect(narrow({ ...dashboard, segment: 'returning' }, { from: '2025-07-07', to: '2025-07-13' }).segmentFrom).toBe('2025-06-15');
-    // The first bucket starts before the range: clipped to the range start, nothing to keep.
-    expect(narrow({ ...dashboard, segment: 'new' }, { from: '2025-06-01', to: '2025-06-30' })).toEqual({ from: '2025-06-15', to: '2025-06-30', segment: 'new' });
-    // Without a start every patient is new and none returning: a day before every booking says the same.
-    expect(narrow({ to: '2025-10-20', segment: 'new' }, { from: '2025-09-01', to: '2025-09-30' }).segmentFrom).toBe(BEFORE_EVERY_BOOKING);
+    expect(narrow({ ...dashboard, segment: 'returning' }, { doctorId: 105 }).scope).toEqual({ ...dashboard, segment: 'returning' });
+    // A bucket clipped to exactly the range changes nothing: no scope needed.
+    expect(narrow({ ...dashboard, segment: 'new' }, { from: '2025-06-01', to: '2025-10-31' })).toEqual({ ...dashboard, segment: 'new' });
   });
 
-  it('adds no segment start without a segment, nor when the dates do not change', () => {
-    expect(narrow({ ...dashboard, segment: 'all' }, { from: '2025-09-01', to: '2025-09-30' }).segmentFrom).toBeUndefined();
-    expect(narrow(dashboard, { from: '2025-09-01', to: '2025-09-30' }).segmentFrom).toBeUndefined();
-    expect(narrow({ ...dashboard, segment: 'new' }, { doctorId: 105 }).segmentFrom).toBeUndefined();
+  it('adds no scope without a segment or visit count, nor for a segment or bucket clicked itself', () => {
+    expect(narrow({ ...dashboard, segment: 'all' }, { from: '2025-09-01', to: '2025-09-30' }).scope).toBeUndefined();
+    expect(narrow(dashboard, { from: '2025-09-01', to: '2025-09-30' }).scope).toBeUndefined();
     expect(narrow(dashboard, { segment: 'returning' })).toEqual({ ...dashboard, segment: 'returning' });
+    expect(narrow(dashboard, { visits: '4+' })).toEqual({ ...dashboard, visits: '4+' });
   });
 
   it('narrows to a doctor, a specialty (none recorded as ""), a status and a visit bucket', () => {

@@ -23,15 +23,10 @@ export interface Narrowing {
 export const VISITS_WORDS: Record<VisitBucket, string> = { '1': '1 booking', '2-3': '2–3 bookings', '4+': '4 or more bookings' };
 
 /**
- * The segment start for a filter without one: a day before every booking, so every patient is
- * new and none is returning, as the dashboard counts them when no start date is set.
- */
-export const BEFORE_EVERY_BOOKING = '0001-01-01';
-
-/**
  * The dashboard filter AND the clicked thing (a bucket's dates are clipped to the filter's range).
- * When the dates narrow, new and returning patients stay measured from the dashboard's own start
- * (`segmentFrom`), so a bar of a segment-filtered chart lists exactly the bookings it counts.
+ * When the click narrows the bookings (dates, doctor, specialty, status) under a patient segment
+ * or a visit count, those stay decided over the dashboard's own filter (`scope`), so the drill
+ * lists exactly the bookings the clicked figure counts.
  */
 export function narrow(base: DashboardFilter, by: Narrowing): DrillFilter {
   const filter: DrillFilter = { ...base };
@@ -42,7 +37,8 @@ export function narrow(base: DashboardFilter, by: Narrowing): DrillFilter {
   if (by.status) filter.statuses = [by.status];
   if (by.segment) filter.segment = by.segment;
   if (by.visits) filter.visits = by.visits;
-  const segmented = filter.segment === 'new' || filter.segment === 'returning';
-  if (segmented && filter.from !== base.from && filter.segmentFrom === undefined) filter.segmentFrom = base.from ?? BEFORE_EVERY_BOOKING;
+  const patientLevel = filter.segment === 'new' || filter.segment === 'returning' || filter.visits !== undefined;
+  const narrowed = filter.from !== base.from || filter.to !== base.to || by.doctorId !== undefined || by.specialty !== undefined || by.status !== undefined;
+  if (patientLevel && narrowed) filter.scope = { ...base };
   return filter;
 }

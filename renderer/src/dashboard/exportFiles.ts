@@ -4,24 +4,13 @@
  * main-process call). The drill-through list is different: it can be a million rows, so main
  * writes it (`dashboard/export-drill`).
  */
+import { CSV_BOM, csvLine, type SpreadsheetValue } from '../../../shared/spreadsheetText';
 
-export type CsvCell = string | number | boolean | null | undefined;
+export type CsvCell = SpreadsheetValue;
 
-/**
- * One CSV cell. Text that a spreadsheet would run as a formula (starting with = + - @ TAB CR or
- * NUL) gets a leading apostrophe (OWASP CSV injection); real numbers stay numbers.
- */
-export function csvCell(value: CsvCell): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  const safe = /^[=+\-@\t\r\0]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
+/** Chart figures as CSV text, by the same rule as every other export (shared/spreadsheetText.ts). */
 export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
-  // A byte-order mark so spreadsheet programs read accented names as UTF-8.
-  return `\uFEFF${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return `${CSV_BOM}${[header, ...rows].map((row) => csvLine(row)).join('')}`;
 }
 
 /** Hands a blob to the browser's download (an <a download> on a Blob URL). */

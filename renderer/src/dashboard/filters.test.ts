@@ -10,8 +10,8 @@ const context: DashboardContext = {
   loaded: true,
   run: null,
   span: { from: '1999-05-01', to: '2355-10-24' },
-  defaultRange: { from: '2025-01-02', to: '2025-10-31' },
-  caveats: { placeholderDoctors: 1, placeholderAppointments: 4, suspiciousPolicy: 'warn', suspiciousDates: 3, outsideDefaultRange: 3, rejected: 12 },
+  denseSpan: { from: '2025-01-02', to: '2025-10-31', before: 1, after: 330 },
+  caveats: { suspiciousPolicy: 'warn', suspiciousDates: 331, suspiciousBefore: '2000-01-01', suspiciousAfter: '2026-10-31', rejected: 12 },
   doctors: [
     { doctorId: 101, name: 'Dr. Amara Okafor', specialty: 'Cardiology', placeholder: false },
     { doctorId: 999, name: 'Unknown', specialty: 'Unknown', placeholder: true },
@@ -20,16 +20,16 @@ const context: DashboardContext = {
 };
 
 describe('toDashboardFilter', () => {
-  it('uses the default range, the whole span or the typed dates', () => {
-    expect(toDashboardFilter(DEFAULT_FILTERS, context)).toEqual({ from: '2025-01-02', to: '2025-10-31' });
-    expect(toDashboardFilter({ ...DEFAULT_FILTERS, rangeMode: 'span' }, context)).toEqual({ from: '1999-05-01', to: '2355-10-24' });
+  it('is everything loaded by default; the main span or the typed dates when chosen', () => {
+    expect(toDashboardFilter(DEFAULT_FILTERS, context)).toEqual({});
+    expect(toDashboardFilter({ ...DEFAULT_FILTERS, rangeMode: 'main' }, context)).toEqual({ from: '2025-01-02', to: '2025-10-31' });
     expect(toDashboardFilter({ ...DEFAULT_FILTERS, rangeMode: 'custom', from: '2025-09-01', to: '' }, context)).toEqual({ from: '2025-09-01' });
     expect(effectiveRange({ ...DEFAULT_FILTERS, rangeMode: 'custom' }, context)).toEqual({});
   });
 
   it('sends only the filters that are set', () => {
     const state: FilterState = { ...DEFAULT_FILTERS, doctorIds: [101], specialty: '', status: 'cancelled', segment: 'returning' };
-    expect(toDashboardFilter(state, context)).toEqual({ from: '2025-01-02', to: '2025-10-31', doctorIds: [101], specialties: [''], statuses: ['cancelled'], segment: 'returning' });
+    expect(toDashboardFilter(state, context)).toEqual({ doctorIds: [101], specialties: [''], statuses: ['cancelled'], segment: 'returning' });
   });
 });
 
@@ -44,12 +44,14 @@ describe('rangeProblem', () => {
 });
 
 describe('filterChips', () => {
-  it('always shows the range, and one clearable chip per other filter', () => {
-    const chips = filterChips({ ...DEFAULT_FILTERS, doctorIds: [999], status: 'confirmed' }, context);
-    expect(chips.map((c) => c.label)).toEqual(['Dates: Jan 2 – Oct 31, 2025 (default range, suspicious dates left out)', 'Doctor: Unknown (placeholder #999)', 'Status: confirmed']);
-    expect(chips[0]?.clear).toBeNull();
-    const cleared = chips[1]?.clear?.({ ...DEFAULT_FILTERS, doctorIds: [999], status: 'confirmed' });
+  it('none by default (every loaded booking); one clearable chip per filter that leaves bookings out', () => {
+    expect(filterChips(DEFAULT_FILTERS, context)).toEqual([]);
+    const chips = filterChips({ ...DEFAULT_FILTERS, rangeMode: 'main', doctorIds: [999], status: 'confirmed' }, context);
+    expect(chips.map((c) => c.label)).toEqual(['Dates: Jan 2 – Oct 31, 2025 (main span)', 'Doctor: Unknown (placeholder #999)', 'Status: confirmed']);
+    expect(chips[0]?.clear(DEFAULT_FILTERS).rangeMode).toBe('all');
+    const cleared = chips[1]?.clear({ ...DEFAULT_FILTERS, doctorIds: [999], status: 'confirmed' });
     expect(cleared?.doctorIds).toEqual([]);
+    expect(filterChips({ ...DEFAULT_FILTERS, rangeMode: 'custom', from: '2025-10-31', to: '2025-10-01' }, context).map((c) => c.label)).toEqual(['Dates: not applied until the range is fixed']);
   });
 });
 
@@ -75,14 +77,14 @@ describe('remembered filters', () => {
 
   it('drop what no longer fits the load or was tampered with', () => {
     store.set(
-      'healthtech.dashboard.v1.healthtech',
+      'healthtech.dashboard.v2.healthtech',
       JSON.stringify({ filters: { rangeMode: 'custom', from: '2025-02-30', to: 7, doctorIds: [101, 4242, '101'], specialty: 'Dermatology', status: 'maybe', segment: 'new' }, view: { top: 1000, granularity: 'hour' } }),
     );
     expect(restore('healthtech', context)).toEqual({
       filters: { rangeMode: 'custom', from: '', to: '', doctorIds: [101], specialty: null, status: 'all', segment: 'new' },
       view: DEFAULT_VIEW,
     });
-    store.set('healthtech.dashboard.v1.healthtech', '{not json');
+    store.set('healthtech.dashboard.v2.healthtech', '{not json');
     expect(restore('healthtech', context)).toEqual({ filters: DEFAULT_FILTERS, view: DEFAULT_VIEW });
   });
 });

@@ -6,8 +6,11 @@
 import type { DashboardContext, DashboardFilter } from '../../../shared/contract';
 import { formatDay, formatRange, isIsoDay } from './dates';
 
-/** 'default': the load's range without suspicious dates; 'span': every date loaded; 'custom': typed. */
-export type RangeMode = 'default' | 'span' | 'custom';
+/**
+ * 'all': every loaded date (the default: the view counts exactly what the database holds);
+ * 'main': where most bookings are (the load's dense span, outliers left out); 'custom': typed.
+ */
+export type RangeMode = 'all' | 'main' | 'custom';
 export type StatusChoice = 'all' | 'confirmed' | 'cancelled';
 export type SegmentChoice = 'all' | 'new' | 'returning';
 export type TrendChoice = 'auto' | 'day' | 'week' | 'month';
@@ -31,17 +34,19 @@ export interface ViewState {
   granularity: TrendChoice;
 }
 
-export const DEFAULT_FILTERS: FilterState = { rangeMode: 'default', from: '', to: '', doctorIds: [], specialty: null, status: 'all', segment: 'all' };
+export const DEFAULT_FILTERS: FilterState = { rangeMode: 'all', from: '', to: '', doctorIds: [], specialty: null, status: 'all', segment: 'all' };
 export const DEFAULT_VIEW: ViewState = { top: 10, granularity: 'auto' };
 
-/** The dates the filter means now (a new load moves the default range and the span with it). */
+/** The dates the filter means now (a new load moves the main span with it). */
 export function effectiveRange(state: FilterState, context: DashboardContext): { from?: string; to?: string } {
-  if (state.rangeMode === 'default') {
-    const range = context.defaultRange ?? context.span;
-    return range ? { from: range.from, to: range.to } : {};
-  }
-  if (state.rangeMode === 'span') return context.span ? { from: context.span.from, to: context.span.to } : {};
+  if (state.rangeMode === 'all') return {};
+  if (state.rangeMode === 'main') return context.denseSpan ? { from: context.denseSpan.from, to: context.denseSpan.to } : {};
   return { ...(state.from ? { from: state.from } : {}), ...(state.to ? { to: state.to } : {}) };
+}
+
+/** Whether the filter keeps every loaded booking (nothing to say "in all data" about). */
+export function isWholeLoad(filter: DashboardFilter): boolean {
+  return !filter.from && !filter.to && !filter.doctorIds?.length && !filter.specialties?.length && !filter.statuses?.length && (filter.segment ?? 'all') === 'all';
 }
 
 export function rangeProblem(state: FilterState): string | null {
@@ -64,21 +69,19 @@ export function toDashboardFilter(state: FilterState, context: DashboardContext)
 export interface Chip {
   key: string;
   label: string;
-  /** What clearing this chip leaves; null for the default date range, which is where clearing leads. */
-  clear: ((state: FilterState) => FilterState) | null;
+  /** What clearing this chip leaves. */
+  clear: (state: FilterState) => FilterState;
 }
 
+/** The filters that leave bookings out, one chip each; none: every loaded booking is shown. */
 export function filterChips(state: FilterState, context: DashboardContext): Chip[] {
   const chips: Chip[] = [];
   const range = effectiveRange(state, context);
-  if (range.from || range.to) {
-    // The date range is always shown; clearing a chosen one goes back to the default range.
+  const toAll = (s: FilterState): FilterState => ({ ...s, rangeMode: 'all', from: '', to: '' });
+  if (state.rangeMode === 'custom' && rangeProblem(state)) chips.push({ key: 'range', label: 'Dates: not applied until the range is fixed', clear: toAll });
+  else if (range.from || range.to) {
     const dates = range.from && range.to ? formatRange(range.from, range.to) : range.from ? `from ${formatDay(range.from)}` : `until ${formatDay(range.to ?? '')}`;
-    const toDefault = (s: FilterState): FilterState => ({ ...s, rangeMode: 'default', from: '', to: '' });
-    const suspicious = context.caveats.outsideDefaultRange > 0;
-    if (state.rangeMode === 'default') chips.push({ key: 'range', label: `Dates: ${dates}${suspicious ? ' (default range, suspicious dates left out)' : ' (every loaded date)'}`, clear: null });
-    else if (state.rangeMode === 'span') chips.push({ key: 'range', label: `Dates: ${dates} (whole span${suspicious ? ', suspicious dates included' : ''})`, clear: toDefault });
-    else chips.push({ key: 'range', label: rangeProblem(state) ? 'Dates: not applied until the range is fixed' : `Dates: ${dates}`, clear: toDefault });
+    chips.push({ key: 'range', label: `Dates: ${dates}${state.rangeMode === 'main' ? ' (main span)' : ''}`, clear: toAll });
   }
   const names = new Map(context.doctors.map((d) => [d.doctorId, d]));
   for (const id of state.doctorIds) {
@@ -94,12 +97,12 @@ export function filterChips(state: FilterState, context: DashboardContext): Chip
   return chips;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Remembered between launches
 // ---------------------------------------------------------------------------------------------
 
-const storageKey = (schema: string) => `healthtech.dashboard.v1.${schema}`;
+// v2: the default range became every loaded date ('all'); v1's 'default'/'span' are not carried over.
+const storageKey = (schema: string) => `healthtech.dashboard.v2.${schema}`;
 
 interface Stored {
   filters: FilterState;
@@ -120,7 +123,7 @@ export function restore(schema: string, context: DashboardContext): Stored {
   const f = stored.filters ?? {};
   const v = stored.view ?? {};
   const known = new Set(context.doctors.map((d) => d.doctorId));
-  const rangeMode = oneOf(f.rangeMode, ['default', 'span', 'custom'] as const, 'default');
+  const rangeMode = oneOf(f.rangeMode, ['all', 'main', 'custom'] as const, 'all');
   const day = (value: unknown) => (typeof value === 'string' && isIsoDay(value) ? value : '');
   return {
     filters: {

@@ -39,10 +39,16 @@ export function rateDelta(now: number, before: number, beforeAppointments: numbe
   return { text: `${points.format(rounded)} pts`, direction: rounded > 0 ? 'up' : rounded < 0 ? 'down' : 'flat' };
 }
 
-/** The period-over-period comparison as one sentence. */
-export function comparisonSentence(kpis: Kpis, rangeText: (from: string, to: string) => string): string | null {
+/**
+ * The period-over-period comparison as one sentence, for a filter with a start and an end. With
+ * no previous period from main (it would begin before the first booking ever), says so instead of
+ * naming days the data never had.
+ */
+export function comparisonSentence(kpis: Kpis, range: { from?: string | undefined; to?: string | undefined }, firstBooking: string | null, rangeText: (from: string, to: string) => string, dayText: (day: string) => string): string | null {
   const previous = kpis.previous;
-  if (!previous) return null;
+  if (!previous) {
+    return range.from && range.to && firstBooking ? `No earlier period of the same length to compare with: the bookings start on ${dayText(firstBooking)}.` : null;
+  }
   const where = `the previous period of equal length (${rangeText(previous.from, previous.to)})`;
   if (previous.appointments === 0) return `No bookings in ${where}, so there is nothing to compare with.`;
   const part = (label: string, now: number, before: number) => {

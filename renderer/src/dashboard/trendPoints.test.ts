@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TrendPoint } from '../../../shared/contract';
-import { fillPeriods, MAX_FILLED, rateFloor } from './trendPoints';
+import { fillPeriods, MAX_FILLED, MIN_RATE_BOOKINGS } from './trendPoints';
 
 const point = (period: string, confirmed: number, cancelled: number): TrendPoint => ({ period, confirmed, cancelled, cancellationRate: confirmed + cancelled > 0 ? cancelled / (confirmed + cancelled) : 0 });
 
 describe('fillPeriods', () => {
   it('fills missing months, weeks and days with empty slots', () => {
-    const months = fillPeriods([point('2025-01-01', 8, 2), point('2025-04-01', 3, 1)], 'month');
+    const months = fillPeriods([point('2025-01-01', 8, 2), point('2025-04-01', 3, 1)], 'month', 1);
     expect(months.filled).toBe(true);
     expect(months.points).toEqual([
       { period: '2025-01-01', confirmed: 8, cancelled: 2, rate: 0.2 },
@@ -51,11 +51,9 @@ describe('fillPeriods', () => {
   });
 });
 
-describe('rateFloor', () => {
-  it('is 5% of the median period, at least 1', () => {
-    expect(rateFloor([])).toBe(1);
-    expect(rateFloor([point('2025-10-01', 1, 0)])).toBe(1);
-    expect(rateFloor([point('a', 100, 0), point('b', 180, 20), point('c', 1, 0)])).toBe(5);
-    expect(rateFloor([point('a', 1000, 0), point('b', 2000, 0), point('c', 3000, 1), point('d', 1, 0)])).toBe(100);
+describe('the rate floor', () => {
+  it(`draws no rate for a period with fewer than ${MIN_RATE_BOOKINGS} bookings (one booking is 0% or 100%)`, () => {
+    const { points } = fillPeriods([point('2025-10-20', 0, 1), point('2025-10-21', 9, 0), point('2025-10-22', 7, 3)], 'day');
+    expect(points.map((p) => p.rate)).toEqual([null, null, 0.3]);
   });
 });

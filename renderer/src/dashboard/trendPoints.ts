@@ -1,6 +1,6 @@
 /**
- * The trend chart's points: the backend's periods with the empty ones between them filled in,
- * and the smallest period whose cancellation rate is worth drawing. Pure functions (unit-tested
+ * The trend chart's points: the backend's periods (within the axis main chose) with the empty ones
+ * between them filled in, and the smallest period whose cancellation rate is worth drawing. Pure functions (unit-tested
  * in trendPoints.test.ts).
  */
 import type { Granularity, TrendPoint } from '../../../shared/contract';
@@ -18,21 +18,17 @@ export interface ChartPoint {
 }
 
 /**
- * The fewest bookings a period needs for its cancellation rate to be drawn: 5% of the median
- * period, so a handful of stray bookings (a 100% rate from one cancellation) does not dominate
- * the line. The table keeps every rate.
+ * The fewest bookings a period needs for its cancellation rate to be drawn. Below it one
+ * cancellation swings the rate by more than ten points (a single booking reads 0% or 100%), and a
+ * line through such periods combs between the extremes. The table keeps every rate.
  */
-export function rateFloor(points: readonly TrendPoint[]): number {
-  const totals = points.map((p) => p.confirmed + p.cancelled).sort((a, b) => a - b);
-  const median = totals[Math.floor(totals.length / 2)] ?? 0;
-  return Math.max(1, Math.ceil(median * 0.05));
-}
+export const MIN_RATE_BOOKINGS = 10;
 
 /**
  * The backend's points with the empty periods between the first and the last filled in (zero
  * bookings, no rate), so the axis is even; past MAX_FILLED slots the points are left as they are.
  */
-export function fillPeriods(points: readonly TrendPoint[], granularity: Granularity, floor = 1): { points: ChartPoint[]; filled: boolean } {
+export function fillPeriods(points: readonly TrendPoint[], granularity: Granularity, floor = MIN_RATE_BOOKINGS): { points: ChartPoint[]; filled: boolean } {
   const plain = points.map((p) => ({ period: p.period, confirmed: p.confirmed, cancelled: p.cancelled, rate: p.confirmed + p.cancelled >= floor ? p.cancellationRate : null }));
   const first = points[0];
   const last = points[points.length - 1];

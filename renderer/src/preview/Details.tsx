@@ -2,9 +2,9 @@
  * The preview's row-level detail, one tab per list: rejected rows, fixes, placeholder doctors,
  * duplicates, suspicious dates. Every list is paged from main and virtualised here.
  */
-import { useCallback, useId, useMemo, useState } from 'react';
+import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import type { PreviewSummary } from '../../../shared/contract';
-import { REJECT_REASONS, type FileKind, type Fix, type FixRule, type PlaceholderUse, type RejectReason, type RejectedRow, type SuspiciousDate } from '../../../shared/domain';
+import { REJECT_REASONS, type FileKind, type Fix, type FixGroup, type FixRule, type PlaceholderUse, type RejectReason, type RejectedRow, type SuspiciousDate } from '../../../shared/domain';
 import { PagedTable, type Column, type RowsFilter } from '../components/PagedTable';
 import { Tabs, panelId, tabId } from '../components/Tabs';
 import { RawValues, Value, rawText } from '../components/Value';
@@ -53,14 +53,92 @@ export function Details({ summary }: { summary: PreviewSummary }) {
 
 // ---------------------------------------------------------------------------------------------
 
-const rejectedColumns: Column<RejectedRow>[] = [
-  { key: 'reason', header: 'Reason', width: '148px', render: (r) => <span className={`reason wrap-2 reason-${r.reason}`}>{REASON_LABEL[r.reason]}</span>, title: (r) => REASON_LABEL[r.reason] },
-  { key: 'file', header: 'File', width: '122px', render: (r) => FILE_LABEL[r.file] },
-  { key: 'row', header: 'Excel row', width: '110px', align: 'end', render: (r) => formatCount(r.row) },
-  { key: 'column', header: 'Column', width: '116px', render: (r) => (r.column ? <span className="mono">{r.column}</span> : '—'), title: (r) => r.column ?? '' },
-  { key: 'message', header: 'Message', width: 'minmax(200px, 1fr)', render: (r) => <span className="wrap-2">{r.message}</span>, title: (r) => r.message },
-  { key: 'raw', header: 'Raw values', width: 'minmax(240px, 1.25fr)', render: (r) => <RawValues raw={r.raw} />, title: (r) => rawText(r.raw) },
-];
+/** The file and Excel row a rejected row came from, on two lines. */
+function WhereCell({ row }: { row: RejectedRow }) {
+  return (
+    <span data-lines="">
+      <span className="cell-title">{FILE_LABEL[row.file]}</span>
+      <span className="cell-sub">row {formatCount(row.row)}</span>
+    </span>
+  );
+}
+
+/** Every problem of the row, the reason's first. */
+function ProblemsCell({ row }: { row: RejectedRow }) {
+  return (
+    <ul className="problems" data-lines="">
+      {row.problems.map((problem, i) => (
+        <li key={i}>{problem.message}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** The button that shows a row in full below the table (values are never cut short there). */
+function ExpandButton({ row, open, onOpen }: { row: RejectedRow; open: boolean; onOpen: (row: RejectedRow | null) => void }) {
+  return (
+    <button
+      type="button"
+      className="btn btn-small btn-quiet row-expand"
+      aria-expanded={open}
+      aria-controls="row-details"
+      onClick={() => onOpen(open ? null : row)}
+      aria-label={`${open ? 'Hide' : 'Show'} ${FILE_LABEL[row.file].toLowerCase()} row ${row.row} in full`}
+      title={open ? 'Hide the details' : 'Show this row in full'}
+    >
+      {open ? 'Hide' : 'Details'}
+    </button>
+  );
+}
+
+const sameRow = (a: RejectedRow | null, b: RejectedRow) => a !== null && a.file === b.file && a.row === b.row;
+
+function rejectedColumns(selected: RejectedRow | null, onOpen: (row: RejectedRow | null) => void): Column<RejectedRow>[] {
+  return [
+    { key: 'reason', header: 'Reason', width: '140px', render: (r) => <span className={`reason wrap-2 reason-${r.reason}`}>{REASON_LABEL[r.reason]}</span>, title: (r) => REASON_LABEL[r.reason] },
+    { key: 'where', header: 'Excel row', width: '118px', render: (r) => <WhereCell row={r} /> },
+    { key: 'problems', header: 'Problems', width: 'minmax(210px, 1fr)', render: (r) => <ProblemsCell row={r} />, title: (r) => r.problems.map((p) => p.message).join('\n') },
+    { key: 'raw', header: 'Values as typed', width: 'minmax(260px, 1.35fr)', render: (r) => <RawValues raw={r.raw} />, title: (r) => rawText(r.raw) },
+    { key: 'open', header: 'In full', width: '100px', render: (r) => <ExpandButton row={r} open={sameRow(selected, r)} onOpen={onOpen} /> },
+  ];
+}
+
+/** A rejected row in full: where it came from, every problem, and every value as typed. */
+function RowDetails({ row, onClose }: { row: RejectedRow; onClose: () => void }) {
+  return (
+    <section id="row-details" className="panel row-details" aria-labelledby="row-details-title" data-testid="row-details">
+      <div className="row-details-head">
+        <h3 id="row-details-title" className="sub-title">
+          {FILE_LABEL[row.file]}, Excel row {formatCount(row.row)}
+          {row.keptRow !== undefined ? <span className="muted"> (row {formatCount(row.keptRow)} was kept)</span> : null}
+        </h3>
+        <button type="button" className="btn btn-small btn-quiet" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <h4 className="facts-label">{plural(row.problems.length, 'problem')}</h4>
+      <ol className="row-details-problems">
+        {row.problems.map((problem, i) => (
+          <li key={i}>
+            <span className="strong">{REASON_LABEL[problem.reason]}</span>
+            {problem.column ? <span className="mono muted"> · {problem.column}</span> : null}: {problem.message}
+          </li>
+        ))}
+      </ol>
+      <h4 className="facts-label">Values as typed</h4>
+      <dl className="row-details-values">
+        {Object.entries(row.raw).map(([column, value]) => (
+          <div key={column}>
+            <dt className="mono">{column}</dt>
+            <dd>
+              <Value text={value} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
 
 function useTotal() {
   const [total, setTotal] = useState<number | null>(null);
@@ -106,6 +184,8 @@ function RejectedPanel({ summary }: { summary: PreviewSummary }) {
   const [total, setTotal] = useTotal();
   const filter = useMemo<RowsFilter>(() => ({ ...(reason ? { reason } : {}), ...(file ? { file } : {}), ...(search ? { text: search } : {}) }), [reason, file, search]);
   const reasons = REJECT_REASONS.filter((r) => (summary.rejectedByReason[r] ?? 0) > 0);
+  const [selected, setSelected] = useState<RejectedRow | null>(null);
+  const columns = useMemo(() => rejectedColumns(selected, setSelected), [selected]);
 
   return (
     <>
@@ -129,13 +209,14 @@ function RejectedPanel({ summary }: { summary: PreviewSummary }) {
         previewId={summary.previewId}
         table="rejected"
         filter={filter}
-        columns={rejectedColumns}
+        columns={columns}
         label="Rejected rows"
         testId="table-rejected"
-        rowHeight={64}
+        rowHeight={72}
         emptyText={summary.totals.rejected === 0 ? 'No rows were rejected.' : 'No rejected rows match these filters.'}
         onTotal={setTotal}
       />
+      {selected ? <RowDetails row={selected} onClose={() => setSelected(null)} /> : null}
     </>
   );
 }
@@ -155,16 +236,33 @@ function FixesPanel({ summary }: { summary: PreviewSummary }) {
   const id = useId();
   const [rule, setRule] = useState<FixRule | ''>('');
   const [file, setFile] = useState<FileKind | ''>('');
+  const [column, setColumn] = useState('');
   const [text, setText] = useState('');
   const search = useDebounced(text.trim(), 250);
   const [total, setTotal] = useTotal();
-  const filter = useMemo<RowsFilter>(() => ({ ...(rule ? { rule } : {}), ...(file ? { file } : {}), ...(search ? { text: search } : {}) }), [rule, file, search]);
+  const filter = useMemo<RowsFilter>(
+    () => ({ ...(rule ? { rule } : {}), ...(file ? { file } : {}), ...(column ? { column } : {}), ...(search ? { text: search } : {}) }),
+    [rule, file, column, search],
+  );
+  const columns = [...new Set(summary.fixGroups.map((g) => g.column))].sort();
   const rules = (Object.keys(RULE_LABEL) as FixRule[]).filter((r) => (summary.fixesByRule[r] ?? 0) > 0);
+  const everyFix = useRef<HTMLHeadingElement>(null);
+  // "List all": the full list below, filtered to the group's rule and file.
+  const listAll = useCallback((group: FixGroup) => {
+    setRule(group.rule);
+    setFile(group.file);
+    setColumn(group.column);
+    setText('');
+    everyFix.current?.scrollIntoView({ block: 'start' });
+    everyFix.current?.focus();
+  }, []);
 
   return (
     <>
-      <FixGroups groups={summary.fixGroups} />
-      <h3 className="sub-title">Every fix</h3>
+      <FixGroups groups={summary.fixGroups} onListAll={listAll} />
+      <h3 className="sub-title" ref={everyFix} tabIndex={-1}>
+        Every fix
+      </h3>
       <div className="filters" role="search" aria-label="Filter fixes">
         <div className="field">
           <label htmlFor={`${id}-rule`}>Rule</label>
@@ -178,6 +276,17 @@ function FixesPanel({ summary }: { summary: PreviewSummary }) {
           </select>
         </div>
         <FileFilter id={`${id}-file`} value={file} onChange={setFile} />
+        <div className="field">
+          <label htmlFor={`${id}-column`}>Column</label>
+          <select id={`${id}-column`} value={column} onChange={(e) => setColumn(e.target.value)}>
+            <option value="">All columns</option>
+            {columns.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </div>
         <SearchField id={`${id}-search`} value={text} onChange={setText} placeholder="Row or value" />
         <MatchCount total={total} all={summary.totals.fixes} noun="fix" many="fixes" />
       </div>
@@ -225,13 +334,15 @@ function PlaceholdersPanel({ summary }: { summary: PreviewSummary }) {
 
 // ---------------------------------------------------------------------------------------------
 
-const duplicateColumns: Column<RejectedRow>[] = [
-  { key: 'file', header: 'File', width: '122px', render: (r) => FILE_LABEL[r.file] },
-  { key: 'row', header: 'Excel row', width: '110px', align: 'end', render: (r) => formatCount(r.row) },
-  { key: 'kept', header: 'Kept row', width: '96px', align: 'end', render: (r) => (r.keptRow === undefined ? '—' : formatCount(r.keptRow)) },
-  { key: 'message', header: 'Message', width: 'minmax(240px, 2fr)', render: (r) => <span className="wrap-2">{r.message}</span>, title: (r) => r.message },
-  { key: 'raw', header: 'Raw values', width: 'minmax(240px, 2fr)', render: (r) => <RawValues raw={r.raw} />, title: (r) => rawText(r.raw) },
-];
+function duplicateColumns(selected: RejectedRow | null, onOpen: (row: RejectedRow | null) => void): Column<RejectedRow>[] {
+  return [
+    { key: 'where', header: 'Excel row', width: '118px', render: (r) => <WhereCell row={r} /> },
+    { key: 'kept', header: 'Kept row', width: '96px', align: 'end', render: (r) => (r.keptRow === undefined ? '—' : formatCount(r.keptRow)) },
+    { key: 'message', header: 'Message', width: 'minmax(220px, 1fr)', render: (r) => <span className="wrap-2">{r.message}</span>, title: (r) => r.message },
+    { key: 'raw', header: 'Values as typed', width: 'minmax(260px, 1.35fr)', render: (r) => <RawValues raw={r.raw} />, title: (r) => rawText(r.raw) },
+    { key: 'open', header: 'In full', width: '100px', render: (r) => <ExpandButton row={r} open={sameRow(selected, r)} onOpen={onOpen} /> },
+  ];
+}
 
 function DuplicatesPanel({ summary }: { summary: PreviewSummary }) {
   const id = useId();
@@ -240,6 +351,8 @@ function DuplicatesPanel({ summary }: { summary: PreviewSummary }) {
   const search = useDebounced(text.trim(), 250);
   const [total, setTotal] = useTotal();
   const filter = useMemo<RowsFilter>(() => ({ ...(file ? { file } : {}), ...(search ? { text: search } : {}) }), [file, search]);
+  const [selected, setSelected] = useState<RejectedRow | null>(null);
+  const columns = useMemo(() => duplicateColumns(selected, setSelected), [selected]);
   return (
     <>
       <p className="panel-intro">Rows with the same booking id (appointments) or doctor id (doctors). The appointment with the earliest date is kept (on a tie, the first in the file); for doctors, the first.</p>
@@ -252,13 +365,14 @@ function DuplicatesPanel({ summary }: { summary: PreviewSummary }) {
         previewId={summary.previewId}
         table="duplicates"
         filter={filter}
-        columns={duplicateColumns}
+        columns={columns}
         label="Duplicates"
         testId="table-duplicates"
-        rowHeight={64}
+        rowHeight={72}
         emptyText={summary.totals.duplicates === 0 ? 'No duplicates.' : 'No duplicates match these filters.'}
         onTotal={setTotal}
       />
+      {selected ? <RowDetails row={selected} onClose={() => setSelected(null)} /> : null}
     </>
   );
 }

@@ -1,4 +1,8 @@
-/** Fixes grouped by rule, file and column: the distinct before → after changes with their counts. */
+/**
+ * Fixes grouped by rule, file and column: the distinct before → after changes with their counts,
+ * the most frequent first. A group says how many changes it shows of how many, and leads to every
+ * fix of its kind in the full list below.
+ */
 import { useState } from 'react';
 import type { FixGroup } from '../../../shared/domain';
 import { ArrowRightIcon } from '../components/Icons';
@@ -7,21 +11,21 @@ import { FILE_LABEL, RULE_DESCRIPTION, RULE_LABEL, formatCount, plural } from '.
 
 const SHOWN = 5;
 
-export function FixGroups({ groups }: { groups: FixGroup[] }) {
+export function FixGroups({ groups, onListAll }: { groups: FixGroup[]; onListAll: (group: FixGroup) => void }) {
   if (groups.length === 0) return <p className="muted">No value needed fixing.</p>;
   return (
     <>
       <h3 className="sub-title">By rule</h3>
       <div className="fix-groups" data-testid="fix-groups">
         {groups.map((group) => (
-          <FixGroupCard key={`${group.file}-${group.rule}-${group.column}`} group={group} />
+          <FixGroupCard key={`${group.file}-${group.rule}-${group.column}`} group={group} onListAll={onListAll} />
         ))}
       </div>
     </>
   );
 }
 
-function FixGroupCard({ group }: { group: FixGroup }) {
+function FixGroupCard({ group, onListAll }: { group: FixGroup; onListAll: (group: FixGroup) => void }) {
   const [all, setAll] = useState(false);
   const titleId = `fixgroup-${group.file}-${group.rule}-${group.column}`.replace(/[^\w-]/g, '_');
   const pairs = all ? group.pairs : group.pairs.slice(0, SHOWN);
@@ -80,16 +84,23 @@ function FixGroupCard({ group }: { group: FixGroup }) {
           ))}
         </tbody>
       </table>
-      {group.pairs.length > SHOWN || hiddenDistinct > 0 ? (
-        <div className="fix-group-more">
-          {group.pairs.length > SHOWN ? (
-            <button type="button" className="btn btn-small btn-quiet" aria-expanded={all} onClick={() => setAll((v) => !v)}>
-              {all ? 'Show fewer' : `Show all ${formatCount(group.pairs.length)} changes`}
-            </button>
-          ) : null}
-          {hiddenDistinct > 0 ? <span className="hint">{plural(group.distinctPairs, 'distinct change')} in all; the rest are in the full list below.</span> : null}
-        </div>
-      ) : null}
+      <div className="fix-group-more">
+        <span className="hint" data-testid="fix-group-shown">
+          {pairs.length < group.distinctPairs
+            ? `${formatCount(pairs.length)} of ${plural(group.distinctPairs, 'different change')}, most frequent first (${plural(group.count, 'fix', 'fixes')} in all).`
+            : `${plural(group.distinctPairs, 'different change')} (${plural(group.count, 'fix', 'fixes')} in all).`}
+        </span>
+        {group.pairs.length > SHOWN ? (
+          <button type="button" className="btn btn-small btn-quiet" aria-expanded={all} onClick={() => setAll((v) => !v)}>
+            {all ? 'Show fewer' : hiddenDistinct > 0 ? `Show the ${formatCount(group.pairs.length)} most frequent` : `Show all ${formatCount(group.pairs.length)}`}
+          </button>
+        ) : null}
+        {group.count > pairs.length ? (
+          <button type="button" className="btn btn-small btn-quiet" onClick={() => onListAll(group)}>
+            List all {plural(group.count, 'fix', 'fixes')}
+          </button>
+        ) : null}
+      </div>
     </section>
   );
 }

@@ -6,6 +6,7 @@
 import type { IdentifiedFile } from '../../../shared/contract';
 import type { FileKind } from '../../../shared/domain';
 import { ArrowRightIcon, CheckIcon, ErrorIcon, FileIcon, SpinnerIcon, UploadIcon } from '../components/Icons';
+import { FileNotes } from '../components/FileNotes';
 import { OptionsFields } from '../components/OptionsFields';
 import { FILE_LABEL, formatBytes } from '../format';
 import type { ImportFlow } from '../state/useImportFlow';
@@ -83,6 +84,8 @@ export function ImportScreen({ flow, onShowPreview }: Props) {
           </div>
         </div>
       ) : null}
+
+      <FileNotes notes={flow.notes} />
 
       <div className="slots">
         {(['doctors', 'appointments'] as const).map((kind) => (

@@ -1,25 +1,30 @@
 /**
- * Load: what would change against what is loaded now (a confirmation dialog), then one
- * transaction with progress and Cancel, then the run id, or a clear failure with the reassurance
- * that the data loaded before is unchanged.
+ * Load: what would change against what is loaded now (a confirmation dialog that starts on
+ * Cancel, since loading replaces the data, and says "No changes" when nothing would change), then
+ * one transaction with progress and Cancel, then the run id with the way on to the dashboard, or a
+ * clear failure with the reassurance that the data loaded before is unchanged. Focus follows each
+ * step (progress, summary, failure), so it never falls back to the page.
  */
-import { useEffect } from 'react';
-import type { DatabaseStatus, LoadPlan, LoadProgress } from '../../../shared/contract';
+import { useEffect, useRef, type RefObject } from 'react';
+import type { DatabaseStatus, LakeSettings, LoadPlan, LoadProgress } from '../../../shared/contract';
 import { Dialog } from '../components/Dialog';
+import { LakeExportPanel } from '../components/LakeExportPanel';
 import { CheckIcon, DatabaseIcon, ErrorIcon, InfoIcon, SpinnerIcon } from '../components/Icons';
-import { formatCount, formatDuration, formatTimestamp, plural } from '../format';
+import { durationBetween, formatCount, formatDuration, formatTimestamp, plural } from '../format';
 import type { PreviewState } from '../state/useImportFlow';
+import type { LakeExportFlow } from '../state/useLakeExport';
 import type { LoadFlow } from '../state/useLoad';
 
-type Step = Exclude<LoadProgress['step'], 'plan'>;
+type Step = Exclude<LoadProgress['step'], 'plan' | 'waiting' | 'finish'>;
 
 const STEPS: { step: Step; label: string }[] = [
-  { step: 'prepare', label: 'Prepare tables' },
+  { step: 'prepare', label: 'Prepare new tables beside the loaded ones' },
   { step: 'copy_doctors', label: 'Copy doctors' },
   { step: 'copy_appointments', label: 'Copy appointments' },
   { step: 'copy_rejected', label: 'Copy rejected rows' },
+  { step: 'index', label: 'Build keys and indexes' },
   { step: 'verify', label: 'Check counts against the preview' },
-  { step: 'commit', label: 'Commit' },
+  { step: 'swap', label: 'Swap the new tables in and commit' },
 ];
 
 interface Props {
@@ -29,15 +34,26 @@ interface Props {
   onPreview: () => void;
   onImport: () => void;
   onHistory: () => void;
+  onDashboard: () => void;
   onProvidePassword: () => void;
   onReconnect: () => void;
   reconnecting: boolean;
+  /** Opens Settings (where the data-lake target is chosen). */
+  onSettings?: () => void;
+  lakeExport: LakeExportFlow;
+  /** The data-lake target saved in Settings. */
+  lakeTarget: LakeSettings | null;
 }
 
 const CONNECTION_LOST = new Set(['db_connection_lost', 'db_unreachable', 'db_not_ready']);
 
-export function LoadScreen({ load, preview, status, onPreview, onImport, onHistory, onProvidePassword, onReconnect, reconnecting }: Props) {
+export function LoadScreen({ load, preview, status, onPreview, onImport, onHistory, onDashboard, onProvidePassword, onReconnect, reconnecting, onSettings, lakeExport, lakeTarget }: Props) {
   const { state } = load;
+  // Each step's heading takes the focus when the step starts (the dialog that had it is gone).
+  const stepHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (state.status === 'running' || state.status === 'succeeded' || state.status === 'failed' || state.status === 'cancelled') stepHeading.current?.focus();
+  }, [state.status]);
   const summary = preview.status === 'done' ? preview.summary : null;
   const busy = state.status === 'running' || state.status === 'planning';
 
@@ -56,7 +72,10 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
           <h1 id="load-title" tabIndex={-1}>
             Load into the database
           </h1>
-          <p className="lead">One transaction replaces the loaded doctors and appointments. If anything fails, the data loaded before stays exactly as it was.</p>
+          <p className="lead">
+            The new doctors and appointments are built beside the loaded ones and swapped in with one commit; dashboards keep showing the loaded data meanwhile. If anything fails, the data loaded
+            before stays exactly as it was.
+          </p>
         </div>
       </div>
 
@@ -92,10 +111,10 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
       </section>
 
       {state.status === 'running' ? (
-        <LoadProgressPanel progress={state.progress} cancelling={state.cancelling} onCancel={load.cancel} />
+        <LoadProgressPanel progress={state.progress} cancelling={state.cancelling} onCancel={load.cancel} headingRef={stepHeading} />
       ) : state.status === 'succeeded' ? (
         <section className="panel result-ok" aria-labelledby="load-done-title" data-testid="load-success">
-          <h2 id="load-done-title" className="panel-title">
+          <h2 id="load-done-title" className="panel-title" tabIndex={-1} ref={stepHeading}>
             <CheckIcon className="tone-ok" /> Loaded
           </h2>
           <p className="big-fact">
@@ -122,20 +141,28 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
             </div>
             <div>
               <dt>Took</dt>
-              <dd className="num">{formatDuration(state.outcome.ms)}</dd>
+              <dd className="num" data-testid="load-duration">
+                {formatDuration(durationBetween(state.outcome.startedAt, state.outcome.finishedAt) ?? state.outcome.ms)}
+              </dd>
             </div>
           </dl>
           <div className="button-row">
+            <button type="button" className="btn btn-primary" onClick={onDashboard}>
+              Open dashboard
+            </button>
             <button type="button" className="btn" onClick={onHistory}>
               View history
             </button>
           </div>
+          <LakeExportPanel flow={lakeExport} target={lakeTarget} runId={state.outcome.runId} {...(onSettings ? { onSettings } : {})} />
         </section>
       ) : state.status === 'failed' ? (
         <div className="notice notice-error" role="alert" data-testid="load-error" data-code={state.error.code}>
           <ErrorIcon />
           <div>
-            <p className="notice-title">{state.stage === 'plan' ? 'Could not work out what would change' : 'The load failed'}</p>
+            <h2 className="notice-title" tabIndex={-1} ref={stepHeading}>
+              {state.stage === 'plan' ? 'Could not work out what would change' : 'The load failed'}
+            </h2>
             <p data-testid="load-error-message">{state.error.message}</p>
             <p className="strong">The data that was loaded before is unchanged.</p>
             {status?.state === 'error' ? (
@@ -151,7 +178,9 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
         <div className="notice notice-info" role="status" data-testid="load-cancelled">
           <InfoIcon />
           <div>
-            <p className="notice-title">Cancelled</p>
+            <h2 className="notice-title" tabIndex={-1} ref={stepHeading}>
+              Cancelled
+            </h2>
             <p>The load was stopped and rolled back. The data that was loaded before is unchanged.</p>
           </div>
         </div>
@@ -176,7 +205,8 @@ export function LoadScreen({ load, preview, status, onPreview, onImport, onHisto
             {summary.counts.placeholders > 0 ? ` (${plural(summary.counts.placeholders, 'placeholder')})` : ''}; <strong>{plural(summary.counts.rejected, 'rejected row')}</strong> recorded with the run.
           </p>
           <div className="button-row">
-            <button type="button" className="btn btn-primary" onClick={() => void load.plan(summary.previewId)} disabled={status?.state !== 'ready'}>
+            {/* After a load, the way on is the dashboard: loading again is the secondary choice. */}
+            <button type="button" className={`btn ${state.status === 'succeeded' ? '' : 'btn-primary'}`} onClick={() => void load.plan(summary.previewId)} disabled={status?.state !== 'ready'}>
               Review changes and load…
             </button>
             <button type="button" className="btn btn-quiet" onClick={onPreview}>
@@ -212,30 +242,49 @@ function Change({ label, value, testId }: { label: string; value: number; testId
   );
 }
 
+/** Whether loading the plan would leave the tables exactly as they are. */
+export function changesNothing(plan: LoadPlan): boolean {
+  const { changes, current, incoming } = plan;
+  return current.lastRun !== null && current.appointments === incoming.appointments && current.doctors === incoming.doctors && Object.values(changes).every((n) => n === 0);
+}
+
 function ConfirmDialog({ plan, onConfirm, onClose }: { plan: LoadPlan; onConfirm: () => void; onClose: () => void }) {
   const { changes, current, incoming, target } = plan;
   const lastRun = current.lastRun;
+  const same = changesNothing(plan);
   return (
     <Dialog
-      title="Load into the database?"
+      title={same ? 'No changes: load again?' : 'Load into the database?'}
       onClose={onClose}
       testId="load-confirm"
       describedBy="load-confirm-summary"
       wide
       footer={
         <>
-          <button type="button" className="btn" onClick={onClose}>
+          {/* Loading replaces the data: the safe choice has the focus, so Enter does not load. */}
+          <button type="button" className="btn" onClick={onClose} data-autofocus>
             Cancel
           </button>
-          <button type="button" className="btn btn-primary" onClick={onConfirm} data-autofocus>
-            Load now
+          <button type="button" className="btn btn-primary" onClick={onConfirm}>
+            {same ? 'Load again' : 'Load now'}
           </button>
         </>
       }
     >
-      <p id="load-confirm-summary">
-        This replaces the {plural(current.appointments, 'appointment')} and {plural(current.doctors, 'doctor')} loaded now with {plural(incoming.appointments, 'appointment')} and {plural(incoming.doctors, 'doctor')} from the preview, in one transaction.
-      </p>
+      {same ? (
+        <p id="load-confirm-summary" className="notice notice-info" data-testid="plan-no-changes">
+          <InfoIcon />
+          <span>
+            <strong>No changes.</strong> The preview has the same {plural(incoming.appointments, 'appointment')} and {plural(incoming.doctors, 'doctor')} as the data loaded now
+            {lastRun ? ` (run ${lastRun.runId})` : ''}. Loading again records a new run; the tables stay as they are.
+          </span>
+        </p>
+      ) : (
+        <p id="load-confirm-summary">
+          This replaces the {plural(current.appointments, 'appointment')} and {plural(current.doctors, 'doctor')} loaded now with {plural(incoming.appointments, 'appointment')} and {plural(incoming.doctors, 'doctor')} from the
+          preview, in one transaction. Dashboards keep showing the loaded data until the new data is swapped in.
+        </p>
+      )}
       <dl className="facts facts-inline">
         <div>
           <dt>Database</dt>
@@ -319,15 +368,16 @@ function ConfirmDialog({ plan, onConfirm, onClose }: { plan: LoadPlan; onConfirm
   );
 }
 
-function LoadProgressPanel({ progress, cancelling, onCancel }: { progress: LoadProgress | null; cancelling: boolean; onCancel: () => void }) {
-  const index = progress && progress.step !== 'plan' ? STEPS.findIndex((s) => s.step === progress.step) : -1;
+function LoadProgressPanel({ progress, cancelling, onCancel, headingRef }: { progress: LoadProgress | null; cancelling: boolean; onCancel: () => void; headingRef: RefObject<HTMLHeadingElement | null> }) {
+  const index = progress?.step === 'finish' ? STEPS.length : progress && progress.step !== 'plan' ? STEPS.findIndex((s) => s.step === progress.step) : -1;
+  const waitingFor = progress?.step === 'waiting' ? progress.waitingFor : undefined;
   const within = progress && progress.total > 0 ? Math.min(1, progress.rows / progress.total) : 0;
   const overall = Math.round(((Math.max(index, 0) + within) / STEPS.length) * 100);
   const current = index >= 0 ? STEPS[index] : undefined;
   return (
     <section className="panel progress-panel" aria-labelledby="loading-title" data-testid="load-progress">
       <div className="panel-head">
-        <h2 id="loading-title" className="panel-title">
+        <h2 id="loading-title" className="panel-title" tabIndex={-1} ref={headingRef}>
           <SpinnerIcon /> {cancelling ? 'Cancelling and rolling back…' : 'Loading…'}
         </h2>
         <button type="button" className="btn" onClick={onCancel} disabled={cancelling}>
@@ -335,8 +385,18 @@ function LoadProgressPanel({ progress, cancelling, onCancel }: { progress: LoadP
         </button>
       </div>
       <progress aria-labelledby="loading-title" max={100} value={overall} />
+      {waitingFor ? (
+        <p className="notice notice-info" role="status" data-testid="load-waiting">
+          <InfoIcon />
+          <span>
+            Waiting for another load to finish
+            {waitingFor.runId !== null ? ` (run ${waitingFor.runId}${waitingFor.source ? `, from the ${waitingFor.source === 'cli' ? 'command line' : 'app'}` : ''}${waitingFor.startedAt ? `, started ${formatTimestamp(waitingFor.startedAt)}` : ''})` : ''}. This
+            load starts as soon as it is done; nothing is changed until then.
+          </span>
+        </p>
+      ) : null}
       <p className="visually-hidden" aria-live="polite">
-        {current ? current.label : 'Starting'}
+        {waitingFor ? 'Waiting for another load to finish' : current ? current.label : 'Starting'}
       </p>
       <ol className="steps">
         {STEPS.map((s, i) => {

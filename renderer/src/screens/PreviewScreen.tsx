@@ -7,6 +7,7 @@ import { useState } from 'react';
 import type { ExportResult } from '../../../shared/contract';
 import { call, toErrorData } from '../api';
 import { ArrowRightIcon, CheckIcon, DownloadIcon, ErrorIcon, InfoIcon } from '../components/Icons';
+import { FileNotes } from '../components/FileNotes';
 import { OptionsFields } from '../components/OptionsFields';
 import { plural } from '../format';
 import { Details } from '../preview/Details';
@@ -59,6 +60,17 @@ export function PreviewScreen({ flow, onLoad, onImport, loadBusy }: Props) {
       </div>
 
       <ExportResultView state={exporter} />
+      <FileNotes notes={flow.notes} onlyWarnings />
+      {flow.problems.length > 0 ? (
+        <div className="notice notice-error" role="alert" data-testid="preview-file-problems">
+          <ErrorIcon />
+          <ul className="plain-list">
+            {flow.problems.map((file, i) => (
+              <li key={`${file.path}-${i}`}>{file.problem?.message ?? `${file.name} is neither a doctors nor an appointments workbook.`}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
 
       {haveFiles ? (
         <div className="toolbar" aria-label="Cleaning options" role="group">

@@ -17,6 +17,8 @@ export interface Slots {
 export interface ImportOptions {
   dateOrder: DateOrderOption;
   suspiciousPolicy: SuspiciousPolicy;
+  /** The day rule 9 measures from, YYYY-MM-DD; null: today (as the CLI without --run_date). */
+  runDate: string | null;
 }
 
 export type PreviewState =
@@ -30,10 +32,24 @@ export type ProgressByFile = Partial<Record<FileKind, PreviewProgress>>;
 
 export type IdentifySource = 'drop' | 'pick' | 'samples';
 
+/** What happened to one file of the last drop or pick: every file is acknowledged. */
+export interface FileNote {
+  path: string;
+  name: string;
+  kind: FileKind | null;
+  /** used: placed in its slot; set_aside: another file of the same kind was used; unusable: see `problem`. */
+  outcome: 'used' | 'set_aside' | 'unusable';
+  /** The file it replaced in its slot, or (set aside) the file used instead. */
+  other?: string;
+  sheet?: string | null;
+}
+
 export interface ImportFlow {
   slots: Slots;
   /** Files from the last drop or pick that could not be used, each with its problem. */
   problems: IdentifiedFile[];
+  /** Every file of the last drop or pick, in the order given, and what became of it. */
+  notes: FileNote[];
   identifying: IdentifySource | null;
   identifyError: ErrorData | null;
   options: ImportOptions;
@@ -53,9 +69,10 @@ const EMPTY: Slots = { doctors: null, appointments: null };
 export function useImportFlow(defaults: ImportOptions | null, onBothFiles: () => void): ImportFlow {
   const [slots, setSlots] = useState<Slots>(EMPTY);
   const [problems, setProblems] = useState<IdentifiedFile[]>([]);
+  const [notes, setNotes] = useState<FileNote[]>([]);
   const [identifying, setIdentifying] = useState<IdentifySource | null>(null);
   const [identifyError, setIdentifyError] = useState<ErrorData | null>(null);
-  const [options, setOptionsState] = useState<ImportOptions>(defaults ?? { dateOrder: 'auto', suspiciousPolicy: 'warn' });
+  const [options, setOptionsState] = useState<ImportOptions>(defaults ?? { dateOrder: 'auto', suspiciousPolicy: 'warn', runDate: null });
   const [preview, setPreview] = useState<PreviewState>({ status: 'idle' });
   const [progress, setProgress] = useState<ProgressByFile>({});
 
@@ -108,6 +125,7 @@ export function useImportFlow(defaults: ImportOptions | null, onBothFiles: () =>
         appointments: { path: appointments.path, ...(appointments.sheet ? { sheet: appointments.sheet } : {}) },
         dateOrder: chosen.dateOrder,
         suspiciousPolicy: chosen.suspiciousPolicy,
+        ...(chosen.runDate ? { runDate: chosen.runDate } : {}),
       });
       if (seq !== runSeq.current) return;
       setPreview({ status: 'done', summary });
@@ -123,18 +141,32 @@ export function useImportFlow(defaults: ImportOptions | null, onBothFiles: () =>
     (found: IdentifiedFile[]) => {
       const next = { ...slotsRef.current };
       const unusable: IdentifiedFile[] = [];
+      const fileNotes: FileNote[] = [];
+      const chosen: Partial<Record<FileKind, IdentifiedFile>> = {};
       let placed = false;
       for (const file of found) {
+        const base = { path: file.path, name: file.name, kind: file.kind, sheet: file.sheet };
         if (file.problem || !file.kind) {
           unusable.push(file);
-        } else {
-          next[file.kind] = file;
-          placed = true;
+          fileNotes.push({ ...base, outcome: 'unusable' });
+          continue;
         }
+        // Two files of one kind at once: the first is used, and the other is said to be set aside.
+        const first = chosen[file.kind];
+        if (first) {
+          fileNotes.push({ ...base, outcome: 'set_aside', other: first.name });
+          continue;
+        }
+        chosen[file.kind] = file;
+        const previous = next[file.kind];
+        next[file.kind] = file;
+        placed = true;
+        fileNotes.push({ ...base, outcome: 'used', ...(previous && previous.path !== file.path ? { other: previous.name } : {}) });
       }
       slotsRef.current = next;
       setSlots(next);
       setProblems(unusable);
+      setNotes(fileNotes);
       if (placed && next.doctors && next.appointments) {
         void run(next, optionsRef.current);
         onBothFiles();
@@ -195,5 +227,5 @@ export function useImportFlow(defaults: ImportOptions | null, onBothFiles: () =>
 
   const rerun = useCallback(() => void run(slotsRef.current, optionsRef.current), [run]);
 
-  return { slots, problems, identifying, identifyError, options, preview, progress, drop, pick, samples, removeFile, setOptions, rerun, cancel };
+  return { slots, problems, notes, identifying, identifyError, options, preview, progress, drop, pick, samples, removeFile, setOptions, rerun, cancel };
 }

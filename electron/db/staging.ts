@@ -1,0 +1,175 @@
+/**
+ * Where a load builds: a complete new set of the loaded tables beside the live ones, in the same
+ * schema (`doctors__next`, `appointments__next`, `rejected_rows__next`), so readers keep the live
+ * tables, unlocked, for the whole of the COPY and the index builds. The set is created inside the
+ * load's transaction: whatever stops the load before its commit (an error, a cancel, a killed
+ * client, a crashed server) takes the set with it, and nothing is left behind.
+ *
+ * The same schema rather than a private one: renaming within a schema is all the swap needs, and
+ * a role allowed to create tables in its schema need not be allowed to create schemas.
+ */
+import type pg from 'pg';
+import { DatabaseError } from '../etl/errors';
+import type { ServerLabel } from './databaseErrors';
+import { quoteIdent } from './identifiers';
+import { LOADED_TABLES, TABLES, type LoadedTable } from './schema';
+
+export const nextName = (name: string): string => `${name}__next`;
+export const replacedName = (name: string): string => `${name}__replaced`;
+
+/** Every table this project builds carries this comment, so a leftover is never confused with someone else's table. */
+export const TABLE_MARK = 'healthtech-etl';
+export const runComment = (runId: number): string => `${TABLE_MARK}: run ${runId}`;
+
+type Client = Pick<pg.ClientBase, 'query'>;
+
+/**
+ * Drops what an interrupted load left: replaced tables whose drop after the swap never ran (the
+ * process or the server stopped right after the commit). Staging tables of an interrupted load
+ * were never committed, so there are none; they are looked for all the same. Only tables with
+ * our names *and* our mark are touched.
+ */
+export async function removeLeftovers(client: Client, schema: string): Promise<string[]> {
+  const names = LOADED_TABLES.flatMap((table) => [nextName(table), replacedName(table)]);
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname = ANY($2) AND obj_description(c.oid, 'pg_class') LIKE $3`,
+    [schema, names, `${TABLE_MARK}%`],
+  );
+  if (rows.length > 0) await client.query(`DROP TABLE ${rows.map((r) => `${quoteIdent(schema)}.${quoteIdent(r.name)}`).join(', ')}`);
+  return rows.map((r) => r.name);
+}
+
+/**
+ * Says before anything is built whether this load could swap its tables in, in words that say what
+ * to do: building beside the live tables needs the right to create tables in the schema, replacing
+ * them needs to own them, and objects of someone else's that depend on them (a view, a foreign key
+ * from another table) would stop the replaced tables from being dropped.
+ */
+export async function checkCanReplace(client: Client, schema: string, server: ServerLabel): Promise<void> {
+  const { rows } = await client.query<{ user: string; can_create: boolean }>(`SELECT current_user AS user, has_schema_privilege($1, 'CREATE') AS can_create`, [schema]);
+  const user = rows[0]?.user ?? server.user ?? '?';
+  if (!rows[0]?.can_create) {
+    throw new DatabaseError(
+      'db_permission',
+      `User "${user}" may not create tables in schema "${schema}" on ${server.where}. A load builds the new tables beside the loaded ones and then swaps them in, ` +
+        `so it needs that right: GRANT CREATE ON SCHEMA ${quoteIdent(schema)} TO ${quoteIdent(user)}. Nothing was changed.`,
+      { sqlstate: '42501', schema, during: 'checking permissions' },
+    );
+  }
+  const live = await liveTables(client, schema);
+  const notOwned = live.filter((t) => !t.owned);
+  if (notOwned.length > 0) {
+    throw new DatabaseError(
+      'db_permission',
+      `User "${user}" does not own table${notOwned.length > 1 ? 's' : ''} ${notOwned.map((t) => `${schema}.${t.name} (owner "${t.owner}")`).join(', ')} on ${server.where}. ` +
+        `A load replaces the tables, which only their owner may do: load as the owner, or make "${user}" a member of the owning role. Nothing was changed.`,
+      { sqlstate: '42501', schema, during: 'checking permissions' },
+    );
+  }
+  if (live.length === 0) return;
+  const dependents = await client.query<{ what: string }>(
+    `SELECT DISTINCT CASE WHEN d.classid = 'pg_rewrite'::regclass
+                          THEN (SELECT format('view %s.%s', quote_ident(n.nspname), quote_ident(c.relname))
+                                  FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace WHERE r.oid = d.objid)
+                          ELSE pg_describe_object(d.classid, d.objid, d.objsubid) END AS what
+       FROM pg_depend d
+      WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ANY($1::oid[]) AND d.deptype = 'n'
+        AND NOT (d.classid = 'pg_constraint'::regclass AND (SELECT c.conrelid FROM pg_constraint c WHERE c.oid = d.objid) = ANY($1::oid[]))
+      ORDER BY 1 LIMIT 5`,
+    [live.map((t) => t.oid)],
+  );
+  if (dependents.rows.length > 0) {
+    throw new DatabaseError(
+      'db_dependents',
+      `Other objects use the loaded tables in schema "${schema}": ${dependents.rows.map((r) => r.what).join('; ')}. ` +
+        'A load replaces those tables with new ones, which would leave these objects pointing at the old data: drop them before loading and create them again afterwards. Nothing was changed.',
+      { schema, dependents: dependents.rows.map((r) => r.what) },
+    );
+  }
+}
+
+export interface LiveTable {
+  name: LoadedTable;
+  oid: number;
+  owner: string;
+  owned: boolean;
+}
+
+/** The loaded tables as they are now (none before the first load). */
+export async function liveTables(client: Client, schema: string): Promise<LiveTable[]> {
+  const { rows } = await client.query<{ name: LoadedTable; oid: number; owner: string; owned: boolean }>(
+    `SELECT c.relname AS name, c.oid::int AS oid, pg_get_userbyid(c.relowner) AS owner, pg_has_role(current_user, c.relowner, 'USAGE') AS owned
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = ANY($2) AND c.relkind IN ('r', 'p')`,
+    [schema, LOADED_TABLES],
+  );
+  return LOADED_TABLES.flatMap((name) => rows.filter((r) => r.name === name));
+}
+
+/**
+ * The new tables with their columns, NOT NULL and CHECK rules (checked by COPY as rows arrive) but
+ * no key or index yet (built once after the COPY, see buildKeysAndIndexes). Created in the load's
+ * transaction, which is what lets COPY … FREEZE write the rows already frozen (see copyInto).
+ */
+export async function createStagingTables(client: Client, schema: string, runId: number): Promise<void> {
+  const s = quoteIdent(schema);
+  for (const table of LOADED_TABLES) {
+    const next = `${s}.${quoteIdent(nextName(table))}`;
+    await client.query(`CREATE TABLE ${next} (\n      ${TABLES[table].columns}\n    )`);
+    await client.query(`COMMENT ON TABLE ${next} IS '${runComment(runId)}'`);
+  }
+}
+
+/** The statements that turn filled staging tables into complete ones, in order (for progress). */
+export function keyAndIndexStatements(schema: string): string[] {
+  const s = quoteIdent(schema);
+  const target = (table: LoadedTable | 'etl_runs') => `${s}.${quoteIdent(table === 'etl_runs' ? table : nextName(table))}`;
+  const statements: string[] = [];
+  for (const table of LOADED_TABLES) {
+    const { primaryKey, indexes } = TABLES[table];
+    statements.push(`ALTER TABLE ${target(table)} ADD CONSTRAINT ${quoteIdent(nextName(primaryKey.name))} PRIMARY KEY (${primaryKey.columns})`);
+    for (const index of indexes) statements.push(`CREATE INDEX ${quoteIdent(nextName(index.name))} ON ${target(table)} ${index.on}`);
+  }
+  // Foreign keys last: each is checked once, with one join, against a table that has its key.
+  for (const table of LOADED_TABLES) {
+    for (const fk of TABLES[table].foreignKeys) {
+      statements.push(`ALTER TABLE ${target(table)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${fk.columns}) REFERENCES ${target(fk.references.table)} (${fk.references.columns})`);
+    }
+  }
+  // Statistics for the planner, so the first dashboard query after the swap is planned on the new data.
+  statements.push(`ANALYZE ${LOADED_TABLES.map((table) => target(table)).join(', ')}`);
+  return statements;
+}
+
+/** Index and primary-key names of a loaded table, as they are once it is live. */
+export function indexNames(table: LoadedTable): string[] {
+  return [TABLES[table].primaryKey.name, ...TABLES[table].indexes.map((index) => index.name)];
+}
+
+/**
+ * The new tables get the grants the live ones have (a reporting role allowed to SELECT keeps that
+ * right across loads) and, when the loading role may hand them over, the same owner.
+ */
+export async function carryOverGrants(client: Client, schema: string, live: readonly LiveTable[]): Promise<void> {
+  const s = quoteIdent(schema);
+  for (const table of live) {
+    const next = `${s}.${quoteIdent(nextName(table.name))}`;
+    const { rows } = await client.query<{ grant: string }>(
+      `SELECT format('GRANT %s ON ${next.replace(/%/g, '%%')} TO %s%s', a.privilege_type,
+                     CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
+                     CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) AS grant
+         FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = $1 AND a.grantee <> c.relowner`,
+      [table.oid],
+    );
+    for (const { grant } of rows) await client.query(grant);
+    const owner = await client.query<{ hand_over: boolean }>(
+      `SELECT c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user) AND pg_has_role(current_user, c.relowner, 'MEMBER')
+              AND has_schema_privilege(c.relowner, $2, 'CREATE') AS hand_over
+         FROM pg_class c WHERE c.oid = $1`,
+      [table.oid, schema],
+    );
+    if (owner.rows[0]?.hand_over) await client.query(`ALTER TABLE ${next} OWNER TO ${quoteIdent(table.owner)}`);
+  }
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { succeededStatement } from './runs';
+import { keyAndIndexStatements } from './staging';
+import { swapStatements } from './swap';
+
+const live = (names: ('doctors' | 'appointments' | 'rejected_rows')[]) => names.map((name, i) => ({ name, oid: 1000 + i, owner: 'etl', owned: true }));
+
+describe('swapStatements', () => {
+  it('locks every live table and etl_runs in one statement before anything else, appointments first', () => {
+    const statements = swapStatements('healthtech', 7, live(['doctors', 'appointments', 'rejected_rows']), ['-- run succeeded']);
+    expect(statements[0]).toBe('LOCK TABLE "healthtech"."appointments", "healthtech"."doctors", "healthtech"."rejected_rows", "healthtech"."etl_runs" IN ACCESS EXCLUSIVE MODE');
+    expect(statements.filter((s) => s.startsWith('LOCK'))).toHaveLength(1);
+    expect(statements.at(-1)).toBe('-- run succeeded');
+  });
+
+  it('moves the live tables and their index names aside before the new tables take their names', () => {
+    const statements = swapStatements('healthtech', 7, live(['doctors', 'appointments', 'rejected_rows']), []);
+    const at = (text: string) => statements.findIndex((s) => s.includes(text));
+    for (const table of ['doctors', 'appointments', 'rejected_rows']) {
+      expect(at(`ALTER TABLE "healthtech"."${table}" RENAME TO "${table}__replaced"`)).toBeGreaterThan(0);
+      expect(at(`ALTER TABLE "healthtech"."${table}" RENAME TO`)).toBeLessThan(at(`ALTER TABLE "healthtech"."${table}__next" RENAME TO "${table}"`));
+    }
+    expect(at('RENAME TO "appointments_pkey__replaced"')).toBeLessThan(at('ALTER INDEX "healthtech"."appointments_pkey__next" RENAME TO "appointments_pkey"'));
+    // The replaced rejected rows stop referencing etl_runs inside the swap, so dropping them later locks nothing live.
+    expect(at('rejected_rows__replaced"\'::regclass AND contype = \'f\'')).toBeGreaterThan(0);
+  });
+
+  it('on the first load there is nothing to lock but etl_runs and nothing to move aside', () => {
+    const statements = swapStatements('healthtech', 1, [], []);
+    expect(statements[0]).toBe('LOCK TABLE "healthtech"."etl_runs" IN ACCESS EXCLUSIVE MODE');
+    expect(statements.some((s) => s.includes('__replaced'))).toBe(false);
+    expect(statements.filter((s) => s.includes('__next" RENAME TO'))).toHaveLength(3 + 7); // three tables, seven keys and indexes
+  });
+});
+
+describe('keyAndIndexStatements', () => {
+  it('builds keys and indexes before the foreign keys, and statistics last', () => {
+    const statements = keyAndIndexStatements('healthtech');
+    const firstForeignKey = statements.findIndex((s) => s.includes('FOREIGN KEY'));
+    expect(statements.slice(0, firstForeignKey).every((s) => s.includes('PRIMARY KEY') || s.startsWith('CREATE INDEX'))).toBe(true);
+    expect(statements.slice(firstForeignKey, -1).every((s) => s.includes('FOREIGN KEY'))).toBe(true);
+    expect(statements.at(-1)).toMatch(/^ANALYZE /);
+  });
+});
+
+describe('succeededStatement', () => {
+  it('interpolates integers only', () => {
+    expect(succeededStatement('healthtech', 3, { doctors: 18, appointments: 219 })).toContain('doctors_loaded = 18, appointments_loaded = 219 WHERE run_id = 3');
+    expect(() => succeededStatement('healthtech', 3, { doctors: 1.5, appointments: 2 })).toThrow(TypeError);
+  });
+});
