@@ -27,6 +27,9 @@ export function copyEscape(value: string): string {
 
 /** JSONB refuses the `\u0000` JSON.stringify writes for a NUL, so NULs in values become U+FFFD first. */
 function jsonWithoutNul(value: unknown): string {
+  // A replacer function costs a call per key (~0.3 s for 40k rejected rows): only when one is needed.
+  const text = JSON.stringify(value);
+  if (!text.includes('\\u0000')) return text;
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' && v.includes('\0') ? v.replace(/\0/g, '\uFFFD') : v));
 }
 
