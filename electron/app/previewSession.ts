@@ -75,7 +75,7 @@ export class PreviewSession {
     return this.current;
   }
 
-  rows(request: ParsedRequestOf<'preview/rows'>): PreviewRows {
+  rows(request: ParsedRequestOf<'preview/rows'>): Promise<PreviewRows> {
     return this.get(request.previewId).rows.page(request.table, request.offset, request.limit, request.filter ?? {});
   }
 }

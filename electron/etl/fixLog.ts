@@ -111,6 +111,22 @@ export class FixLog {
     return { file: kind.file, column: kind.column, before: this.before[id] as string, after: this.after[id] as string, rule: kind.rule, row: this.rows[index] as number };
   }
 
+  /** The row of fix `index` (no object made: for scans over every fix). */
+  rowAt(index: number): number {
+    return this.rows[index] as number;
+  }
+
+  /** The pair id of fix `index`. */
+  pairAt(index: number): number {
+    return this.pairIds[index] as number;
+  }
+
+  /** A pair's file, column, rule and texts. */
+  pair(id: number): Omit<Fix, 'row'> {
+    const kind = this.kinds[this.pairKinds[id] as number] as PairKind;
+    return { file: kind.file, column: kind.column, rule: kind.rule, before: this.before[id] as string, after: this.after[id] as string };
+  }
+
   *[Symbol.iterator](): IterableIterator<Fix> {
     for (let i = 0; i < this.length; i++) yield this.at(i) as Fix;
   }
