@@ -3,7 +3,7 @@ import type { PreviewRows, PreviewTable } from '../../shared/contract';
 import { FixLog } from '../etl/fixLog';
 import type { PreviewReport } from '../etl/report';
 import type { Fix, RejectedRow, SuspiciousDate } from '../etl/types';
-import { PreviewRowsIndex, scan, type RowsFilter } from './previewRows';
+import { PreviewRowsIndex, scan, startsInRow, type RowsFilter } from './previewRows';
 
 /** A deterministic mix: dates typed many ways, ids with spaces, statuses, doctors' names with accents. */
 function makeRun(fixCount: number) {
@@ -172,5 +172,27 @@ describe('scan', () => {
   it('finds nothing in an empty list, and everything when all match', async () => {
     expect(Array.from(await scan(0, () => true))).toEqual([]);
     expect((await scan(10_000, () => true)).length).toBe(10_000);
+  });
+});
+
+describe('startsInRow', () => {
+  it('agrees with searching the whole text for every needle that starts in the row number', () => {
+    const texts = ['', '2024-01-02', '1/2/2024 2024-01-02', ' 12 ', 'x'];
+    const rows = ['2', '12', '120', '99999'];
+    for (const row of rows) {
+      for (const text of texts) {
+        const whole = `${row} ${text}`;
+        for (let from = 0; from <= row.length; from++) {
+          for (let to = from + 1; to <= whole.length; to++) {
+            const needle = whole.slice(from, to);
+            expect(startsInRow(row, text, needle), `${whole} / ${needle}`).toBe(true);
+          }
+        }
+        for (const needle of ['3', '21', '2 x', ' 2024-01-03', `${row}  `, `${row} ${text}!`]) {
+          const oracle = Array.from({ length: row.length + 1 }, (_, start) => whole.startsWith(needle, start)).some(Boolean);
+          expect(startsInRow(row, text, needle), `${whole} / ${needle}`).toBe(oracle);
+        }
+      }
+    }
   });
 });

@@ -140,34 +140,49 @@ function matchesRejected(row: RejectedRow, filter: RowsFilter): boolean {
  * Whether fix `i` matches: its file, column and rule filter and, with a text, whether
  * `${row} ${before} ${after}` contains it (case-insensitive). Half a million fixes share a few tens
  * of thousands of (before → after) pairs, so each pair is judged once; only a text that starts
- * with a digit or a space can match across the row number, and only then is each row looked at.
+ * with a digit or a space can match across the row number, and only then, for pairs that do not
+ * contain it, is the row looked at (without building its text).
  */
 export function fixMatcher(fixes: FixLog, filter: RowsFilter): (i: number) => boolean {
   const needle = filter.text ? filter.text.toLowerCase() : undefined;
   const rowMayMatch = needle !== undefined && /^[0-9 ]/.test(needle);
-  /** Per pair: 0 not judged yet, 1 matches (or depends on the row), 2 does not match. */
+  /** Per pair: 0 not judged yet, 1 matches, 2 does not match, 3 matches if the text spans the row number. */
   const judged = new Uint8Array(fixes.pairCount);
   const pairTexts: string[] = [];
   const judge = (id: number): number => {
     const pair = fixes.pair(id);
-    let ok = (!filter.rule || pair.rule === filter.rule) && (!filter.file || pair.file === filter.file) && (!filter.column || pair.column === filter.column);
-    if (ok && needle !== undefined) {
-      const text = `${pair.before} ${pair.after}`.toLowerCase();
-      if (rowMayMatch) pairTexts[id] = text;
-      else ok = text.includes(needle);
-    }
-    return ok ? 1 : 2;
+    if ((filter.rule && pair.rule !== filter.rule) || (filter.file && pair.file !== filter.file) || (filter.column && pair.column !== filter.column)) return 2;
+    if (needle === undefined) return 1;
+    const text = `${pair.before} ${pair.after}`.toLowerCase();
+    if (text.includes(needle)) return 1;
+    if (!rowMayMatch) return 2;
+    pairTexts[id] = text;
+    return 3;
   };
   return (i) => {
     const id = fixes.pairAt(i);
     let verdict = judged[id] as number;
     if (verdict === 0) {
-      verdict = judge(id);
-      judged[id] = verdict;
+      verdict = judged[id] = judge(id);
     }
-    if (verdict !== 1) return false;
-    return !rowMayMatch || `${fixes.rowAt(i)} ${pairTexts[id] as string}`.includes(needle as string);
+    if (verdict !== 3) return verdict === 1;
+    return startsInRow(String(fixes.rowAt(i)), pairTexts[id] as string, needle as string);
   };
+}
+
+/** Whether `needle` occurs in `${row} ${text}` starting within `${row} ` (the rest is known not to hold it). */
+export function startsInRow(row: string, text: string, needle: string): boolean {
+  const prefix = row.length + 1;
+  for (let start = 0; start < prefix; start++) {
+    let j = 0;
+    for (; j < needle.length; j++) {
+      const at = start + j;
+      const c = at < row.length ? row.charCodeAt(at) : at === row.length ? 32 : text.charCodeAt(at - prefix);
+      if (c !== needle.charCodeAt(j)) break;
+    }
+    if (j === needle.length) return true;
+  }
+  return false;
 }
 
 function suspiciousText(s: SuspiciousDate): string {
