@@ -1,12 +1,18 @@
 /**
  * Pages through the preview's long lists (rejected rows, duplicates, fixes, suspicious dates,
  * placeholders) with filters, so the renderer only ever holds the rows on screen, even with a
- * million of them. Filtered index lists are cached per filter, so scrolling costs a slice.
+ * million of them.
+ *
+ * This runs in the main process, whose event loop also carries every IPC call and window event:
+ * a filter is found in slices of a few milliseconds that yield to the loop in between (a text
+ * search over 500k fixes is ~1 s of work, which must not freeze the app). An unfiltered list needs
+ * no scan at all; a filtered one is scanned once and its index list cached (a scan under way is
+ * shared by the pages asked meanwhile), so scrolling costs a slice.
  */
 import type { PreviewRows, PreviewTable } from '../../shared/contract';
 import type { FixLog } from '../etl/fixLog';
 import type { PreviewReport } from '../etl/report';
-import type { Fix, RejectedRow } from '../etl/types';
+import type { Fix, RejectedRow, SuspiciousDate } from '../etl/types';
 
 export interface RowsFilter {
   reason?: RejectedRow['reason'];
@@ -16,31 +22,50 @@ export interface RowsFilter {
   text?: string;
 }
 
+/** How long a scan keeps the event loop before letting other work run. */
+const SLICE_MS = 8;
+/** Rows between clock readings (a row costs well under a microsecond to a few microseconds). */
+const ROWS_PER_CHECK = 256;
+const MAX_CACHED_FILTERS = 20;
+
+/** The rows of a list that match a filter, in list order; null means every row. */
+type Matching = Uint32Array | null;
+
 export class PreviewRowsIndex {
-  private readonly cache = new Map<string, Uint32Array>();
+  private readonly cache = new Map<string, Promise<Matching>>();
 
   constructor(
     private readonly report: PreviewReport,
     private readonly fixes: FixLog,
   ) {}
 
-  page(table: PreviewTable, offset: number, limit: number, filter: RowsFilter = {}): PreviewRows {
+  async page(table: PreviewTable, offset: number, limit: number, filter: RowsFilter = {}): Promise<PreviewRows> {
     switch (table) {
       case 'rejected':
       case 'duplicates': {
-        const indexes = this.matching(table, filter, this.report.rejected.length, (i) => {
-          const row = this.report.rejected[i] as RejectedRow;
-          return (table === 'rejected' || row.reason === 'duplicate') && matchesRejected(row, filter);
-        });
-        return { table, total: indexes.length, offset, rows: slice(indexes, offset, limit).map((i) => this.report.rejected[i] as RejectedRow) };
+        const rejected = this.report.rejected;
+        const matching = await this.matching(table, filter, () =>
+          table === 'rejected' && isEmpty(filter)
+            ? null
+            : scan(rejected.length, (i) => {
+                const row = rejected[i] as RejectedRow;
+                return (table === 'rejected' || row.reason === 'duplicate') && matchesRejected(row, filter);
+              }),
+        );
+        return { table, total: total(matching, rejected.length), offset, rows: pick(matching, rejected.length, offset, limit, (i) => rejected[i] as RejectedRow) };
       }
       case 'fixes': {
-        const indexes = this.matching(table, filter, this.fixes.size, (i) => matchesFix(this.fixes.at(i) as Fix, filter));
-        return { table, total: indexes.length, offset, rows: slice(indexes, offset, limit).map((i) => this.fixes.at(i) as Fix) };
+        const fixes = this.fixes;
+        const matching = await this.matching(table, filter, () => (isEmpty(filter) ? null : scan(fixes.size, fixMatcher(fixes, filter))));
+        return { table, total: total(matching, fixes.size), offset, rows: pick(matching, fixes.size, offset, limit, (i) => fixes.at(i) as Fix) };
       }
       case 'suspicious': {
-        const rows = this.report.suspicious.filter((s) => !filter.text || `${s.bookingId} ${s.date} ${s.row}`.includes(filter.text));
-        return { table, total: rows.length, offset, rows: rows.slice(offset, offset + limit) };
+        const suspicious = this.report.suspicious;
+        const text = filter.text;
+        const matching = await this.matching(table, { text }, () =>
+          text ? scan(suspicious.length, (i) => suspiciousText(suspicious[i] as SuspiciousDate).includes(text)) : null,
+        );
+        return { table, total: total(matching, suspicious.length), offset, rows: pick(matching, suspicious.length, offset, limit, (i) => suspicious[i] as SuspiciousDate) };
       }
       case 'placeholders': {
         const rows = this.report.placeholders;
@@ -49,22 +74,55 @@ export class PreviewRowsIndex {
     }
   }
 
-  private matching(table: PreviewTable, filter: RowsFilter, size: number, keep: (i: number) => boolean): Uint32Array {
+  private matching(table: PreviewTable, filter: RowsFilter, find: () => Matching | Promise<Matching>): Promise<Matching> {
     const key = `${table}\u0000${JSON.stringify(filter)}`;
-    let indexes = this.cache.get(key);
-    if (!indexes) {
-      const found: number[] = [];
-      for (let i = 0; i < size; i++) if (keep(i)) found.push(i);
-      indexes = Uint32Array.from(found);
-      if (this.cache.size > 20) this.cache.clear();
-      this.cache.set(key, indexes);
+    let found = this.cache.get(key);
+    if (!found) {
+      found = Promise.resolve(find());
+      // A failed scan is not remembered (the next page asks again).
+      found.catch(() => this.cache.delete(key));
+      if (this.cache.size >= MAX_CACHED_FILTERS) this.cache.clear();
+      this.cache.set(key, found);
     }
-    return indexes;
+    return found;
   }
 }
 
-function slice(indexes: Uint32Array, offset: number, limit: number): number[] {
-  return Array.from(indexes.subarray(offset, offset + limit));
+/** True when the filter keeps every row (an empty text searches for nothing). */
+function isEmpty(filter: RowsFilter): boolean {
+  return !filter.reason && !filter.file && !filter.rule && !filter.column && !filter.text;
+}
+
+function total(matching: Matching, size: number): number {
+  return matching === null ? size : matching.length;
+}
+
+function pick<T>(matching: Matching, size: number, offset: number, limit: number, at: (i: number) => T): T[] {
+  const rows: T[] = [];
+  const end = Math.min(offset + limit, total(matching, size));
+  for (let k = offset; k < end; k++) rows.push(at(matching === null ? k : (matching[k] as number)));
+  return rows;
+}
+
+/** The indexes in [0, size) that `keep` accepts, found in slices that yield to the event loop. */
+export async function scan(size: number, keep: (i: number) => boolean): Promise<Uint32Array> {
+  let found = new Uint32Array(Math.min(size, 4096));
+  let count = 0;
+  let sliceStart = performance.now();
+  for (let i = 0; i < size; i++) {
+    if (i % ROWS_PER_CHECK === 0 && performance.now() - sliceStart > SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+    if (!keep(i)) continue;
+    if (count === found.length) {
+      const grown = new Uint32Array(Math.min(size, found.length * 2));
+      grown.set(found);
+      found = grown;
+    }
+    found[count++] = i;
+  }
+  return found.slice(0, count);
 }
 
 function matchesRejected(row: RejectedRow, filter: RowsFilter): boolean {
@@ -78,13 +136,55 @@ function matchesRejected(row: RejectedRow, filter: RowsFilter): boolean {
   return true;
 }
 
-function matchesFix(fix: Fix, filter: RowsFilter): boolean {
-  if (filter.rule && fix.rule !== filter.rule) return false;
-  if (filter.file && fix.file !== filter.file) return false;
-  if (filter.column && fix.column !== filter.column) return false;
-  if (filter.text) {
-    const needle = filter.text.toLowerCase();
-    if (!`${fix.row} ${fix.before} ${fix.after}`.toLowerCase().includes(needle)) return false;
+/**
+ * Whether fix `i` matches: its file, column and rule filter and, with a text, whether
+ * `${row} ${before} ${after}` contains it (case-insensitive). Half a million fixes share a few tens
+ * of thousands of (before → after) pairs, so each pair is judged once; only a text that starts
+ * with a digit or a space can match across the row number, and only then, for pairs that do not
+ * contain it, is the row looked at (without building its text).
+ */
+export function fixMatcher(fixes: FixLog, filter: RowsFilter): (i: number) => boolean {
+  const needle = filter.text ? filter.text.toLowerCase() : undefined;
+  const rowMayMatch = needle !== undefined && /^[0-9 ]/.test(needle);
+  /** Per pair: 0 not judged yet, 1 matches, 2 does not match, 3 matches if the text spans the row number. */
+  const judged = new Uint8Array(fixes.pairCount);
+  const pairTexts: string[] = [];
+  const judge = (id: number): number => {
+    const pair = fixes.pair(id);
+    if ((filter.rule && pair.rule !== filter.rule) || (filter.file && pair.file !== filter.file) || (filter.column && pair.column !== filter.column)) return 2;
+    if (needle === undefined) return 1;
+    const text = `${pair.before} ${pair.after}`.toLowerCase();
+    if (text.includes(needle)) return 1;
+    if (!rowMayMatch) return 2;
+    pairTexts[id] = text;
+    return 3;
+  };
+  return (i) => {
+    const id = fixes.pairAt(i);
+    let verdict = judged[id] as number;
+    if (verdict === 0) {
+      verdict = judged[id] = judge(id);
+    }
+    if (verdict !== 3) return verdict === 1;
+    return startsInRow(String(fixes.rowAt(i)), pairTexts[id] as string, needle as string);
+  };
+}
+
+/** Whether `needle` occurs in `${row} ${text}` starting within `${row} ` (the rest is known not to hold it). */
+export function startsInRow(row: string, text: string, needle: string): boolean {
+  const prefix = row.length + 1;
+  for (let start = 0; start < prefix; start++) {
+    let j = 0;
+    for (; j < needle.length; j++) {
+      const at = start + j;
+      const c = at < row.length ? row.charCodeAt(at) : at === row.length ? 32 : text.charCodeAt(at - prefix);
+      if (c !== needle.charCodeAt(j)) break;
+    }
+    if (j === needle.length) return true;
   }
-  return true;
+  return false;
+}
+
+function suspiciousText(s: SuspiciousDate): string {
+  return `${s.bookingId} ${s.date} ${s.row}`;
 }

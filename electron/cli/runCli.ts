@@ -8,7 +8,8 @@ import { answerBusinessQuestions, type BusinessAnswers } from '../db/businessQue
 import { openDatabase, type Database } from '../db/connection';
 import { loadRun, type LoadResult } from '../db/load';
 import { CancelledError, ExportError, isEtlError, type EtlError } from '../etl/errors';
-import { checkLakeTarget, exportRun, type LakeExport, type LakeTarget } from '../lake/exportRun';
+// The export (and the AWS SDK behind it, ~150 ms to load) is loaded only by runs that export.
+import type { LakeExport, LakeTarget } from '../lake/exportRun';
 import type { LogLevel } from '../etl/logger';
 import { writeConfirmedByDoctor, type OutputFiles } from '../etl/output/writeOutputs';
 import type { PreviewReport } from '../etl/report';
@@ -70,7 +71,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     // missing credentials stop the run before the database is touched.
     if (config.lake) {
       const lakeChecked = Date.now();
-      await checkLakeTarget(config.lake, io.signal);
+      await (await import('../lake/exportRun')).checkLakeTarget(config.lake, io.signal);
       timings.export_check = Date.now() - lakeChecked;
     }
     // The database starts while the files are read (it has its own process); its errors are
@@ -161,6 +162,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
  */
 async function exportLoadedRun(db: Database, config: CliConfig, runId: number, io: CliIo, logger: FileLogger, progress: ProgressBar): Promise<LakeExport> {
   try {
+    const { exportRun } = await import('../lake/exportRun');
     return await exportRun({
       target: config.lake as LakeTarget,
       schema: config.schema,

@@ -451,6 +451,10 @@ async function launch(context: StartContext, credentials: Credentials, port: num
         // A desktop database reloaded in bulk: keep the write-ahead log from piling up to the
         // 1 GB default after every million-row load.
         ...['-c', 'max_wal_size=256MB', '-c', 'min_wal_size=64MB'],
+        // No replica or archive ever reads this server's WAL: with wal_level=minimal a load's COPY
+        // into the tables it created, and the index builds on them, write no WAL (PostgreSQL syncs
+        // those files at the commit instead), so a reload writes its data once, not twice.
+        ...['-c', 'wal_level=minimal', '-c', 'max_wal_senders=0'],
       ],
       {
         ...spawnOptions(folder.pgdata, runAs),

@@ -39,7 +39,7 @@ import { withClient } from './withClient';
 /** A table already in COPY text form (as the reading worker hands it over, zero-copy). */
 export interface EncodedTable {
   rows: number;
-  chunks: readonly Uint8Array[];
+  chunks: Iterable<Uint8Array>;
 }
 
 export interface LoadInput {

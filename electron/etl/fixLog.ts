@@ -8,42 +8,54 @@ import type { FileKind, Fix, FixGroup, FixRule } from './types';
 
 export type { FixGroup };
 
-export interface FixPair {
-  file: FileKind;
-  column: string;
-  before: string;
-  after: string;
-  rule: FixRule;
-}
-
-
-/** What crosses a worker boundary: plain arrays, transferable buffers. */
+/** What crosses a worker boundary: transferable buffers and arrays of strings (no object per pair). */
 export interface FixLogData {
   rows: Uint32Array;
   pairIds: Uint32Array;
-  pairs: FixPair[];
+  /** Per pair: its kind (index into kinds), the text before and after. */
+  pairKinds: Uint16Array;
+  before: string[];
+  after: string[];
+  kinds: PairKind[];
+}
+
+/** What a pair is about: the file, the column and the rule (a handful per run). */
+interface PairKind {
+  file: FileKind;
+  column: string;
+  rule: FixRule;
 }
 
 export class FixLog {
   private rows: Uint32Array = new Uint32Array(1024);
   private pairIds: Uint32Array = new Uint32Array(1024);
   private length = 0;
-  private readonly pairs: FixPair[] = [];
+  private pairKinds: Uint16Array = new Uint16Array(256);
+  private before: string[] = [];
+  private after: string[] = [];
+  private kinds: PairKind[] = [];
   /**
-   * file → column → rule → before → after → pair id. Nested maps rather than one map keyed by a
-   * joined string: half a million fixes would otherwise build half a million key strings.
+   * kind → before → the first pair with that text (the text after is nearly always a function of
+   * the text before: one map entry per pair, not a map per pair); another after for the same
+   * before goes to `otherAfters`.
    */
-  private readonly pairIndex = new Map<FileKind, Map<string, Map<FixRule, Map<string, Map<string, number>>>>>();
+  private readonly pairIndex = new Map<number, Map<string, number>>();
+  private readonly otherAfters = new Map<number, Map<string, number>>();
+  /** Pairs [0, indexedPairs) are in pairIndex. */
+  private indexedPairs = 0;
 
   static fromData(data: FixLogData): FixLog {
     const log = new FixLog();
     log.rows = data.rows;
     log.pairIds = data.pairIds;
     log.length = data.rows.length;
-    data.pairs.forEach((pair, i) => {
-      log.pairs.push(pair);
-      log.afters(pair.file, pair.column, pair.rule, pair.before).set(pair.after, i);
-    });
+    log.pairKinds = data.pairKinds;
+    log.before = data.before;
+    log.after = data.after;
+    log.kinds = data.kinds;
+    // The pair index is rebuilt only if something is added: a log that crossed from the worker is
+    // read, never added to (indexing 100k pairs took ~0.6 s on the host's event loop).
+    log.indexedPairs = 0;
     return log;
   }
 
@@ -51,24 +63,68 @@ export class FixLog {
     return this.length;
   }
 
+  /** Distinct (column, before → after, rule) pairs. */
+  get pairCount(): number {
+    return this.before.length;
+  }
+
   add(file: FileKind, row: number, column: string, before: string, after: string, rule: FixRule): void {
-    const afters = this.afters(file, column, rule, before);
-    let id = afters.get(after);
-    if (id === undefined) {
-      id = this.pairs.length;
-      this.pairs.push({ file, column, before, after, rule });
-      afters.set(after, id);
+    this.addPair(row, this.pairId(file, column, before, after, rule));
+  }
+
+  /**
+   * The id of a (column, before → after, rule) pair, created the first time it is asked for. With
+   * addPair, a caller that already grouped its fixes by pair looks each pair up once, not per fix.
+   */
+  pairId(file: FileKind, column: string, before: string, after: string, rule: FixRule): number {
+    this.indexPairs();
+    const kind = this.kindOf(file, column, rule);
+    const befores = child(this.pairIndex, kind);
+    const first = befores.get(before);
+    if (first === undefined) {
+      const id = this.newPair(kind, before, after);
+      befores.set(before, id);
+      return id;
     }
+    if (this.after[first] === after) return first;
+    const others = child(this.otherAfters, first);
+    let id = others.get(after);
+    if (id === undefined) {
+      id = this.newPair(kind, before, after);
+      others.set(after, id);
+    }
+    return id;
+  }
+
+  /** A fix of `row` by a pair from pairId. */
+  addPair(row: number, pairId: number): void {
     if (this.length === this.rows.length) this.grow();
     this.rows[this.length] = row;
-    this.pairIds[this.length] = id;
+    this.pairIds[this.length] = pairId;
     this.length += 1;
   }
 
   at(index: number): Fix | undefined {
     if (index < 0 || index >= this.length) return undefined;
-    const pair = this.pairs[this.pairIds[index] as number] as FixPair;
-    return { ...pair, row: this.rows[index] as number };
+    const id = this.pairIds[index] as number;
+    const kind = this.kinds[this.pairKinds[id] as number] as PairKind;
+    return { file: kind.file, column: kind.column, before: this.before[id] as string, after: this.after[id] as string, rule: kind.rule, row: this.rows[index] as number };
+  }
+
+  /** The row of fix `index` (no object made: for scans over every fix). */
+  rowAt(index: number): number {
+    return this.rows[index] as number;
+  }
+
+  /** The pair id of fix `index`. */
+  pairAt(index: number): number {
+    return this.pairIds[index] as number;
+  }
+
+  /** A pair's file, column, rule and texts. */
+  pair(id: number): Omit<Fix, 'row'> {
+    const kind = this.kinds[this.pairKinds[id] as number] as PairKind;
+    return { file: kind.file, column: kind.column, rule: kind.rule, before: this.before[id] as string, after: this.after[id] as string };
   }
 
   *[Symbol.iterator](): IterableIterator<Fix> {
@@ -77,32 +133,34 @@ export class FixLog {
 
   countFor(file: FileKind): number {
     let count = 0;
-    for (let i = 0; i < this.length; i++) if ((this.pairs[this.pairIds[i] as number] as FixPair).file === file) count += 1;
+    for (let i = 0; i < this.length; i++) if ((this.kinds[this.pairKinds[this.pairIds[i] as number] as number] as PairKind).file === file) count += 1;
     return count;
   }
 
   /** Fixes grouped by file, rule and column, the way the preview lists them. */
   groups(maxPairsPerGroup = 50): FixGroup[] {
-    const counts = new Uint32Array(this.pairs.length);
-    const firstRows = new Uint32Array(this.pairs.length);
+    const pairs = this.before.length;
+    const counts = new Uint32Array(pairs);
+    const firstRows = new Uint32Array(pairs);
     for (let i = 0; i < this.length; i++) {
       const id = this.pairIds[i] as number;
       if (counts[id] === 0) firstRows[id] = this.rows[i] as number;
       counts[id] = (counts[id] as number) + 1;
     }
     const groups = new Map<string, FixGroup>();
-    this.pairs.forEach((pair, id) => {
-      const key = `${pair.file}\u0000${pair.rule}\u0000${pair.column}`;
+    for (let id = 0; id < pairs; id++) {
+      const kind = this.kinds[this.pairKinds[id] as number] as PairKind;
+      const key = `${kind.file}\u0000${kind.rule}\u0000${kind.column}`;
       let group = groups.get(key);
       if (!group) {
-        group = { file: pair.file, rule: pair.rule, column: pair.column, count: 0, pairs: [], distinctPairs: 0 };
+        group = { file: kind.file, rule: kind.rule, column: kind.column, count: 0, pairs: [], distinctPairs: 0 };
         groups.set(key, group);
       }
       const count = counts[id] as number;
       group.count += count;
       group.distinctPairs += 1;
-      group.pairs.push({ before: pair.before, after: pair.after, count, firstRow: firstRows[id] as number });
-    });
+      group.pairs.push({ before: this.before[id] as string, after: this.after[id] as string, count, firstRow: firstRows[id] as number });
+    }
     return [...groups.values()].map((group) => ({
       ...group,
       pairs: group.pairs.sort((a, b) => b.count - a.count || a.firstRow - b.firstRow).slice(0, maxPairsPerGroup),
@@ -110,14 +168,46 @@ export class FixLog {
   }
 
   toData(): FixLogData {
-    return { rows: this.rows.slice(0, this.length), pairIds: this.pairIds.slice(0, this.length), pairs: [...this.pairs] };
+    return {
+      rows: this.rows.slice(0, this.length),
+      pairIds: this.pairIds.slice(0, this.length),
+      pairKinds: this.pairKinds.slice(0, this.before.length),
+      before: [...this.before],
+      after: [...this.after],
+      kinds: this.kinds.map((kind) => ({ ...kind })),
+    };
   }
 
-  private afters(file: FileKind, column: string, rule: FixRule, before: string): Map<string, number> {
-    const columns = child(this.pairIndex, file);
-    const rules = child(columns, column);
-    const befores = child(rules, rule);
-    return child(befores, before);
+  private newPair(kind: number, before: string, after: string): number {
+    const id = this.before.length;
+    if (id === this.pairKinds.length) {
+      const grown = new Uint16Array(id * 2);
+      grown.set(this.pairKinds);
+      this.pairKinds = grown;
+    }
+    this.pairKinds[id] = kind;
+    this.before.push(before);
+    this.after.push(after);
+    this.indexedPairs = this.before.length;
+    return id;
+  }
+
+  private kindOf(file: FileKind, column: string, rule: FixRule): number {
+    const found = this.kinds.findIndex((kind) => kind.file === file && kind.column === column && kind.rule === rule);
+    if (found !== -1) return found;
+    this.kinds.push({ file, column, rule });
+    return this.kinds.length - 1;
+  }
+
+  private indexPairs(): void {
+    for (; this.indexedPairs < this.before.length; this.indexedPairs++) {
+      const id = this.indexedPairs;
+      const befores = child(this.pairIndex, this.pairKinds[id] as number);
+      const before = this.before[id] as string;
+      const first = befores.get(before);
+      if (first === undefined) befores.set(before, id);
+      else child(this.otherAfters, first).set(this.after[id] as string, id);
+    }
   }
 
   private grow(): void {

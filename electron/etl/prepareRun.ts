@@ -18,8 +18,9 @@ import { silentLogger, type Logger } from './logger';
 import { reconciles, type FileReport, type PreviewReport } from './report';
 import { dayFromIso, isoFromDay, todayDay } from './rules/calendar';
 import { decideDateOrder } from './rules/dateOrder';
-import { findPlaceholders, placeholderDoctor } from './rules/placeholders';
-import type { DateOrderOption, FileKind, FinalAppointment, FinalDoctor, RawCell, SuspiciousPolicy } from './types';
+import { findPlaceholdersInColumns, placeholderDoctor } from './rules/placeholders';
+import type { AppointmentTable } from './appointmentTable';
+import type { DateOrderOption, FileKind, FinalDoctor, RawCell, SuspiciousPolicy } from './types';
 
 export interface InputFile {
   path: string;
@@ -56,7 +57,8 @@ export interface PrepareHooks {
 export interface PreparedRun {
   report: PreviewReport;
   doctors: FinalDoctor[];
-  appointments: FinalAppointment[];
+  /** Columns, not objects (see AppointmentTable); `at(i)` and iteration give FinalAppointment objects. */
+  appointments: AppointmentTable;
   fixes: FixLog;
   /** Wall time per phase, for logs and the benchmark. */
   timings: { readDoctorsMs: number; readAppointmentsMs: number; cleanMs: number };
@@ -86,7 +88,7 @@ export async function prepareRun(options: PrepareOptions, hooks: PrepareHooks = 
 
   const started = Date.now();
   const readAppointmentsMs = started - readStarted - readDoctorsMs;
-  hooks.onProgress?.({ phase: 'clean', file: 'appointments', bytesRead: 0, bytesTotal: 0, rows: appointmentRows.pending.length });
+  hooks.onProgress?.({ phase: 'clean', file: 'appointments', bytesRead: 0, bytesTotal: 0, rows: appointmentRows.length });
   const decision = decideDateOrder(requestedOrder, appointmentRows.evidence, {
     file: path.basename(options.appointments.path),
     sheet: appointmentsRead.sheet,
@@ -100,7 +102,7 @@ export async function prepareRun(options: PrepareOptions, hooks: PrepareHooks = 
   const appointmentFixes = fixes.size - doctorFixes;
 
   const knownIds = new Set(doctorsOutcome.kept.map((doctor) => doctor.doctorId));
-  const placeholders = findPlaceholders(appointmentsOutcome.kept, knownIds);
+  const placeholders = findPlaceholdersInColumns(appointmentsOutcome.kept.columns, knownIds);
   const doctors = [...doctorsOutcome.kept, ...placeholders.map((use) => placeholderDoctor(use.doctorId))].sort((a, b) => a.doctorId - b.doctorId);
   const appointments = appointmentsOutcome.kept;
 

@@ -109,6 +109,7 @@ function run(index: number, scale: number, heldHeap: number): RunResult {
     index,
     reader: undefined,
     dashboard: [{ name: 'kpis (default)', ms: 12 * scale }],
+    preview: [{ name: 'open fixes', ms: 2 * scale, longestStallMs: 1 * scale, total: 500 }],
     phases: [
       phase('read_doctors', 0, 1 * scale, 10),
       phase('read_appointments', 10, 10 * scale, 1000),

@@ -190,6 +190,7 @@ export function renderText(report: BenchReport): string {
     out.push(
       `answers     top doctor ${last.answers.topDoctors} · patient 34 confirmed ${last.answers.patient34Confirmed} · cancelled 2025-10-21..24 ${last.answers.cancelledOct21To24} · ${last.answers.doctorsInDistribution} doctors in the distribution`,
       `dashboard   ${last.dashboard.map((q) => `${q.name} ${q.ms}${q.ms > 200 ? '!' : ''}`).join(' · ')} (ms; ! over 200 ms)`,
+      `preview     ${last.preview.map((a) => `${a.name} ${a.ms}/${a.longestStallMs}${a.longestStallMs > 50 ? '!' : ''}`).join(' · ')} (ms: wall/longest event-loop stall; ! over 50 ms)`,
     );
   }
 

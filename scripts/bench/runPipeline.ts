@@ -22,6 +22,7 @@ import { writeDatasetInWorker } from '../../electron/etl/worker/runInWorker';
 import { prepareRun, type PreparedRun } from '../../electron/etl/prepareRun';
 import type { PreviewReport, RunCounts } from '../../electron/etl/report';
 import { judgeReads, type ReaderProbe, type ReaderSummary } from './readerProbe';
+import { probePreview, type PreviewAction } from './previewProbe';
 import { KernelPeakRss, nowMs, settleHeap, type MemoryMonitor, type MemorySample } from './memory';
 import { serverCpuMs } from './serverCpu';
 
@@ -91,6 +92,8 @@ export interface RunResult {
   reader: ReaderResult | undefined;
   /** Wall time of each dashboard query, as the app runs them (goal: each under 200 ms). */
   dashboard: { name: string; ms: number }[];
+  /** The preview's lists as the app's main process serves them (goal: no stall over 50 ms). */
+  preview: PreviewAction[];
 }
 
 export interface ReaderResult {
@@ -130,6 +133,7 @@ export async function runPipeline(context: RunContext): Promise<RunResult> {
   const before = gc ? settleHeap(gc) : undefined;
   const { prepared, phases } = await timedPrepare(context, peak);
   const after = gc ? settleHeap(gc) : undefined;
+  const preview = await probePreview(prepared);
 
   // --- load ------------------------------------------------------------------------------------
   const probe = context.reader ? await context.reader() : undefined;
@@ -239,6 +243,7 @@ export async function runPipeline(context: RunContext): Promise<RunResult> {
     index: context.index,
     reader,
     dashboard,
+    preview,
     phases,
     loadSteps,
     prepareTimings: prepared.timings,

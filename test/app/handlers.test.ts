@@ -151,6 +151,23 @@ function withoutView(settings: ResponseOf<'settings/get'>): RequestOf<'settings/
   };
 }
 
+describe('a new preview', () => {
+  it('releases the previous one as it starts, even when it then fails', async () => {
+    const [doctors, appointments] = (await value('files/samples', {})) as [ResponseOf<'files/samples'>[number], ResponseOf<'files/samples'>[number]];
+    const first = await value('preview/run', { doctors: { path: doctors.path }, appointments: { path: appointments.path }, dateOrder: 'auto', suspiciousPolicy: 'warn' });
+    expect((await value('preview/rows', { previewId: first.previewId, table: 'fixes', offset: 0, limit: 5 })).rows).toHaveLength(5);
+    const failed = await call('preview/run', {
+      doctors: { path: doctors.path },
+      appointments: { path: appointments.path, sheet: 'No such sheet' },
+      dateOrder: 'auto',
+      suspiciousPolicy: 'warn',
+    });
+    expect(failed.ok).toBe(false);
+    const gone = await call('preview/rows', { previewId: first.previewId, table: 'fixes', offset: 0, limit: 5 });
+    expect(gone.ok ? 'ok' : gone.error.code).toBe('preview_gone');
+  });
+});
+
 describe('requests are validated in main', () => {
   it('rejects unknown channels, malformed requests and files nobody chose', async () => {
     const unknown = await dispatch(app.handlers, 'fs/readFile', { path: '/etc/passwd' });

@@ -1,117 +1,51 @@
 /**
- * The appointments file, rules 3–7 and 9. Rows are parsed as they stream in; slash dates wait
- * until the whole column has been seen, because their order is decided once per column (rule 4).
- * Only rows with something to show (a problem or a changed value) keep their typed text, so a
- * clean million-row file costs little more than its parsed values.
+ * The appointments file, rules 3–7 and 9, once the whole sheet has been read: appointmentRows.ts
+ * parsed each row as it streamed in, into columns; here slash dates get the column's order, then
+ * duplicates and suspicious dates are decided. Rows are handled by index into those columns, and
+ * the kept rows come out as an AppointmentTable, so no object is built per kept row on the way.
  */
-import { cellText } from '../extract/cellValue';
+import { AppointmentTable, STATUSES } from '../appointmentTable';
 import type { FixLog } from '../fixLog';
 import { isoFromDay } from '../rules/calendar';
 import type { ColumnSpec } from '../rules/columnNames';
-import { addEvidence, emptyEvidence, type DateOrderEvidence } from '../rules/dateOrder';
-import { findWinners } from '../rules/dedupe';
-import { parseDateCell, resolveSlashDate, type DateParse } from '../rules/parseBookingDate';
-import { BIGINT_MAX, INTEGER_MAX, idText, parseInteger } from '../rules/parseInteger';
-import { standardiseStatus } from '../rules/standardiseStatus';
+import { findWinnersInGroups } from '../rules/dedupe';
+import { IdGroups } from '../rules/idGroups';
+import { parseDateCell, resolveSlashDate } from '../rules/parseBookingDate';
+import { BIGINT_MAX, ID_BEYOND_SAFE, INTEGER_MAX, idText, integerProblemOf } from '../rules/parseInteger';
 import { suspiciousReason } from '../rules/suspiciousDates';
-import type { DateOrder, FinalAppointment, IdValue, RawCell, RejectedRow, Status, SuspiciousDate, SuspiciousPolicy } from '../types';
-
-export type { SuspiciousDate };
+import type { DateOrder, RejectedRow, SuspiciousDate, SuspiciousPolicy } from '../types';
+import {
+  AppointmentRows,
+  BOOKING,
+  COLUMN_NAMES,
+  COLUMN_RULES,
+  DATE,
+  DATE_FORMULA,
+  DATE_INVALID,
+  DATE_MISSING,
+  DATE_SLASH,
+  DOCTOR,
+  PATIENT,
+  STATUS,
+  STATUS_FORMULA,
+  STATUS_MISSING,
+  unpackSlash,
+} from './appointmentRows';
 import { integerProblem, invalidDate, invalidStatus, missing, notCalculated, type Problem } from './problems';
+
+export { AppointmentRows };
+export type { SuspiciousDate };
 
 export const APPOINTMENT_COLUMNS: ColumnSpec = {
   required: ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status'],
   optional: [],
 };
 
-const BOOKING = 0;
-const PATIENT = 1;
-const DOCTOR = 2;
-const DATE = 3;
-const STATUS = 4;
-
-interface PendingAppointment {
-  row: number;
-  bookingId: IdValue | null;
-  patientId: IdValue | null;
-  doctorId: number | null;
-  date: DateParse;
-  status: Status | null;
-  /** Problems among booking_id, patient_id, doctor_id, in column order (known while streaming). */
-  idProblems: Problem[] | null;
-  statusProblem: Problem | null;
-  /** The five cells as typed, kept only when a value failed or will change. */
-  texts: string[] | null;
-}
-
-
 export interface AppointmentsOutcome {
-  kept: FinalAppointment[];
+  kept: AppointmentTable;
   rejected: RejectedRow[];
   suspicious: SuspiciousDate[];
   duplicates: number;
-}
-
-/** Collects parsed rows and the date-order evidence while the sheet streams. */
-export class AppointmentRows {
-  readonly pending: PendingAppointment[] = [];
-  readonly evidence: DateOrderEvidence = emptyEvidence();
-
-  add(row: number, cells: RawCell[]): void {
-    const booking = parseInteger(cells[BOOKING] ?? null, BIGINT_MAX);
-    const patient = parseInteger(cells[PATIENT] ?? null, BIGINT_MAX);
-    const doctor = parseInteger(cells[DOCTOR] ?? null, INTEGER_MAX);
-    const date = parseDateCell(cells[DATE] ?? null);
-    const status = standardiseStatus(cells[STATUS] ?? null);
-
-    let texts: string[] | null = null;
-    const textAt = (i: number) => (texts ??= cells.slice(0, 5).map((cell) => cellText(cell ?? null)))[i] as string;
-
-    let idProblems: Problem[] | null = null;
-    if (!booking.ok) (idProblems ??= []).push(integerProblem('booking_id', textAt(BOOKING), booking, BIGINT_MAX));
-    if (!patient.ok) (idProblems ??= []).push(integerProblem('patient_id', textAt(PATIENT), patient, BIGINT_MAX));
-    if (!doctor.ok) (idProblems ??= []).push(integerProblem('doctor_id', textAt(DOCTOR), doctor, INTEGER_MAX));
-
-    const statusProblem = status.ok
-      ? null
-      : status.problem === 'missing_value'
-        ? missing('status')
-        : status.problem === 'formula_not_calculated'
-          ? notCalculated('status', textAt(STATUS))
-          : invalidStatus(textAt(STATUS));
-
-    if (date.kind === 'slash') addEvidence(this.evidence, date.first, date.second, row);
-
-    if (
-      texts === null &&
-      (date.kind !== 'day' ||
-        !date.canonical ||
-        (status.ok && cells[STATUS] !== status.value) ||
-        (booking.ok && changedId(cells[BOOKING] ?? null, booking.value)) ||
-        (patient.ok && changedId(cells[PATIENT] ?? null, patient.value)) ||
-        (doctor.ok && changedId(cells[DOCTOR] ?? null, doctor.value)))
-    ) {
-      textAt(0);
-    }
-
-    this.pending.push({
-      row,
-      bookingId: booking.ok ? booking.value : null,
-      patientId: patient.ok ? patient.value : null,
-      doctorId: doctor.ok ? (doctor.value as number) : null,
-      date,
-      status: status.ok ? status.value : null,
-      idProblems,
-      statusProblem,
-      texts,
-    });
-  }
-}
-
-/** A typed id changed when its text differs from the canonical digits (`" 104 "`, `"104.0"`). */
-function changedId(cell: RawCell, value: IdValue): boolean {
-  if (typeof cell === 'number') return false;
-  return cell !== idText(value);
 }
 
 export interface FinishOptions {
@@ -120,103 +54,203 @@ export interface FinishOptions {
   policy: SuspiciousPolicy;
 }
 
+/** No day: the row's date is missing, invalid or impossible in the column's order. */
+const NO_DAY = -2147483648;
+
 export function finishAppointments(rows: AppointmentRows, options: FinishOptions, fixes: FixLog): AppointmentsOutcome {
-  const rejected: RejectedRow[] = [];
-  const valid: FinalAppointment[] = [];
-  const validPending: PendingAppointment[] = [];
+  const n = rows.length;
   const orderLabel = options.order === 'mdy' ? 'month first' : 'day first';
+  const { dateKinds, dateValues } = rows;
 
-  for (const item of rows.pending) {
-    let day: number | null = null;
-    let dateProblem: Problem | null = null;
-    const date = item.date;
-    if (date.kind === 'day') day = date.day;
-    else if (date.kind === 'slash') {
-      day = resolveSlashDate(date.first, date.second, date.year, options.order);
-      if (day === null) dateProblem = invalidDate(textOf(item, DATE), 'impossible', orderLabel);
-    } else if (date.problem === 'missing_value') dateProblem = missing('booking_date');
-    else if (date.problem === 'formula_not_calculated') dateProblem = notCalculated('booking_date', textOf(item, DATE));
-    else dateProblem = invalidDate(textOf(item, DATE), isDateShaped(textOf(item, DATE)) ? 'impossible' : 'unreadable');
-
-    // Rule 10: the reason is the first problem in column order; the row lists them all.
-    const problems = [...(item.idProblems ?? []), ...(dateProblem ? [dateProblem] : []), ...(item.statusProblem ? [item.statusProblem] : [])];
-    if (problems.length > 0) {
-      rejected.push(reject(item, problems));
-      continue;
+  // Rule 4 with the column's order, then rules 3–6: the first problem in column order rejects.
+  const days = new Int32Array(n);
+  /** Rows rejected for a problem: flagged, with their problems in the map (a few percent of rows). */
+  const rejectedFlags = new Uint8Array(n);
+  const problems = new Map<number, Problem[]>();
+  const problemFlags = rows.problemFlags;
+  const slashDays = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const kind = dateKinds[i] as number;
+    let day = NO_DAY;
+    if (kind > DATE_INVALID && kind !== DATE_SLASH) day = dateValues[i] as number;
+    else if (kind === DATE_SLASH) {
+      const packed = dateValues[i] as number;
+      let resolved = slashDays.get(packed);
+      if (resolved === undefined) {
+        const { first, second, year } = unpackSlash(packed);
+        resolved = resolveSlashDate(first, second, year, options.order) ?? NO_DAY;
+        slashDays.set(packed, resolved);
+      }
+      day = resolved;
     }
-    valid.push({
-      bookingId: item.bookingId as IdValue,
-      patientId: item.patientId as IdValue,
-      doctorId: item.doctorId as number,
-      day: day as number,
-      status: item.status as Status,
-      sourceRow: item.row,
-    });
-    validPending.push(item);
-  }
-
-  // Rule 7: the earliest booking_date wins; a tie keeps the row that came first.
-  const winners = findWinners(valid, (a) => a.bookingId, (candidate, current) => candidate.day < current.day);
-  let kept: FinalAppointment[] = [];
-  const keptPending: PendingAppointment[] = [];
-  let duplicates = 0;
-  valid.forEach((appointment, i) => {
-    const winner = valid[winners[i] as number] as FinalAppointment;
-    if (winner === appointment) {
-      kept.push(appointment);
-      keptPending.push(validPending[i] as PendingAppointment);
-      return;
-    }
-    duplicates += 1;
-    const why = winner.day < appointment.day ? 'earlier booking_date' : 'same booking_date, earlier in the file';
-    rejected.push({
-      ...reject(validPending[i] as PendingAppointment, [{ reason: 'duplicate', message: `duplicate booking_id ${idText(appointment.bookingId)}: row ${winner.sourceRow} was kept (${why})` }]),
-      keptRow: winner.sourceRow,
-    });
-  });
-
-  // Rule 9, after rule 7: flag (or quarantine) dates that are very likely typos.
-  const suspicious: SuspiciousDate[] = [];
-  const quarantine = options.policy === 'quarantine';
-  const remaining: FinalAppointment[] = [];
-  const remainingPending: PendingAppointment[] = [];
-  kept.forEach((appointment, i) => {
-    const reason = suspiciousReason(appointment.day, options.runDay);
-    if (reason) {
-      const date = isoFromDay(appointment.day);
-      suspicious.push({ row: appointment.sourceRow, bookingId: idText(appointment.bookingId), date, reason, quarantined: quarantine });
-      if (quarantine) {
-        const why = reason === 'before_2000' ? 'is before 2000-01-01' : `is more than 365 days after the run date ${isoFromDay(options.runDay)}`;
-        rejected.push(reject(keptPending[i] as PendingAppointment, [{ reason: 'suspicious_date', column: 'booking_date', message: `booking_date ${date} ${why} (quarantined)` }]));
-        return;
+    days[i] = day;
+    if (problemFlags[i] === 1 || day === NO_DAY) {
+      const found = rowProblems(rows, i, day, orderLabel);
+      if (found.length > 0) {
+        problems.set(i, found);
+        rejectedFlags[i] = 1;
       }
     }
-    remaining.push(appointment);
-    remainingPending.push(keptPending[i] as PendingAppointment);
-  });
-  kept = remaining;
+  }
 
-  kept.forEach((appointment, i) => recordFixes(remainingPending[i] as PendingAppointment, appointment, fixes));
+  // Rule 7: among valid rows, the earliest booking_date wins; a tie keeps the row that came first.
+  const groups = new IdGroups(n);
+  const groupOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (rejectedFlags[i] === 1) groupOf[i] = -1;
+    else {
+      const booking = rows.bookingIds[i] as number;
+      groupOf[i] = booking === booking ? groups.of(booking) : groups.ofText(rows.bigBookingIds.get(i) as string);
+    }
+  }
+  const winners = findWinnersInGroups(groupOf, groups.size, (candidate, current) => (days[candidate] as number) < (days[current] as number));
+
+  // One pass in file order: rejected rows, rule 9 on the rows rule 7 kept, and the final table.
+  const quarantine = options.policy === 'quarantine';
+  const rejected: RejectedRow[] = [];
+  const suspicious: SuspiciousDate[] = [];
+  const kept = new Uint8Array(n);
+  let keptCount = 0;
+  let duplicates = 0;
+  for (let i = 0; i < n; i++) {
+    if (rejectedFlags[i] === 1) {
+      rejected.push(reject(rows, i, problems.get(i) as Problem[]));
+      continue;
+    }
+    const winner = winners[i] as number;
+    if (winner !== i) {
+      duplicates += 1;
+      const why = (days[winner] as number) < (days[i] as number) ? 'earlier booking_date' : 'same booking_date, earlier in the file';
+      const keptRow = rows.rows[winner] as number;
+      rejected.push({
+        ...reject(rows, i, [{ reason: 'duplicate', message: `duplicate booking_id ${idText(rows.bookingId(i))}: row ${keptRow} was kept (${why})` }]),
+        keptRow,
+      });
+      continue;
+    }
+    const day = days[i] as number;
+    const reason = suspiciousReason(day, options.runDay);
+    if (reason) {
+      const date = isoFromDay(day);
+      suspicious.push({ row: rows.rows[i] as number, bookingId: idText(rows.bookingId(i)), date, reason, quarantined: quarantine });
+      if (quarantine) {
+        const why = reason === 'before_2000' ? 'is before 2000-01-01' : `is more than 365 days after the run date ${isoFromDay(options.runDay)}`;
+        rejected.push(reject(rows, i, [{ reason: 'suspicious_date', column: 'booking_date', message: `booking_date ${date} ${why} (quarantined)` }]));
+        continue;
+      }
+    }
+    kept[i] = 1;
+    keptCount += 1;
+  }
+
+  recordFixes(rows, kept, options.order, fixes);
   rejected.sort((a, b) => a.row - b.row);
-  return { kept, rejected, suspicious, duplicates };
+  return { kept: keptTable(rows, kept, keptCount, days), rejected, suspicious, duplicates };
 }
 
-function recordFixes(item: PendingAppointment, appointment: FinalAppointment, fixes: FixLog): void {
-  const texts = item.texts;
-  if (texts === null) return;
-  const note = (index: number, column: string, after: string, rule: 'integer_text' | 'date_text' | 'status_standardised') => {
-    const before = texts[index] as string;
-    if (before !== after) fixes.add('appointments', item.row, column, before, after, rule);
-  };
-  note(BOOKING, 'booking_id', idText(appointment.bookingId), 'integer_text');
-  note(PATIENT, 'patient_id', idText(appointment.patientId), 'integer_text');
-  note(DOCTOR, 'doctor_id', String(appointment.doctorId), 'integer_text');
-  if (!(item.date.kind === 'day' && item.date.canonical)) note(DATE, 'booking_date', isoFromDay(appointment.day), 'date_text');
-  note(STATUS, 'status', appointment.status, 'status_standardised');
+/** Every problem of a row in column order (rule 10: the first is its reason); empty when none. */
+function rowProblems(rows: AppointmentRows, i: number, day: number, orderLabel: string): Problem[] {
+  const found: Problem[] = [];
+  const booking = rows.bookingIds[i] as number;
+  if (booking < 0 && booking !== ID_BEYOND_SAFE) found.push(integerProblem('booking_id', typedText(rows, i, BOOKING), integerProblemOf(booking), BIGINT_MAX));
+  const patient = rows.patientIds[i] as number;
+  if (patient < 0 && patient !== ID_BEYOND_SAFE) found.push(integerProblem('patient_id', typedText(rows, i, PATIENT), integerProblemOf(patient), BIGINT_MAX));
+  const doctor = rows.doctorIds[i] as number;
+  if (doctor < 0) found.push(integerProblem('doctor_id', typedText(rows, i, DOCTOR), integerProblemOf(doctor), INTEGER_MAX));
+  if (day === NO_DAY) {
+    const kind = rows.dateKinds[i] as number;
+    const text = typedText(rows, i, DATE);
+    if (kind === DATE_SLASH) found.push(invalidDate(text, 'impossible', orderLabel));
+    else if (kind === DATE_MISSING) found.push(missing('booking_date'));
+    else if (kind === DATE_FORMULA) found.push(notCalculated('booking_date', text));
+    else found.push(invalidDate(text, isDateShaped(text) ? 'impossible' : 'unreadable'));
+  }
+  const status = rows.statuses[i] as number;
+  if (status === STATUS_MISSING) found.push(missing('status'));
+  else if (status === STATUS_FORMULA) found.push(notCalculated('status', typedText(rows, i, STATUS)));
+  else if (status > STATUS_FORMULA) found.push(invalidStatus(typedText(rows, i, STATUS)));
+  return found;
 }
 
-function textOf(item: PendingAppointment, index: number): string {
-  return item.texts?.[index] ?? '';
+/**
+ * The kept rows' pending fixes, in file order and column order as before. Slash dates get their
+ * value with the column's order here, once per distinct text.
+ */
+function recordFixes(rows: AppointmentRows, kept: Uint8Array, order: DateOrder, fixes: FixLog): void {
+  const pending = rows.fixes;
+  const finalPair = new Int32Array(pending.pairColumn.length).fill(-1);
+  for (let f = 0; f < pending.length; f++) {
+    const index = pending.rowIndexes[f] as number;
+    if (kept[index] !== 1) continue;
+    const pair = pending.pairs[f] as number;
+    let id = finalPair[pair] as number;
+    if (id === -1) {
+      const column = pending.pairColumn[pair] as number;
+      const before = pending.pairBefore[pair] as string;
+      const after = pending.pairAfter[pair] ?? slashDateText(before, order);
+      id = fixes.pairId('appointments', COLUMN_NAMES[column] as string, before, after, COLUMN_RULES[column] as (typeof COLUMN_RULES)[number]);
+      finalPair[pair] = id;
+    }
+    fixes.addPair(rows.rows[index] as number, id);
+  }
+}
+
+/** A slash date's value in the column's order (a kept row's date is a real date). */
+function slashDateText(before: string, order: DateOrder): string {
+  const parse = parseDateCell(before);
+  if (parse.kind !== 'slash') return '';
+  return isoFromDay(resolveSlashDate(parse.first, parse.second, parse.year, order) as number);
+}
+
+function keptTable(rows: AppointmentRows, kept: Uint8Array, count: number, days: Int32Array): AppointmentTable {
+  const bookingIds = new Float64Array(count);
+  const patientIds = new Float64Array(count);
+  const bigBookingIds = new Map<number, string>();
+  const bigPatientIds = new Map<number, string>();
+  const doctorIds = new Int32Array(count);
+  const keptDays = new Int32Array(count);
+  const statuses = new Uint8Array(count);
+  const sourceRows = new Uint32Array(count);
+  let k = 0;
+  for (let i = 0; i < rows.length; i++) {
+    if (kept[i] !== 1) continue;
+    const booking = rows.bookingIds[i] as number;
+    bookingIds[k] = booking;
+    if (booking !== booking) bigBookingIds.set(k, rows.bigBookingIds.get(i) as string);
+    const patient = rows.patientIds[i] as number;
+    patientIds[k] = patient;
+    if (patient !== patient) bigPatientIds.set(k, rows.bigPatientIds.get(i) as string);
+    doctorIds[k] = rows.doctorIds[i] as number;
+    keptDays[k] = days[i] as number;
+    statuses[k] = rows.statuses[i] as number;
+    sourceRows[k] = rows.rows[i] as number;
+    k += 1;
+  }
+  return new AppointmentTable({ bookingIds, patientIds, bigBookingIds, bigPatientIds, doctorIds, days: keptDays, statuses, sourceRows });
+}
+
+/**
+ * A cell of row `i` as typed: rows with a problem kept their cells; in any other row a value that
+ * differs from its canonical form has a pending fix holding the text, and the rest read back as
+ * their canonical form.
+ */
+function typedText(rows: AppointmentRows, i: number, column: number): string {
+  const texts = rows.problemTexts.get(i);
+  if (texts) return texts[column] as string;
+  const fix = rows.fixes.find(i, column);
+  if (fix !== -1) return rows.fixes.pairBefore[rows.fixes.pairs[fix] as number] as string;
+  switch (column) {
+    case BOOKING:
+      return idText(rows.bookingId(i));
+    case PATIENT:
+      return idText(rows.patientId(i));
+    case DOCTOR:
+      return String(rows.doctorIds[i]);
+    case DATE:
+      return rows.timedDates.get(i) ?? isoFromDay(rows.dateValues[i] as number);
+    default:
+      return STATUSES[rows.statuses[i] as number] as string;
+  }
 }
 
 function isDateShaped(text: string): boolean {
@@ -224,36 +258,27 @@ function isDateShaped(text: string): boolean {
 }
 
 /** A rejected row from its problems (at least one), the first being its reason. */
-function reject(item: PendingAppointment, problems: [Problem, ...Problem[]] | Problem[]): RejectedRow {
+function reject(rows: AppointmentRows, i: number, problems: Problem[]): RejectedRow {
   const first = problems[0] as Problem;
   return {
     file: 'appointments',
-    row: item.row,
+    row: rows.rows[i] as number,
     reason: first.reason,
     ...(first.column ? { column: first.column } : {}),
     message: first.message,
     problems: problems.map((p) => ({ reason: p.reason, ...(p.column ? { column: p.column } : {}), message: p.message })),
-    raw: rawOf(item),
+    raw: rawOf(rows, i),
   };
 }
 
-/** The row as typed: kept text where we have it, else the canonical values (identical by construction). */
-function rawOf(item: PendingAppointment): Record<string, string> {
-  const texts = item.texts;
-  if (texts) {
-    return {
-      booking_id: texts[BOOKING] ?? '',
-      patient_id: texts[PATIENT] ?? '',
-      doctor_id: texts[DOCTOR] ?? '',
-      booking_date: texts[DATE] ?? '',
-      status: texts[STATUS] ?? '',
-    };
-  }
+/** The row as typed. */
+function rawOf(rows: AppointmentRows, i: number): Record<string, string> {
   return {
-    booking_id: item.bookingId === null ? '' : idText(item.bookingId),
-    patient_id: item.patientId === null ? '' : idText(item.patientId),
-    doctor_id: item.doctorId === null ? '' : String(item.doctorId),
-    booking_date: item.date.kind === 'day' ? isoFromDay(item.date.day) : '',
-    status: item.status ?? '',
+    booking_id: typedText(rows, i, BOOKING),
+    patient_id: typedText(rows, i, PATIENT),
+    doctor_id: typedText(rows, i, DOCTOR),
+    booking_date: typedText(rows, i, DATE),
+    status: typedText(rows, i, STATUS),
   };
 }
+

@@ -25,6 +25,7 @@ export class SheetTable {
   readonly counts: SheetCounts = { read: 0, repeatedHeaders: 0, blankRows: 0 };
   private lastRow = 0;
   private columnIndexes: number[] = [];
+  private readonly picked: RawCell[] = [];
 
   constructor(
     private readonly spec: ColumnSpec,
@@ -40,7 +41,8 @@ export class SheetTable {
 
   /**
    * Feeds one sheet row. Returns the row's cells in `columns` order when it is a data row, else
-   * null (header, blank or repeated header, all counted).
+   * null (header, blank or repeated header, all counted). The array returned is reused for the
+   * next row (no array per row on the streaming path): read it, do not keep it.
    */
   accept(row: number, cells: RawCell[]): RawCell[] | null {
     if (this.header === null) {
@@ -55,11 +57,16 @@ export class SheetTable {
     }
     this.lastRow = row;
     this.counts.read += 1;
-    if (cells.every(isBlankCell)) {
+    if (isBlankRow(cells)) {
       this.counts.blankRows += 1;
       return null;
     }
-    const picked = this.columnIndexes.map((index) => (index >= 0 ? (cells[index] ?? null) : null));
+    const picked = this.picked;
+    const indexes = this.columnIndexes;
+    for (let i = 0; i < indexes.length; i++) {
+      const index = indexes[i] as number;
+      picked[i] = index >= 0 ? (cells[index] ?? null) : null;
+    }
     if (this.isRepeatedHeader(picked)) {
       this.counts.repeatedHeaders += 1;
       return null;
@@ -109,4 +116,9 @@ export class SheetTable {
   private where(): string {
     return `${path.basename(this.location.file)}, sheet ${quoteName(this.location.sheet ?? '?')}`;
   }
+}
+
+function isBlankRow(cells: RawCell[]): boolean {
+  for (let i = 0; i < cells.length; i++) if (!isBlankCell(cells[i] ?? null)) return false;
+  return true;
 }

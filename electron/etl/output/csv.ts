@@ -3,6 +3,7 @@
  * (shared/spreadsheetText.ts): formula-looking text is neutralised, numbers stay numbers.
  */
 import { createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { once } from 'node:events';
 import { CSV_BOM, csvLine, type SpreadsheetValue } from '../../../shared/spreadsheetText';
 
@@ -31,4 +32,16 @@ export async function writeCsv(file: string, header: readonly string[], rows: It
   out.end();
   await Promise.race([once(out, 'finish'), failed]);
   return count;
+}
+
+/** Writes byte chunks to a file, one after the other (each write lets other work run meanwhile). */
+export async function writeChunks(file: string, chunks: Iterable<Uint8Array>): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    for (const chunk of chunks) {
+      for (let offset = 0; offset < chunk.length; ) offset += (await handle.write(chunk, offset)).bytesWritten;
+    }
+  } finally {
+    await handle.close();
+  }
 }

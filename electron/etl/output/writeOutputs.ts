@@ -4,10 +4,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { AppointmentTable } from '../appointmentTable';
 import type { PreparedRun } from '../prepareRun';
-import { isoFromDay } from '../rules/calendar';
-import { idText } from '../rules/parseInteger';
-import { writeCsv } from './csv';
+import { ByteWriter } from './byteWriter';
+import { csvLine } from '../../../shared/spreadsheetText';
+import { writeChunks, writeCsv } from './csv';
 
 export interface OutputFiles {
   final_doctors: string;
@@ -28,13 +29,7 @@ export async function writeCleanedOutputs(dir: string, run: PreparedRun): Promis
     ['doctor_id', 'name', 'specialty', 'is_placeholder', 'source_row'],
     run.doctors.map((d) => [d.doctorId, d.name, d.specialty, d.placeholder, d.sourceRow]),
   );
-  await writeCsv(
-    files.final_appointments,
-    ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'source_row'],
-    (function* () {
-      for (const a of run.appointments) yield [idText(a.bookingId), idText(a.patientId), a.doctorId, isoFromDay(a.day), a.status, a.sourceRow];
-    })(),
-  );
+  await writeChunks(files.final_appointments, appointmentsCsv(run.appointments));
   const { report } = run;
   // One file for both sources: the raw columns are the union, empty where a file has no such column.
   const rawColumns = ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'name', 'specialty'];
@@ -65,4 +60,39 @@ export async function writeConfirmedByDoctor(dir: string, rows: readonly { docto
   const file = path.join(dir, 'confirmed_by_doctor.csv');
   await writeCsv(file, ['doctor_id', 'name', 'confirmed'], rows.map((r) => [r.doctor_id, r.name, r.confirmed]));
   return file;
+}
+
+const COMMA = 0x2c;
+const STATUS_BYTES = [Buffer.from('confirmed'), Buffer.from('cancelled')];
+const CRLF = Buffer.from('\r\n');
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * final_appointments.csv written byte by byte from the table's columns. Every field is digits, a
+ * YYYY-MM-DD date or a status word, so none needs quoting or neutralising (csv.ts).
+ */
+function* appointmentsCsv(table: AppointmentTable): Generator<Uint8Array> {
+  const { bookingIds, patientIds, bigBookingIds, bigPatientIds, doctorIds, days, statuses, sourceRows } = table.columns;
+  const out = new ByteWriter(CHUNK_BYTES + 1024);
+  out.text(`\uFEFF${csvLine(['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'source_row'])}`);
+  for (let i = 0; i < table.length; i++) {
+    const booking = bookingIds[i] as number;
+    if (booking === booking) out.uint(booking);
+    else out.text(bigBookingIds.get(i) as string);
+    out.byte(COMMA);
+    const patient = patientIds[i] as number;
+    if (patient === patient) out.uint(patient);
+    else out.text(bigPatientIds.get(i) as string);
+    out.byte(COMMA);
+    out.uint(doctorIds[i] as number);
+    out.byte(COMMA);
+    out.day(days[i] as number);
+    out.byte(COMMA);
+    out.bytes(STATUS_BYTES[statuses[i] as number] as Buffer);
+    out.byte(COMMA);
+    out.uint(sourceRows[i] as number);
+    out.bytes(CRLF);
+    if (out.length >= CHUNK_BYTES) yield out.take();
+  }
+  yield out.take();
 }

@@ -49,6 +49,67 @@ function fromBig(value: bigint, max: bigint): IntegerResult {
   return { ok: true, value: value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString() };
 }
 
+/**
+ * parseInteger for the streaming hot path, without allocating a result per cell: a valid id that
+ * is a safe integer comes back as itself (≥ 0); everything else as one of the negative codes below.
+ * ID_BEYOND_SAFE is a valid id above 2^53: call parseInteger for its text (rare). Numeric cells
+ * and plain digit text are decided here; anything else goes through parseInteger, so the two
+ * can never disagree.
+ */
+export const ID_MISSING = -1;
+export const ID_FORMULA = -2;
+export const ID_INVALID = -3;
+export const ID_OUT_OF_RANGE = -4;
+export const ID_BEYOND_SAFE = -5;
+
+export function integerCode(cell: RawCell, max: bigint): number {
+  const maxNumber = max === INTEGER_MAX ? 2147483647 : Number(max);
+  if (typeof cell === 'number') {
+    if (Number.isSafeInteger(cell) && cell >= 0) return cell <= maxNumber ? cell : ID_OUT_OF_RANGE;
+  } else if (typeof cell === 'string') {
+    const length = cell.length;
+    if (length === 0) return ID_MISSING;
+    if (length <= 15) {
+      let value = 0;
+      let i = 0;
+      for (; i < length; i++) {
+        const c = cell.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) break;
+        value = value * 10 + c;
+      }
+      if (i === length) return value <= maxNumber ? value : ID_OUT_OF_RANGE;
+    }
+  } else if (cell === null) {
+    return ID_MISSING;
+  }
+  const result = parseInteger(cell, max);
+  if (result.ok) return typeof result.value === 'number' ? result.value : ID_BEYOND_SAFE;
+  switch (result.problem) {
+    case 'missing_value':
+      return ID_MISSING;
+    case 'formula_not_calculated':
+      return ID_FORMULA;
+    case 'integer_out_of_range':
+      return ID_OUT_OF_RANGE;
+    default:
+      return ID_INVALID;
+  }
+}
+
+/** The failed result parseInteger gives for a negative code of integerCode. */
+export function integerProblemOf(code: number): Extract<IntegerResult, { ok: false }> {
+  switch (code) {
+    case ID_MISSING:
+      return { ok: false, problem: 'missing_value' };
+    case ID_FORMULA:
+      return { ok: false, problem: 'formula_not_calculated' };
+    case ID_OUT_OF_RANGE:
+      return { ok: false, problem: 'integer_out_of_range' };
+    default:
+      return { ok: false, problem: 'invalid_integer' };
+  }
+}
+
 /** The canonical text of an id, as written to CSV and COPY. */
 export function idText(value: IdValue): string {
   return typeof value === 'number' ? String(value) : value;

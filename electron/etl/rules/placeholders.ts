@@ -11,12 +11,25 @@ export const PLACEHOLDER_SPECIALTY = 'Unknown';
 
 
 export function findPlaceholders(appointments: Iterable<{ doctorId: number; sourceRow: number }>, knownDoctorIds: ReadonlySet<number>): PlaceholderUse[] {
-  const uses = new Map<number, PlaceholderUse>();
+  const doctorIds: number[] = [];
+  const sourceRows: number[] = [];
   for (const appointment of appointments) {
-    if (knownDoctorIds.has(appointment.doctorId)) continue;
-    const use = uses.get(appointment.doctorId);
+    doctorIds.push(appointment.doctorId);
+    sourceRows.push(appointment.sourceRow);
+  }
+  return findPlaceholdersInColumns({ doctorIds, sourceRows }, knownDoctorIds);
+}
+
+/** The same from the kept appointments' doctor_id and source row columns (see AppointmentTable). */
+export function findPlaceholdersInColumns(appointments: { doctorIds: ArrayLike<number>; sourceRows: ArrayLike<number> }, knownDoctorIds: ReadonlySet<number>): PlaceholderUse[] {
+  const { doctorIds, sourceRows } = appointments;
+  const uses = new Map<number, PlaceholderUse>();
+  for (let i = 0; i < doctorIds.length; i++) {
+    const doctorId = doctorIds[i] as number;
+    if (knownDoctorIds.has(doctorId)) continue;
+    const use = uses.get(doctorId);
     if (use) use.appointments += 1;
-    else uses.set(appointment.doctorId, { doctorId: appointment.doctorId, appointments: 1, firstRow: appointment.sourceRow });
+    else uses.set(doctorId, { doctorId, appointments: 1, firstRow: sourceRows[i] as number });
   }
   return [...uses.values()].sort((a, b) => a.doctorId - b.doctorId);
 }

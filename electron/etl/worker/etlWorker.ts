@@ -5,13 +5,10 @@
  * million rows cross the boundary without being copied.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import pg from 'pg';
-import { clientConfig, type ConnectionRecipe } from '../../db/serverConnection';
-import { writeDataset } from '../../lake/writeDataset';
-import { appointmentsCopy, doctorsCopy } from '../../db/copyText';
+import type { ConnectionRecipe } from '../../db/serverConnection';
+import { doctorsCopy } from '../../db/copyText';
 import { toErrorData } from '../errorData';
 import { identifyWorkbook } from '../extract/identifyWorkbook';
-import { exportRejectedWorkbook } from '../output/exportRejected';
 import { writeCleanedOutputs } from '../output/writeOutputs';
 import { prepareRun, type PrepareOptions } from '../prepareRun';
 import type { EncodedTableData, HostMessage, LakeWriteOptions, PrepareResult, WorkerMessage, WorkerTask } from './protocol';
@@ -40,18 +37,17 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined): 
   });
   const outputs = outputDir ? await writeCleanedOutputs(outputDir, run) : undefined;
   const doctors = encode(doctorsCopy(run.doctors), run.doctors.length);
-  const appointments = encode(appointmentsCopy(run.appointments), run.appointments.length);
   const fixes = run.fixes.toData();
   const result: PrepareResult = {
     report: run.report,
     fixes,
     doctors,
-    appointments,
+    appointments: run.appointments.columns,
     timings: run.timings,
     memory: { heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss },
     ...(outputs ? { outputs } : {}),
   };
-  const transfer = [...doctors.chunks, ...appointments.chunks, fixes.rows, fixes.pairIds].map((view) => view.buffer as ArrayBuffer);
+  const transfer = [...doctors.chunks.map((chunk) => chunk.buffer as ArrayBuffer), ...run.appointments.transferables(), fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer, fixes.pairKinds.buffer as ArrayBuffer];
   post({ type: 'done', result }, transfer);
 }
 
@@ -62,6 +58,9 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined): 
  * rolled back on that connection anyway).
  */
 async function writeLake(connection: ConnectionRecipe, options: LakeWriteOptions): Promise<void> {
+  // Loaded only by the task that needs them: every preview starts a worker, and initialising pg
+  // and the Parquet writer (and exceljs, below) took ~150 ms of each start.
+  const [{ default: pg }, { clientConfig }, { writeDataset }] = await Promise.all([import('pg'), import('../../db/serverConnection'), import('../../lake/writeDataset')]);
   const client = new pg.Client({ ...clientConfig(connection), application_name: 'healthtech-etl export' });
   client.on('error', () => undefined);
   await client.connect();
@@ -91,7 +90,7 @@ void (async () => {
         post({ type: 'done', result: await identifyWorkbook(task.path, controller.signal) });
         break;
       case 'export-rejected':
-        post({ type: 'done', result: await exportRejectedWorkbook(task.outPath, task.sources, task.rejected, controller.signal) });
+        post({ type: 'done', result: await (await import('../output/exportRejected')).exportRejectedWorkbook(task.outPath, task.sources, task.rejected, controller.signal) });
         break;
       case 'lake-write':
         await writeLake(task.connection, task.options);

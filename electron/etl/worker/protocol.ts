@@ -1,4 +1,5 @@
 /** Messages between the ETL worker and its host (CLI process or Electron main). */
+import type { AppointmentColumns } from '../appointmentTable';
 import type { ErrorData } from '../errorData';
 import type { WorkbookIdentity } from '../extract/identifyWorkbook';
 import type { FixLogData } from '../fixLog';
@@ -24,7 +25,8 @@ export interface PrepareResult {
   report: PreviewReport;
   fixes: FixLogData;
   doctors: EncodedTableData;
-  appointments: EncodedTableData;
+  /** The final appointments' columns, transferred. */
+  appointments: AppointmentColumns;
   timings: PreparedRun['timings'];
   outputs?: OutputFiles;
   memory: { heapUsed: number; rss: number };

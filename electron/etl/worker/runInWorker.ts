@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { AppointmentTable } from '../appointmentTable';
 import type { ConnectionRecipe } from '../../db/serverConnection';
 import { CancelledError, InputFileError, InternalError } from '../errors';
 import { fromErrorData } from '../errorData';
@@ -43,7 +44,8 @@ export interface PreparedInWorker {
   report: PreviewReport;
   fixes: FixLog;
   doctors: EncodedTableData;
-  appointments: EncodedTableData;
+  /** Columns; its `chunks` are the COPY text, encoded as they are read. */
+  appointments: AppointmentTable;
   timings: PreparedRun['timings'];
   outputs?: OutputFiles;
   /** The worker's memory just before it answered. */
@@ -164,7 +166,7 @@ export async function prepareInWorker(options: PrepareOptions, hooks: PrepareHoo
     report: result.report,
     fixes: FixLog.fromData(result.fixes),
     doctors: result.doctors,
-    appointments: result.appointments,
+    appointments: new AppointmentTable(result.appointments),
     timings: result.timings,
     workerMemory: result.memory,
     ...(result.outputs ? { outputs: result.outputs } : {}),

@@ -115,6 +115,12 @@ export class MarkupFilter implements XmlHandler {
     if (this.skipping === 0) this.inner.cdata(buf, start, end);
   }
 
+  fastElement(buf: Buffer, lt: number, ns: number): number {
+    // Only an element of the namespace the handler reads, outside anything being skipped.
+    if (this.skipping !== 0 || ns !== this.reads || !this.rootSeen || !this.inner.fastElement) return -1;
+    return this.inner.fastElement(buf, lt, ns);
+  }
+
   private choiceUnderstood(s: XmlScanner): boolean {
     const index = s.findAttrNs(NS_NONE, REQUIRES);
     if (index === -1) return false;

@@ -36,6 +36,8 @@ export interface WorksheetReadOptions extends ReadSheetOptions {
   inflateChunkBytes?: number;
   /** Tests: the scanner sees pieces of at most this many bytes. */
   maxSinkBytes?: number;
+  /** Tests: read every cell through the generic scanner path (SheetRowsHandler.fastElement off). */
+  genericCells?: boolean;
 }
 
 /** Thrown by a row sink to stop reading early (e.g. once the header row is known). */
@@ -115,6 +117,7 @@ export class OpenedWorkbook {
       recalculateOnLoad: this.workbook.recalculateOnLoad,
       onRow,
       signal,
+      fastCells: (options.genericCells ?? this.options.genericCells) !== true,
     });
     const onBytes = options.onBytes ?? this.options.onBytes;
     await parsePart(source, {

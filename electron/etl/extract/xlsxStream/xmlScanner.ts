@@ -63,6 +63,12 @@ export interface XmlHandler {
   text(buf: Buffer, start: number, end: number, ends: boolean): void;
   /** The content of a CDATA section (its bytes are literal text). */
   cdata(buf: Buffer, start: number, end: number): void;
+  /**
+   * Optional: read the unprefixed element starting at buf[lt] whole, without events, when its
+   * shape is one the handler knows (`ns`: the default namespace it inherits). Returns the index
+   * after the element, or -1 to have it scanned the generic way.
+   */
+  fastElement?(buf: Buffer, lt: number, ns: number): number;
 }
 
 /** A single tag, comment or CDATA section longer than this is refused (real ones are tiny). */
@@ -146,8 +152,11 @@ export class XmlScanner {
   private pendingQuote = 0;
   private pendingTail: Buffer = Buffer.alloc(0);
 
+  private readonly fast: boolean;
+
   constructor(private readonly handler: XmlHandler) {
     for (const [uri, id] of KNOWN_NAMESPACES) this.uriOf[id] ??= uri;
+    this.fast = typeof handler.fastElement === 'function';
   }
 
   /** The URI of an interned namespace id ('' for none). */
@@ -278,6 +287,16 @@ export class XmlScanner {
         break;
       }
       if (lt > pos || this.textOpen) this.emitText(buf, pos, lt, true);
+      if (this.fast && this.depth > 0) {
+        const second = buf[lt + 1];
+        if (second !== undefined && second !== SLASH && second !== BANG && second !== QUESTION) {
+          const after = (this.handler.fastElement as NonNullable<XmlHandler['fastElement']>)(buf, lt, this.defaultNs[this.depth]!);
+          if (after !== -1) {
+            pos = after;
+            continue;
+          }
+        }
+      }
       const next = this.markup(buf, lt);
       if (next === -1) {
         this.stash(buf, lt);
