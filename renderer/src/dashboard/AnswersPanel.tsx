@@ -3,6 +3,7 @@
  * queries.sql, with each statement shown exactly as it ran. They ignore the dashboard's filters:
  * they are the same answers the command line gives.
  */
+import { memo } from 'react';
 import type { AnsweredQuestion } from '../../../shared/contract';
 import { formatCount } from '../format';
 import { RetryNotice } from './ChartCard';
@@ -57,7 +58,7 @@ function ResultTable({ question }: { question: AnsweredQuestion }) {
   );
 }
 
-export function AnswersPanel({ query, filtered }: { query: QueryState<{ questions: AnsweredQuestion[] }>; filtered: boolean }) {
+export const AnswersPanel = memo(function AnswersPanel({ query, filtered }: { query: QueryState<{ questions: AnsweredQuestion[] }>; filtered: boolean }) {
   const questions = query.data?.questions ?? null;
   return (
     <section className="panel dash-card" aria-labelledby="answers-title" aria-busy={query.loading} data-testid="answers-panel">
@@ -106,4 +107,4 @@ export function AnswersPanel({ query, filtered }: { query: QueryState<{ question
       ) : null}
     </section>
   );
-}
+});

@@ -8,7 +8,7 @@
  * (hidden unless asked for, always there for screen readers). A click on a bar opens the bookings
  * of that period (and status); a click elsewhere in a period opens all of its bookings.
  */
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Bar, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DenseSpan, Granularity, Kpis, Trend, TrendPoint } from '../../../shared/contract';
 import { formatCount, plural } from '../format';
@@ -51,7 +51,7 @@ interface Props {
   footnote: string;
 }
 
-export function TrendCard({ query, kpis, range, firstBooking, choice, onChoice, onDrill, onDrillOutside, caveats, fileSlug, footnote }: Props) {
+export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBooking, choice, onChoice, onDrill, onDrillOutside, caveats, fileSlug, footnote }: Props) {
   const chartRef = useRef<HTMLDivElement>(null);
   useChartFocus(chartRef);
   const [showTable, setShowTable] = useState(false);
@@ -312,7 +312,7 @@ export function TrendCard({ query, kpis, range, firstBooking, choice, onChoice, 
       ) : null}
     </ChartCard>
   );
-}
+});
 
 /**
  * Bookings left off the axis, each side in one line with a way to list them: "330 bookings after

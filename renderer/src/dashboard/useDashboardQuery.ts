@@ -2,8 +2,12 @@
  * One dashboard figure fetched for the current filter: the latest answer wins (an older request
  * that comes back late is dropped), the last data stays on screen while a new filter is computed,
  * and an error keeps its ErrorData for the message. `request: null` waits (no filter yet).
+ *
+ * The state object is the same between renders until it changes (so memoised cards skip renders
+ * caused by other figures), and an arriving answer is rendered as a transition: React renders it
+ * in slices, between which clicks and typing are handled, instead of one long task per chart.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BridgeChannel, ErrorData, RequestOf, ResponseOf } from '../../../shared/contract';
 import { call, toErrorData } from '../api';
 
@@ -26,10 +30,10 @@ export function useDashboardQuery<C extends BridgeChannel>(channel: C, request: 
     setState((now) => ({ ...now, loading: true }));
     call(channel, JSON.parse(key) as RequestOf<C>)
       .then((data) => {
-        if (sequence.current === mine) setState({ data, error: null, loading: false });
+        if (sequence.current === mine) startTransition(() => setState({ data, error: null, loading: false }));
       })
       .catch((reason: unknown) => {
-        if (sequence.current === mine) setState((now) => ({ data: now.data, error: toErrorData(reason), loading: false }));
+        if (sequence.current === mine) startTransition(() => setState((now) => ({ data: now.data, error: toErrorData(reason), loading: false })));
       });
     return () => {
       // A newer request (or leaving the screen) makes this answer stale.
@@ -38,5 +42,5 @@ export function useDashboardQuery<C extends BridgeChannel>(channel: C, request: 
   }, [channel, key, version, attempt]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  return { ...state, retry };
+  return useMemo(() => ({ ...state, retry }), [state, retry]);
 }
