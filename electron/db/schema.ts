@@ -17,7 +17,7 @@ export const LOADED_TABLES = ['doctors', 'appointments', 'rejected_rows'] as con
 export type LoadedTable = (typeof LOADED_TABLES)[number];
 
 /** Sums of the appointments the load builds beside them for the dashboard (rollups.ts). */
-export const ROLLUP_TABLES = ['appointments_by_day', 'appointments_by_doctor', 'patients_by_visits'] as const;
+export const ROLLUP_TABLES = ['appointments_by_day', 'appointments_by_doctor', 'appointments_by_doctor_month', 'patients_by_visits'] as const;
 export type RollupTable = (typeof ROLLUP_TABLES)[number];
 
 /** Every table a load builds beside the live ones and swaps in. */

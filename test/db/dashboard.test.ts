@@ -117,6 +117,9 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     ['until 2024, outliers included', { to: '2024-12-31' }],
     ['a specialty, cancelled only', { specialties: ['Cardiology'], statuses: ['cancelled'] }],
     ['one doctor', { doctorIds: [105] }],
+    ['whole months and the days at either end', { from: '2024-03-15', to: '2025-02-10' }],
+    ['a specialty over whole months, cancelled only', { from: '2024-02-01', to: '2024-12-31', specialties: ['Cardiology'], statuses: ['cancelled'] }],
+    ['from a day to the end', { from: '2025-05-17' }],
   ];
 
   it.each(filters)('the rollups give exactly the figures of SQL over the appointments: %s', async (_label, filter) => {
@@ -142,7 +145,7 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     } finally {
       await client.query('ROLLBACK').catch(() => undefined);
       const { rows } = await client.query<{ mark: string }>(`SELECT obj_description('healthtech.appointments'::regclass, 'pg_class') AS mark`);
-      for (const table of ['appointments_by_day', 'appointments_by_doctor', 'patients_by_visits']) await client.query(`COMMENT ON TABLE healthtech.${table} IS '${rows[0]?.mark}'`);
+      for (const table of ['appointments_by_day', 'appointments_by_doctor', 'appointments_by_doctor_month', 'patients_by_visits']) await client.query(`COMMENT ON TABLE healthtech.${table} IS '${rows[0]?.mark}'`);
       client.release();
     }
   });

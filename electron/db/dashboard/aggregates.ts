@@ -11,7 +11,7 @@ import { quoteIdent } from '../identifiers';
 import { doctorConditions, filterSql, isWholeLoad, previousRange } from './filter';
 import { autoGranularity, bucketStart, denseSpan } from './timeAxis';
 import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
-import { rollupAnswers, rollupsCurrent, rollupSql, whereOf } from './rollup';
+import { rollupAnswers, rollupsCurrent, rollupSql, whereOf, wholeMonths } from './rollup';
 
 const SORTED_GROUPING = ['enable_hashagg = off'];
 
@@ -121,7 +121,7 @@ export function leaderboard(db: DashboardDb, schema: string, filter: DashboardFi
   const whole = isWholeLoad(filter);
   return timed(() =>
     readOnly(db, 'ranking the doctors', async (client) => {
-      const rolled = rollupAnswers('byDoctor', filter) && (await rollupsCurrent(client, schema));
+      const rolled = await rollupsCurrent(client, schema);
       const { perDoctor, params } = perDoctorSql(schema, filter, rolled);
       const doctorsWhere = doctorConditions(filter, params);
       const { rows } = await client.query<Record<string, string | number | boolean | null>>(
@@ -227,8 +227,7 @@ export function specialties(db: DashboardDb, schema: string, filter: DashboardFi
   const s = quoteIdent(schema);
   return timed(() =>
     readOnly(db, 'grouping by specialty', async (client) => {
-      const rolled = rollupAnswers('byDoctor', filter) && (await rollupsCurrent(client, schema));
-      const { perDoctor, params } = perDoctorSql(schema, filter, rolled);
+      const { perDoctor, params } = perDoctorSql(schema, filter, await rollupsCurrent(client, schema));
       const { rows } = await client.query<Record<string, string | null>>(
         `WITH per_doctor AS (${perDoctor})
          SELECT d.specialty, count(*) AS doctors, sum(p.total) AS total, sum(p.confirmed) AS confirmed, sum(p.cancelled) AS cancelled
@@ -290,11 +289,43 @@ export function segments(db: DashboardDb, schema: string, filter: DashboardFilte
 
 /**
  * Bookings per doctor for the filter (doctor_id, total, confirmed, cancelled): from the doctor
- * rollup when it answers the filter, else from the appointments.
+ * rollup when it answers the filter; for a date range holding whole months, those months from the
+ * doctor-by-month rollup and the days at either end from the appointments; else from the
+ * appointments. `current`: the rollups belong to the appointments beside them.
  */
-function perDoctorSql(schema: string, filter: DashboardFilter, rolled: boolean): { perDoctor: string; params: unknown[] } {
+function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean): { perDoctor: string; params: unknown[] } {
   const s = quoteIdent(schema);
-  if (rolled) {
+  const months = current && (filter.segment ?? 'all') === 'all' && (filter.from || filter.to) ? wholeMonths(filter.from, filter.to) : null;
+  if (months) {
+    const params: unknown[] = [];
+    const bind = (value: unknown) => `$${params.push(value)}`;
+    const shared: string[] = [];
+    if (filter.statuses?.length) shared.push(`x.status = ANY(${bind(filter.statuses)}::text[])`);
+    if (filter.doctorIds?.length) shared.push(`x.doctor_id = ANY(${bind(filter.doctorIds)}::int[])`);
+    if (filter.specialties?.length) shared.push(`x.doctor_id IN (SELECT doctor_id FROM ${s}.doctors WHERE coalesce(specialty, '') = ANY(${bind(filter.specialties)}::text[]))`);
+    const inMonths = [...shared];
+    if (months.first) inMonths.push(`x.month >= ${bind(months.first)}::date`);
+    if (months.last) inMonths.push(`x.month <= ${bind(months.last)}::date`);
+    // The days of the range outside its whole months: before the first, after the last.
+    const ends: string[] = [];
+    if (filter.from && months.first && filter.from < months.first) ends.push(`(x.booking_date >= ${bind(filter.from)}::date AND x.booking_date < ${bind(months.first)}::date)`);
+    if (filter.to && months.last) ends.push(`(x.booking_date >= (${bind(months.last)}::date + interval '1 month')::date AND x.booking_date <= ${bind(filter.to)}::date)`);
+    const count = (status: string) => `count(*) FILTER (WHERE x.status = '${status}')`;
+    const parts = [
+      `SELECT x.doctor_id, sum(x.bookings) AS total, sum(x.bookings) FILTER (WHERE x.status = 'confirmed') AS confirmed, sum(x.bookings) FILTER (WHERE x.status = 'cancelled') AS cancelled
+         FROM ${s}.appointments_by_doctor_month x ${whereOf(inMonths)} GROUP BY x.doctor_id`,
+      ...(ends.length
+        ? [`SELECT x.doctor_id, count(*) AS total, ${count('confirmed')} AS confirmed, ${count('cancelled')} AS cancelled
+              FROM ${s}.appointments x ${whereOf([...shared, `(${ends.join(' OR ')})`])} GROUP BY x.doctor_id`]
+        : []),
+    ];
+    return {
+      perDoctor: `SELECT p.doctor_id, sum(p.total) AS total, sum(p.confirmed) AS confirmed, sum(p.cancelled) AS cancelled
+                    FROM (${parts.join(' UNION ALL ')}) p GROUP BY p.doctor_id`,
+      params,
+    };
+  }
+  if (current && rollupAnswers('byDoctor', filter)) {
     const params: unknown[] = [];
     const { conditions } = rollupSql(schema, 'byDoctor', filter, params);
     return {

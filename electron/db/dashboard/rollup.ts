@@ -11,8 +11,31 @@
 import type pg from 'pg';
 import type { DashboardFilter } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
+import { ROLLUP_TABLES } from '../schema';
 
 type Rollup = 'byDay' | 'byDoctor' | 'byVisits';
+
+/**
+ * The whole months inside a filter's dates, and the days at either end outside them, for the
+ * doctor-by-month rollup; null when the range holds no whole month. An open end runs to the first
+ * or last month there is.
+ */
+export function wholeMonths(from: string | undefined, to: string | undefined): { first: string | null; last: string | null } | null {
+  const monthStart = (iso: string) => `${iso.slice(0, 7)}-01`;
+  const shift = (month: string, by: number) => {
+    const date = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1 + by, 1));
+    return date.toISOString().slice(0, 10);
+  };
+  const first = from === undefined ? null : from === monthStart(from) ? from : shift(monthStart(from), 1);
+  // The month of `to` counts when `to` is its last day.
+  const last = to === undefined ? null : addDay(to).endsWith('-01') ? monthStart(to) : shift(monthStart(to), -1);
+  if (first !== null && last !== null && first > last) return null;
+  return { first, last };
+}
+
+function addDay(iso: string): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
 
 /** Whether `rollup` holds every dimension `filter` needs. */
 export function rollupAnswers(rollup: Rollup, filter: DashboardFilter): boolean {
@@ -33,10 +56,8 @@ export async function rollupsCurrent(client: pg.ClientBase, schema: string): Pro
   const s = quoteIdent(schema);
   const name = (table: string) => `${s}.${quoteIdent(table)}`;
   const { rows } = await client.query<{ current: boolean | null }>(
-    `SELECT obj_description(to_regclass($1), 'pg_class') = obj_description(to_regclass($2), 'pg_class')
-        AND obj_description(to_regclass($3), 'pg_class') = obj_description(to_regclass($2), 'pg_class')
-        AND obj_description(to_regclass($4), 'pg_class') = obj_description(to_regclass($2), 'pg_class') AS current`,
-    [name('appointments_by_day'), name('appointments'), name('appointments_by_doctor'), name('patients_by_visits')],
+    `SELECT bool_and(obj_description(to_regclass(t), 'pg_class') = obj_description(to_regclass($1), 'pg_class')) AS current FROM unnest($2::text[]) AS t`,
+    [name('appointments'), ROLLUP_TABLES.map(name)],
   );
   return rows[0]?.current === true;
 }
