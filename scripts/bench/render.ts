@@ -2,6 +2,7 @@
  * The bench's outputs: a table for people (stdout) and one JSON object for programs (`--json`).
  * Pure functions of the collected facts.
  */
+import { renderDashboardTimings, type DashboardTiming } from './dashboard';
 import type { PhaseProfile } from './profile';
 import type { RunResult } from './runPipeline';
 import type { BenchSummary, PhaseSummary, Spread } from './summary';
@@ -38,6 +39,8 @@ export interface BenchReport {
   summary: BenchSummary;
   runs: RunResult[];
   profile: { file: string; intervalMicros: number; phases: PhaseProfile[] } | undefined;
+  /** Every dashboard query under the dashboard's filters, over the last run's tables (dashboard.ts). */
+  dashboardQueries?: DashboardTiming[];
 }
 
 export const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
@@ -191,6 +194,11 @@ export function renderText(report: BenchReport): string {
       `answers     top doctor ${last.answers.topDoctors} · patient 34 confirmed ${last.answers.patient34Confirmed} · cancelled 2025-10-21..24 ${last.answers.cancelledOct21To24} · ${last.answers.doctorsInDistribution} doctors in the distribution`,
       `dashboard   ${last.dashboard.map((q) => `${q.name} ${q.ms}${q.ms > 200 ? '!' : ''}`).join(' · ')} (ms; ! over 200 ms)`,
     );
+  }
+
+  if (report.dashboardQueries) {
+    out.push('');
+    out.push(renderDashboardTimings(report.dashboardQueries));
   }
 
   if (report.profile) {
