@@ -129,8 +129,10 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
       trend: { ...(await trend(db(), 'healthtech', filter, 'auto')), ms: 0 },
       specialties: { ...(await specialties(db(), 'healthtech', filter)), ms: 0 },
       segments: { ...(await segments(db(), 'healthtech', filter)), ms: 0 },
+      drillTotal: (await drillPage(db(), 'healthtech', filter, 0, 5)).total,
     });
     const rolled = await figures();
+    expect(rolled.drillTotal).toBe(filtered(filter).length);
     // Marked as another run's, the rollups are not used: every figure comes from the appointments.
     const client = await pool.connect();
     try {
