@@ -25,7 +25,7 @@
  *   (the visit buckets stop at "4+"), × the flags.
  */
 import { quoteIdent } from './identifiers';
-import { ROLLUP_TABLES } from './schema';
+import { ROLLUP_INDEXES, ROLLUP_TABLES } from './schema';
 import { nextName, runComment } from './staging';
 
 /** Visit counts are kept up to this many per status: the largest bucket is "4 or more". */
@@ -62,6 +62,7 @@ export function rollupStatements(schema: string, runId: number): string[] {
                       ${came('confirmed', '')} AS later_confirmed, ${came('cancelled', '')} AS later_cancelled
                  FROM ${next('appointments')} a GROUP BY a.patient_id) p
         GROUP BY 1, 2, 3, 4`,
+    ...ROLLUP_TABLES.flatMap((table) => (ROLLUP_INDEXES[table] ?? []).map((index) => `CREATE INDEX ${quoteIdent(nextName(index.name))} ON ${next(table)} ${index.on}`)),
     ...ROLLUP_TABLES.map((table) => `COMMENT ON TABLE ${next(table)} IS '${runComment(runId)}'`),
   ];
 }

@@ -13,7 +13,7 @@ import { DatabaseError } from '../etl/errors';
 import type { ServerLabel } from './databaseErrors';
 import { quoteIdent } from './identifiers';
 import { rollupStatements } from './rollups';
-import { LOADED_TABLES, SWAPPED_TABLES, TABLES, type LoadedTable, type SwappedTable } from './schema';
+import { LOADED_TABLES, ROLLUP_INDEXES, SWAPPED_TABLES, TABLES, type LoadedTable, type RollupTable, type SwappedTable } from './schema';
 
 export const nextName = (name: string): string => `${name}__next`;
 export const replacedName = (name: string): string => `${name}__replaced`;
@@ -149,7 +149,7 @@ export function keyAndIndexStatements(schema: string, runId: number): string[] {
 
 /** Index and primary-key names of a swapped table, as they are once it is live (rollups have none). */
 export function indexNames(table: SwappedTable): string[] {
-  if (!(LOADED_TABLES as readonly string[]).includes(table)) return [];
+  if (!(LOADED_TABLES as readonly string[]).includes(table)) return (ROLLUP_INDEXES[table as RollupTable] ?? []).map((index) => index.name);
   const { primaryKey, indexes } = TABLES[table as LoadedTable];
   return [primaryKey.name, ...indexes.map((index) => index.name)];
 }

@@ -295,7 +295,8 @@ export function segments(db: DashboardDb, schema: string, filter: DashboardFilte
  */
 function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean): { perDoctor: string; params: unknown[] } {
   const s = quoteIdent(schema);
-  const months = current && (filter.segment ?? 'all') === 'all' && (filter.from || filter.to) ? wholeMonths(filter.from, filter.to) : null;
+  // A doctor's own bookings come straight off the doctor index: no rollup is faster.
+  const months = current && (filter.segment ?? 'all') === 'all' && !filter.doctorIds?.length && (filter.from || filter.to) ? wholeMonths(filter.from, filter.to) : null;
   if (months) {
     const params: unknown[] = [];
     const bind = (value: unknown) => `$${params.push(value)}`;

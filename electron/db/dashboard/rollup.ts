@@ -50,13 +50,15 @@ export function rollupAnswers(rollup: Rollup, filter: DashboardFilter): boolean 
 /**
  * The rollups are used only when they sum the appointments beside them: built by the same load
  * (each table carries its run's mark, staging.ts). A schema loaded by an older version has none,
- * or stale ones a newer version left; then every figure comes from the appointments.
+ * or stale ones a newer version left; a role allowed to read the appointments may not be allowed
+ * to read them. Then every figure comes from the appointments.
  */
 export async function rollupsCurrent(client: pg.ClientBase, schema: string): Promise<boolean> {
   const s = quoteIdent(schema);
   const name = (table: string) => `${s}.${quoteIdent(table)}`;
   const { rows } = await client.query<{ current: boolean | null }>(
-    `SELECT bool_and(obj_description(to_regclass(t), 'pg_class') = obj_description(to_regclass($1), 'pg_class')) AS current FROM unnest($2::text[]) AS t`,
+    `SELECT bool_and(obj_description(to_regclass(t), 'pg_class') = obj_description(to_regclass($1), 'pg_class') AND has_table_privilege(to_regclass(t), 'SELECT')) AS current
+       FROM unnest($2::text[]) AS t`,
     [name('appointments'), ROLLUP_TABLES.map(name)],
   );
   return rows[0]?.current === true;
