@@ -35,6 +35,10 @@ type PerfWindow = {
   performance: { now(): number };
 };
 
+// Playwright's trace snapshots the page on every action, in the page's own thread: off here, so
+// the long tasks recorded are the app's.
+test.use({ trace: 'off' });
+
 test.describe('dashboard at a large size', () => {
   test('long tasks and settle times of the main interactions are recorded', async ({ app }, testInfo) => {
     const reason = 'the long-task figures are taken in the bridge shell (Chromium)';

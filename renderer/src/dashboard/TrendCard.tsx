@@ -76,6 +76,90 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
   const rTicks = ticks.rates;
   const busiest = useMemo(() => (trend?.points ?? []).reduce<TrendPoint | null>((best, p) => (!best || p.confirmed + p.cancelled > best.confirmed + best.cancelled ? p : best), null), [trend]);
 
+  // The chart as one element, made again only when what it draws changes: a new key figure, caveat
+  // or loading state re-renders the card, not its hundreds of bars.
+  const chart = useMemo(
+    () => (
+              <ComposedChart
+                width="100%"
+                height={300}
+                responsive
+                data={points}
+                margin={{ top: 8, right: 8, bottom: 4, left: 0 }}
+                barCategoryGap={points.length > 60 ? '8%' : '20%'}
+                accessibilityLayer={false}
+                cursor="pointer"
+                onClick={(state) => {
+                  const index = typeof state.activeIndex === 'number' ? state.activeIndex : Number(state.activeIndex);
+                  const point = Number.isInteger(index) ? points[index] : undefined;
+                  if (point) onDrill(point.period, granularity);
+                }}
+              >
+                {/* The grid follows the count axis's ticks (recharts draws only the frame for an axis id it cannot find). */}
+                <CartesianGrid vertical={false} stroke={GRID_COLOR} yAxisId="count" />
+                <XAxis
+                  dataKey="period"
+                  tickFormatter={(period: string) => periodTick(period, granularity, manyYears)}
+                  tick={{ fill: AXIS_COLOR, fontSize: 12 }}
+                  tickLine={false}
+                  axisLine={{ stroke: '#c4cbd4' }}
+                  minTickGap={18}
+                />
+                <YAxis yAxisId="count" domain={[0, yTicks[yTicks.length - 1] ?? 'auto']} ticks={yTicks} interval={0} allowDecimals={false} tick={{ fill: AXIS_COLOR, fontSize: 12 }} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
+                <YAxis
+                  yAxisId="rate"
+                  orientation="right"
+                  domain={[0, rTicks[rTicks.length - 1] ?? 1]}
+                  ticks={rTicks}
+                  interval={0}
+                  tickFormatter={(v: number) => formatRateShort(v)}
+                  tick={{ fill: RATE_COLOR, fontSize: 12 }}
+                  tickLine={false}
+                  axisLine={false}
+                  width={44}
+                />
+                <Tooltip content={(props) => <TrendTooltip point={tipData<ChartPoint>(props)} granularity={granularity} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
+                <Bar
+                  yAxisId="count"
+                  dataKey="confirmed"
+                  name="Confirmed"
+                  stackId="status"
+                  fill={CONFIRMED_COLOR}
+                  isAnimationActive={false}
+                  onClick={(item, _index, event) => {
+                    event.stopPropagation();
+                    onDrill((item.payload as ChartPoint).period, granularity, 'confirmed');
+                  }}
+                />
+                <Bar
+                  yAxisId="count"
+                  dataKey="cancelled"
+                  name="Cancelled"
+                  stackId="status"
+                  fill={CANCELLED_COLOR}
+                  isAnimationActive={false}
+                  onClick={(item, _index, event) => {
+                    event.stopPropagation();
+                    onDrill((item.payload as ChartPoint).period, granularity, 'cancelled');
+                  }}
+                />
+                <Line
+                  yAxisId="rate"
+                  dataKey="rate"
+                  name="Cancellation rate"
+                  type="linear"
+                  stroke={RATE_COLOR}
+                  strokeWidth={2}
+                  dot={points.length <= 40 ? { r: 3, fill: RATE_COLOR, strokeWidth: 0 } : false}
+                  activeDot={{ r: 4 }}
+                  connectNulls={false}
+                  isAnimationActive={false}
+                />
+              </ComposedChart>
+    ),
+    [points, granularity, manyYears, yTicks, rTicks, onDrill],
+  );
+
   const summary =
     trend && trend.points.length > 0
       ? `Stacked bar chart of confirmed and cancelled appointments per ${granularity}, from ${periodLabel(trend.points[0]?.period ?? '', granularity)} to ${periodLabel(trend.points[trend.points.length - 1]?.period ?? '', granularity)}, with the cancellation rate as a line. ${formatCount(totals.confirmed)} confirmed and ${formatCount(totals.cancelled)} cancelled in all${busiest ? `; busiest ${granularity}: ${periodLabel(busiest.period, granularity)} with ${formatCount(busiest.confirmed + busiest.cancelled)}` : ''}. The table of figures follows.`
@@ -157,82 +241,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
             </li>
           </ul>
           <div ref={chartRef} className="dash-chart" role="img" aria-label={summary} data-testid="trend-chart" data-granularity={granularity}>
-            <ComposedChart
-              width="100%"
-              height={300}
-              responsive
-              data={points}
-              margin={{ top: 8, right: 8, bottom: 4, left: 0 }}
-              barCategoryGap={points.length > 60 ? '8%' : '20%'}
-              accessibilityLayer={false}
-              cursor="pointer"
-              onClick={(state) => {
-                const index = typeof state.activeIndex === 'number' ? state.activeIndex : Number(state.activeIndex);
-                const point = Number.isInteger(index) ? points[index] : undefined;
-                if (point) onDrill(point.period, granularity);
-              }}
-            >
-              {/* The grid follows the count axis's ticks (recharts draws only the frame for an axis id it cannot find). */}
-              <CartesianGrid vertical={false} stroke={GRID_COLOR} yAxisId="count" />
-              <XAxis
-                dataKey="period"
-                tickFormatter={(period: string) => periodTick(period, granularity, manyYears)}
-                tick={{ fill: AXIS_COLOR, fontSize: 12 }}
-                tickLine={false}
-                axisLine={{ stroke: '#c4cbd4' }}
-                minTickGap={18}
-              />
-              <YAxis yAxisId="count" domain={[0, yTicks[yTicks.length - 1] ?? 'auto']} ticks={yTicks} interval={0} allowDecimals={false} tick={{ fill: AXIS_COLOR, fontSize: 12 }} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
-              <YAxis
-                yAxisId="rate"
-                orientation="right"
-                domain={[0, rTicks[rTicks.length - 1] ?? 1]}
-                ticks={rTicks}
-                interval={0}
-                tickFormatter={(v: number) => formatRateShort(v)}
-                tick={{ fill: RATE_COLOR, fontSize: 12 }}
-                tickLine={false}
-                axisLine={false}
-                width={44}
-              />
-              <Tooltip content={(props) => <TrendTooltip point={tipData<ChartPoint>(props)} granularity={granularity} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
-              <Bar
-                yAxisId="count"
-                dataKey="confirmed"
-                name="Confirmed"
-                stackId="status"
-                fill={CONFIRMED_COLOR}
-                isAnimationActive={false}
-                onClick={(item, _index, event) => {
-                  event.stopPropagation();
-                  onDrill((item.payload as ChartPoint).period, granularity, 'confirmed');
-                }}
-              />
-              <Bar
-                yAxisId="count"
-                dataKey="cancelled"
-                name="Cancelled"
-                stackId="status"
-                fill={CANCELLED_COLOR}
-                isAnimationActive={false}
-                onClick={(item, _index, event) => {
-                  event.stopPropagation();
-                  onDrill((item.payload as ChartPoint).period, granularity, 'cancelled');
-                }}
-              />
-              <Line
-                yAxisId="rate"
-                dataKey="rate"
-                name="Cancellation rate"
-                type="linear"
-                stroke={RATE_COLOR}
-                strokeWidth={2}
-                dot={points.length <= 40 ? { r: 3, fill: RATE_COLOR, strokeWidth: 0 } : false}
-                activeDot={{ r: 4 }}
-                connectNulls={false}
-                isAnimationActive={false}
-              />
-            </ComposedChart>
+            {chart}
           </div>
           {unrated > 0 ? (
             <p className="hint">
