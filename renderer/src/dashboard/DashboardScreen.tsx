@@ -40,7 +40,7 @@ export function DashboardScreen({ status, version, onImport, onSettings }: Props
   const schema = status?.state === 'ready' ? status.schema : null;
   const [refreshes, setRefreshes] = useState(0);
   const dataVersion = version * 1000 + refreshes;
-  const context = useDashboardQuery('dashboard/context', ready ? {} : null, dataVersion);
+  const context = useDashboardQuery('dashboard/context', ready ? {} : null, dataVersion, true);
   const ctx = context.data;
 
   return (
@@ -165,7 +165,7 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
   }, [filter, problem]);
   const whole = isWholeLoad(filter);
 
-  const kpis = useDashboardQuery('dashboard/kpis', { filter }, dataVersion);
+  const kpis = useDashboardQuery('dashboard/kpis', { filter }, dataVersion, true);
   // Every loaded booking, for "… in all data" beside whatever a filter changes.
   const allKpis = useDashboardQuery('dashboard/kpis', whole ? null : { filter: {} }, dataVersion);
   const all = whole ? kpis.data : allKpis.data;

@@ -18,7 +18,12 @@ export interface QueryState<T> {
   retry: () => void;
 }
 
-export function useDashboardQuery<C extends BridgeChannel>(channel: C, request: RequestOf<C> | null, version: number): QueryState<ResponseOf<C>> {
+/**
+ * `urgent`: render the answer at once rather than as a transition. For the few figures that come
+ * first (the context, the key figures): transitions share one lane, so a key figure rendered as
+ * one would wait for the charts arriving with it.
+ */
+export function useDashboardQuery<C extends BridgeChannel>(channel: C, request: RequestOf<C> | null, version: number, urgent = false): QueryState<ResponseOf<C>> {
   const key = request === null ? null : JSON.stringify(request);
   const [state, setState] = useState<{ data: ResponseOf<C> | null; error: ErrorData | null; loading: boolean }>({ data: null, error: null, loading: request !== null });
   const [attempt, setAttempt] = useState(0);
@@ -30,7 +35,9 @@ export function useDashboardQuery<C extends BridgeChannel>(channel: C, request: 
     setState((now) => ({ ...now, loading: true }));
     call(channel, JSON.parse(key) as RequestOf<C>)
       .then((data) => {
-        if (sequence.current === mine) startTransition(() => setState({ data, error: null, loading: false }));
+        if (sequence.current !== mine) return;
+        if (urgent) setState({ data, error: null, loading: false });
+        else startTransition(() => setState({ data, error: null, loading: false }));
       })
       .catch((reason: unknown) => {
         if (sequence.current === mine) startTransition(() => setState((now) => ({ data: now.data, error: toErrorData(reason), loading: false })));
@@ -39,7 +46,7 @@ export function useDashboardQuery<C extends BridgeChannel>(channel: C, request: 
       // A newer request (or leaving the screen) makes this answer stale.
       if (sequence.current === mine) sequence.current++;
     };
-  }, [channel, key, version, attempt]);
+  }, [channel, key, version, attempt, urgent]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   return useMemo(() => ({ ...state, retry }), [state, retry]);
