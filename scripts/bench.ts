@@ -4,7 +4,8 @@
  * Measures the real pipeline (prepareRun → loadRun → answerBusinessQuestions) on generated dirty
  * workbooks of N appointment rows, against the embedded PostgreSQL in a data folder of its own
  * (default .healthtech/bench/pg, never the CLI's). Per phase: wall time, rows/s, CPU of Node and of
- * the server, memory peaks; after the prepare step, the heap it retains per appointment row. See
+ * the server, memory peaks; after the prepare step, the heap it retains per appointment row; then
+ * every dashboard query under the dashboard's filters on the loaded tables (median of 3). See
  * scripts/bench/ for the parts; BENCH_USAGE for the flags.
  *
  * The same bundle doubles as the generator child process (GENERATE_CHILD_FLAG), so generation
@@ -20,6 +21,7 @@ import { loadRun } from '../electron/db/load';
 import { prepareRun } from '../electron/etl/prepareRun';
 import type { Logger } from '../electron/etl/logger';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type BenchOptions } from './bench/args';
+import { timeDashboard } from './bench/dashboard';
 import { findGc, MemoryMonitor, nowMs } from './bench/memory';
 import { ReaderProbe } from './bench/readerProbe';
 import { bundleLocator, Profiler, summariseProfile } from './bench/profile';
@@ -175,6 +177,10 @@ async function bench(options: BenchOptions, signal: AbortSignal): Promise<BenchR
       };
     }
 
+    // The dashboard's queries through the functions the handler table calls, on the last run's tables.
+    stderr('timing the dashboard queries (3 repeats each) …');
+    const dashboardQueries = await timeDashboard(db, SCHEMA, { repeats: 3 });
+
     if (!options.keep) await db.pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(SCHEMA)} CASCADE`);
 
     const database: DatabaseFacts = {
@@ -193,6 +199,7 @@ async function bench(options: BenchOptions, signal: AbortSignal): Promise<BenchR
       summary: summarise(runs, monitor.samples, monitor.rssSamples()),
       runs,
       profile: profileReport,
+      dashboardQueries,
     };
   } finally {
     await monitor.stop().catch(() => undefined);

@@ -80,6 +80,7 @@ const results = await Promise.all([
       main: 'electron/main/main.ts',
       bench: 'scripts/bench.ts',
       'bench-read': 'scripts/benchRead.ts',
+      'bench-dashboard': 'scripts/benchDashboard.ts',
       'generate-samples': 'scripts/generate-samples.ts',
     }),
     packages: 'external',

@@ -396,6 +396,8 @@ export class DashboardPage extends AppShell {
       const answer = answers.nth(i);
       if ((await answer.getAttribute('open')) === null) await answer.locator('summary').click();
       await expect(answer).toHaveAttribute('open', '');
+      // The result is built when the answer opens.
+      await expect(answer.locator('table, p.muted').first()).toBeVisible();
     }
   }
 

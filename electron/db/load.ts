@@ -259,7 +259,7 @@ async function buildAndSwap(
   logger.log('info', 'copy finished', copied);
 
   // --- index
-  const statements = keyAndIndexStatements(schema);
+  const statements = keyAndIndexStatements(schema, runId);
   for (const [done, statement] of statements.entries()) {
     progress('index', done, statements.length);
     checkCancel();

@@ -16,6 +16,20 @@ import { quoteIdent } from './identifiers';
 export const LOADED_TABLES = ['doctors', 'appointments', 'rejected_rows'] as const;
 export type LoadedTable = (typeof LOADED_TABLES)[number];
 
+/** Sums of the appointments the load builds beside them for the dashboard (rollups.ts). */
+export const ROLLUP_TABLES = ['appointments_by_day', 'appointments_by_doctor', 'appointments_by_doctor_month', 'patients_by_visits'] as const;
+export type RollupTable = (typeof ROLLUP_TABLES)[number];
+
+/** Indexes of the rollups (built with them, renamed with them in the swap). */
+export const ROLLUP_INDEXES: Partial<Record<RollupTable, readonly { name: string; on: string }[]>> = {
+  // A range's whole months are a slice of this table, not all of it.
+  appointments_by_doctor_month: [{ name: 'appointments_by_doctor_month_idx', on: '(month, doctor_id) INCLUDE (status, bookings)' }],
+};
+
+/** Every table a load builds beside the live ones and swaps in. */
+export const SWAPPED_TABLES = [...LOADED_TABLES, ...ROLLUP_TABLES] as const;
+export type SwappedTable = (typeof SWAPPED_TABLES)[number];
+
 /**
  * Secondary indexes of appointments, for the dashboard's filters by date, doctor and patient.
  * They cover the columns the dashboard aggregates (INCLUDE), so its queries are index-only scans:

@@ -12,7 +12,8 @@ import type pg from 'pg';
 import { DatabaseError } from '../etl/errors';
 import type { ServerLabel } from './databaseErrors';
 import { quoteIdent } from './identifiers';
-import { LOADED_TABLES, TABLES, type LoadedTable } from './schema';
+import { rollupStatements } from './rollups';
+import { LOADED_TABLES, ROLLUP_INDEXES, SWAPPED_TABLES, TABLES, type LoadedTable, type RollupTable, type SwappedTable } from './schema';
 
 export const nextName = (name: string): string => `${name}__next`;
 export const replacedName = (name: string): string => `${name}__replaced`;
@@ -30,7 +31,7 @@ type Client = Pick<pg.ClientBase, 'query'>;
  * our names *and* our mark are touched.
  */
 export async function removeLeftovers(client: Client, schema: string): Promise<string[]> {
-  const names = LOADED_TABLES.flatMap((table) => [nextName(table), replacedName(table)]);
+  const names = SWAPPED_TABLES.flatMap((table) => [nextName(table), replacedName(table)]);
   const { rows } = await client.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname = ANY($2) AND obj_description(c.oid, 'pg_class') LIKE $3`,
@@ -90,7 +91,7 @@ export async function checkCanReplace(client: Client, schema: string, server: Se
 }
 
 export interface LiveTable {
-  name: LoadedTable;
+  name: SwappedTable;
   oid: number;
   owner: string;
   owned: boolean;
@@ -98,13 +99,13 @@ export interface LiveTable {
 
 /** The loaded tables as they are now (none before the first load). */
 export async function liveTables(client: Client, schema: string): Promise<LiveTable[]> {
-  const { rows } = await client.query<{ name: LoadedTable; oid: number; owner: string; owned: boolean }>(
+  const { rows } = await client.query<{ name: SwappedTable; oid: number; owner: string; owned: boolean }>(
     `SELECT c.relname AS name, c.oid::int AS oid, pg_get_userbyid(c.relowner) AS owner, pg_has_role(current_user, c.relowner, 'USAGE') AS owned
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relname = ANY($2) AND c.relkind IN ('r', 'p')`,
-    [schema, LOADED_TABLES],
+    [schema, SWAPPED_TABLES],
   );
-  return LOADED_TABLES.flatMap((name) => rows.filter((r) => r.name === name));
+  return SWAPPED_TABLES.flatMap((name) => rows.filter((r) => r.name === name));
 }
 
 /**
@@ -121,8 +122,11 @@ export async function createStagingTables(client: Client, schema: string, runId:
   }
 }
 
-/** The statements that turn filled staging tables into complete ones, in order (for progress). */
-export function keyAndIndexStatements(schema: string): string[] {
+/**
+ * The statements that turn filled staging tables into complete ones, in order (for progress): keys
+ * and indexes, foreign keys, the dashboard's rollups (rollups.ts), statistics.
+ */
+export function keyAndIndexStatements(schema: string, runId: number): string[] {
   const s = quoteIdent(schema);
   const target = (table: LoadedTable | 'etl_runs') => `${s}.${quoteIdent(table === 'etl_runs' ? table : nextName(table))}`;
   const statements: string[] = [];
@@ -137,14 +141,17 @@ export function keyAndIndexStatements(schema: string): string[] {
       statements.push(`ALTER TABLE ${target(table)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${fk.columns}) REFERENCES ${target(fk.references.table)} (${fk.references.columns})`);
     }
   }
+  statements.push(...rollupStatements(schema, runId));
   // Statistics for the planner, so the first dashboard query after the swap is planned on the new data.
-  statements.push(`ANALYZE ${LOADED_TABLES.map((table) => target(table)).join(', ')}`);
+  statements.push(`ANALYZE ${SWAPPED_TABLES.map((table) => `${s}.${quoteIdent(nextName(table))}`).join(', ')}`);
   return statements;
 }
 
-/** Index and primary-key names of a loaded table, as they are once it is live. */
-export function indexNames(table: LoadedTable): string[] {
-  return [TABLES[table].primaryKey.name, ...TABLES[table].indexes.map((index) => index.name)];
+/** Index and primary-key names of a swapped table, as they are once it is live (rollups have none). */
+export function indexNames(table: SwappedTable): string[] {
+  if (!(LOADED_TABLES as readonly string[]).includes(table)) return (ROLLUP_INDEXES[table as RollupTable] ?? []).map((index) => index.name);
+  const { primaryKey, indexes } = TABLES[table as LoadedTable];
+  return [primaryKey.name, ...indexes.map((index) => index.name)];
 }
 
 /**

@@ -29,17 +29,24 @@ describe('swapStatements', () => {
     const statements = swapStatements('healthtech', 1, [], []);
     expect(statements[0]).toBe('LOCK TABLE "healthtech"."etl_runs" IN ACCESS EXCLUSIVE MODE');
     expect(statements.some((s) => s.includes('__replaced'))).toBe(false);
-    expect(statements.filter((s) => s.includes('__next" RENAME TO'))).toHaveLength(3 + 7); // three tables, seven keys and indexes
+    expect(statements.filter((s) => s.includes('__next" RENAME TO'))).toHaveLength(3 + 4 + 7 + 1); // three tables, four rollups, seven keys and indexes, one rollup index
   });
 });
 
 describe('keyAndIndexStatements', () => {
-  it('builds keys and indexes before the foreign keys, and statistics last', () => {
-    const statements = keyAndIndexStatements('healthtech');
+  it('builds keys and indexes before the foreign keys, then the rollups, and statistics last', () => {
+    const statements = keyAndIndexStatements('healthtech', 7);
     const firstForeignKey = statements.findIndex((s) => s.includes('FOREIGN KEY'));
+    const firstRollup = statements.findIndex((s) => s.startsWith('CREATE TABLE'));
+    expect(statements.slice(0, firstRollup).every((s) => !s.includes('appointments_by_'))).toBe(true);
     expect(statements.slice(0, firstForeignKey).every((s) => s.includes('PRIMARY KEY') || s.startsWith('CREATE INDEX'))).toBe(true);
-    expect(statements.slice(firstForeignKey, -1).every((s) => s.includes('FOREIGN KEY'))).toBe(true);
-    expect(statements.at(-1)).toMatch(/^ANALYZE /);
+    expect(statements.slice(firstForeignKey, firstRollup).every((s) => s.includes('FOREIGN KEY'))).toBe(true);
+    expect(statements.slice(firstRollup, -1).every((s) => /^(CREATE TABLE|CREATE INDEX "[a-z_]+__next" ON|COMMENT ON TABLE) "healthtech"\."[a-z_]+__next"/.test(s))).toBe(true);
+    // Every rollup carries the run's mark, so a leftover is recognised as ours.
+    for (const table of ['appointments_by_day', 'appointments_by_doctor', 'appointments_by_doctor_month', 'patients_by_visits']) {
+      expect(statements).toContain(`COMMENT ON TABLE "healthtech"."${table}__next" IS 'healthtech-etl: run 7'`);
+    }
+    expect(statements.at(-1)).toMatch(/^ANALYZE .*"patients_by_visits__next"$/);
   });
 });
 

@@ -34,7 +34,7 @@
 import type pg from 'pg';
 import { CancelledError, DatabaseError } from '../etl/errors';
 import { quoteIdent } from './identifiers';
-import { LOADED_TABLES } from './schema';
+import { ROLLUP_TABLES, SWAPPED_TABLES } from './schema';
 import { indexNames, liveTables, nextName, replacedName, runComment, type LiveTable } from './staging';
 
 /** How long one attempt may wait for the live tables; readers that arrive meanwhile wait at most this long. */
@@ -101,7 +101,7 @@ export async function swapInAndCommit(client: Pick<pg.ClientBase, 'query'>, sche
 export function swapStatements(schema: string, runId: number, live: readonly LiveTable[], alongside: readonly string[]): string[] {
   const s = quoteIdent(schema);
   const q = (name: string) => `${s}.${quoteIdent(name)}`;
-  const order = ['appointments', 'doctors', 'rejected_rows'] as const;
+  const order = ['appointments', 'doctors', 'rejected_rows', ...ROLLUP_TABLES] as const;
   const present = order.filter((table) => live.some((t) => t.name === table));
   const statements: string[] = [`LOCK TABLE ${[...present.map(q), q('etl_runs')].join(', ')} IN ACCESS EXCLUSIVE MODE`];
   for (const table of present) {
@@ -113,7 +113,7 @@ export function swapStatements(schema: string, runId: number, live: readonly Liv
   if (present.includes('rejected_rows')) {
     statements.push(dropForeignKeysTo(schema, replacedName('rejected_rows'), 'etl_runs'));
   }
-  for (const table of LOADED_TABLES) {
+  for (const table of SWAPPED_TABLES) {
     statements.push(`ALTER TABLE ${q(nextName(table))} RENAME TO ${quoteIdent(table)}`);
     for (const index of indexNames(table)) statements.push(`ALTER INDEX ${q(nextName(index))} RENAME TO ${quoteIdent(index)}`);
   }
@@ -124,7 +124,7 @@ export function swapStatements(schema: string, runId: number, live: readonly Liv
 function renameIndexesIfPresent(schema: string, tables: readonly string[], rename: (name: string) => string): string[] {
   const s = quoteIdent(schema);
   return tables.flatMap((table) =>
-    indexNames(table as (typeof LOADED_TABLES)[number]).map(
+    indexNames(table as (typeof SWAPPED_TABLES)[number]).map(
       (index) =>
         `DO $swap$ BEGIN IF to_regclass('${s}.${quoteIdent(index)}') IS NOT NULL THEN ALTER INDEX ${s}.${quoteIdent(index)} RENAME TO ${quoteIdent(rename(index))}; END IF; END $swap$`,
     ),

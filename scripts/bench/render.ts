@@ -2,6 +2,7 @@
  * The bench's outputs: a table for people (stdout) and one JSON object for programs (`--json`).
  * Pure functions of the collected facts.
  */
+import { renderDashboardTimings, type DashboardTiming } from './dashboard';
 import type { PhaseProfile } from './profile';
 import type { RunResult } from './runPipeline';
 import type { BenchSummary, PhaseSummary, Spread } from './summary';
@@ -38,6 +39,8 @@ export interface BenchReport {
   summary: BenchSummary;
   runs: RunResult[];
   profile: { file: string; intervalMicros: number; phases: PhaseProfile[] } | undefined;
+  /** Every dashboard query under the dashboard's filters, over the last run's tables (dashboard.ts). */
+  dashboardQueries?: DashboardTiming[];
 }
 
 export const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
@@ -192,6 +195,11 @@ export function renderText(report: BenchReport): string {
       `dashboard   ${last.dashboard.map((q) => `${q.name} ${q.ms}${q.ms > 200 ? '!' : ''}`).join(' · ')} (ms; ! over 200 ms)`,
       `preview     ${last.preview.map((a) => `${a.name} ${a.ms}/${a.longestStallMs}${a.longestStallMs > 50 ? '!' : ''}`).join(' · ')} (ms: wall/longest event-loop stall; ! over 50 ms)`,
     );
+  }
+
+  if (report.dashboardQueries) {
+    out.push('');
+    out.push(renderDashboardTimings(report.dashboardQueries));
   }
 
   if (report.profile) {

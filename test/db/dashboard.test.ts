@@ -107,7 +107,50 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     ['returning patients from mid-2025', { from: '2025-06-01', segment: 'returning' }],
     ['returning patients, everything loaded', { segment: 'returning' }],
     ['new patients of October, cancelled only', { from: '2025-10-01', to: '2025-10-31', segment: 'new', statuses: ['cancelled'] }],
+    // Answered from the load's rollups (by status and segment alone, by dates for the trend, by doctor for the leaderboard).
+    ['cancelled only', { statuses: ['cancelled'] }],
+    ['both statuses named', { statuses: ['confirmed', 'cancelled'] }],
+    ['new patients, everything loaded', { segment: 'new' }],
+    ['returning patients, confirmed only', { segment: 'returning', statuses: ['confirmed'] }],
+    ['new patients, cancelled only', { segment: 'new', statuses: ['cancelled'] }],
+    ['a year, confirmed only', { from: '2025-01-01', to: '2025-12-31', statuses: ['confirmed'] }],
+    ['until 2024, outliers included', { to: '2024-12-31' }],
+    ['a specialty, cancelled only', { specialties: ['Cardiology'], statuses: ['cancelled'] }],
+    ['one doctor', { doctorIds: [105] }],
+    ['whole months and the days at either end', { from: '2024-03-15', to: '2025-02-10' }],
+    ['a specialty over whole months, cancelled only', { from: '2024-02-01', to: '2024-12-31', specialties: ['Cardiology'], statuses: ['cancelled'] }],
+    ['from a day to the end', { from: '2025-05-17' }],
   ];
+
+  it.each(filters)('the rollups give exactly the figures of SQL over the appointments: %s', async (_label, filter) => {
+    const figures = async () => ({
+      kpis: { ...(await kpis(db(), 'healthtech', filter)), ms: 0 },
+      leaderboard: { ...(await leaderboard(db(), 'healthtech', filter, 500)), ms: 0 },
+      trend: { ...(await trend(db(), 'healthtech', filter, 'auto')), ms: 0 },
+      specialties: { ...(await specialties(db(), 'healthtech', filter)), ms: 0 },
+      segments: { ...(await segments(db(), 'healthtech', filter)), ms: 0 },
+      drillTotal: (await drillPage(db(), 'healthtech', filter, 0, 5)).total,
+    });
+    const rolled = await figures();
+    expect(rolled.drillTotal).toBe(filtered(filter).length);
+    // Marked as another run's, the rollups are not used: every figure comes from the appointments.
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ mark: string }>(`SELECT obj_description('healthtech.appointments_by_day'::regclass, 'pg_class') AS mark`);
+      expect(rows[0]?.mark).toMatch(/^healthtech-etl: run \d+$/);
+      await client.query(`COMMENT ON TABLE healthtech.appointments_by_day IS 'stale'`);
+      await client.query(`COMMENT ON TABLE healthtech.appointments_by_doctor IS 'stale'`);
+      await client.query(`COMMENT ON TABLE healthtech.patients_by_visits IS 'stale'`);
+      await client.query('COMMIT');
+      expect(await figures()).toEqual(rolled);
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+      const { rows } = await client.query<{ mark: string }>(`SELECT obj_description('healthtech.appointments'::regclass, 'pg_class') AS mark`);
+      for (const table of ['appointments_by_day', 'appointments_by_doctor', 'appointments_by_doctor_month', 'patients_by_visits']) await client.query(`COMMENT ON TABLE healthtech.${table} IS '${rows[0]?.mark}'`);
+      client.release();
+    }
+  });
 
   it.each(filters)('key figures: %s', async (_label, filter) => {
     const expected = filtered(filter);

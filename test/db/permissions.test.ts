@@ -7,6 +7,7 @@
  * tables stops the load with a message naming it, instead of being dropped or left pointing at
  * old data.
  */
+import { ROLLUP_TABLES } from '../../electron/db/schema';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,6 +56,7 @@ describe.each(testServers())('permissions on $name PostgreSQL', ({ url }) => {
       ALTER TABLE ${SCHEMA}.doctors OWNER TO ${roles.owner};
       ALTER TABLE ${SCHEMA}.appointments OWNER TO ${roles.owner};
       ALTER TABLE ${SCHEMA}.rejected_rows OWNER TO ${roles.owner};
+      ${ROLLUP_TABLES.map((table) => `ALTER TABLE ${SCHEMA}.${table} OWNER TO ${roles.owner};`).join('\n      ')}
       GRANT USAGE ON SCHEMA ${SCHEMA} TO ${roles.loader};
       GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES ON ALL TABLES IN SCHEMA ${SCHEMA} TO ${roles.loader};
       GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${SCHEMA} TO ${roles.loader};

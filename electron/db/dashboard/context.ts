@@ -7,6 +7,7 @@ import type { DashboardContext } from '../../../shared/contract';
 import { lastSucceededRun, tableExists } from '../runSummaries';
 import { quoteIdent } from '../identifiers';
 import { num, readOnly, type DashboardDb } from './readOnly';
+import { rollupsCurrent } from './rollup';
 import { denseSpan } from './timeAxis';
 
 export const SUSPICIOUS_BEFORE = '2000-01-01';
@@ -26,8 +27,11 @@ export async function dashboardContext(db: DashboardDb, schema: string): Promise
     if (!(await tableExists(client, schema, 'appointments'))) return empty;
     const run = await lastSucceededRun(client, schema);
     if (!run) return empty;
-    // Bookings per day off the date index: a few thousand rows even for a million bookings.
-    const days = await client.query<{ day: string; bookings: string }>(`SELECT booking_date::text AS day, count(*) AS bookings FROM ${s}.appointments GROUP BY 1 ORDER BY 1`);
+    // Bookings per day: a few thousand rows even for a million bookings, summed from the day
+    // rollup (else off the date index, ~0.4 s at a million rows).
+    const days = await client.query<{ day: string; bookings: string }>(
+      `SELECT booking_date::text AS day, ${(await rollupsCurrent(client, schema)) ? `sum(bookings) AS bookings FROM ${s}.appointments_by_day` : `count(*) AS bookings FROM ${s}.appointments`} GROUP BY 1 ORDER BY 1`,
+    );
     const first = days.rows[0]?.day;
     const last = days.rows[days.rows.length - 1]?.day;
     const after = await client.query<{ after: string }>(`SELECT (coalesce($1::date, current_date) + 365)::text AS after`, [run.runDate]);

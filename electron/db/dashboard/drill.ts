@@ -2,12 +2,14 @@
  * Drill-through: the filtered bookings themselves, a page at a time, each with the workbook and
  * Excel row it came from in the load shown; and the same rows as CSV for the analyst.
  */
+import type pg from 'pg';
 import type { DrillFilter, DrillPage, DrillRow } from '../../../shared/contract';
 import { writeCsv, type CsvValue } from '../../etl/output/csv';
 import { quoteIdent } from '../identifiers';
 import { lastSucceededRun } from '../runSummaries';
 import { filterSql } from './filter';
 import { num, readOnly, timed, type DashboardDb } from './readOnly';
+import { rollupAnswers, rollupsCurrent, rollupSql, whereOf } from './rollup';
 
 const COLUMNS = `a.booking_id::text AS booking_id, a.patient_id::text AS patient_id, a.doctor_id, d.name AS doctor_name, d.specialty,
                  d.is_placeholder, a.booking_date::text AS booking_date, a.status, a.source_row`;
@@ -33,7 +35,7 @@ export function drillPage(db: DashboardDb, schema: string, filter: DrillFilter, 
     readOnly(db, 'listing the bookings', async (client) => {
       const run = await lastSucceededRun(client, schema);
       const { where, params } = filterSql(s, filter);
-      const count = await client.query<{ total: string }>(`SELECT count(*) AS total FROM ${s}.appointments a ${where}`, params);
+      const count = await countBookings(client, schema, filter, where, params);
       // The page's keys come off the covering date index alone (skipping rows there is cheap);
       // only the rows shown are then read from the table.
       const page = await client.query(
@@ -46,6 +48,20 @@ export function drillPage(db: DashboardDb, schema: string, filter: DrillFilter, 
       return { total: num(count.rows[0]?.total), offset, rows: page.rows.map((row) => toRow(row, run?.appointmentsFile ?? null)) };
     }),
   );
+}
+
+/**
+ * How many bookings the drill lists: from the day rollup when it answers the filter (a drill
+ * without a visit bucket or a narrowed scope, over dates, statuses or a segment), else counted.
+ */
+async function countBookings(client: pg.ClientBase, schema: string, filter: DrillFilter, where: string, params: unknown[]): Promise<{ rows: { total: string | null }[] }> {
+  const s = quoteIdent(schema);
+  if (!filter.visits && !filter.scope && rollupAnswers('byDay', filter) && (await rollupsCurrent(client, schema))) {
+    const rolled: unknown[] = [];
+    const { conditions } = rollupSql(schema, 'byDay', filter, rolled);
+    return client.query<{ total: string | null }>(`SELECT sum(r.bookings) AS total FROM ${s}.appointments_by_day r ${whereOf(conditions)}`, rolled);
+  }
+  return client.query<{ total: string | null }>(`SELECT count(*) AS total FROM ${s}.appointments a ${where}`, params);
 }
 
 const HEADER = ['booking_id', 'patient_id', 'doctor_id', 'doctor_name', 'specialty', 'placeholder_doctor', 'booking_date', 'status', 'source_file', 'source_row'];

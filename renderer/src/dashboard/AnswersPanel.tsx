@@ -3,6 +3,7 @@
  * queries.sql, with each statement shown exactly as it ran. They ignore the dashboard's filters:
  * they are the same answers the command line gives.
  */
+import { memo, useState } from 'react';
 import type { AnsweredQuestion } from '../../../shared/contract';
 import { formatCount } from '../format';
 import { RetryNotice } from './ChartCard';
@@ -57,7 +58,38 @@ function ResultTable({ question }: { question: AnsweredQuestion }) {
   );
 }
 
-export function AnswersPanel({ query, filtered }: { query: QueryState<{ questions: AnsweredQuestion[] }>; filtered: boolean }) {
+/**
+ * One question, closed until asked for. Its result table is built only when opened: question 4
+ * lists every doctor (2,780 rows at a million appointments), thousands of cells nobody sees
+ * while the answer is closed.
+ */
+function Answer({ question }: { question: AnsweredQuestion }) {
+  const [open, setOpen] = useState(false);
+  const id = /^q\d+/.exec(question.name)?.[0] ?? question.name;
+  return (
+    <li>
+      <details className="dash-answer" data-testid={`answer-${id}`} data-name={question.name} onToggle={(event) => setOpen(event.currentTarget.open)}>
+        <summary>
+          <span className="dash-answer-title">{question.title.replace(/^\d+\.\s*/, '')}</span>
+          <span className="dash-answer-short" data-testid={`answer-${id}-short`}>
+            {shortAnswer(question)}
+          </span>
+        </summary>
+        <div className="dash-answer-body">
+          {open ? <ResultTable question={question} /> : null}
+          <p className="dash-sql-label">
+            SQL <span className="dash-sql-source">(queries.sql, {question.name})</span>
+          </p>
+          <pre className="dash-sql" data-testid={`answer-${id}-sql`} tabIndex={0}>
+            <code>{question.sql}</code>
+          </pre>
+        </div>
+      </details>
+    </li>
+  );
+}
+
+export const AnswersPanel = memo(function AnswersPanel({ query, filtered }: { query: QueryState<{ questions: AnsweredQuestion[] }>; filtered: boolean }) {
   const questions = query.data?.questions ?? null;
   return (
     <section className="panel dash-card" aria-labelledby="answers-title" aria-busy={query.loading} data-testid="answers-panel">
@@ -78,32 +110,11 @@ export function AnswersPanel({ query, filtered }: { query: QueryState<{ question
       {!questions && query.loading ? <div className="dash-skeleton dash-skeleton-short" aria-hidden="true" /> : null}
       {questions ? (
         <ol className="dash-answers">
-          {questions.map((question) => {
-            const id = /^q\d+/.exec(question.name)?.[0] ?? question.name;
-            return (
-              <li key={question.name}>
-                <details className="dash-answer" data-testid={`answer-${id}`} data-name={question.name}>
-                  <summary>
-                    <span className="dash-answer-title">{question.title.replace(/^\d+\.\s*/, '')}</span>
-                    <span className="dash-answer-short" data-testid={`answer-${id}-short`}>
-                      {shortAnswer(question)}
-                    </span>
-                  </summary>
-                  <div className="dash-answer-body">
-                    <ResultTable question={question} />
-                    <p className="dash-sql-label">
-                      SQL <span className="dash-sql-source">(queries.sql, {question.name})</span>
-                    </p>
-                    <pre className="dash-sql" data-testid={`answer-${id}-sql`} tabIndex={0}>
-                      <code>{question.sql}</code>
-                    </pre>
-                  </div>
-                </details>
-              </li>
-            );
-          })}
+          {questions.map((question) => (
+            <Answer key={question.name} question={question} />
+          ))}
         </ol>
       ) : null}
     </section>
   );
-}
+});

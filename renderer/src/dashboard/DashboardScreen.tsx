@@ -5,7 +5,7 @@
  * Every chart drills through to its bookings and their source rows, states its caveats, and
  * exports its data (CSV) and picture (PNG).
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { DashboardContext, DashboardFilter, DatabaseStatus, Granularity, LeaderboardRow } from '../../../shared/contract';
 import { DatabaseIcon, RefreshIcon, SpinnerIcon } from '../components/Icons';
 import { baseName, formatCount, formatTimestamp } from '../format';
@@ -40,7 +40,7 @@ export function DashboardScreen({ status, version, onImport, onSettings }: Props
   const schema = status?.state === 'ready' ? status.schema : null;
   const [refreshes, setRefreshes] = useState(0);
   const dataVersion = version * 1000 + refreshes;
-  const context = useDashboardQuery('dashboard/context', ready ? {} : null, dataVersion);
+  const context = useDashboardQuery('dashboard/context', ready ? {} : null, dataVersion, true);
   const ctx = context.data;
 
   return (
@@ -153,16 +153,19 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
 
   useEffect(() => remember(schema, filters, view), [schema, filters, view]);
 
+  // The filters bar shows a change at once; the cards follow it in a deferred render, which React
+  // can interrupt for the next click (and which leaves every card that did not change alone).
+  const shown = useDeferredValue(filters);
   // While a typed range is wrong, the charts keep showing the last good filter.
   const lastGood = useRef<DashboardFilter | null>(null);
-  const problem = rangeProblem(filters);
-  const filter = useMemo(() => (problem && lastGood.current ? lastGood.current : toDashboardFilter(problem ? DEFAULT_FILTERS : filters, context)), [filters, context, problem]);
+  const problem = rangeProblem(shown);
+  const filter = useMemo(() => (problem && lastGood.current ? lastGood.current : toDashboardFilter(problem ? DEFAULT_FILTERS : shown, context)), [shown, context, problem]);
   useEffect(() => {
     if (!problem) lastGood.current = filter;
   }, [filter, problem]);
   const whole = isWholeLoad(filter);
 
-  const kpis = useDashboardQuery('dashboard/kpis', { filter }, dataVersion);
+  const kpis = useDashboardQuery('dashboard/kpis', { filter }, dataVersion, true);
   // Every loaded booking, for "… in all data" beside whatever a filter changes.
   const allKpis = useDashboardQuery('dashboard/kpis', whole ? null : { filter: {} }, dataVersion);
   const all = whole ? kpis.data : allKpis.data;
@@ -177,52 +180,86 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
   const rangeText = filter.from && filter.to ? formatRange(filter.from, filter.to) : filter.from ? `from ${formatDay(filter.from)}` : filter.to ? `until ${formatDay(filter.to)}` : 'all dates';
   const notes = useMemo(() => caveatNotes(context, kpis.data, all), [context, kpis.data, all]);
   const footnote = `${rangeText} · ${notes.join(' · ')}`;
-  const caveats = (chart: string, extra?: (string | null | false)[]) => <Caveats notes={[...notes, ...(extra ?? []).filter((n): n is string => Boolean(n))]} testId={`caveats-${chart}`} />;
+  // The caveat lines as elements made once per change of their notes, so the cards stay memoised.
+  const weekly = trend.data?.granularity === 'week';
+  const caveatLines = useMemo(() => {
+    const line = (chart: string, extra: string[] = []) => <Caveats notes={[...notes, ...extra]} testId={`caveats-${chart}`} />;
+    return {
+      kpis: line('kpis'),
+      leaderboard: line('leaderboard'),
+      trend: line('trend', weekly ? ['Weeks start on Monday'] : []),
+      specialties: line('specialties'),
+      segments: line('segments'),
+    };
+  }, [notes, weekly]);
 
   const selectDoctor = useCallback((doctorId: number) => {
     setFilters((now) => ({ ...now, doctorIds: now.doctorIds.length === 1 && now.doctorIds[0] === doctorId ? [] : [doctorId] }));
   }, []);
+  const onTop = useCallback((top: ViewState['top']) => setView((v) => ({ ...v, top })), []);
+  const onGranularity = useCallback((granularity: ViewState['granularity']) => setView((v) => ({ ...v, granularity })), []);
 
-  const drillKpi = (kind: KpiDrill, title: string) => setDrill({ title, filter: kind === 'all' ? filter : narrow(filter, { status: kind }) });
-  const drillDoctor = (row: LeaderboardRow) => setDrill({ title: `Bookings of ${row.name}${row.placeholder ? ` (placeholder #${row.doctorId})` : ''}`, filter: narrow(filter, { doctorId: row.doctorId }) });
-  const drillPeriod = (period: string, granularity: Granularity, status?: 'confirmed' | 'cancelled') =>
-    setDrill({
-      title: `${status ? `${status === 'confirmed' ? 'Confirmed' : 'Cancelled'} bookings` : 'Bookings'}, ${periodLabel(period, granularity)}`,
-      filter: narrow(filter, { from: period, to: bucketEnd(period, granularity), ...(status ? { status } : {}) }),
-    });
-  const drillOutside = (side: 'before' | 'after', day: string) =>
-    setDrill(
-      side === 'before'
-        ? { title: `Bookings before ${formatDay(day)}`, filter: narrow(filter, { to: addDays(day, -1) }) }
-        : { title: `Bookings after ${formatDay(day)}`, filter: narrow(filter, { from: addDays(day, 1) }) },
-    );
-  const drillSpecialty = (specialty: string | null, status?: 'confirmed' | 'cancelled') =>
-    setDrill({
-      title: `${status ? `${status === 'confirmed' ? 'Confirmed' : 'Cancelled'} bookings` : 'Bookings'}, ${specialty ?? 'no specialty'}`,
-      filter: narrow(filter, { specialty, ...(status ? { status } : {}) }),
-    });
-  const drillSegment = (by: SegmentDrill) =>
-    setDrill(
-      'segment' in by
-        ? { title: `Bookings of ${by.segment} patients`, filter: narrow(filter, { segment: by.segment }) }
-        : { title: `Bookings of patients with ${VISITS_WORDS[by.visits]}`, filter: narrow(filter, { visits: by.visits }) },
-    );
+  const drillKpi = useCallback((kind: KpiDrill, title: string) => setDrill({ title, filter: kind === 'all' ? filter : narrow(filter, { status: kind }) }), [filter]);
+  const drillDoctor = useCallback(
+    (row: LeaderboardRow) => setDrill({ title: `Bookings of ${row.name}${row.placeholder ? ` (placeholder #${row.doctorId})` : ''}`, filter: narrow(filter, { doctorId: row.doctorId }) }),
+    [filter],
+  );
+  const drillPeriod = useCallback(
+    (period: string, granularity: Granularity, status?: 'confirmed' | 'cancelled') =>
+      setDrill({
+        title: `${status ? `${status === 'confirmed' ? 'Confirmed' : 'Cancelled'} bookings` : 'Bookings'}, ${periodLabel(period, granularity)}`,
+        filter: narrow(filter, { from: period, to: bucketEnd(period, granularity), ...(status ? { status } : {}) }),
+      }),
+    [filter],
+  );
+  const drillOutside = useCallback(
+    (side: 'before' | 'after', day: string) =>
+      setDrill(
+        side === 'before'
+          ? { title: `Bookings before ${formatDay(day)}`, filter: narrow(filter, { to: addDays(day, -1) }) }
+          : { title: `Bookings after ${formatDay(day)}`, filter: narrow(filter, { from: addDays(day, 1) }) },
+      ),
+    [filter],
+  );
+  const drillSpecialty = useCallback(
+    (specialty: string | null, status?: 'confirmed' | 'cancelled') =>
+      setDrill({
+        title: `${status ? `${status === 'confirmed' ? 'Confirmed' : 'Cancelled'} bookings` : 'Bookings'}, ${specialty ?? 'no specialty'}`,
+        filter: narrow(filter, { specialty, ...(status ? { status } : {}) }),
+      }),
+    [filter],
+  );
+  const drillSegment = useCallback(
+    (by: SegmentDrill) =>
+      setDrill(
+        'segment' in by
+          ? { title: `Bookings of ${by.segment} patients`, filter: narrow(filter, { segment: by.segment }) }
+          : { title: `Bookings of patients with ${VISITS_WORDS[by.visits]}`, filter: narrow(filter, { visits: by.visits }) },
+      ),
+    [filter],
+  );
 
   return (
     <>
       <FiltersBar context={context} filters={filters} onChange={setFilters} />
+      {/* Between a change of the filters and the cards taking it up: busy, for assistive technology and for tests. */}
+      {shown !== filters ? (
+        <span className="visually-hidden" role="status" data-loading="true">
+          Updating the figures…
+        </span>
+      ) : null}
       <KpiCards kpis={kpis.data} all={whole ? null : all} filtered={!whole} mainSpan={trend.data?.axis ?? null} loading={kpis.loading} error={kpis.error} onRetry={kpis.retry} onDrill={drillKpi} />
-      {caveats('kpis')}
+      {caveatLines.kpis}
 
       <LeaderboardCard
         query={leaderboard}
         colorOf={colorOf}
         top={view.top}
-        onTop={(top) => setView((v) => ({ ...v, top }))}
-        selectedIds={filters.doctorIds}
+        onTop={onTop}
+        selectedIds={shown.doctorIds}
         onSelectDoctor={selectDoctor}
         onDrillDoctor={drillDoctor}
-        caveats={caveats('leaderboard')}
+        caveats={caveatLines.leaderboard}
         fileSlug={fileSlug}
         footnote={footnote}
       />
@@ -233,17 +270,17 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
         range={filter}
         firstBooking={context.span?.from ?? null}
         choice={view.granularity}
-        onChoice={(granularity) => setView((v) => ({ ...v, granularity }))}
+        onChoice={onGranularity}
         onDrill={drillPeriod}
         onDrillOutside={drillOutside}
-        caveats={caveats('trend', [trend.data?.granularity === 'week' && 'Weeks start on Monday'])}
+        caveats={caveatLines.trend}
         fileSlug={fileSlug}
         footnote={footnote}
       />
 
       <div className="dash-pair">
-        <SpecialtyCard query={specialties} colorOf={colorOf} onDrill={drillSpecialty} caveats={caveats('specialties')} fileSlug={fileSlug} footnote={footnote} />
-        <SegmentsCard query={segments} onDrill={drillSegment} caveats={caveats('segments')} fileSlug={fileSlug} footnote={footnote} />
+        <SpecialtyCard query={specialties} colorOf={colorOf} onDrill={drillSpecialty} caveats={caveatLines.specialties} fileSlug={fileSlug} footnote={footnote} />
+        <SegmentsCard query={segments} onDrill={drillSegment} caveats={caveatLines.segments} fileSlug={fileSlug} footnote={footnote} />
       </div>
 
       <AnswersPanel query={answers} filtered={!whole} />

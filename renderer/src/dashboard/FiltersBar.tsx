@@ -3,7 +3,7 @@
  * where most bookings are, or typed dates), doctors, specialty, status and patient segment; then
  * the active filters as chips, each clearable, and "Clear all".
  */
-import { useId } from 'react';
+import { memo, useId } from 'react';
 import type { DashboardContext } from '../../../shared/contract';
 import { CloseIcon } from '../components/Icons';
 import { plural } from '../format';
@@ -45,7 +45,7 @@ function Segmented<K extends string>({ name, legend, options, value, onChange }:
   );
 }
 
-export function FiltersBar({ context, filters, onChange }: Props) {
+export const FiltersBar = memo(function FiltersBar({ context, filters, onChange }: Props) {
   const ids = { from: useId(), to: useId(), doctors: useId(), specialty: useId(), rangeError: useId(), range: useId() };
   const range = effectiveRange(filters, context);
   const problem = rangeProblem(filters);
@@ -175,4 +175,4 @@ export function FiltersBar({ context, filters, onChange }: Props) {
       </div>
     </section>
   );
-}
+});

@@ -3,6 +3,7 @@
  * against the period of equal length just before (when a range is set), and a click-through to
  * the bookings behind it.
  */
+import { memo } from 'react';
 import type { ReactNode } from 'react';
 import type { ErrorData, Kpis } from '../../../shared/contract';
 import { formatCount, plural } from '../format';
@@ -48,7 +49,7 @@ function DeltaText({ delta }: { delta: Delta }) {
   );
 }
 
-export function KpiCards({ kpis, all, filtered, mainSpan, loading, error, onRetry, onDrill }: Props) {
+export const KpiCards = memo(function KpiCards({ kpis, all, filtered, mainSpan, loading, error, onRetry, onDrill }: Props) {
   if (!kpis) {
     return (
       <section aria-labelledby="kpi-title" aria-busy={loading}>
@@ -191,4 +192,4 @@ export function KpiCards({ kpis, all, filtered, mainSpan, loading, error, onRetr
       </ul>
     </section>
   );
-}
+});

@@ -6,7 +6,7 @@
  * beside it. A click on a bar or a doctor's name filters the whole dashboard to that doctor; the
  * table's list button opens the doctor's bookings.
  */
-import { useMemo, useRef, type ReactNode } from 'react';
+import { memo, useMemo, useRef, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Leaderboard, LeaderboardRow } from '../../../shared/contract';
 import { formatCount, plural } from '../format';
@@ -76,7 +76,7 @@ function MeasureCell({ value, all, ranked }: { value: number; all: number | unde
   );
 }
 
-export function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSelectDoctor, onDrillDoctor, caveats, fileSlug, footnote }: Props) {
+export const LeaderboardCard = memo(function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSelectDoctor, onDrillDoctor, caveats, fileSlug, footnote }: Props) {
   const chartRef = useRef<HTMLDivElement>(null);
   useChartFocus(chartRef);
   const data = query.data;
@@ -305,4 +305,4 @@ export function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSel
       )}
     </ChartCard>
   );
-}
+});

@@ -6,7 +6,7 @@
  * counts and the same figures as numbers. A click on a segment's or a visit-count bucket's bar or
  * name lists those patients' bookings in the filter.
  */
-import { useMemo, useRef, type ReactNode } from 'react';
+import { memo, useMemo, useRef, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Segments, VisitBucket } from '../../../shared/contract';
 import { formatCount } from '../format';
@@ -67,7 +67,7 @@ function SegmentTooltip({ bucket, patients }: { bucket: Bucket | null; patients:
   );
 }
 
-export function SegmentsCard({ query, onDrill, caveats, fileSlug, footnote }: Props) {
+export const SegmentsCard = memo(function SegmentsCard({ query, onDrill, caveats, fileSlug, footnote }: Props) {
   const chartRef = useRef<HTMLDivElement>(null);
   useChartFocus(chartRef);
   const segments = query.data;
@@ -191,4 +191,4 @@ export function SegmentsCard({ query, onDrill, caveats, fileSlug, footnote }: Pr
       ) : null}
     </ChartCard>
   );
-}
+});

@@ -3,7 +3,7 @@
  * table with doctors, appointments and the cancellation rate. A click on a bar or a row's list
  * button opens those bookings.
  */
-import { useMemo, useRef, type ReactNode } from 'react';
+import { memo, useMemo, useRef, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SpecialtyRow } from '../../../shared/contract';
 import { formatCount } from '../format';
@@ -40,7 +40,7 @@ function SpecialtyTooltip({ row }: { row: SpecialtyRow | null }) {
   );
 }
 
-export function SpecialtyCard({ query, colorOf, onDrill, caveats, fileSlug, footnote }: Props) {
+export const SpecialtyCard = memo(function SpecialtyCard({ query, colorOf, onDrill, caveats, fileSlug, footnote }: Props) {
   const chartRef = useRef<HTMLDivElement>(null);
   useChartFocus(chartRef);
   const rows = useMemo(() => (query.data?.rows ?? []).map((row) => ({ ...row, key: row.specialty ?? '' })), [query.data]);
@@ -150,4 +150,4 @@ export function SpecialtyCard({ query, colorOf, onDrill, caveats, fileSlug, foot
       )}
     </ChartCard>
   );
-}
+});

@@ -8,7 +8,7 @@
  * (hidden unless asked for, always there for screen readers). A click on a bar opens the bookings
  * of that period (and status); a click elsewhere in a period opens all of its bookings.
  */
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Bar, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DenseSpan, Granularity, Kpis, Trend, TrendPoint } from '../../../shared/contract';
 import { formatCount, plural } from '../format';
@@ -51,7 +51,7 @@ interface Props {
   footnote: string;
 }
 
-export function TrendCard({ query, kpis, range, firstBooking, choice, onChoice, onDrill, onDrillOutside, caveats, fileSlug, footnote }: Props) {
+export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBooking, choice, onChoice, onDrill, onDrillOutside, caveats, fileSlug, footnote }: Props) {
   const chartRef = useRef<HTMLDivElement>(null);
   useChartFocus(chartRef);
   const [showTable, setShowTable] = useState(false);
@@ -75,6 +75,90 @@ export function TrendCard({ query, kpis, range, firstBooking, choice, onChoice, 
   const yTicks = ticks.counts;
   const rTicks = ticks.rates;
   const busiest = useMemo(() => (trend?.points ?? []).reduce<TrendPoint | null>((best, p) => (!best || p.confirmed + p.cancelled > best.confirmed + best.cancelled ? p : best), null), [trend]);
+
+  // The chart as one element, made again only when what it draws changes: a new key figure, caveat
+  // or loading state re-renders the card, not its hundreds of bars.
+  const chart = useMemo(
+    () => (
+              <ComposedChart
+                width="100%"
+                height={300}
+                responsive
+                data={points}
+                margin={{ top: 8, right: 8, bottom: 4, left: 0 }}
+                barCategoryGap={points.length > 60 ? '8%' : '20%'}
+                accessibilityLayer={false}
+                cursor="pointer"
+                onClick={(state) => {
+                  const index = typeof state.activeIndex === 'number' ? state.activeIndex : Number(state.activeIndex);
+                  const point = Number.isInteger(index) ? points[index] : undefined;
+                  if (point) onDrill(point.period, granularity);
+                }}
+              >
+                {/* The grid follows the count axis's ticks (recharts draws only the frame for an axis id it cannot find). */}
+                <CartesianGrid vertical={false} stroke={GRID_COLOR} yAxisId="count" />
+                <XAxis
+                  dataKey="period"
+                  tickFormatter={(period: string) => periodTick(period, granularity, manyYears)}
+                  tick={{ fill: AXIS_COLOR, fontSize: 12 }}
+                  tickLine={false}
+                  axisLine={{ stroke: '#c4cbd4' }}
+                  minTickGap={18}
+                />
+                <YAxis yAxisId="count" domain={[0, yTicks[yTicks.length - 1] ?? 'auto']} ticks={yTicks} interval={0} allowDecimals={false} tick={{ fill: AXIS_COLOR, fontSize: 12 }} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
+                <YAxis
+                  yAxisId="rate"
+                  orientation="right"
+                  domain={[0, rTicks[rTicks.length - 1] ?? 1]}
+                  ticks={rTicks}
+                  interval={0}
+                  tickFormatter={(v: number) => formatRateShort(v)}
+                  tick={{ fill: RATE_COLOR, fontSize: 12 }}
+                  tickLine={false}
+                  axisLine={false}
+                  width={44}
+                />
+                <Tooltip content={(props) => <TrendTooltip point={tipData<ChartPoint>(props)} granularity={granularity} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
+                <Bar
+                  yAxisId="count"
+                  dataKey="confirmed"
+                  name="Confirmed"
+                  stackId="status"
+                  fill={CONFIRMED_COLOR}
+                  isAnimationActive={false}
+                  onClick={(item, _index, event) => {
+                    event.stopPropagation();
+                    onDrill((item.payload as ChartPoint).period, granularity, 'confirmed');
+                  }}
+                />
+                <Bar
+                  yAxisId="count"
+                  dataKey="cancelled"
+                  name="Cancelled"
+                  stackId="status"
+                  fill={CANCELLED_COLOR}
+                  isAnimationActive={false}
+                  onClick={(item, _index, event) => {
+                    event.stopPropagation();
+                    onDrill((item.payload as ChartPoint).period, granularity, 'cancelled');
+                  }}
+                />
+                <Line
+                  yAxisId="rate"
+                  dataKey="rate"
+                  name="Cancellation rate"
+                  type="linear"
+                  stroke={RATE_COLOR}
+                  strokeWidth={2}
+                  dot={points.length <= 40 ? { r: 3, fill: RATE_COLOR, strokeWidth: 0 } : false}
+                  activeDot={{ r: 4 }}
+                  connectNulls={false}
+                  isAnimationActive={false}
+                />
+              </ComposedChart>
+    ),
+    [points, granularity, manyYears, yTicks, rTicks, onDrill],
+  );
 
   const summary =
     trend && trend.points.length > 0
@@ -157,82 +241,7 @@ export function TrendCard({ query, kpis, range, firstBooking, choice, onChoice, 
             </li>
           </ul>
           <div ref={chartRef} className="dash-chart" role="img" aria-label={summary} data-testid="trend-chart" data-granularity={granularity}>
-            <ComposedChart
-              width="100%"
-              height={300}
-              responsive
-              data={points}
-              margin={{ top: 8, right: 8, bottom: 4, left: 0 }}
-              barCategoryGap={points.length > 60 ? '8%' : '20%'}
-              accessibilityLayer={false}
-              cursor="pointer"
-              onClick={(state) => {
-                const index = typeof state.activeIndex === 'number' ? state.activeIndex : Number(state.activeIndex);
-                const point = Number.isInteger(index) ? points[index] : undefined;
-                if (point) onDrill(point.period, granularity);
-              }}
-            >
-              {/* The grid follows the count axis's ticks (recharts draws only the frame for an axis id it cannot find). */}
-              <CartesianGrid vertical={false} stroke={GRID_COLOR} yAxisId="count" />
-              <XAxis
-                dataKey="period"
-                tickFormatter={(period: string) => periodTick(period, granularity, manyYears)}
-                tick={{ fill: AXIS_COLOR, fontSize: 12 }}
-                tickLine={false}
-                axisLine={{ stroke: '#c4cbd4' }}
-                minTickGap={18}
-              />
-              <YAxis yAxisId="count" domain={[0, yTicks[yTicks.length - 1] ?? 'auto']} ticks={yTicks} interval={0} allowDecimals={false} tick={{ fill: AXIS_COLOR, fontSize: 12 }} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
-              <YAxis
-                yAxisId="rate"
-                orientation="right"
-                domain={[0, rTicks[rTicks.length - 1] ?? 1]}
-                ticks={rTicks}
-                interval={0}
-                tickFormatter={(v: number) => formatRateShort(v)}
-                tick={{ fill: RATE_COLOR, fontSize: 12 }}
-                tickLine={false}
-                axisLine={false}
-                width={44}
-              />
-              <Tooltip content={(props) => <TrendTooltip point={tipData<ChartPoint>(props)} granularity={granularity} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
-              <Bar
-                yAxisId="count"
-                dataKey="confirmed"
-                name="Confirmed"
-                stackId="status"
-                fill={CONFIRMED_COLOR}
-                isAnimationActive={false}
-                onClick={(item, _index, event) => {
-                  event.stopPropagation();
-                  onDrill((item.payload as ChartPoint).period, granularity, 'confirmed');
-                }}
-              />
-              <Bar
-                yAxisId="count"
-                dataKey="cancelled"
-                name="Cancelled"
-                stackId="status"
-                fill={CANCELLED_COLOR}
-                isAnimationActive={false}
-                onClick={(item, _index, event) => {
-                  event.stopPropagation();
-                  onDrill((item.payload as ChartPoint).period, granularity, 'cancelled');
-                }}
-              />
-              <Line
-                yAxisId="rate"
-                dataKey="rate"
-                name="Cancellation rate"
-                type="linear"
-                stroke={RATE_COLOR}
-                strokeWidth={2}
-                dot={points.length <= 40 ? { r: 3, fill: RATE_COLOR, strokeWidth: 0 } : false}
-                activeDot={{ r: 4 }}
-                connectNulls={false}
-                isAnimationActive={false}
-              />
-            </ComposedChart>
+            {chart}
           </div>
           {unrated > 0 ? (
             <p className="hint">
@@ -312,7 +321,7 @@ export function TrendCard({ query, kpis, range, firstBooking, choice, onChoice, 
       ) : null}
     </ChartCard>
   );
-}
+});
 
 /**
  * Bookings left off the axis, each side in one line with a way to list them: "330 bookings after

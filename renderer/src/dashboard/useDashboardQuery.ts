@@ -2,8 +2,12 @@
  * One dashboard figure fetched for the current filter: the latest answer wins (an older request
  * that comes back late is dropped), the last data stays on screen while a new filter is computed,
  * and an error keeps its ErrorData for the message. `request: null` waits (no filter yet).
+ *
+ * The state object is the same between renders until it changes (so memoised cards skip renders
+ * caused by other figures), and an arriving answer is rendered as a transition: React renders it
+ * in slices, between which clicks and typing are handled, instead of one long task per chart.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BridgeChannel, ErrorData, RequestOf, ResponseOf } from '../../../shared/contract';
 import { call, toErrorData } from '../api';
 
@@ -14,7 +18,12 @@ export interface QueryState<T> {
   retry: () => void;
 }
 
-export function useDashboardQuery<C extends BridgeChannel>(channel: C, request: RequestOf<C> | null, version: number): QueryState<ResponseOf<C>> {
+/**
+ * `urgent`: render the answer at once rather than as a transition. For the few figures that come
+ * first (the context, the key figures): transitions share one lane, so a key figure rendered as
+ * one would wait for the charts arriving with it.
+ */
+export function useDashboardQuery<C extends BridgeChannel>(channel: C, request: RequestOf<C> | null, version: number, urgent = false): QueryState<ResponseOf<C>> {
   const key = request === null ? null : JSON.stringify(request);
   const [state, setState] = useState<{ data: ResponseOf<C> | null; error: ErrorData | null; loading: boolean }>({ data: null, error: null, loading: request !== null });
   const [attempt, setAttempt] = useState(0);
@@ -26,17 +35,19 @@ export function useDashboardQuery<C extends BridgeChannel>(channel: C, request: 
     setState((now) => ({ ...now, loading: true }));
     call(channel, JSON.parse(key) as RequestOf<C>)
       .then((data) => {
-        if (sequence.current === mine) setState({ data, error: null, loading: false });
+        if (sequence.current !== mine) return;
+        if (urgent) setState({ data, error: null, loading: false });
+        else startTransition(() => setState({ data, error: null, loading: false }));
       })
       .catch((reason: unknown) => {
-        if (sequence.current === mine) setState((now) => ({ data: now.data, error: toErrorData(reason), loading: false }));
+        if (sequence.current === mine) startTransition(() => setState((now) => ({ data: now.data, error: toErrorData(reason), loading: false })));
       });
     return () => {
       // A newer request (or leaving the screen) makes this answer stale.
       if (sequence.current === mine) sequence.current++;
     };
-  }, [channel, key, version, attempt]);
+  }, [channel, key, version, attempt, urgent]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  return { ...state, retry };
+  return useMemo(() => ({ ...state, retry }), [state, retry]);
 }

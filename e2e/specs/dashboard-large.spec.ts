@@ -1,0 +1,117 @@
+/**
+ * The Dashboard at a large size (300,000 generated appointments by default; E2E_LARGE_ROWS sets
+ * another size, e.g. 1000000): the workbooks are loaded by the CLI into the app's database, then
+ * the dashboard is opened and used as a person would (Status Cancelled and back to All, a month,
+ * a doctor from the leaderboard and its removal). For each step the page records, in the browser:
+ * the renderer's long tasks (PerformanceObserver 'longtask': the main thread blocked over 50 ms),
+ * the delay from the click to the next frame (the control showing its new state), and the time
+ * until every card settled. The figures are reported (printed and attached as JSON), not asserted
+ * on: times are measured by the benchmark, never by tests. What is asserted is that each step
+ * settles on the right figures (the appointment count equals SQL over the loaded tables).
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import path from 'node:path';
+import { ROOT, expect, test } from '../fixtures';
+import { withDatabase } from '../fixtures/database';
+import { cachedLargePair } from '../fixtures/workbooks';
+import { DashboardPage } from '../pages/dashboardPage';
+
+const run = promisify(execFile);
+const ROWS = Number(process.env.E2E_LARGE_ROWS ?? 300_000);
+
+interface StepFigures {
+  step: string;
+  /** Until the first key figure shows (opening only). */
+  firstFigureMs?: number;
+  settledMs: number;
+  /** Click → the next frame painted (null for steps without a click). */
+  nextFrameMs: number | null;
+  longTasks: number;
+  longestTaskMs: number;
+  blockedMs: number;
+}
+
+type PerfWindow = {
+  __perf: { longTasks: { start: number; duration: number }[]; frames: { click: number; frame: number }[] };
+  performance: { now(): number };
+};
+
+// Playwright's trace snapshots the page on every action, in the page's own thread: off here, so
+// the long tasks recorded are the app's.
+test.use({ trace: 'off' });
+
+test.describe('dashboard at a large size', () => {
+  test('long tasks and settle times of the main interactions are recorded', async ({ app }, testInfo) => {
+    const reason = 'the long-task figures are taken in the bridge shell (Chromium)';
+    if (app.shell !== 'bridge') process.stdout.write(`e2e: skipped: ${reason}\n`);
+    test.skip(app.shell !== 'bridge', reason);
+    test.setTimeout(20 * 60_000);
+    const pair = await cachedLargePair({ seed: 300, appointments: ROWS });
+    const dashboard = new DashboardPage(app);
+    await dashboard.expectDatabase('ready');
+    const url = await app.databaseUrl();
+    await run(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'healthtech-etl.cjs'), '--doctors_xlsx', pair.doctors, '--appointments_xlsx', pair.appointments, '--db_url', url, '--no_progress',
+        '--output_dir', testInfo.outputPath('output'), '--log_file', testInfo.outputPath('pipeline.log')],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
+    );
+    const sql = async (where: string, params: unknown[] = []) =>
+      withDatabase(url, async (client) => Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM healthtech.appointments ${where}`, params)).rows[0]?.n));
+
+    const page = app.page;
+    await page.evaluate(() => {
+      const w = globalThis as unknown as PerfWindow & { PerformanceObserver: new (cb: (list: { getEntries(): { startTime: number; duration: number }[] }) => void) => { observe(o: object): void }; addEventListener(type: string, cb: (e: { timeStamp: number }) => void, capture: boolean): void; requestAnimationFrame(cb: () => void): void; setTimeout(cb: () => void, ms: number): void };
+      w.__perf = { longTasks: [], frames: [] };
+      new w.PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) w.__perf.longTasks.push({ start: entry.startTime, duration: entry.duration });
+      }).observe({ type: 'longtask', buffered: true });
+      // The frame after a click: rAF runs before the paint, the timeout after it.
+      w.addEventListener('click', (event) => w.requestAnimationFrame(() => w.setTimeout(() => w.__perf.frames.push({ click: event.timeStamp, frame: w.performance.now() }), 0)), true);
+    });
+    const steps: StepFigures[] = [];
+    const measure = async (step: string, act: () => Promise<void>, expectedAppointments: number, firstFigure = false) => {
+      const started = await page.evaluate(() => (globalThis as unknown as PerfWindow).performance.now());
+      const wall = Date.now();
+      await act();
+      let firstFigureMs: number | undefined;
+      if (firstFigure) {
+        await expect(page.getByTestId('kpi-appointments')).toBeVisible({ timeout: 60_000 });
+        firstFigureMs = Date.now() - wall;
+      }
+      await dashboard.waitUntilSettled();
+      const settledMs = Date.now() - wall;
+      const perf = await page.evaluate((since) => {
+        const w = globalThis as unknown as PerfWindow;
+        return { tasks: w.__perf.longTasks.filter((t) => t.start >= since), frames: w.__perf.frames.filter((f) => f.click >= since) };
+      }, started);
+      steps.push({
+        step,
+        ...(firstFigureMs === undefined ? {} : { firstFigureMs }),
+        settledMs,
+        nextFrameMs: perf.frames.length ? Math.max(...perf.frames.map((f) => f.frame - f.click)) : null,
+        longTasks: perf.tasks.length,
+        longestTaskMs: Math.round(Math.max(0, ...perf.tasks.map((t) => t.duration))),
+        blockedMs: Math.round(perf.tasks.reduce((sum, t) => sum + t.duration, 0)),
+      });
+      expect((await dashboard.figures()).kpis.appointments, `${step}: the appointments shown equal SQL`).toBe(expectedAppointments);
+    };
+
+    const all = await sql('');
+    await measure('open the dashboard', () => dashboard.open(), all, true);
+    await measure('Status = Cancelled', () => dashboard.setStatus('Cancelled'), await sql(`WHERE status = 'cancelled'`));
+    await measure('Status = All', () => dashboard.setStatus('All'), all);
+    const month = await withDatabase(url, async (client) => (await client.query<{ m: string }>(`SELECT to_char(percentile_disc(0.5) WITHIN GROUP (ORDER BY booking_date), 'YYYY-MM') AS m FROM healthtech.appointments`)).rows[0]?.m ?? '2025-01');
+    const monthEnd = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
+    await measure('a month', () => dashboard.setRange(`${month}-01`, monthEnd), await sql('WHERE booking_date BETWEEN $1 AND $2', [`${month}-01`, monthEnd]));
+    await measure('All dates', () => dashboard.chooseRangePreset('All dates'), all);
+    const top = (await dashboard.figures()).leaderboard.rows[0]?.doctorId as number;
+    await measure('a doctor', () => dashboard.clickDoctor(top), await sql('WHERE doctor_id = $1', [top]));
+    await measure('the doctor removed', () => dashboard.removeChip(/doctor/i), all);
+
+    const report = steps.map((s) => `${s.step.padEnd(20)}${s.firstFigureMs === undefined ? '' : ` first figures ${s.firstFigureMs} ms ·`} settled ${String(s.settledMs).padStart(5)} ms · click→frame ${s.nextFrameMs === null ? '   -' : String(Math.round(s.nextFrameMs)).padStart(4)} ms · long tasks ${s.longTasks} (longest ${s.longestTaskMs} ms, ${s.blockedMs} ms in all)`);
+    process.stdout.write(`dashboard at ${ROWS.toLocaleString('en-US')} appointments (${app.shell}):\n  ${report.join('\n  ')}\n`);
+    await testInfo.attach('dashboard-long-tasks.json', { body: JSON.stringify({ rows: ROWS, steps }, null, 2), contentType: 'application/json' });
+  });
+});
