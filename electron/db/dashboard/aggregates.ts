@@ -58,8 +58,9 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
       return rows[0] ?? {};
     });
   const patients = async (f: DashboardFilter): Promise<number> => {
-    const fresh = await newPatients(db, schema, f, 'counting patients');
-    if (fresh) return f.segment === 'new' ? num(fresh.patients) : (await patients(withoutSegment(f))) - num(fresh.patients);
+    // The whole view's count runs beside the new patients' (it is the slow one), for returning.
+    const [fresh, whole] = await Promise.all([newPatients(db, schema, f, 'counting patients'), f.segment === 'returning' && firstDaysAnswer(f) ? patients(withoutSegment(f)) : null]);
+    if (fresh) return f.segment === 'new' ? num(fresh.patients) : (whole ?? 0) - num(fresh.patients);
     const fromRollup = await byVisits(db, schema, f, 'counting patients', (where) => `SELECT sum(r.patients) AS patients FROM ${s}.patients_by_visits r ${where}`);
     if (fromRollup) return num(fromRollup.patients);
     const rows = await perPatientSlices(db, schema, f, 'counting patients', (where) => `SELECT count(*) AS patients FROM (SELECT a.patient_id FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`);
@@ -262,7 +263,10 @@ export function specialties(db: DashboardDb, schema: string, filter: DashboardFi
 
 export function segments(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Segments> {
   return timed(async () => {
-    const fresh = await newPatients(db, schema, filter, 'computing the patient segments');
+    const [fresh, wholeView] = await Promise.all([
+      newPatients(db, schema, filter, 'computing the patient segments'),
+      filter.segment === 'returning' && firstDaysAnswer(filter) ? segmentFigures(db, schema, withoutSegment(filter)) : null,
+    ]);
     if (!fresh) return segmentFigures(db, schema, filter);
     const visitBuckets = { one: num(fresh.one), twoToThree: num(fresh.two_to_three), fourPlus: num(fresh.four_plus) };
     if (filter.segment === 'new') {
@@ -270,7 +274,7 @@ export function segments(db: DashboardDb, schema: string, filter: DashboardFilte
       return { patients, newPatients: patients, returningPatients: 0, visitBuckets, repeatedCancellations: num(fresh.repeated_cancellations) };
     }
     // Returning: every patient of the view without the segment, less the new ones.
-    const whole = await segmentFigures(db, schema, withoutSegment(filter));
+    const whole = wholeView ?? (await segmentFigures(db, schema, withoutSegment(filter)));
     const patients = whole.patients - num(fresh.patients);
     return {
       patients,

@@ -42,16 +42,20 @@ export function drillPage(db: DashboardDb, schema: string, filter: DrillFilter, 
         const count = await countBookings(client, schema, filter, where, params);
         // The page's keys come off the covering date index alone (skipping rows there is cheap);
         // only the rows shown are then read from the table.
+        const keys = await withSettings(client, segmentPlan(filter), () =>
+          client.query<{ booking_id: string }>(
+            `SELECT a.booking_id::text AS booking_id FROM ${s}.appointments a ${where}
+              ORDER BY a.booking_date, a.booking_id LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)}`,
+            params,
+          ),
+        );
         const page = await client.query(
-          `WITH keys AS (SELECT a.booking_id FROM ${s}.appointments a ${where}
-                          ORDER BY a.booking_date, a.booking_id LIMIT ${Math.trunc(limit)} OFFSET ${Math.trunc(offset)})
-           SELECT ${COLUMNS} FROM keys JOIN ${s}.appointments a USING (booking_id) JOIN ${s}.doctors d ON d.doctor_id = a.doctor_id
-            ORDER BY a.booking_date, a.booking_id`,
-          params,
+          `SELECT ${COLUMNS} FROM ${s}.appointments a JOIN ${s}.doctors d ON d.doctor_id = a.doctor_id
+            WHERE a.booking_id = ANY($1::bigint[]) ORDER BY a.booking_date, a.booking_id`,
+          [keys.rows.map((row) => row.booking_id)],
         );
         return { total: num(count.rows[0]?.total), offset, rows: page.rows.map((row) => toRow(row, run?.appointmentsFile ?? null)) };
       },
-      segmentPlan(filter),
     ),
   );
 }
@@ -64,6 +68,17 @@ export function drillPage(db: DashboardDb, schema: string, filter: DrillFilter, 
  */
 function segmentPlan(filter: DrillFilter): string[] {
   return filter.segment === 'new' || filter.segment === 'returning' ? ['enable_sort = off', 'max_parallel_workers_per_gather = 0', 'jit = off'] : [];
+}
+
+/**
+ * `work` under these settings (`name = value`), then the settings back to the session's: the
+ * page's rows are then fetched by key with a plan of the planner's own choosing.
+ */
+async function withSettings<T>(client: pg.ClientBase, settings: string[], work: () => Promise<T>): Promise<T> {
+  for (const setting of settings) await client.query(`SET LOCAL ${setting}`);
+  const result = await work();
+  for (const setting of settings) await client.query(`SET LOCAL ${setting.split(' ')[0]} TO DEFAULT`);
+  return result;
 }
 
 /**
