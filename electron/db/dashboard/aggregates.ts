@@ -204,6 +204,8 @@ export function trend(db: DashboardDb, schema: string, filter: DashboardFilter, 
             days.params,
           ));
         } else {
+          // Over the appointments, grouped along the date index (the rollups' few rows hash faster).
+          for (const setting of SORTED_GROUPING) await client.query(`SET LOCAL ${setting}`);
           const { where, params } = filterSql(s, filter);
           ({ rows } = await client.query(
             `SELECT a.booking_date::text AS day, count(*) FILTER (WHERE a.status = 'confirmed') AS confirmed,
@@ -230,7 +232,6 @@ export function trend(db: DashboardDb, schema: string, filter: DashboardFilter, 
           points: [...buckets].map(([period, { confirmed, cancelled }]) => ({ period, confirmed, cancelled, cancellationRate: rate(cancelled, confirmed + cancelled) })),
         };
       },
-      SORTED_GROUPING,
     ),
   );
 }
