@@ -5,7 +5,7 @@
  */
 import { expect, test } from '../fixtures';
 import { etlRuns } from '../fixtures/database';
-import { cachedLargePair } from '../fixtures/workbooks';
+import { CANCELLABLE_READ, cachedLargePair } from '../fixtures/workbooks';
 import { ImportPage } from '../pages/importPage';
 import type { BrowserGlobals } from '../pages/dom';
 import { PreviewPage } from '../pages/previewPage';
@@ -13,15 +13,14 @@ import { PreviewPage } from '../pages/previewPage';
 /** Kept on the page's window: when Cancel was clicked and when "Cancelled" appeared (performance.now()). */
 type CancelMarks = { __cancelMarks?: { clickedAt: number; cancelledAt: number } };
 
-const LARGE = { seed: 300, appointments: 300_000 };
-
 test('cancel during a large read: cancelled within a second, nothing written, the next preview works', async ({ app }, testInfo) => {
-  test.setTimeout(240_000);
-  const files = await cachedLargePair(LARGE);
+  // The first run generates the million-row pair (cached for later runs and the walkthrough).
+  test.setTimeout(300_000);
+  const files = await cachedLargePair(CANCELLABLE_READ);
   const importPage = new ImportPage(app);
   const preview = new PreviewPage(app);
 
-  // A 300,000-row pair is chosen with the dialog (no need to push 11 MB through a drop).
+  // A million-row pair is chosen with the dialog (no need to push 11 MB through a drop).
   await importPage.chooseWithDialog([files.doctors, files.appointments]);
   await expect(preview.progressPanel).toBeVisible({ timeout: 30_000 });
 

@@ -18,7 +18,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { ROOT, expect, test } from '../fixtures';
 import { camera } from '../fixtures/camera';
-import { DASHBOARD_PAIR, cachedLargePair, generatePair, generateRealShapePair, writeUnrelatedWorkbook } from '../fixtures/workbooks';
+import { CANCELLABLE_READ, DASHBOARD_PAIR, cachedLargePair, generatePair, generateRealShapePair, writeUnrelatedWorkbook } from '../fixtures/workbooks';
 import { DashboardPage } from '../pages/dashboardPage';
 import { importAndLoad } from '../pages/flows';
 import { HistoryPage } from '../pages/historyPage';
@@ -48,7 +48,7 @@ test('walkthrough: a screenshot of every screen', async ({ app }, testInfo) => {
   const load = new LoadPage(app);
   const history = new HistoryPage(app);
   const settings = new SettingsPage(app);
-  const large = await cachedLargePair({ seed: 300, appointments: 300_000 });
+  const large = await cachedLargePair(CANCELLABLE_READ);
 
   await importPage.expectDatabase('ready');
   await shot('import-empty');
@@ -75,7 +75,7 @@ test('walkthrough: a screenshot of every screen', async ({ app }, testInfo) => {
   await expect(importPage.fileProblems).toBeVisible();
   await shot('import-file-problem');
 
-  // A large read: progress, then cancelled.
+  // A million-row read: progress, then cancelled.
   await importPage.chooseWithDialog([large.doctors, large.appointments]);
   await expect(preview.page.getByTestId('progress-appointments')).toContainText('rows', { timeout: 60_000 });
   await shot('preview-reading-progress');
