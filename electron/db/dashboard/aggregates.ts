@@ -69,16 +69,8 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
   };
   const doctors = () =>
     readOnly(db, 'counting doctors', async (client) => {
-      if (firstDaysAnswer(filter) && (await rollupsCurrent(client, schema))) {
-        const { perDoctor, params } = perDoctorSql(schema, filter, true);
-        const { rows } = await client.query<Record<string, string>>(
-          `SELECT count(*) AS doctors, count(*) FILTER (WHERE d.is_placeholder) AS placeholders
-             FROM (${perDoctor}) p JOIN ${s}.doctors d USING (doctor_id) WHERE p.total > 0`,
-          params,
-        );
-        return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
-      }
-      if (rollupAnswers('byDoctor', filter) && (await rollupsCurrent(client, schema))) {
+      const current = await rollupsCurrent(client, schema);
+      if (rollupAnswers('byDoctor', filter) && current) {
         const params: unknown[] = [];
         const { conditions } = rollupSql(schema, 'byDoctor', filter, params);
         const { rows } = await client.query<Record<string, string>>(
@@ -88,7 +80,9 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
         );
         return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
       }
-      const { where, params } = filterSql(s, filter);
+      // Each doctor's EXISTS stops at its first row in the filter; a segment's rows are decided
+      // with one lookup per first-day row when the first-day rollup is current (filter.ts).
+      const { where, params } = filterSql(s, filter, [], undefined, current);
       const { rows } = await client.query<Record<string, string>>(
         `SELECT count(*) AS doctors, count(*) FILTER (WHERE d.is_placeholder) AS placeholders
            FROM ${s}.doctors d WHERE EXISTS (SELECT 1 FROM ${s}.appointments a ${where ? `${where} AND` : 'WHERE'} a.doctor_id = d.doctor_id)`,
