@@ -263,7 +263,10 @@ async function buildAndSwap(
   for (const [done, statement] of statements.entries()) {
     progress('index', done, statements.length);
     checkCancel();
+    const started = Date.now();
     await client.query(statement);
+    // Which key, index or rollup the index step's time goes to (the statements hold no cell values).
+    logger.log('debug', 'index statement finished', { statement: statement.replace(/\s+/g, ' ').slice(0, 90), ms: Date.now() - started });
   }
   await carryOverGrants(client, schema, await liveTables(client, schema));
   checkCancel();
