@@ -307,6 +307,27 @@ test.describe('Dashboard', () => {
     await dashboard.closeDrill();
   });
 
+  test('days over a long span are drawn in bars the chart has room for (weeks or months, said so); the table keeps every day', async ({ app }, testInfo) => {
+    const { dashboard, url } = await loadAndOpen(app, testInfo);
+    // A narrower window: ~300 days then need more bars than the chart is wide / 3 px.
+    await app.page.setViewportSize({ width: 1000, height: 900 });
+    await dashboard.chooseGranularity('Day');
+    const daily = await expected(url, {}, 'day');
+    expect(daily.trend.points.length, 'many days').toBeGreaterThan(250);
+    await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(daily);
+    await expect(dashboard.trendChart).toHaveAttribute('data-granularity', 'day');
+    const drawn = await dashboard.trendChart.getAttribute('data-drawn');
+    expect(['week', 'month']).toContain(drawn);
+    await expect(dashboard.trendCard.getByTestId('trend-drawn-note')).toContainText(`Drawn per ${drawn}`);
+    await expect(dashboard.trendCard.getByTestId('trend-drawn-note')).toContainText('The table lists every day.');
+    const plotWidth = Number(await dashboard.trendChart.locator('clipPath rect').first().getAttribute('width'));
+    const bars = await dashboard.trendChart.locator('path.recharts-rectangle[name="Confirmed"]').count();
+    expect(bars).toBeGreaterThan(0);
+    expect(bars, 'at least 3 px per bar').toBeLessThanOrEqual(plotWidth / 3);
+    await dashboard.chooseGranularity('Auto');
+    await expect(dashboard.trendCard.getByTestId('trend-drawn-note')).toHaveCount(0);
+  });
+
   test('the filters and the trend period are remembered after a restart', async ({ app }, testInfo) => {
     const { dashboard, url } = await loadAndOpen(app, testInfo);
     await dashboard.setRange(SEPTEMBER.from, SEPTEMBER.to);

@@ -17,13 +17,26 @@ export const LOADED_TABLES = ['doctors', 'appointments', 'rejected_rows'] as con
 export type LoadedTable = (typeof LOADED_TABLES)[number];
 
 /** Sums of the appointments the load builds beside them for the dashboard (rollups.ts). */
-export const ROLLUP_TABLES = ['appointments_by_day', 'appointments_by_doctor', 'appointments_by_doctor_month', 'patients_by_visits'] as const;
+export const ROLLUP_TABLES = [
+  'appointments_by_day',
+  'appointments_by_doctor',
+  'appointments_by_doctor_month',
+  'patients_by_visits',
+  'patients_first_day',
+  'first_day_bookings',
+] as const;
 export type RollupTable = (typeof ROLLUP_TABLES)[number];
 
 /** Indexes of the rollups (built with them, renamed with them in the swap). */
 export const ROLLUP_INDEXES: Partial<Record<RollupTable, readonly { name: string; on: string }[]>> = {
   // A range's whole months are a slice of this table, not all of it.
   appointments_by_doctor_month: [{ name: 'appointments_by_doctor_month_idx', on: '(month, doctor_id) INCLUDE (status, bookings)' }],
+  // A drill row on a patient's first day looks its patient up; a range reads its first days only.
+  patients_first_day: [
+    { name: 'patients_first_day_patient_idx', on: '(patient_id) INCLUDE (next_confirmed, next_cancelled)' },
+    { name: 'patients_first_day_idx', on: '(first_day) INCLUDE (next_confirmed, next_cancelled, confirmed, cancelled)' },
+  ],
+  first_day_bookings: [{ name: 'first_day_bookings_idx', on: '(first_day) INCLUDE (status, doctor_id, placeholder, next_confirmed, next_cancelled, bookings)' }],
 };
 
 /** Every table a load builds beside the live ones and swaps in. */

@@ -29,7 +29,7 @@ describe('swapStatements', () => {
     const statements = swapStatements('healthtech', 1, [], []);
     expect(statements[0]).toBe('LOCK TABLE "healthtech"."etl_runs" IN ACCESS EXCLUSIVE MODE');
     expect(statements.some((s) => s.includes('__replaced'))).toBe(false);
-    expect(statements.filter((s) => s.includes('__next" RENAME TO'))).toHaveLength(3 + 4 + 7 + 1); // three tables, four rollups, seven keys and indexes, one rollup index
+    expect(statements.filter((s) => s.includes('__next" RENAME TO'))).toHaveLength(3 + 6 + 7 + 4); // three tables, six rollups, seven keys and indexes, four rollup indexes
   });
 });
 
@@ -43,10 +43,10 @@ describe('keyAndIndexStatements', () => {
     expect(statements.slice(firstForeignKey, firstRollup).every((s) => s.includes('FOREIGN KEY'))).toBe(true);
     expect(statements.slice(firstRollup, -1).every((s) => /^(CREATE TABLE|CREATE INDEX "[a-z_]+__next" ON|COMMENT ON TABLE) "healthtech"\."[a-z_]+__next"/.test(s))).toBe(true);
     // Every rollup carries the run's mark, so a leftover is recognised as ours.
-    for (const table of ['appointments_by_day', 'appointments_by_doctor', 'appointments_by_doctor_month', 'patients_by_visits']) {
+    for (const table of ['appointments_by_day', 'appointments_by_doctor', 'appointments_by_doctor_month', 'patients_by_visits', 'patients_first_day', 'first_day_bookings']) {
       expect(statements).toContain(`COMMENT ON TABLE "healthtech"."${table}__next" IS 'healthtech-etl: run 7'`);
     }
-    expect(statements.at(-1)).toMatch(/^ANALYZE .*"patients_by_visits__next"$/);
+    expect(statements.at(-1)).toMatch(/^ANALYZE .*"first_day_bookings__next"$/);
   });
 });
 

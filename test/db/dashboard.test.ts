@@ -15,6 +15,7 @@ import { previousRange } from '../../electron/db/dashboard/filter';
 import { answeredQuestions } from '../../electron/db/dashboard/questions';
 import { answerBusinessQuestions } from '../../electron/db/businessQuestions';
 import { createPool, serverLabel } from '../../electron/db/connection';
+import { ROLLUP_TABLES } from '../../electron/db/schema';
 import { loadRun } from '../../electron/db/load';
 import { prepareRun, type PreparedRun } from '../../electron/etl/prepareRun';
 import { isoFromDay } from '../../electron/etl/rules/calendar';
@@ -120,6 +121,13 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     ['whole months and the days at either end', { from: '2024-03-15', to: '2025-02-10' }],
     ['a specialty over whole months, cancelled only', { from: '2024-02-01', to: '2024-12-31', specialties: ['Cardiology'], statuses: ['cancelled'] }],
     ['from a day to the end', { from: '2025-05-17' }],
+    // A segment over dates and statuses: the first-day rollups (new ones, the rest less them).
+    ['new patients of a year', { from: '2025-01-01', to: '2025-12-31', segment: 'new' }],
+    ['returning patients of a year', { from: '2025-01-01', to: '2025-12-31', segment: 'returning' }],
+    ['returning patients over whole months and the days at either end, confirmed only', { from: '2024-03-15', to: '2025-02-10', segment: 'returning', statuses: ['confirmed'] }],
+    ['new patients until 2024, outliers included, cancelled only', { to: '2024-12-31', segment: 'new', statuses: ['cancelled'] }],
+    ['returning patients of one week', { from: '2025-03-03', to: '2025-03-09', segment: 'returning' }],
+    ['new patients from a day to the end, both statuses named', { from: '2025-05-17', segment: 'new', statuses: ['confirmed', 'cancelled'] }],
   ];
 
   it.each(filters)('the rollups give exactly the figures of SQL over the appointments: %s', async (_label, filter) => {
@@ -142,12 +150,13 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
       await client.query(`COMMENT ON TABLE healthtech.appointments_by_day IS 'stale'`);
       await client.query(`COMMENT ON TABLE healthtech.appointments_by_doctor IS 'stale'`);
       await client.query(`COMMENT ON TABLE healthtech.patients_by_visits IS 'stale'`);
+      await client.query(`COMMENT ON TABLE healthtech.first_day_bookings IS 'stale'`);
       await client.query('COMMIT');
       expect(await figures()).toEqual(rolled);
     } finally {
       await client.query('ROLLBACK').catch(() => undefined);
       const { rows } = await client.query<{ mark: string }>(`SELECT obj_description('healthtech.appointments'::regclass, 'pg_class') AS mark`);
-      for (const table of ['appointments_by_day', 'appointments_by_doctor', 'appointments_by_doctor_month', 'patients_by_visits']) await client.query(`COMMENT ON TABLE healthtech.${table} IS '${rows[0]?.mark}'`);
+      for (const table of ROLLUP_TABLES) await client.query(`COMMENT ON TABLE healthtech.${table} IS '${rows[0]?.mark}'`);
       client.release();
     }
   });
@@ -271,6 +280,27 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
       const unanchored = await drillPage(db(), 'healthtech', { ...drill, scope: undefined }, 0, 1);
       expect(unanchored.total, `${segment}: deciding over the bar's month counts other patients`).not.toBe(bar);
     }
+  });
+
+  const segmentDrills: [string, DrillFilter][] = [
+    ['new patients, everything loaded', { segment: 'new' }],
+    ['returning patients, cancelled only', { segment: 'returning', statuses: ['cancelled'] }],
+    ['new patients of a year', { from: '2025-01-01', to: '2025-12-31', segment: 'new' }],
+    ['returning patients of a week, confirmed only', { from: '2025-03-03', to: '2025-03-09', segment: 'returning', statuses: ['confirmed'] }],
+    ['new patients from a day to the end', { from: '2025-05-17', segment: 'new' }],
+    ['returning patients of a specialty in 2025', { from: '2025-01-01', to: '2025-12-31', specialties: ['Cardiology'], segment: 'returning' }],
+  ];
+  it.each(segmentDrills)('a segment drills to exactly its bookings, in date order, page by page and as CSV: %s', async (_label, filter) => {
+    const expected = filtered(filter).sort(byDateThenId);
+    expect(expected.length, 'the filter keeps some bookings').toBeGreaterThan(0);
+    const first = await drillPage(db(), 'healthtech', filter, 0, 700);
+    const second = await drillPage(db(), 'healthtech', filter, 700, 700);
+    expect(first.total).toBe(expected.length);
+    expect([...first.rows, ...second.rows].map((r) => r.bookingId)).toEqual(expected.slice(0, 1400).map((r) => r.booking));
+    const file = path.join(dir, 'segment.csv');
+    expect(await exportDrill(db(), 'healthtech', filter, file)).toBe(expected.length);
+    const [, ...csvRows] = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r\n/);
+    expect(csvRows.map((line) => line.split(',')[0])).toEqual(expected.map((r) => r.booking));
   });
 
   const visitFilters: [string, DashboardFilter][] = [

@@ -167,6 +167,9 @@ describe.each(testServers())('loading the samples on $name PostgreSQL', ({ url }
       'doctors_pkey',
       'etl_runs_pkey',
       'etl_runs_started_idx',
+      'first_day_bookings_idx',
+      'patients_first_day_idx',
+      'patients_first_day_patient_idx',
       'rejected_rows_pkey',
       'rejected_rows_reason_idx',
     ]);

@@ -2,16 +2,19 @@
  * The dashboard's figures, each one SQL statement over the filtered bookings (see filter.ts), or
  * over the load's rollups when they answer the filter exactly (rollup.ts): the whole load, a
  * status, a segment, a date range for the trend and the totals, a doctor or a specialty for the
- * leaderboard. Patient-level figures over the appointments group by patient along the covering
+ * leaderboard; a segment over dates from the first-day rollups, as the whole range less its new
+ * patients (firstDays.ts). Patient-level figures over the appointments group by patient along the covering
  * patient index: with hash aggregation off, PostgreSQL reads that index in order instead of
  * hashing a million rows (measured at a million rows: ~150 ms against ~500 ms).
  */
+import type pg from 'pg';
 import type { DashboardFilter, Granularity, Kpis, Leaderboard, Segments, SpecialtyRow, Trend } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
 import { doctorConditions, filterSql, isWholeLoad, previousRange } from './filter';
 import { autoGranularity, bucketStart, denseSpan } from './timeAxis';
 import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
 import { rollupAnswers, rollupsCurrent, rollupSql, whereOf, wholeMonths } from './rollup';
+import { firstDaysAnswer, newPatientFigures, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
 
 const SORTED_GROUPING = ['enable_hashagg = off'];
 
@@ -26,9 +29,8 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
       // Rule 9's bounds come from the run date of the load shown (today when it has none).
       const shown = `WITH shown AS (SELECT coalesce((SELECT run_date FROM ${s}.etl_runs WHERE outcome = 'succeeded' ORDER BY run_id DESC LIMIT 1), current_date) + 365 AS suspicious_after)`;
       const ranged = range ? { ...filter, from: range.from, to: range.to } : filter;
-      if (rollupAnswers('byDay', ranged) && (await rollupsCurrent(client, schema))) {
-        const params: unknown[] = [];
-        const { conditions } = rollupSql(schema, 'byDay', ranged, params);
+      const days = await dayRows(client, schema, ranged);
+      if (days) {
         const { rows } = await client.query<Record<string, string | null>>(
           `${shown}
            SELECT sum(r.bookings) AS appointments, sum(r.bookings) FILTER (WHERE r.status = 'confirmed') AS confirmed,
@@ -37,8 +39,8 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
                   sum(r.bookings) FILTER (WHERE r.booking_date < DATE '2000-01-01' OR r.booking_date > (SELECT suspicious_after FROM shown)) AS suspicious,
                   min(r.booking_date)::text AS span_from, max(r.booking_date)::text AS span_to,
                   (SELECT min(booking_date) FROM ${s}.appointments)::text AS first_ever
-             FROM ${s}.appointments_by_day r ${whereOf(conditions)}`,
-          params,
+             FROM ${days.from}`,
+          days.params,
         );
         return rows[0] ?? {};
       }
@@ -56,15 +58,19 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
       );
       return rows[0] ?? {};
     });
-  const patients = async () => {
-    const fromRollup = await byVisits(db, schema, filter, 'counting patients', (where) => `SELECT sum(r.patients) AS patients FROM ${s}.patients_by_visits r ${where}`);
+  const patients = async (f: DashboardFilter): Promise<number> => {
+    // The whole view's count runs beside the new patients' (it is the slow one), for returning.
+    const [fresh, whole] = await Promise.all([newPatients(db, schema, f, 'counting patients'), f.segment === 'returning' && firstDaysAnswer(f) ? patients(withoutSegment(f)) : null]);
+    if (fresh) return f.segment === 'new' ? num(fresh.patients) : (whole ?? 0) - num(fresh.patients);
+    const fromRollup = await byVisits(db, schema, f, 'counting patients', (where) => `SELECT sum(r.patients) AS patients FROM ${s}.patients_by_visits r ${where}`);
     if (fromRollup) return num(fromRollup.patients);
-    const rows = await perPatientSlices(db, schema, filter, 'counting patients', (where) => `SELECT count(*) AS patients FROM (SELECT a.patient_id FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`);
+    const rows = await perPatientSlices(db, schema, f, 'counting patients', (where) => `SELECT count(*) AS patients FROM (SELECT a.patient_id FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`);
     return sumField(rows, 'patients');
   };
   const doctors = () =>
     readOnly(db, 'counting doctors', async (client) => {
-      if (rollupAnswers('byDoctor', filter) && (await rollupsCurrent(client, schema))) {
+      const current = await rollupsCurrent(client, schema);
+      if (rollupAnswers('byDoctor', filter) && current) {
         const params: unknown[] = [];
         const { conditions } = rollupSql(schema, 'byDoctor', filter, params);
         const { rows } = await client.query<Record<string, string>>(
@@ -74,7 +80,9 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
         );
         return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
       }
-      const { where, params } = filterSql(s, filter);
+      // Each doctor's EXISTS stops at its first row in the filter; a segment's rows are decided
+      // with one lookup per first-day row when the first-day rollup is current (filter.ts).
+      const { where, params } = filterSql(s, filter, [], undefined, current);
       const { rows } = await client.query<Record<string, string>>(
         `SELECT count(*) AS doctors, count(*) FILTER (WHERE d.is_placeholder) AS placeholders
            FROM ${s}.doctors d WHERE EXISTS (SELECT 1 FROM ${s}.appointments a ${where ? `${where} AND` : 'WHERE'} a.doctor_id = d.doctor_id)`,
@@ -84,7 +92,7 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
     });
   const range = filter.from && filter.to ? previousRange(filter.from, filter.to) : null;
   return timed(async () => {
-    const [current, patientCount, doctorCounts, before] = await Promise.all([totals(), patients(), doctors(), range ? totals(range) : Promise.resolve(null)]);
+    const [current, patientCount, doctorCounts, before] = await Promise.all([totals(), patients(filter), doctors(), range ? totals(range) : Promise.resolve(null)]);
     const appointments = num(current.appointments);
     const previousAppointments = num(before?.appointments);
     // No period is named before the data starts: a previous period reaching past the first
@@ -182,16 +190,17 @@ export function trend(db: DashboardDb, schema: string, filter: DashboardFilter, 
       'computing the trend',
       async (client) => {
         let rows: { day: string; confirmed: string | null; cancelled: string | null }[];
-        if (rollupAnswers('byDay', filter) && (await rollupsCurrent(client, schema))) {
-          const params: unknown[] = [];
-          const { conditions } = rollupSql(schema, 'byDay', filter, params);
+        const days = await dayRows(client, schema, filter);
+        if (days) {
           ({ rows } = await client.query(
             `SELECT r.booking_date::text AS day, sum(r.bookings) FILTER (WHERE r.status = 'confirmed') AS confirmed,
                     sum(r.bookings) FILTER (WHERE r.status = 'cancelled') AS cancelled
-               FROM ${s}.appointments_by_day r ${whereOf(conditions)} GROUP BY r.booking_date ORDER BY r.booking_date`,
-            params,
+               FROM ${days.from} GROUP BY r.booking_date ORDER BY r.booking_date`,
+            days.params,
           ));
         } else {
+          // Over the appointments, grouped along the date index (the rollups' few rows hash faster).
+          for (const setting of SORTED_GROUPING) await client.query(`SET LOCAL ${setting}`);
           const { where, params } = filterSql(s, filter);
           ({ rows } = await client.query(
             `SELECT a.booking_date::text AS day, count(*) FILTER (WHERE a.status = 'confirmed') AS confirmed,
@@ -218,7 +227,6 @@ export function trend(db: DashboardDb, schema: string, filter: DashboardFilter, 
           points: [...buckets].map(([period, { confirmed, cancelled }]) => ({ period, confirmed, cancelled, cancellationRate: rate(cancelled, confirmed + cancelled) })),
         };
       },
-      SORTED_GROUPING,
     ),
   );
 }
@@ -250,41 +258,69 @@ export function specialties(db: DashboardDb, schema: string, filter: DashboardFi
 }
 
 export function segments(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Segments> {
-  const s = quoteIdent(schema);
   return timed(async () => {
-    const fromRollup = await byVisits(db, schema, filter, 'computing the patient segments', (where, sql) => `
-      SELECT sum(r.patients) AS patients, sum(r.patients) FILTER (WHERE ${sql.returning()}) AS returning_patients,
-             sum(r.patients) FILTER (WHERE ${sql.visits()} = 1) AS one,
-             sum(r.patients) FILTER (WHERE ${sql.visits()} BETWEEN 2 AND 3) AS two_to_three,
-             sum(r.patients) FILTER (WHERE ${sql.visits()} >= 4) AS four_plus,
-             sum(r.patients) FILTER (WHERE ${sql.cancels()} >= 2) AS repeated_cancellations
-        FROM ${s}.patients_by_visits r ${where}`);
-    // Returning: the patient's last booking in the filter is after their first day ever.
-    const rows = fromRollup ? [fromRollup] : await perPatientSlices(
-      db,
-      schema,
-      filter,
-      'computing the patient segments',
-      (where) => `SELECT count(*) AS patients,
-                     count(*) FILTER (WHERE p.last > p.first) AS returning_patients,
-                     count(*) FILTER (WHERE p.n = 1) AS one,
-                     count(*) FILTER (WHERE p.n BETWEEN 2 AND 3) AS two_to_three,
-                     count(*) FILTER (WHERE p.n >= 4) AS four_plus,
-                     count(*) FILTER (WHERE p.x >= 2) AS repeated_cancellations
-                FROM (SELECT a.patient_id, count(*) AS n, count(*) FILTER (WHERE a.status = 'cancelled') AS x,
-                             min(a.patient_first_booking) AS first, max(a.booking_date) AS last
-                        FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`,
-    );
-    const patients = sumField(rows, 'patients');
-    const returningPatients = sumField(rows, 'returning_patients');
+    const [fresh, wholeView] = await Promise.all([
+      newPatients(db, schema, filter, 'computing the patient segments'),
+      filter.segment === 'returning' && firstDaysAnswer(filter) ? segmentFigures(db, schema, withoutSegment(filter)) : null,
+    ]);
+    if (!fresh) return segmentFigures(db, schema, filter);
+    const visitBuckets = { one: num(fresh.one), twoToThree: num(fresh.two_to_three), fourPlus: num(fresh.four_plus) };
+    if (filter.segment === 'new') {
+      const patients = num(fresh.patients);
+      return { patients, newPatients: patients, returningPatients: 0, visitBuckets, repeatedCancellations: num(fresh.repeated_cancellations) };
+    }
+    // Returning: every patient of the view without the segment, less the new ones.
+    const whole = wholeView ?? (await segmentFigures(db, schema, withoutSegment(filter)));
+    const patients = whole.patients - num(fresh.patients);
     return {
       patients,
-      newPatients: patients - returningPatients,
-      returningPatients,
-      visitBuckets: { one: sumField(rows, 'one'), twoToThree: sumField(rows, 'two_to_three'), fourPlus: sumField(rows, 'four_plus') },
-      repeatedCancellations: sumField(rows, 'repeated_cancellations'),
+      newPatients: 0,
+      returningPatients: patients,
+      visitBuckets: {
+        one: whole.visitBuckets.one - visitBuckets.one,
+        twoToThree: whole.visitBuckets.twoToThree - visitBuckets.twoToThree,
+        fourPlus: whole.visitBuckets.fourPlus - visitBuckets.fourPlus,
+      },
+      repeatedCancellations: whole.repeatedCancellations - num(fresh.repeated_cancellations),
     };
   });
+}
+
+/** The segments' figures from the visits rollup or the appointments (decided over the filter itself). */
+async function segmentFigures(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Omit<Segments, 'ms'>> {
+  const s = quoteIdent(schema);
+  const fromRollup = await byVisits(db, schema, filter, 'computing the patient segments', (where, sql) => `
+    SELECT sum(r.patients) AS patients, sum(r.patients) FILTER (WHERE ${sql.returning()}) AS returning_patients,
+           sum(r.patients) FILTER (WHERE ${sql.visits()} = 1) AS one,
+           sum(r.patients) FILTER (WHERE ${sql.visits()} BETWEEN 2 AND 3) AS two_to_three,
+           sum(r.patients) FILTER (WHERE ${sql.visits()} >= 4) AS four_plus,
+           sum(r.patients) FILTER (WHERE ${sql.cancels()} >= 2) AS repeated_cancellations
+      FROM ${s}.patients_by_visits r ${where}`);
+  // Returning: the patient's last booking in the filter is after their first day ever.
+  const rows = fromRollup ? [fromRollup] : await perPatientSlices(
+    db,
+    schema,
+    filter,
+    'computing the patient segments',
+    (where) => `SELECT count(*) AS patients,
+                   count(*) FILTER (WHERE p.last > p.first) AS returning_patients,
+                   count(*) FILTER (WHERE p.n = 1) AS one,
+                   count(*) FILTER (WHERE p.n BETWEEN 2 AND 3) AS two_to_three,
+                   count(*) FILTER (WHERE p.n >= 4) AS four_plus,
+                   count(*) FILTER (WHERE p.x >= 2) AS repeated_cancellations
+              FROM (SELECT a.patient_id, count(*) AS n, count(*) FILTER (WHERE a.status = 'cancelled') AS x,
+                           min(a.patient_first_booking) AS first, max(a.booking_date) AS last
+                      FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`,
+  );
+  const patients = sumField(rows, 'patients');
+  const returningPatients = sumField(rows, 'returning_patients');
+  return {
+    patients,
+    newPatients: patients - returningPatients,
+    returningPatients,
+    visitBuckets: { one: sumField(rows, 'one'), twoToThree: sumField(rows, 'two_to_three'), fourPlus: sumField(rows, 'four_plus') },
+    repeatedCancellations: sumField(rows, 'repeated_cancellations'),
+  };
 }
 
 /**
@@ -295,6 +331,9 @@ export function segments(db: DashboardDb, schema: string, filter: DashboardFilte
  */
 function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean): { perDoctor: string; params: unknown[] } {
   const s = quoteIdent(schema);
+  if (current && firstDaysAnswer(filter)) {
+    return segmentByDoctor(schema, filter, filter.segment === 'new' ? null : perDoctorSql(schema, withoutSegment(filter), current));
+  }
   // A doctor's own bookings come straight off the doctor index: no rollup is faster.
   const months = current && (filter.segment ?? 'all') === 'all' && !filter.doctorIds?.length && (filter.from || filter.to) ? wholeMonths(filter.from, filter.to) : null;
   if (months) {
@@ -343,6 +382,44 @@ function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean)
                   FROM ${s}.appointments a ${where} GROUP BY a.doctor_id`,
     params,
   };
+}
+
+/**
+ * The filter's bookings per day × status × placeholder doctor from the rollups, as a FROM item
+ * (alias `r`: booking_date, status, placeholder, bookings) with its parameters; null when the
+ * rollups do not answer the filter or are not current.
+ */
+export async function dayRows(client: pg.ClientBase, schema: string, filter: DashboardFilter): Promise<{ from: string; params: unknown[] } | null> {
+  const byDay = rollupAnswers('byDay', filter);
+  if (!(byDay || firstDaysAnswer(filter)) || !(await rollupsCurrent(client, schema))) return null;
+  const s = quoteIdent(schema);
+  const params: unknown[] = [];
+  if (byDay) {
+    const { conditions } = rollupSql(schema, 'byDay', filter, params);
+    return { from: `${s}.appointments_by_day r ${whereOf(conditions)}`, params };
+  }
+  const whole = (into: unknown[]) =>
+    `SELECT r.booking_date, r.status, r.placeholder, sum(r.bookings) AS bookings
+       FROM ${s}.appointments_by_day r ${whereOf(rollupSql(schema, 'byDay', withoutSegment(filter), into).conditions)} GROUP BY 1, 2, 3`;
+  return { from: `(${segmentByDay(schema, filter, whole, params)}) r`, params };
+}
+
+/** The new patients' figures of a segment over dates (firstDays.ts), when the rollups answer it; null otherwise. */
+async function newPatients(db: DashboardDb, schema: string, filter: DashboardFilter, during: string): Promise<Record<string, string> | null> {
+  if (!firstDaysAnswer(filter)) return null;
+  // One index range of ~100k rows at most: parallel workers took longer to start (40–70 ms on
+  // the shared 2-core machine) than the scan itself (~30 ms), and it runs beside the slow count.
+  return readOnly(
+    db,
+    during,
+    async (client) => {
+      if (!(await rollupsCurrent(client, schema))) return null;
+      const params: unknown[] = [];
+      const { rows } = await client.query<Record<string, string>>(newPatientFigures(schema, filter, params), params);
+      return rows[0] ?? {};
+    },
+    ['max_parallel_workers_per_gather = 0'],
+  );
 }
 
 /** A per-patient figure from the visits rollup, when it answers the filter and is current; null otherwise. */

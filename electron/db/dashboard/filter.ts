@@ -3,6 +3,7 @@
  * bound parameters only (no value is ever spliced into the text).
  */
 import type { DashboardFilter, DrillFilter, VisitBucket } from '../../../shared/contract';
+import { nextVisit } from './firstDays';
 
 export interface SqlParts {
   where: string;
@@ -23,14 +24,23 @@ type Range = { from?: string | undefined; to?: string | undefined };
  * the scope.
  *
  * `overrideRange` replaces the filter's dates, scope included (the previous period's figures).
+ * `firstDays`: the load's first-day rollup is current and may decide the segment (see below).
  */
-export function filterSql(schema: string, filter: DrillFilter, params: unknown[] = [], overrideRange?: Range): SqlParts {
+export function filterSql(schema: string, filter: DrillFilter, params: unknown[] = [], overrideRange?: Range, firstDays = false): SqlParts {
   const withRange = (f: DashboardFilter): DashboardFilter => (overrideRange ? { ...f, from: overrideRange.from, to: overrideRange.to } : f);
   const own = withRange(filter);
   const scope = withRange(filter.scope ?? filter);
   const bind = (value: unknown) => `$${params.push(value)}`;
   const conditions = rowConditions(schema, own, 'a', bind);
-  if (filter.segment === 'new' || filter.segment === 'returning') {
+  if ((filter.segment === 'new' || filter.segment === 'returning') && firstDays && !filter.scope && !own.doctorIds?.length && !own.specialties?.length) {
+    // The scope is the row's own filter: a row after the patient's first day is itself a visit
+    // back; a row on the first day is one when the patient's next day with a booking of the
+    // view's statuses is within the view (patients_first_day, see firstDays.ts). One index
+    // lookup per first-day row, instead of the patient's bookings for every row.
+    const next = `(SELECT ${nextVisit(own, 'p')} FROM ${schema}.patients_first_day p WHERE p.patient_id = a.patient_id)`;
+    const came = own.to ? `coalesce(${next} <= ${bind(own.to)}::date, false)` : `${next} IS NOT NULL`;
+    conditions.push(filter.segment === 'returning' ? `(a.booking_date > a.patient_first_booking OR ${came})` : `a.booking_date = a.patient_first_booking AND NOT ${came}`);
+  } else if (filter.segment === 'new' || filter.segment === 'returning') {
     // The patient came back within the scope: a booking there after their first day ever.
     const cameBack = `SELECT 1 FROM ${schema}.appointments v WHERE v.patient_id = a.patient_id AND v.booking_date > v.patient_first_booking${rowConditions(schema, scope, 'v', bind)
       .map((c) => ` AND ${c}`)

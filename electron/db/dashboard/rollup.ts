@@ -5,8 +5,8 @@
  * - by doctor: doctor, status, the flags (no date);
  * - by visits: per patient, bookings per status, the flags (no date, no doctor).
  * A segment (new / returning) is decided over the bookings the filter keeps; the flags say it for
- * filters by status only, so a segment is answered from a rollup only when the filter has no dates
- * and no doctors. Everything else is computed from the appointments themselves.
+ * filters by status only, and the first-day rollups for filters by dates and status (firstDays.ts).
+ * A segment with doctors, and everything else, is computed from the appointments themselves.
  */
 import type pg from 'pg';
 import type { DashboardFilter } from '../../../shared/contract';

@@ -36,6 +36,10 @@ export const PAGE_SIZE = 200;
 /** Pages kept in memory per table (here 12,000 rows); older ones are dropped and re-fetched if needed. */
 const MAX_CACHED_PAGES = 60;
 const MAX_IN_FLIGHT = 4;
+/** Pages fetched ahead of the screen in the direction of travel (here 400 rows, ~15 screens). */
+const PREFETCH_PAGES = 2;
+/** While the thumb is dragged (a jump of more than PREFETCH_PAGES), one round of fetches per this long. */
+const THROTTLE_MS = 50;
 const MAX_SCROLL_PX = 8_000_000;
 const MAX_TABLE_HEIGHT = 460;
 const MIN_TABLE_HEIGHT = 140;
@@ -129,23 +133,33 @@ export function VirtualPagedTable<T>({ cacheKey: key, fetchPage, columns, label,
   const lastPage = Math.floor((items[items.length - 1]?.index ?? 0) / PAGE_SIZE);
   const scrolling = virtualizer.isScrolling;
 
-  // Runs after every render, with this render's `fetchPage`, which reads the list `key` names.
+  // What the effect below and its timers read: the latest range and fetcher, not a render's.
+  const latest = useRef({ firstPage, lastPage, fetchPage, total, direction: 1 as 1 | -1 });
+  const direction = firstPage < latest.current.firstPage ? -1 : firstPage > latest.current.firstPage ? 1 : latest.current.direction;
+  const jumped = Math.abs(firstPage - latest.current.firstPage) > PREFETCH_PAGES;
+  latest.current = { firstPage, lastPage, fetchPage, total, direction };
+  const throttle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(throttle.current), []);
+
+  // Runs after every render. Pages are asked for in order of need: those on screen, then the next
+  // ones in the direction of travel (a fast wheel reaches them before a fetch returns), then the
+  // one behind. While the thumb is dragged across the list, at most one round per THROTTLE_MS,
+  // for the range the list shows when it runs: a timer that re-renders do not restart, so a
+  // steady scroll still fetches as it goes.
   useEffect(() => {
     const state = cache.current;
     const load = (page: number) => {
-      if (state.pages.has(page) || state.inFlight.has(page) || state.inFlight.size >= MAX_IN_FLIGHT) return;
+      if (page < 0 || state.pages.has(page) || state.inFlight.has(page) || state.inFlight.size >= MAX_IN_FLIGHT) return;
+      const now = latest.current;
+      if (now.total !== null && page * PAGE_SIZE >= now.total) return;
       state.inFlight.add(page);
-      fetchPage(page * PAGE_SIZE, PAGE_SIZE)
+      now
+        .fetchPage(page * PAGE_SIZE, PAGE_SIZE)
         .then((result) => {
           state.inFlight.delete(page);
           if (cache.current !== state) return;
           state.pages.set(page, result.rows);
-          if (state.pages.size > MAX_CACHED_PAGES) {
-            for (const cached of state.pages.keys()) {
-              if (state.pages.size <= MAX_CACHED_PAGES) break;
-              if (cached < firstPage || cached > lastPage) state.pages.delete(cached);
-            }
-          }
+          evict(state, latest.current);
           setTotals((previous) => (previous?.key === state.key && previous.total === result.total ? previous : { key: state.key, total: result.total }));
           setVersion((v) => v + 1);
         })
@@ -157,16 +171,19 @@ export function VirtualPagedTable<T>({ cacheKey: key, fetchPage, columns, label,
     };
     if (total === null) {
       load(0);
-      return undefined;
+      return;
     }
-    // While the thumb is dragged, wait for the range to settle a moment before asking.
-    const timer = setTimeout(
-      () => {
-        for (let page = firstPage; page <= lastPage; page++) load(page);
-      },
-      scrolling ? 60 : 0,
-    );
-    return () => clearTimeout(timer);
+    const round = (ahead: boolean) => {
+      for (const page of wantedPages(latest.current, ahead)) load(page);
+    };
+    if (!scrolling || !jumped) {
+      round(!jumped);
+      return;
+    }
+    throttle.current ??= setTimeout(() => {
+      throttle.current = undefined;
+      round(false);
+    }, THROTTLE_MS);
   });
 
   const template = useMemo(() => columns.map((c) => c.width).join(' '), [columns]);
@@ -242,4 +259,33 @@ export function VirtualPagedTable<T>({ cacheKey: key, fetchPage, columns, label,
       {total === 0 ? <p className="vt-empty">{emptyText}</p> : null}
     </div>
   );
+}
+
+interface Range {
+  firstPage: number;
+  lastPage: number;
+  direction: 1 | -1;
+}
+
+/** The pages a range needs, most needed first: on screen, then `ahead` in the direction of travel and one behind. */
+export function wantedPages({ firstPage, lastPage, direction }: Range, ahead: boolean): number[] {
+  const pages: number[] = [];
+  for (let page = firstPage; page <= lastPage; page++) pages.push(page);
+  if (!ahead) return pages;
+  const front = direction === 1 ? lastPage : firstPage;
+  for (let step = 1; step <= PREFETCH_PAGES; step++) pages.push(front + direction * step);
+  pages.push(direction === 1 ? firstPage - 1 : lastPage + 1);
+  return pages;
+}
+
+/** Drops cached pages beyond MAX_CACHED_PAGES, farthest from the screen first; never those a range needs. */
+function evict<T>(state: PageCache<T>, range: Range): void {
+  if (state.pages.size <= MAX_CACHED_PAGES) return;
+  const keep = new Set(wantedPages(range, true));
+  const centre = (range.firstPage + range.lastPage) / 2;
+  const farthest = [...state.pages.keys()].filter((page) => !keep.has(page)).sort((a, b) => Math.abs(b - centre) - Math.abs(a - centre));
+  for (const page of farthest) {
+    if (state.pages.size <= MAX_CACHED_PAGES) break;
+    state.pages.delete(page);
+  }
 }

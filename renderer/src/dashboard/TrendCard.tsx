@@ -14,15 +14,16 @@ import type { DenseSpan, Granularity, Kpis, Trend, TrendPoint } from '../../../s
 import { formatCount, plural } from '../format';
 import { ChartCard } from './ChartCard';
 import { ListIcon } from './ListIcon';
-import { bucketEnd, formatDay, formatRange, periodLabel, periodTick } from './dates';
+import { bucketEnd, daysInclusive, formatDay, formatRange, periodLabel, periodTick } from './dates';
 import { downloadChartPng, downloadCsv } from './exportFiles';
 import type { TrendChoice } from './filters';
 import { comparisonSentence, formatRate, formatRateShort } from './format';
 import { AXIS_COLOR, CANCELLED_COLOR, CONFIRMED_COLOR, GRID_COLOR, RATE_COLOR } from './palette';
 import { axisTicks } from './ticks';
 import { tipData } from './tooltip';
-import { fillPeriods, MIN_RATE_BOOKINGS, type ChartPoint } from './trendPoints';
+import { drawnPoints, MIN_RATE_BOOKINGS, type ChartPoint } from './trendPoints';
 import { useChartFocus } from './useChartFocus';
+import { useElementWidth } from './useElementWidth';
 import type { QueryState } from './useDashboardQuery';
 
 const CHOICES: { key: TrendChoice; label: string }[] = [
@@ -33,6 +34,9 @@ const CHOICES: { key: TrendChoice; label: string }[] = [
 ];
 
 const ADVERB: Record<Granularity, string> = { day: 'daily', week: 'weekly', month: 'monthly' };
+
+/** The narrowest bar drawn, in CSS pixels: more periods than the chart has room for are summed (trendPoints.ts). */
+const MIN_BAR_PX = 3;
 
 interface Props {
   query: QueryState<Trend>;
@@ -58,8 +62,15 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
   const trend = query.data;
   const granularity: Granularity = trend?.granularity ?? 'month';
   const floor = MIN_RATE_BOOKINGS;
-  const { points, filled } = useMemo(() => (trend ? fillPeriods(trend.points, trend.granularity, floor) : { points: [], filled: true }), [trend, floor]);
-  const unrated = useMemo(() => (trend?.points ?? []).filter((p) => p.confirmed + p.cancelled > 0 && p.confirmed + p.cancelled < floor).length, [trend, floor]);
+  const width = useElementWidth(chartRef, 900, Boolean(trend && trend.points.length > 0));
+  // A bar needs a few pixels to be seen apart from its neighbours; the axes take ~100.
+  const maxBars = Math.max(24, Math.floor((width - 100) / MIN_BAR_PX));
+  const {
+    points,
+    filled,
+    granularity: drawn,
+  } = useMemo(() => (trend ? drawnPoints(trend.points, trend.granularity, maxBars, floor) : { points: [], filled: true, granularity: 'month' as const }), [trend, maxBars, floor]);
+  const unrated = useMemo(() => points.filter((p) => p.confirmed + p.cancelled > 0 && p.confirmed + p.cancelled < floor).length, [points, floor]);
   const manyYears = points.length > 0 && points[0]?.period.slice(0, 4) !== points[points.length - 1]?.period.slice(0, 4);
   const comparison = kpis ? comparisonSentence(kpis, range, firstBooking, formatRange, formatDay) : null;
   const axis = trend?.axis ?? null;
@@ -92,14 +103,14 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                 onClick={(state) => {
                   const index = typeof state.activeIndex === 'number' ? state.activeIndex : Number(state.activeIndex);
                   const point = Number.isInteger(index) ? points[index] : undefined;
-                  if (point) onDrill(point.period, granularity);
+                  if (point) onDrill(point.period, drawn);
                 }}
               >
                 {/* The grid follows the count axis's ticks (recharts draws only the frame for an axis id it cannot find). */}
                 <CartesianGrid vertical={false} stroke={GRID_COLOR} yAxisId="count" />
                 <XAxis
                   dataKey="period"
-                  tickFormatter={(period: string) => periodTick(period, granularity, manyYears)}
+                  tickFormatter={(period: string) => periodTick(period, drawn, manyYears)}
                   tick={{ fill: AXIS_COLOR, fontSize: 12 }}
                   tickLine={false}
                   axisLine={{ stroke: '#c4cbd4' }}
@@ -118,7 +129,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                   axisLine={false}
                   width={44}
                 />
-                <Tooltip content={(props) => <TrendTooltip point={tipData<ChartPoint>(props)} granularity={granularity} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
+                <Tooltip content={(props) => <TrendTooltip point={tipData<ChartPoint>(props)} granularity={drawn} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
                 <Bar
                   yAxisId="count"
                   dataKey="confirmed"
@@ -128,7 +139,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                   isAnimationActive={false}
                   onClick={(item, _index, event) => {
                     event.stopPropagation();
-                    onDrill((item.payload as ChartPoint).period, granularity, 'confirmed');
+                    onDrill((item.payload as ChartPoint).period, drawn, 'confirmed');
                   }}
                 />
                 <Bar
@@ -140,7 +151,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                   isAnimationActive={false}
                   onClick={(item, _index, event) => {
                     event.stopPropagation();
-                    onDrill((item.payload as ChartPoint).period, granularity, 'cancelled');
+                    onDrill((item.payload as ChartPoint).period, drawn, 'cancelled');
                   }}
                 />
                 <Line
@@ -157,7 +168,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                 />
               </ComposedChart>
     ),
-    [points, granularity, manyYears, yTicks, rTicks, onDrill],
+    [points, drawn, manyYears, yTicks, rTicks, onDrill],
   );
 
   const summary =
@@ -202,7 +213,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
 
   const intro = trend ? (
     <>
-      Appointments per {granularity}
+      Appointments per {drawn}
       {axis ? `, ${formatRange(axis.from, axis.to)}` : ''}
       {choice === 'auto' ? <span className="dash-auto-note"> (auto: {ADVERB[granularity]}, fitted to where the bookings are)</span> : null}. Click a bar to see its bookings.
     </>
@@ -240,12 +251,18 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
               Cancellation rate (right axis)
             </li>
           </ul>
-          <div ref={chartRef} className="dash-chart" role="img" aria-label={summary} data-testid="trend-chart" data-granularity={granularity}>
+          <div ref={chartRef} className="dash-chart" role="img" aria-label={summary} data-testid="trend-chart" data-granularity={granularity} data-drawn={drawn}>
             {chart}
           </div>
+          {drawn !== granularity ? (
+            <p className="hint" data-testid="trend-drawn-note">
+              Drawn per {drawn}: {plural(daysInclusive(points[0]?.period ?? '', bucketEnd(points[points.length - 1]?.period ?? '', drawn)), 'day')} are more bars than the chart has room
+              for, so each bar sums a {drawn} (every booking is counted, each rate is its {drawn}&apos;s own). The table lists every {granularity}.
+            </p>
+          ) : null}
           {unrated > 0 ? (
             <p className="hint">
-              The cancellation rate is drawn only for a {granularity} with at least {formatCount(floor)} bookings: {unrated === 1 ? '1 has' : `${formatCount(unrated)} have`} fewer. The table lists every rate.
+              The cancellation rate is drawn only for a {drawn} with at least {formatCount(floor)} bookings: {unrated === 1 ? '1 has' : `${formatCount(unrated)} have`} fewer. The table lists every rate.
             </p>
           ) : null}
           {!filled ? <p className="hint">Periods without bookings are left out of this chart (the range has too many of them to draw); pick a longer period or a shorter range.</p> : null}

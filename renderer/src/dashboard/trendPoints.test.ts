@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TrendPoint } from '../../../shared/contract';
-import { fillPeriods, MAX_FILLED, MIN_RATE_BOOKINGS } from './trendPoints';
+import { coarsen, drawnPoints, fillPeriods, MAX_FILLED, MIN_RATE_BOOKINGS, periodStart } from './trendPoints';
 
 const point = (period: string, confirmed: number, cancelled: number): TrendPoint => ({ period, confirmed, cancelled, cancellationRate: confirmed + cancelled > 0 ? cancelled / (confirmed + cancelled) : 0 });
 
@@ -55,5 +55,45 @@ describe('the rate floor', () => {
   it(`draws no rate for a period with fewer than ${MIN_RATE_BOOKINGS} bookings (one booking is 0% or 100%)`, () => {
     const { points } = fillPeriods([point('2025-10-20', 0, 1), point('2025-10-21', 9, 0), point('2025-10-22', 7, 3)], 'day');
     expect(points.map((p) => p.rate)).toEqual([null, null, 0.3]);
+  });
+});
+
+describe('drawnPoints: no more bars than the chart has room for', () => {
+  // 700 days from a Monday, each with 3 confirmed and 1 cancelled booking (every 5th day none).
+  const days = Array.from({ length: 700 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10))
+    .filter((_, i) => i % 5 !== 4)
+    .map((day) => point(day, 3, 1));
+  const total = (points: readonly { confirmed: number; cancelled: number }[]) => points.reduce((sum, p) => sum + p.confirmed + p.cancelled, 0);
+
+  it('keeps the days when they fit', () => {
+    const drawn = drawnPoints(days, 'day', 800);
+    expect(drawn.granularity).toBe('day');
+    expect(drawn.points).toHaveLength(700 - 1);
+  });
+
+  it('sums days into weeks, then months, keeping every booking and giving each period its own rate', () => {
+    const weeks = drawnPoints(days, 'day', 300);
+    expect(weeks.granularity).toBe('week');
+    expect(weeks.points).toHaveLength(100);
+    expect(total(weeks.points)).toBe(total(days));
+    expect(weeks.points.every((p) => new Date(`${p.period}T00:00:00Z`).getUTCDay() === 1)).toBe(true);
+    expect(weeks.points[0]).toEqual({ period: '2024-01-01', confirmed: 18, cancelled: 6, rate: 0.25 });
+    const months = drawnPoints(days, 'day', 50);
+    expect(months.granularity).toBe('month');
+    expect(months.points.map((p) => p.period).slice(0, 3)).toEqual(['2024-01-01', '2024-02-01', '2024-03-01']);
+    expect(total(months.points)).toBe(total(days));
+  });
+
+  it('draws weeks as they are (a week can straddle two months) and months always', () => {
+    const weeks = coarsen(days, 'week');
+    expect(drawnPoints(weeks, 'week', 10).granularity).toBe('week');
+    expect(drawnPoints(coarsen(days, 'month'), 'month', 3).granularity).toBe('month');
+  });
+
+  it('finds the period start of a day', () => {
+    expect(periodStart('2025-10-26', 'week')).toBe('2025-10-20');
+    expect(periodStart('2025-10-20', 'week')).toBe('2025-10-20');
+    expect(periodStart('2025-10-26', 'month')).toBe('2025-10-01');
+    expect(periodStart('2025-10-26', 'day')).toBe('2025-10-26');
   });
 });

@@ -4,7 +4,7 @@
  * in trendPoints.test.ts).
  */
 import type { Granularity, TrendPoint } from '../../../shared/contract';
-import { nextPeriod } from './dates';
+import { addDays, nextPeriod, utcMs } from './dates';
 
 /** Periods without bookings are drawn as empty slots, up to this many slots in all. */
 export const MAX_FILLED = 1500;
@@ -40,4 +40,50 @@ export function fillPeriods(points: readonly TrendPoint[], granularity: Granular
     out.push(byPeriod.get(period) ?? { period, confirmed: 0, cancelled: 0, rate: null });
   }
   return { points: out, filled: true };
+}
+
+/** The first day of the period of `granularity` holding `iso`: itself, its week's Monday, its month's first. */
+export function periodStart(iso: string, granularity: Granularity): string {
+  if (granularity === 'day') return iso;
+  if (granularity === 'month') return `${iso.slice(0, 7)}-01`;
+  // getUTCDay: Sunday 0 … Saturday 6; weeks start on Monday.
+  return addDays(iso, -((new Date(utcMs(iso)).getUTCDay() + 6) % 7));
+}
+
+/**
+ * The backend's days summed into longer periods (weeks, months):
+ * every booking is kept, so the totals are the same, and each rate is the new period's own.
+ */
+export function coarsen(points: readonly TrendPoint[], granularity: Granularity): TrendPoint[] {
+  const sums = new Map<string, { confirmed: number; cancelled: number }>();
+  for (const p of points) {
+    const period = periodStart(p.period, granularity);
+    const sum = sums.get(period) ?? { confirmed: 0, cancelled: 0 };
+    sum.confirmed += p.confirmed;
+    sum.cancelled += p.cancelled;
+    sums.set(period, sum);
+  }
+  return [...sums]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([period, { confirmed, cancelled }]) => ({ period, confirmed, cancelled, cancellationRate: confirmed + cancelled > 0 ? cancelled / (confirmed + cancelled) : 0 }));
+}
+
+/**
+ * What the chart draws: the points in the finest period from `granularity` up whose bars fit
+ * `maxBars` (a chart needs no more bars than it has pixels for). Only days are summed into longer
+ * periods (weeks, then months): a week can straddle two months, so weeks are drawn as they are.
+ * `granularity` of the answer is the period drawn, which the card names when it differs.
+ */
+export function drawnPoints(
+  points: readonly TrendPoint[],
+  granularity: Granularity,
+  maxBars: number,
+  floor = MIN_RATE_BOOKINGS,
+): { points: ChartPoint[]; filled: boolean; granularity: Granularity } {
+  const candidates: Granularity[] = granularity === 'day' ? ['day', 'week', 'month'] : [granularity];
+  for (const [i, period] of candidates.entries()) {
+    const drawn = fillPeriods(period === granularity ? points : coarsen(points, period), period, floor);
+    if (drawn.points.length <= maxBars || i === candidates.length - 1) return { ...drawn, granularity: period };
+  }
+  return { ...fillPeriods(points, granularity, floor), granularity };
 }

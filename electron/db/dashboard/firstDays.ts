@@ -1,0 +1,117 @@
+/**
+ * A segment (new / returning) over a date range and statuses, from the first-day rollups
+ * (../rollups.ts): within [from, to] and the statuses S, a patient of the view is *new* when
+ * every booking the view keeps is on their first day ever — the first day is in the range and
+ * their next day with an S booking after it is past `to` (or there is none). So:
+ * - the new patients' bookings are a slice of first_day_bookings, their figures a slice of
+ *   patients_first_day;
+ * - the returning patients' figures are the view's figures without the segment, less the new
+ *   ones: every patient of the view is one or the other, and the segment keeps all of a
+ *   patient's bookings in the view, so each count splits exactly in two.
+ * Doctors are left to the appointments: "came back" to a doctor needs every booking's doctor.
+ */
+import type { DashboardFilter } from '../../../shared/contract';
+import { quoteIdent } from '../identifiers';
+
+type Status = 'confirmed' | 'cancelled';
+
+/**
+ * Whether a segment of this filter is answered here: a segment over dates, no doctor or
+ * specialty (without dates the day and doctor rollups' flags answer it).
+ */
+export function firstDaysAnswer(filter: DashboardFilter): boolean {
+  return (filter.segment ?? 'all') !== 'all' && Boolean(filter.from || filter.to) && !filter.doctorIds?.length && !filter.specialties?.length;
+}
+
+/** The same filter without its segment: the whole view the segment splits. */
+export function withoutSegment(filter: DashboardFilter): DashboardFilter {
+  return { ...filter, segment: 'all' };
+}
+
+const statusesOf = (filter: DashboardFilter): Status[] => (filter.statuses?.length ? filter.statuses : ['confirmed', 'cancelled']);
+
+/**
+ * The patient's next day after the first with a booking of the view's statuses, on a row with
+ * next_confirmed and next_cancelled under `alias` (least() skips nulls; null when neither).
+ */
+export function nextVisit(filter: DashboardFilter, alias: string): string {
+  const statuses = statusesOf(filter);
+  const column = (status: Status) => `${alias}.next_${status}`;
+  return statuses.length === 1 ? column(statuses[0] as Status) : `least(${column('confirmed')}, ${column('cancelled')})`;
+}
+
+/** Whether that next day falls within the view (before or on `to`; anywhere when `to` is open). */
+export function cameBackBy(filter: DashboardFilter, alias: string, bind: (value: unknown) => string): string {
+  return filter.to ? `coalesce(${nextVisit(filter, alias)} <= ${bind(filter.to)}::date, false)` : `${nextVisit(filter, alias)} IS NOT NULL`;
+}
+
+/** Conditions on a first-day row (alias `r`) for the patients new within the filter. */
+function newConditions(filter: DashboardFilter, bind: (value: unknown) => string): string[] {
+  const conditions: string[] = [];
+  if (filter.from) conditions.push(`r.first_day >= ${bind(filter.from)}::date`);
+  if (filter.to) conditions.push(`r.first_day <= ${bind(filter.to)}::date`);
+  conditions.push(`NOT ${cameBackBy(filter, 'r', bind)}`);
+  return conditions;
+}
+
+const binder = (params: unknown[]) => (value: unknown) => `$${params.push(value)}`;
+const where = (conditions: string[]) => `WHERE ${conditions.join(' AND ')}`;
+
+/**
+ * The new patients' bookings of the filter as rows (booking_date, status, placeholder, bookings),
+ * like appointments_by_day's.
+ */
+function newByDay(schema: string, filter: DashboardFilter, params: unknown[]): string {
+  const bind = binder(params);
+  const conditions = [...newConditions(filter, bind), `r.status = ANY(${bind(statusesOf(filter))}::text[])`];
+  return `SELECT r.first_day AS booking_date, r.status, r.placeholder, sum(r.bookings) AS bookings
+            FROM ${quoteIdent(schema)}.first_day_bookings r ${where(conditions)} GROUP BY 1, 2, 3`;
+}
+
+/**
+ * The segment's bookings per day, status and placeholder doctor (columns of appointments_by_day:
+ * booking_date, status, placeholder, bookings). `whole`: the same rows for the filter without
+ * its segment (from the day rollup), binding its values into the params it is given.
+ */
+export function segmentByDay(schema: string, filter: DashboardFilter, whole: (params: unknown[]) => string, params: unknown[]): string {
+  if (filter.segment === 'new') return newByDay(schema, filter, params);
+  const all = whole(params);
+  const fresh = newByDay(schema, filter, params);
+  return `SELECT w.booking_date, w.status, w.placeholder, w.bookings - coalesce(n.bookings, 0) AS bookings
+            FROM (${all}) w LEFT JOIN (${fresh}) n USING (booking_date, status, placeholder)
+           WHERE w.bookings > coalesce(n.bookings, 0)`;
+}
+
+/**
+ * The segment's bookings per doctor (doctor_id, total, confirmed, cancelled), only doctors with
+ * some. `whole`: the same for the filter without its segment, with its parameters (null for the
+ * new patients, who need none).
+ */
+export function segmentByDoctor(schema: string, filter: DashboardFilter, whole: { perDoctor: string; params: unknown[] } | null): { perDoctor: string; params: unknown[] } {
+  const params = whole?.params ?? [];
+  const bind = binder(params);
+  const conditions = [...newConditions(filter, bind), `r.status = ANY(${bind(statusesOf(filter))}::text[])`];
+  const fresh = `SELECT r.doctor_id, sum(r.bookings) AS total, sum(r.bookings) FILTER (WHERE r.status = 'confirmed') AS confirmed,
+                        sum(r.bookings) FILTER (WHERE r.status = 'cancelled') AS cancelled
+                   FROM ${quoteIdent(schema)}.first_day_bookings r ${where(conditions)} GROUP BY r.doctor_id`;
+  if (!whole) return { perDoctor: fresh, params };
+  const perDoctor = `SELECT w.doctor_id, w.total - coalesce(n.total, 0) AS total, coalesce(w.confirmed, 0) - coalesce(n.confirmed, 0) AS confirmed,
+                 coalesce(w.cancelled, 0) - coalesce(n.cancelled, 0) AS cancelled
+            FROM (${whole.perDoctor}) w LEFT JOIN (${fresh}) n USING (doctor_id)
+           WHERE w.total > coalesce(n.total, 0)`;
+  return { perDoctor, params };
+}
+
+/**
+ * The new patients' figures (patients, one, two_to_three, four_plus, repeated_cancellations):
+ * their bookings in the view are those of their first day with the view's statuses.
+ */
+export function newPatientFigures(schema: string, filter: DashboardFilter, params: unknown[]): string {
+  const statuses = statusesOf(filter);
+  const count = (status: Status) => (statuses.includes(status) ? `r.${status}` : '0');
+  const visits = `(${count('confirmed')} + ${count('cancelled')})`;
+  const conditions = [...newConditions(filter, binder(params)), `${visits} > 0`];
+  return `SELECT count(*) AS patients, count(*) FILTER (WHERE ${visits} = 1) AS one, count(*) FILTER (WHERE ${visits} BETWEEN 2 AND 3) AS two_to_three,
+                 count(*) FILTER (WHERE ${visits} >= 4) AS four_plus, count(*) FILTER (WHERE ${count('cancelled')} >= 2) AS repeated_cancellations
+            FROM ${quoteIdent(schema)}.patients_first_day r ${where(conditions)}`;
+}
