@@ -3,6 +3,7 @@
  * to the server without one giant string. Column order matches the COPY column lists in load.ts.
  */
 import type { AppointmentTable } from '../etl/appointmentTable';
+import { writeAppointmentFields } from '../etl/output/appointmentFields';
 import { ByteWriter } from '../etl/output/byteWriter';
 import { isoFromDay } from '../etl/rules/calendar';
 import { IdGroups } from '../etl/rules/idGroups';
@@ -87,34 +88,18 @@ export function rejectedCopy(runId: number, rows: readonly RejectedRow[], files:
 
 const TAB = 0x09;
 const NEWLINE = 0x0a;
-const STATUS_BYTES = [Buffer.from('confirmed'), Buffer.from('cancelled')];
 
 /**
  * The columnar table in the same COPY text as appointmentsCopy, written byte by byte into chunks of
  * CHUNK_ROWS rows, each encoded only when the COPY asks for it (nothing is held but the columns).
  */
 export function* appointmentTableCopy(table: AppointmentTable): Generator<Uint8Array> {
-  const { bookingIds, patientIds, bigBookingIds, bigPatientIds, doctorIds, days, statuses, sourceRows } = table.columns;
   const firstBooking = patientFirstBookings(table);
   const out = new ByteWriter();
   for (let start = 0; start < table.length; start += CHUNK_ROWS) {
     const end = Math.min(start + CHUNK_ROWS, table.length);
     for (let i = start; i < end; i++) {
-      const booking = bookingIds[i] as number;
-      if (booking === booking) out.uint(booking);
-      else out.text(bigBookingIds.get(i) as string);
-      out.byte(TAB);
-      const patient = patientIds[i] as number;
-      if (patient === patient) out.uint(patient);
-      else out.text(bigPatientIds.get(i) as string);
-      out.byte(TAB);
-      out.uint(doctorIds[i] as number);
-      out.byte(TAB);
-      out.day(days[i] as number);
-      out.byte(TAB);
-      out.bytes(STATUS_BYTES[statuses[i] as number] as Buffer);
-      out.byte(TAB);
-      out.uint(sourceRows[i] as number);
+      writeAppointmentFields(out, table.columns, i, TAB);
       out.byte(TAB);
       out.day(firstBooking[i] as number);
       out.byte(NEWLINE);

@@ -17,6 +17,7 @@ import { readSheet } from '../../electron/etl/extract/readSheet';
 import type { WorksheetReadOptions } from '../../electron/etl/extract/xlsxStream/readWorksheet';
 import type { RawCell } from '../../electron/etl/types';
 import { generateWorkbooks } from '../../scripts/generator/generateWorkbooks';
+import { createRandom } from '../../scripts/generator/random';
 import { readZipEntries, writeZip } from '../support/zipTools';
 
 const CASES = Number(process.env.XLSX_FAST_CELL_CASES ?? 200);
@@ -72,7 +73,8 @@ describe('the one-pass cell reader and the generic scanner agree', () => {
   }, 600_000);
 
   it(`on seeded mutations aimed at cells (${CASES} cases, seed ${SEED})`, async () => {
-    const next = random(SEED);
+    const stream = createRandom(SEED);
+    const next = () => stream.next();
     const sheets = await sheetParts();
     const outcomes = { rows: 0, errors: 0 };
     for (let i = 0; i < CASES; i++) {
@@ -184,15 +186,4 @@ function mutateCell(data: Buffer, next: () => number): { data: Buffer; what: str
 
 function splice(data: Buffer, at: number, remove: number, text: string): Buffer {
   return Buffer.concat([data.subarray(0, at), Buffer.from(text, 'utf8'), data.subarray(at + remove)]);
-}
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppointmentTable } from '../appointmentTable';
 import type { PreparedRun } from '../prepareRun';
+import { writeAppointmentFields } from './appointmentFields';
 import { ByteWriter } from './byteWriter';
 import { csvLine } from '../../../shared/spreadsheetText';
 import { writeChunks, writeCsv } from './csv';
@@ -63,7 +64,6 @@ export async function writeConfirmedByDoctor(dir: string, rows: readonly { docto
 }
 
 const COMMA = 0x2c;
-const STATUS_BYTES = [Buffer.from('confirmed'), Buffer.from('cancelled')];
 const CRLF = Buffer.from('\r\n');
 const CHUNK_BYTES = 256 * 1024;
 
@@ -72,25 +72,10 @@ const CHUNK_BYTES = 256 * 1024;
  * YYYY-MM-DD date or a status word, so none needs quoting or neutralising (csv.ts).
  */
 function* appointmentsCsv(table: AppointmentTable): Generator<Uint8Array> {
-  const { bookingIds, patientIds, bigBookingIds, bigPatientIds, doctorIds, days, statuses, sourceRows } = table.columns;
   const out = new ByteWriter(CHUNK_BYTES + 1024);
   out.text(`\uFEFF${csvLine(['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'source_row'])}`);
   for (let i = 0; i < table.length; i++) {
-    const booking = bookingIds[i] as number;
-    if (booking === booking) out.uint(booking);
-    else out.text(bigBookingIds.get(i) as string);
-    out.byte(COMMA);
-    const patient = patientIds[i] as number;
-    if (patient === patient) out.uint(patient);
-    else out.text(bigPatientIds.get(i) as string);
-    out.byte(COMMA);
-    out.uint(doctorIds[i] as number);
-    out.byte(COMMA);
-    out.day(days[i] as number);
-    out.byte(COMMA);
-    out.bytes(STATUS_BYTES[statuses[i] as number] as Buffer);
-    out.byte(COMMA);
-    out.uint(sourceRows[i] as number);
+    writeAppointmentFields(out, table.columns, i, COMMA);
     out.bytes(CRLF);
     if (out.length >= CHUNK_BYTES) yield out.take();
   }
