@@ -30,8 +30,10 @@ import { APPOINTMENT_COPY_COLUMNS, DOCTOR_COPY_COLUMNS, REJECTED_COPY_COLUMNS, a
 import { toDatabaseError, type ServerLabel } from './databaseErrors';
 import { quoteIdent, validateSchemaName } from './identifiers';
 import { acquireLoadLock, releaseLoadLock, type LoadHolder } from './loadLock';
+import { ROLLUP_COPY_COLUMNS, type RollupCopy } from './rollupRows';
+import { createRollupTables, rollupsOf } from './rollups';
 import { failRun, markStaleRuns, startRun, succeededStatement } from './runs';
-import { runLogStatements } from './schema';
+import { ROLLUP_TABLES, runLogStatements } from './schema';
 import { carryOverGrants, checkCanReplace, createStagingTables, keyAndIndexStatements, liveTables, nextName, removeLeftovers } from './staging';
 import { dropReplaced, swapInAndCommit } from './swap';
 import { withClient } from './withClient';
@@ -46,6 +48,8 @@ export interface LoadInput {
   report: PreviewReport;
   doctors: readonly FinalDoctor[] | EncodedTable;
   appointments: readonly FinalAppointment[] | EncodedTable;
+  /** The dashboard's rollups of these rows (rollupRows.ts); computed from the rows when absent. */
+  rollups?: RollupCopy;
 }
 
 function rowCount(table: readonly unknown[] | EncodedTable): number {
@@ -258,8 +262,10 @@ async function buildAndSwap(
   };
   logger.log('info', 'copy finished', copied);
 
-  // --- index
+  // --- index: the dashboard's rollups (rows computed from the same appointments, rollups.ts), then keys and indexes
   const statements = keyAndIndexStatements(schema, runId);
+  progress('index', 0, statements.length);
+  await copyRollups(client, schema, rollupsOf(input), options, logger);
   for (const [done, statement] of statements.entries()) {
     progress('index', done, statements.length);
     checkCancel();
@@ -331,6 +337,21 @@ async function copyInto(
   }
   await pipeline(Readable.from(source(), { objectMode: false }), stream);
   return stream.rowCount;
+}
+
+async function copyRollups(client: pg.ClientBase, schema: string, rollups: RollupCopy, options: LoadOptions, logger: Logger): Promise<void> {
+  const started = Date.now();
+  await createRollupTables(client, schema);
+  let rows = 0;
+  for (const table of ROLLUP_TABLES) {
+    const { chunks, rows: expected } = rollups[table];
+    const copied = await copyInto(client, `${quoteIdent(schema)}.${quoteIdent(nextName(table))}`, ROLLUP_COPY_COLUMNS[table], chunks, expected, 'index', options, () => undefined);
+    if (copied !== expected) {
+      throw new InternalError('count_mismatch', `The load was rolled back: ${table} has ${copied} rows in the database but ${expected} were computed.`, { table, copied, expected });
+    }
+    rows += copied;
+  }
+  logger.log('debug', 'rollups copied', { rows, ms: Date.now() - started });
 }
 
 function countLines(chunk: string | Uint8Array): number {

@@ -27,6 +27,26 @@ export const ROLLUP_TABLES = [
 ] as const;
 export type RollupTable = (typeof ROLLUP_TABLES)[number];
 
+/**
+ * The rollups' columns, as the load creates them before their COPY (rollupRows.ts computes the
+ * rows): the names and types the dashboard reads (electron/db/dashboard/), the same as CREATE
+ * TABLE … AS gave them when SQL built them (test/oracle/rollupsInSql.ts), and NOT NULL wherever a
+ * value always exists (COPY checks it row by row).
+ */
+export const ROLLUP_COLUMNS: Record<RollupTable, string> = {
+  appointments_by_day: `booking_date DATE NOT NULL, status TEXT NOT NULL, placeholder BOOLEAN NOT NULL,
+      later_confirmed BOOLEAN NOT NULL, later_cancelled BOOLEAN NOT NULL, bookings INTEGER NOT NULL`,
+  appointments_by_doctor: `doctor_id INTEGER NOT NULL, status TEXT NOT NULL, later_confirmed BOOLEAN NOT NULL, later_cancelled BOOLEAN NOT NULL,
+      bookings INTEGER NOT NULL`,
+  appointments_by_doctor_month: 'month DATE NOT NULL, doctor_id INTEGER NOT NULL, status TEXT NOT NULL, bookings INTEGER NOT NULL',
+  patients_by_visits: `confirmed INTEGER NOT NULL, cancelled INTEGER NOT NULL, later_confirmed BOOLEAN NOT NULL, later_cancelled BOOLEAN NOT NULL,
+      patients INTEGER NOT NULL`,
+  patients_first_day: `patient_id BIGINT NOT NULL, first_day DATE NOT NULL, next_confirmed DATE, next_cancelled DATE,
+      confirmed INTEGER NOT NULL, cancelled INTEGER NOT NULL, all_confirmed INTEGER NOT NULL, all_cancelled INTEGER NOT NULL`,
+  first_day_bookings: `first_day DATE NOT NULL, status TEXT NOT NULL, doctor_id INTEGER NOT NULL, placeholder BOOLEAN NOT NULL,
+      next_confirmed DATE, next_cancelled DATE, bookings INTEGER NOT NULL`,
+};
+
 /** Indexes of the rollups (built with them, renamed with them in the swap). */
 export const ROLLUP_INDEXES: Partial<Record<RollupTable, readonly { name: string; on: string }[]>> = {
   // A range's whole months are a slice of this table, not all of it.

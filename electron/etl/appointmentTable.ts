@@ -50,6 +50,32 @@ export class AppointmentTable implements Iterable<FinalAppointment> {
     });
   }
 
+  /** Rows given as objects, in columns (tests and small tables; the cleaner fills columns directly). */
+  static fromRows(rows: readonly FinalAppointment[]): AppointmentTable {
+    const n = rows.length;
+    const columns: AppointmentColumns = {
+      bookingIds: new Float64Array(n),
+      patientIds: new Float64Array(n),
+      bigBookingIds: new Map(),
+      bigPatientIds: new Map(),
+      doctorIds: new Int32Array(n),
+      days: new Int32Array(n),
+      statuses: new Uint8Array(n),
+      sourceRows: new Uint32Array(n),
+    };
+    rows.forEach((row, i) => {
+      columns.bookingIds[i] = typeof row.bookingId === 'number' ? row.bookingId : NaN;
+      if (typeof row.bookingId === 'string') columns.bigBookingIds.set(i, row.bookingId);
+      columns.patientIds[i] = typeof row.patientId === 'number' ? row.patientId : NaN;
+      if (typeof row.patientId === 'string') columns.bigPatientIds.set(i, row.patientId);
+      columns.doctorIds[i] = row.doctorId;
+      columns.days[i] = row.day;
+      columns.statuses[i] = STATUS_CODE[row.status];
+      columns.sourceRows[i] = row.sourceRow;
+    });
+    return new AppointmentTable(columns);
+  }
+
   /** The row count, under the name the load's encoded tables use. */
   get rows(): number {
     return this.length;

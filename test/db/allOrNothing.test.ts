@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appointmentsCopy } from '../../electron/db/copyText';
+import { rollupsOf } from '../../electron/db/rollups';
 import type { LoadInput, LoadProgress, LoadStep } from '../../electron/db/load';
 import { InternalError } from '../../electron/etl/errors';
 import { CancelledError } from '../../electron/etl/errors';
@@ -117,7 +118,7 @@ describe.each(testServers())('all or nothing on $name PostgreSQL', ({ url }) => 
         const chunks = Array.from(appointmentsCopy(big.appointments), (chunk) => encoder.encode(chunk));
         const last = chunks.at(-1) as Uint8Array;
         const cut = last.subarray(0, last.lastIndexOf(10, last.length - 2) + 1);
-        return { report: big.report, doctors: big.doctors, appointments: { rows: big.appointments.length, chunks: [...chunks.slice(0, -1), cut] } };
+        return { report: big.report, doctors: big.doctors, appointments: { rows: big.appointments.length, chunks: [...chunks.slice(0, -1), cut] }, rollups: rollupsOf(big) };
       },
     },
     {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerBusinessQuestions } from '../../electron/db/businessQuestions';
 import { appointmentsCopy, doctorsCopy } from '../../electron/db/copyText';
+import { rollupsOf } from '../../electron/db/rollups';
 import type { PreparedRun } from '../../electron/etl/prepareRun';
 import { testServers } from '../support/database';
 import {
@@ -199,6 +200,7 @@ describe.each(testServers())('loading the samples on $name PostgreSQL', ({ url }
       report: run.report,
       doctors: encoded(doctorsCopy(run.doctors), run.doctors.length),
       appointments: encoded(appointmentsCopy(run.appointments), run.appointments.length),
+      rollups: rollupsOf(run),
     });
 
     expect(result).toMatchObject({ doctors: run.doctors.length, appointments: run.appointments.length });

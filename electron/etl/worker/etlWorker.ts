@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ConnectionRecipe } from '../../db/serverConnection';
 import { doctorsCopy } from '../../db/copyText';
+import { rollupsOf } from '../../db/rollups';
 import { toErrorData } from '../errorData';
 import { identifyWorkbook } from '../extract/identifyWorkbook';
 import { writeCleanedOutputs } from '../output/writeOutputs';
@@ -37,17 +38,23 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined): 
   });
   const outputs = outputDir ? await writeCleanedOutputs(outputDir, run) : undefined;
   const doctors = encode(doctorsCopy(run.doctors), run.doctors.length);
+  // The dashboard's rollups, computed here while the columns are at hand (the host's event loop stays free).
+  const rollups = rollupsOf(run);
   const fixes = run.fixes.toData();
   const result: PrepareResult = {
     report: run.report,
     fixes,
     doctors,
     appointments: run.appointments.columns,
+    rollups,
     timings: run.timings,
     memory: { heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss },
     ...(outputs ? { outputs } : {}),
   };
-  const transfer = [...doctors.chunks.map((chunk) => chunk.buffer as ArrayBuffer), ...run.appointments.transferables(), fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer, fixes.pairKinds.buffer as ArrayBuffer];
+  const transfer = [
+    ...doctors.chunks.map((chunk) => chunk.buffer as ArrayBuffer),
+    ...Object.values(rollups).flatMap((table) => table.chunks.map((chunk) => chunk.buffer as ArrayBuffer)),
+    ...run.appointments.transferables(), fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer, fixes.pairKinds.buffer as ArrayBuffer];
   post({ type: 'done', result }, transfer);
 }
 

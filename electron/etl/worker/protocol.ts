@@ -11,6 +11,7 @@ import type { PreviewReport } from '../report';
 import type { RejectedRow } from '../types';
 import type { LakeProgress, WriteDatasetOptions, WrittenRun } from '../../lake/writeDataset';
 import type { ConnectionRecipe } from '../../db/serverConnection';
+import type { RollupCopy } from '../../db/rollupRows';
 
 /** The data-lake write as the worker takes it: plain data only (no signal, callbacks or logger). */
 export type LakeWriteOptions = Omit<WriteDatasetOptions, 'signal' | 'onProgress' | 'logger'>;
@@ -27,6 +28,8 @@ export interface PrepareResult {
   doctors: EncodedTableData;
   /** The final appointments' columns, transferred. */
   appointments: AppointmentColumns;
+  /** The dashboard's rollups of those appointments, as COPY text (transferred). */
+  rollups: RollupCopy;
   timings: PreparedRun['timings'];
   outputs?: OutputFiles;
   memory: { heapUsed: number; rss: number };

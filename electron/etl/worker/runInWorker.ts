@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppointmentTable } from '../appointmentTable';
 import type { ConnectionRecipe } from '../../db/serverConnection';
+import type { RollupCopy } from '../../db/rollupRows';
 import { CancelledError, InputFileError, InternalError } from '../errors';
 import { fromErrorData } from '../errorData';
 import type { WorkbookIdentity } from '../extract/identifyWorkbook';
@@ -46,6 +47,8 @@ export interface PreparedInWorker {
   doctors: EncodedTableData;
   /** Columns; its `chunks` are the COPY text, encoded as they are read. */
   appointments: AppointmentTable;
+  /** The dashboard's rollups of the appointments, as COPY text. */
+  rollups: RollupCopy;
   timings: PreparedRun['timings'];
   outputs?: OutputFiles;
   /** The worker's memory just before it answered. */
@@ -167,6 +170,7 @@ export async function prepareInWorker(options: PrepareOptions, hooks: PrepareHoo
     fixes: FixLog.fromData(result.fixes),
     doctors: result.doctors,
     appointments: new AppointmentTable(result.appointments),
+    rollups: result.rollups,
     timings: result.timings,
     workerMemory: result.memory,
     ...(result.outputs ? { outputs: result.outputs } : {}),

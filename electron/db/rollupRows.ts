@@ -1,0 +1,376 @@
+/**
+ * The rows of the dashboard's rollups (rollups.ts), computed from the final appointments' columns
+ * and written as COPY text, instead of six CREATE TABLE … AS SELECT over the staged appointments:
+ * at a million appointments those statements took 5.8 s of the load on an idle 2-core machine
+ * (window functions and sorts over a million rows, six times); this takes a few hundred
+ * milliseconds in the reading worker, and the COPY of the ~0.9 M rollup rows well under a second.
+ * The SQL is kept as the test oracle (test/oracle/rollupsInSql.ts): both must give the same rows.
+ *
+ * No object per row: each value becomes a rank (days, doctors, months: their position among the
+ * distinct values, sorted), every patient a dense group (IdGroups), per-patient figures live in
+ * typed arrays, and each GROUP BY is a stable LSD counting sort of row indexes over the grouped
+ * ranks followed by one pass over equal runs. Every temporary array is at most one entry per row
+ * (a group's key never needs to fit in a double), and the rows come out sorted by the grouped
+ * columns, which are the leading columns of the rollups' indexes: their builds meet sorted input.
+ */
+import type { AppointmentColumns } from '../etl/appointmentTable';
+import { ByteWriter } from '../etl/output/byteWriter';
+import { IdGroups } from '../etl/rules/idGroups';
+import type { RollupTable } from './schema';
+
+/** Visit counts are kept up to this many per status: the largest bucket is "4 or more". */
+export const VISITS_CAP = 4;
+
+/** A table in COPY text: chunks of encoded rows (transferable from the worker). */
+export interface RollupCopyTable {
+  rows: number;
+  chunks: Uint8Array[];
+}
+export type RollupCopy = Record<RollupTable, RollupCopyTable>;
+
+/** The columns the COPY text carries, in its order (the tables' own column order, schema.ts). */
+export const ROLLUP_COPY_COLUMNS: Record<RollupTable, readonly string[]> = {
+  appointments_by_day: ['booking_date', 'status', 'placeholder', 'later_confirmed', 'later_cancelled', 'bookings'],
+  appointments_by_doctor: ['doctor_id', 'status', 'later_confirmed', 'later_cancelled', 'bookings'],
+  appointments_by_doctor_month: ['month', 'doctor_id', 'status', 'bookings'],
+  patients_by_visits: ['confirmed', 'cancelled', 'later_confirmed', 'later_cancelled', 'patients'],
+  patients_first_day: ['patient_id', 'first_day', 'next_confirmed', 'next_cancelled', 'confirmed', 'cancelled', 'all_confirmed', 'all_cancelled'],
+  first_day_bookings: ['first_day', 'status', 'doctor_id', 'placeholder', 'next_confirmed', 'next_cancelled', 'bookings'],
+};
+
+type Columns = Pick<AppointmentColumns, 'patientIds' | 'bigPatientIds' | 'doctorIds' | 'days' | 'statuses'>;
+
+// Status codes as in appointmentTable's STATUSES (not imported as a value: see appointmentFields.ts).
+const CONFIRMED = 0;
+const CANCELLED = 1;
+const STATUS_BYTES = [Buffer.from('confirmed'), Buffer.from('cancelled')];
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+const NULL_BYTES = Buffer.from('\\N');
+// A chunk is handed over (transferred) with its whole buffer: flush before the longest row (< 200
+// bytes) could make the writer grow its 256 KiB buffer.
+const BUFFER_BYTES = 256 * 1024;
+const CHUNK_BYTES = BUFFER_BYTES - 256;
+
+/** Distinct values sorted, and each row's rank among them. */
+interface Ranked {
+  sorted: Int32Array;
+  rank: Int32Array;
+}
+
+/** Ranks of int32 values: equal values share a rank, ranks follow the values' order. */
+function rankValues(values: Int32Array): Ranked {
+  const n = values.length;
+  let min = 0;
+  for (let i = 0; i < n; i++) if ((values[i] as number) < min) min = values[i] as number;
+  const groups = new IdGroups(64);
+  const group = new Int32Array(n);
+  for (let i = 0; i < n; i++) group[i] = groups.of((values[i] as number) - min);
+  const distinct = new Int32Array(groups.size);
+  for (let i = 0; i < n; i++) distinct[group[i] as number] = values[i] as number;
+  const sorted = distinct.slice().sort();
+  // Group → rank, through the sorted values (a binary search per distinct value).
+  const rankOfGroup = new Int32Array(distinct.length);
+  for (let g = 0; g < distinct.length; g++) rankOfGroup[g] = lowerBound(sorted, distinct[g] as number);
+  for (let i = 0; i < n; i++) group[i] = rankOfGroup[group[i] as number] as number;
+  return { sorted, rank: group };
+}
+
+function lowerBound(sorted: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A grouped column: a value in [0, size) per row index. */
+interface Key {
+  of: Int32Array | Uint8Array;
+  size: number;
+}
+
+/**
+ * The row indexes `rows` sorted by `keys` (the first the most significant), stably: one counting
+ * sort per key, from the last key to the first.
+ */
+function sortBy(rows: Int32Array, keys: readonly Key[]): Int32Array {
+  const buffers = [new Int32Array(rows.length), new Int32Array(keys.length > 1 ? rows.length : 0)];
+  let from = rows;
+  for (let k = keys.length - 1, pass = 0; k >= 0; k--, pass++) {
+    const { of, size } = keys[k] as Key;
+    const to = buffers[pass % 2] as Int32Array;
+    const start = new Int32Array(size + 1);
+    for (let j = 0; j < from.length; j++) {
+      const v = (of[from[j] as number] as number) + 1;
+      start[v] = (start[v] as number) + 1;
+    }
+    for (let v = 0; v < size; v++) start[v + 1] = (start[v + 1] as number) + (start[v] as number);
+    for (let j = 0; j < from.length; j++) {
+      const row = from[j] as number;
+      const v = of[row] as number;
+      const at = start[v] as number;
+      start[v] = at + 1;
+      to[at] = row;
+    }
+    from = to;
+  }
+  return from;
+}
+
+/** Equal runs of sorted rows: the first row of each run and its length. */
+function runs(sorted: Int32Array, keys: readonly Key[]): { first: Int32Array; count: Int32Array } {
+  const first = new Int32Array(sorted.length);
+  const count = new Int32Array(sorted.length);
+  let groups = 0;
+  for (let j = 0; j < sorted.length; j++) {
+    const row = sorted[j] as number;
+    const previous = groups > 0 ? (first[groups - 1] as number) : -1;
+    let same = previous >= 0;
+    for (let k = 0; same && k < keys.length; k++) same = (keys[k] as Key).of[row] === (keys[k] as Key).of[previous];
+    if (same) {
+      count[groups - 1] = (count[groups - 1] as number) + 1;
+    } else {
+      first[groups] = row;
+      count[groups] = 1;
+      groups++;
+    }
+  }
+  return { first: first.subarray(0, groups), count: count.subarray(0, groups) };
+}
+
+function all(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}
+
+/** The first of its month, for a day (days since 1970-01-01). */
+function monthOf(day: number): number {
+  const date = new Date(day * 86_400_000);
+  date.setUTCDate(1);
+  return Math.round(date.getTime() / 86_400_000);
+}
+
+/**
+ * The six rollups of these appointments as COPY text. `placeholder` says whether a doctor id is
+ * one of the placeholder doctors the load adds (every appointment's doctor is among the doctors).
+ */
+export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => boolean): RollupCopy {
+  const { patientIds, bigPatientIds, doctorIds, statuses } = columns;
+  const n = statuses.length;
+
+  // Days, doctors and months as ranks; a day rank's month rank follows from the sorted days.
+  const day = rankValues(columns.days);
+  const days = day.sorted;
+  const dayCount = days.length;
+  const doctor = rankValues(doctorIds);
+  const doctorCount = doctor.sorted.length;
+  const isPlaceholder = new Uint8Array(doctorCount);
+  for (let d = 0; d < doctorCount; d++) isPlaceholder[d] = placeholder(doctor.sorted[d] as number) ? 1 : 0;
+  const monthOfDay = new Int32Array(dayCount);
+  const months: number[] = [];
+  for (let d = 0; d < dayCount; d++) {
+    const month = monthOf(days[d] as number);
+    if (months.length === 0 || months[months.length - 1] !== month) months.push(month);
+    monthOfDay[d] = months.length - 1;
+  }
+
+  // Patients: a dense group each, its first row (for its id), and its figures by day rank.
+  const patients = new IdGroups(n >> 2);
+  const patientOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = patientIds[i] as number;
+    patientOf[i] = id === id ? patients.of(id) : patients.ofText(bigPatientIds.get(i) as string);
+  }
+  const patientCount = patients.size;
+  const patientRow = new Int32Array(patientCount).fill(-1);
+  const first = new Int32Array(patientCount).fill(dayCount);
+  for (let i = 0; i < n; i++) {
+    const p = patientOf[i] as number;
+    if (patientRow[p] === -1) patientRow[p] = i;
+    if ((day.rank[i] as number) < (first[p] as number)) first[p] = day.rank[i] as number;
+  }
+  // The next day after the first with a confirmed (cancelled) booking; dayCount when there is none.
+  const next = [new Int32Array(patientCount).fill(dayCount), new Int32Array(patientCount).fill(dayCount)] as const;
+  const onFirst = [new Int32Array(patientCount), new Int32Array(patientCount)] as const;
+  const total = [new Int32Array(patientCount), new Int32Array(patientCount)] as const;
+  for (let i = 0; i < n; i++) {
+    const p = patientOf[i] as number;
+    const s = statuses[i] as number;
+    const d = day.rank[i] as number;
+    const totals = total[s] as Int32Array;
+    totals[p] = (totals[p] as number) + 1;
+    if (d === first[p]) {
+      const firsts = onFirst[s] as Int32Array;
+      firsts[p] = (firsts[p] as number) + 1;
+    } else if (d < ((next[s] as Int32Array)[p] as number)) {
+      (next[s] as Int32Array)[p] = d;
+    }
+  }
+  // Came back later with a confirmed booking (bit 1), a cancelled one (bit 0).
+  const later = new Uint8Array(patientCount);
+  for (let p = 0; p < patientCount; p++) later[p] = ((next[CONFIRMED][p] as number) < dayCount ? 2 : 0) | ((next[CANCELLED][p] as number) < dayCount ? 1 : 0);
+
+  // Per row: its doctor's placeholder flag, and its patient's flags.
+  const rowLater = new Uint8Array(n);
+  for (let i = 0; i < n; i++) rowLater[i] = later[patientOf[i] as number] as number;
+  const rowPlaceholder = new Uint8Array(n);
+  for (let i = 0; i < n; i++) rowPlaceholder[i] = isPlaceholder[doctor.rank[i] as number] as number;
+
+  const out = new ByteWriter(BUFFER_BYTES);
+  const bool = (value: number | boolean) => out.byte(value ? 0x74 : 0x66);
+  const status = (code: number) => out.bytes(STATUS_BYTES[code] as Buffer);
+  const dayOrNull = (rank: number) => (rank < dayCount ? out.day(days[rank] as number) : out.bytes(NULL_BYTES));
+  const tab = () => out.byte(TAB);
+
+  /** `rows` rows written by `line`, in chunks that fill the writer's buffer without outgrowing it. */
+  const encode = (rows: number, line: (g: number) => void): RollupCopyTable => {
+    const chunks: Uint8Array[] = [];
+    for (let g = 0; g < rows; g++) {
+      line(g);
+      out.byte(NEWLINE);
+      if (out.length >= CHUNK_BYTES) chunks.push(out.take());
+    }
+    if (out.length > 0) chunks.push(out.take());
+    return { rows, chunks };
+  };
+  const groupedTable = (rows: Int32Array, keys: readonly Key[], line: (row: number, count: number) => void): RollupCopyTable => {
+    const { first: firstRow, count } = runs(sortBy(rows, keys), keys);
+    return encode(firstRow.length, (g) => line(firstRow[g] as number, count[g] as number));
+  };
+
+  const dayKey: Key = { of: day.rank, size: dayCount };
+  const doctorKey: Key = { of: doctor.rank, size: doctorCount };
+  const statusKey: Key = { of: statuses, size: 2 };
+  const laterKey: Key = { of: rowLater, size: 4 };
+  const everyRow = all(n);
+
+  const appointmentsByDay = groupedTable(everyRow, [dayKey, statusKey, { of: rowPlaceholder, size: 2 }, laterKey], (i, count) => {
+    out.day(columns.days[i] as number);
+    tab();
+    status(statuses[i] as number);
+    tab();
+    bool(rowPlaceholder[i] as number);
+    tab();
+    bool((rowLater[i] as number) & 2);
+    tab();
+    bool((rowLater[i] as number) & 1);
+    tab();
+    out.uint(count);
+  });
+
+  const appointmentsByDoctor = groupedTable(everyRow, [doctorKey, statusKey, laterKey], (i, count) => {
+    out.uint(doctorIds[i] as number);
+    tab();
+    status(statuses[i] as number);
+    tab();
+    bool((rowLater[i] as number) & 2);
+    tab();
+    bool((rowLater[i] as number) & 1);
+    tab();
+    out.uint(count);
+  });
+
+  const monthRank = new Int32Array(n);
+  for (let i = 0; i < n; i++) monthRank[i] = monthOfDay[day.rank[i] as number] as number;
+  const appointmentsByDoctorMonth = groupedTable(everyRow, [{ of: monthRank, size: months.length }, doctorKey, statusKey], (i, count) => {
+    out.day(months[monthRank[i] as number] as number);
+    tab();
+    out.uint(doctorIds[i] as number);
+    tab();
+    status(statuses[i] as number);
+    tab();
+    out.uint(count);
+  });
+
+  // Patients by visit counts (each capped) × flags: at most 5 × 5 × 4 cells.
+  const cap = VISITS_CAP + 1;
+  const visits = new Int32Array(cap * cap * 4);
+  for (let p = 0; p < patientCount; p++) {
+    const c = Math.min(total[CONFIRMED][p] as number, VISITS_CAP);
+    const x = Math.min(total[CANCELLED][p] as number, VISITS_CAP);
+    const cell = (c * cap + x) * 4 + (later[p] as number);
+    visits[cell] = (visits[cell] as number) + 1;
+  }
+  const visitCells: number[] = [];
+  for (let cell = 0; cell < visits.length; cell++) if ((visits[cell] as number) > 0) visitCells.push(cell);
+  const patientsByVisits = encode(visitCells.length, (g) => {
+    const cell = visitCells[g] as number;
+    out.uint(Math.floor(cell / (4 * cap)));
+    tab();
+    out.uint(Math.floor(cell / 4) % cap);
+    tab();
+    bool(cell & 2);
+    tab();
+    bool(cell & 1);
+    tab();
+    out.uint(visits[cell] as number);
+  });
+
+  // One row per patient, in first-day order (the order of its range index).
+  const patientsInOrder = sortBy(all(patientCount), [{ of: first, size: dayCount }]);
+  const patientsFirstDay = encode(patientCount, (g) => {
+    const p = patientsInOrder[g] as number;
+    const row = patientRow[p] as number;
+    const id = patientIds[row] as number;
+    if (id === id) out.uint(id);
+    else out.text(bigPatientIds.get(row) as string);
+    tab();
+    out.day(days[first[p] as number] as number);
+    tab();
+    dayOrNull(next[CONFIRMED][p] as number);
+    tab();
+    dayOrNull(next[CANCELLED][p] as number);
+    tab();
+    out.uint(onFirst[CONFIRMED][p] as number);
+    tab();
+    out.uint(onFirst[CANCELLED][p] as number);
+    tab();
+    out.uint(total[CONFIRMED][p] as number);
+    tab();
+    out.uint(total[CANCELLED][p] as number);
+  });
+
+  // The bookings of each patient's first day, by day, status, doctor and the patient's next days.
+  let firstDayRows = 0;
+  for (let i = 0; i < n; i++) if (day.rank[i] === first[patientOf[i] as number]) firstDayRows++;
+  const onFirstDay = new Int32Array(firstDayRows);
+  for (let i = 0, j = 0; i < n; i++) if (day.rank[i] === first[patientOf[i] as number]) onFirstDay[j++] = i;
+  const rowNext = [new Int32Array(n), new Int32Array(n)] as const;
+  for (const i of onFirstDay) {
+    rowNext[CONFIRMED][i] = next[CONFIRMED][patientOf[i] as number] as number;
+    rowNext[CANCELLED][i] = next[CANCELLED][patientOf[i] as number] as number;
+  }
+  const firstDayBookings = groupedTable(
+    onFirstDay,
+    [dayKey, statusKey, doctorKey, { of: rowNext[CONFIRMED], size: dayCount + 1 }, { of: rowNext[CANCELLED], size: dayCount + 1 }],
+    (i, count) => {
+      out.day(columns.days[i] as number);
+      tab();
+      status(statuses[i] as number);
+      tab();
+      out.uint(doctorIds[i] as number);
+      tab();
+      bool(rowPlaceholder[i] as number);
+      tab();
+      dayOrNull(rowNext[CONFIRMED][i] as number);
+      tab();
+      dayOrNull(rowNext[CANCELLED][i] as number);
+      tab();
+      out.uint(count);
+    },
+  );
+
+  return {
+    appointments_by_day: appointmentsByDay,
+    appointments_by_doctor: appointmentsByDoctor,
+    appointments_by_doctor_month: appointmentsByDoctorMonth,
+    patients_by_visits: patientsByVisits,
+    patients_first_day: patientsFirstDay,
+    first_day_bookings: firstDayBookings,
+  };
+}

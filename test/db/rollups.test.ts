@@ -1,0 +1,143 @@
+/**
+ * The dashboard's rollups as the load computes and copies them (electron/db/rollupRows.ts) against
+ * the SQL that used to build them (test/oracle/rollupsInSql.ts), run over the very rows the load
+ * wrote: every table, column, type and row must be the same. The data has the shapes real loads
+ * have: a few days of bookings, three doctors, outliers centuries away, patients with several
+ * bookings on their first day and under both statuses, placeholder doctors, an id above 2^53, a
+ * month's last and first days, a single patient, no appointments at all, and a generated set.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ROLLUP_TABLES } from '../../electron/db/schema';
+import type { PreparedRun } from '../../electron/etl/prepareRun';
+import { generateWorkbooks } from '../../scripts/generator/generateWorkbooks';
+import { rollupsInSql } from '../oracle/rollupsInSql';
+import { testServers } from '../support/database';
+import { freshDatabase, load, prepareFiles, SCHEMA, writeWorkbook, type Cell, type Harness } from './harness';
+
+const HEADER = ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status'];
+const BIG_PATIENT = '9223372036854775807';
+
+/** Bookings as [patient, doctor, day, status]; booking ids are numbered in order. */
+function bookings(rows: [Cell, number, string, string][]): Cell[][] {
+  return [HEADER, ...rows.map(([patient, doctor, day, status], i) => [5000 + i, patient, doctor, day, status])];
+}
+
+const shapes: { name: string; appointments: Cell[][] }[] = [
+  {
+    name: 'a few days, three doctors, outliers centuries away, placeholder doctors',
+    appointments: bookings([
+      // Several bookings on the first day, under both statuses, then later ones of each.
+      [10, 1, '2025-10-30', 'confirmed'],
+      [10, 2, '2025-10-30', 'cancelled'],
+      [10, 2, '2025-10-30', 'confirmed'],
+      [10, 3, '2025-10-31', 'confirmed'],
+      [10, 1, '2025-11-01', 'cancelled'],
+      [10, 1, '2025-11-02', 'cancelled'],
+      // Three confirmed the same first day with one doctor, nothing after.
+      [11, 3, '2025-10-31', 'confirmed'],
+      [11, 3, '2025-10-31', 'confirmed'],
+      [11, 3, '2025-10-31', 'confirmed'],
+      // One booking only, cancelled.
+      [12, 2, '2025-11-01', 'cancelled'],
+      // First seen centuries ago, back now; and one booked centuries ahead.
+      [13, 1, '1825-03-04', 'confirmed'],
+      [13, 2, '2025-10-30', 'cancelled'],
+      [14, 3, '2025-11-02', 'confirmed'],
+      [14, 3, '2225-06-30', 'confirmed'],
+      // Doctors the doctors file does not list: placeholders.
+      [15, 77, '2025-10-31', 'confirmed'],
+      [15, 78, '2025-10-31', 'cancelled'],
+      [16, 77, '2025-11-01', 'confirmed'],
+      [16, 1, '2025-11-02', 'cancelled'],
+      // More than the visit buckets count, of each status, over a month's end.
+      ...Array.from({ length: 6 }, (_, k): [Cell, number, string, string] => [17, 1 + (k % 3), `2025-10-${26 + k}`, k % 2 ? 'cancelled' : 'confirmed']),
+      [17, 2, '2025-11-01', 'cancelled'],
+      [17, 2, '2025-11-01', 'cancelled'],
+      [17, 2, '2025-11-01', 'cancelled'],
+      // An id above 2^53, cancelled first, confirmed later the same month.
+      [BIG_PATIENT, 1, '2025-10-02', 'cancelled'],
+      [BIG_PATIENT, 1, '2025-10-30', 'confirmed'],
+      // Cancelled later only.
+      [18, 2, '2025-10-02', 'confirmed'],
+      [18, 2, '2025-10-09', 'cancelled'],
+    ]),
+  },
+  { name: 'a single patient with a single booking', appointments: bookings([[42, 2, '2025-10-30', 'confirmed']]) },
+  { name: 'no appointments', appointments: [HEADER] },
+];
+
+let dir: string;
+const runs = new Map<string, Promise<PreparedRun>>();
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'healthtech-rollups-'));
+  const doctors = path.join(dir, 'doctors.xlsx');
+  await writeWorkbook(doctors, 'Doctors', [
+    ['doctor_id', 'name', 'specialty'],
+    [1, 'Dr. Ada Byron', 'Cardiology'],
+    [2, 'Dr. Ben Okafor', null],
+    [3, 'Dr. Chen Li', 'Dermatology'],
+  ]);
+  for (const [i, shape] of shapes.entries()) {
+    const appointments = path.join(dir, `appointments-${i}.xlsx`);
+    await writeWorkbook(appointments, 'Appointments', shape.appointments);
+    runs.set(shape.name, prepareFiles(doctors, appointments));
+  }
+  // Its own folder: the generator names its files doctors.xlsx and appointments.xlsx.
+  const generated = await generateWorkbooks({ seed: 31, appointments: 4000, doctors: 25, outDir: await mkdtemp(path.join(dir, 'generated-')) });
+  runs.set('generated', prepareFiles(generated.doctorsPath, generated.appointmentsPath));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A table's columns (name, type, in order) and its rows in a fixed order, as text. */
+async function contents(client: pg.ClientBase, schema: string, table: string) {
+  const columns = await client.query<{ name: string; type: string }>(
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
+    [schema, table],
+  );
+  const order = columns.rows.map((_, i) => i + 1).join(', ');
+  const rows = await client.query({ text: `SELECT * FROM "${schema}"."${table}" ORDER BY ${order}`, rowMode: 'array', types: { getTypeParser: () => (value: string) => value } });
+  return { columns: columns.rows, rows: rows.rows as string[][] };
+}
+
+describe.each(testServers())('rollups on $name PostgreSQL', ({ url }) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await freshDatabase(url);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it.each([...shapes.map((s) => s.name), 'generated'])('computed by the load, they are exactly what SQL makes of the loaded rows: %s', async (name) => {
+    const run = await (runs.get(name) as Promise<PreparedRun>);
+    await load(h, run);
+    await h.admin.query('CREATE SCHEMA oracle');
+    for (const statement of rollupsInSql(SCHEMA, 'oracle')) await h.admin.query(statement);
+
+    for (const table of ROLLUP_TABLES) {
+      const loaded = await contents(h.admin, SCHEMA, table);
+      const oracle = await contents(h.admin, 'oracle', table);
+      expect(loaded.columns, table).toEqual(oracle.columns);
+      expect(loaded.rows, table).toEqual(oracle.rows);
+    }
+    // The shapes above are what they say (not, say, all rejected by the cleaning).
+    if (name !== 'no appointments') expect(run.appointments.length).toBeGreaterThan(0);
+    if (name === shapes[0]?.name) {
+      const days = await contents(h.admin, SCHEMA, 'appointments_by_day');
+      expect(days.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['1825-03-04', '2225-06-30']));
+      expect(days.rows.some((r) => r[2] === 't')).toBe(true);
+      const patients = await contents(h.admin, SCHEMA, 'patients_first_day');
+      expect(patients.rows.map((r) => r[0])).toContain(BIG_PATIENT);
+    }
+    const firstDays = await h.admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${SCHEMA}.patients_first_day`);
+    expect(Number(firstDays.rows[0]?.n)).toBe(new Set(run.appointments.map((a) => String(a.patientId))).size);
+  });
+});
