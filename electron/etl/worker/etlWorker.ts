@@ -39,7 +39,9 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined): 
   const outputs = outputDir ? await writeCleanedOutputs(outputDir, run) : undefined;
   const doctors = encode(doctorsCopy(run.doctors), run.doctors.length);
   // The dashboard's rollups, computed here while the columns are at hand (the host's event loop stays free).
+  const rollupsStarted = Date.now();
   const rollups = rollupsOf(run);
+  post({ type: 'log', level: 'debug', message: 'rollups computed', fields: { ms: Date.now() - rollupsStarted } });
   const fixes = run.fixes.toData();
   const result: PrepareResult = {
     report: run.report,

@@ -1,0 +1,68 @@
+/**
+ * The rollups' three ways of grouping (a count per packed key, a hash table of packed keys, and
+ * sorting row indexes key by key when the keys cannot be packed) give the same bytes. Which rows
+ * they give is held to SQL in test/db/rollups.test.ts; this covers the way that real data only
+ * takes with a great many days and doctors at once.
+ */
+import { describe, expect, it } from 'vitest';
+import { createRandom } from '../../scripts/generator/random';
+import { groupBy, rollupCopy } from './rollupRows';
+
+function text(copy: ReturnType<typeof rollupCopy>): Record<string, string> {
+  return Object.fromEntries(Object.entries(copy).map(([table, { rows, chunks }]) => [table, `${rows}\n${Buffer.concat(chunks).toString('utf8')}`]));
+}
+
+function appointments(seed: number, n: number, spread: { patients: number; doctors: number; days: number }) {
+  const random = createRandom(seed);
+  const patientIds = new Float64Array(n);
+  const bigPatientIds = new Map<number, string>();
+  const doctorIds = new Int32Array(n);
+  const days = new Int32Array(n);
+  const statuses = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const patient = random.int(1, spread.patients);
+    // One patient's id is above 2^53: NaN in its column, its digits beside it.
+    if (patient === 1) {
+      patientIds[i] = NaN;
+      bigPatientIds.set(i, '9223372036854775807');
+    } else {
+      patientIds[i] = patient;
+    }
+    doctorIds[i] = random.int(1, spread.doctors);
+    // Mostly a few weeks, some outliers centuries either side.
+    days[i] = random.int(0, 9) === 0 ? random.int(-60_000, 120_000) : 20_000 + random.int(0, spread.days);
+    statuses[i] = random.int(0, 3) === 0 ? 1 : 0;
+  }
+  return { patientIds, bigPatientIds, doctorIds, days, statuses };
+}
+
+describe('rollup rows', () => {
+  const shapes = [
+    { name: 'few doctors and days (counted per key)', spread: { patients: 300, doctors: 3, days: 20 } },
+    { name: 'many doctors and months (a hash table of keys)', spread: { patients: 2000, doctors: 900, days: 400 } },
+  ];
+  it.each(shapes)('every way of grouping gives the same rows: $name', ({ spread }) => {
+    const columns = appointments(7, 5000, spread);
+    const placeholder = (doctorId: number) => doctorId % 7 === 0;
+    const packed = text(rollupCopy(columns, placeholder));
+    expect(text(rollupCopy(columns, placeholder, 0))).toEqual(packed);
+    expect(packed.patients_first_day).toContain('9223372036854775807\t');
+    expect(packed.first_day_bookings).toMatch(/\\N/);
+  });
+
+  it('groups rows by their keys in key order, whichever way it counts', () => {
+    const rows = Int32Array.from([0, 1, 2, 3, 4, 5]);
+    const keys = [
+      { of: Int32Array.from([2, 0, 2, 1, 0, 2]), size: 3 },
+      { of: Uint8Array.from([1, 0, 1, 0, 1, 1]), size: 2 },
+    ];
+    const expected = { size: 4, values: [Int32Array.from([0, 0, 1, 2]), Int32Array.from([0, 1, 0, 1])], count: Int32Array.from([1, 1, 1, 3]) };
+    expect(groupBy(rows, keys)).toEqual(expected);
+    expect(groupBy(rows, keys, 0)).toEqual(expected);
+  });
+
+  it('gives empty tables for no appointments', () => {
+    const empty = rollupCopy(appointments(1, 0, { patients: 1, doctors: 1, days: 1 }), () => false);
+    expect(Object.values(empty).map((table) => table.rows)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+});
