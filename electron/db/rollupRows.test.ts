@@ -54,7 +54,7 @@ describe('rollup rows', () => {
     const rows = Int32Array.from([0, 1, 2, 3, 4, 5]);
     const keys = [
       { of: Int32Array.from([2, 0, 2, 1, 0, 2]), size: 3 },
-      { of: Uint8Array.from([1, 0, 1, 0, 1, 1]), size: 2 },
+      { of: Int32Array.from([1, 0, 1, 0, 1, 1]), size: 2 },
     ];
     const expected = { size: 4, values: [Int32Array.from([0, 0, 1, 2]), Int32Array.from([0, 1, 0, 1])], count: Int32Array.from([1, 1, 1, 3]) };
     expect(groupBy(rows, keys)).toEqual(expected);
