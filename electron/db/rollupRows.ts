@@ -92,6 +92,13 @@ interface Key {
   /** Int32Array for every key: one element type keeps the packing loop monomorphic (2× faster). */
   of: Int32Array;
   size: number;
+  /** When given, the key's value is `through[of[row]]` (a doctor's or patient's figure, no array per row). */
+  through?: Int32Array;
+}
+
+function valueAt(key: Key, row: number): number {
+  const value = key.of[row] as number;
+  return key.through ? (key.through[value] as number) : value;
 }
 
 /**
@@ -102,17 +109,17 @@ function sortBy(rows: Int32Array, keys: readonly Key[]): Int32Array {
   const buffers = [new Int32Array(rows.length), new Int32Array(keys.length > 1 ? rows.length : 0)];
   let from = rows;
   for (let k = keys.length - 1, pass = 0; k >= 0; k--, pass++) {
-    const { of, size } = keys[k] as Key;
+    const { size } = keys[k] as Key;
     const to = buffers[pass % 2] as Int32Array;
     const start = new Int32Array(size + 1);
     for (let j = 0; j < from.length; j++) {
-      const v = (of[from[j] as number] as number) + 1;
+      const v = valueAt(keys[k] as Key, from[j] as number) + 1;
       start[v] = (start[v] as number) + 1;
     }
     for (let v = 0; v < size; v++) start[v + 1] = (start[v + 1] as number) + (start[v] as number);
     for (let j = 0; j < from.length; j++) {
       const row = from[j] as number;
-      const v = of[row] as number;
+      const v = valueAt(keys[k] as Key, row);
       const at = start[v] as number;
       start[v] = at + 1;
       to[at] = row;
@@ -141,17 +148,18 @@ export const PACKED_KEY_LIMIT = 2 ** 53;
  * as long (cache misses), and sorting a million packed doubles ~2×. Otherwise (a great many
  * days and doctors at once), the row indexes are sorted key by key (sortBy).
  */
-export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PACKED_KEY_LIMIT): Groups {
+export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PACKED_KEY_LIMIT, scratch?: Float64Array): Groups {
   const m = rows.length;
   const product = keys.reduce((p, key) => p * key.size, 1);
   if (product <= packedLimit) {
-    const packed = new Float64Array(m);
-    for (const { of, size } of keys) {
-      for (let j = 0; j < m; j++) packed[j] = (packed[j] as number) * size + (of[rows[j] as number] as number);
+    const packed = scratch && scratch.length >= m ? scratch.subarray(0, m).fill(0) : new Float64Array(m);
+    for (const { of, size, through } of keys) {
+      if (through) for (let j = 0; j < m; j++) packed[j] = (packed[j] as number) * size + (through[of[rows[j] as number] as number] as number);
+      else for (let j = 0; j < m; j++) packed[j] = (packed[j] as number) * size + (of[rows[j] as number] as number);
     }
     let distinct: Float64Array;
     let counted: (key: number) => number;
-    if (product <= 4 * m + 4096) {
+    if (product <= m + 4096) {
       const counts = new Int32Array(product);
       for (let j = 0; j < m; j++) {
         const key = packed[j] as number;
@@ -198,7 +206,7 @@ export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PA
     const row = sorted[j] as number;
     const previous = size > 0 ? (first[size - 1] as number) : -1;
     let same = previous >= 0;
-    for (let k = 0; same && k < keys.length; k++) same = (keys[k] as Key).of[row] === (keys[k] as Key).of[previous];
+    for (let k = 0; same && k < keys.length; k++) same = valueAt(keys[k] as Key, row) === valueAt(keys[k] as Key, previous);
     if (same) {
       count[size - 1] = (count[size - 1] as number) + 1;
     } else {
@@ -207,9 +215,9 @@ export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PA
       size++;
     }
   }
-  const values = keys.map(({ of }) => {
+  const values = keys.map((key) => {
     const column = new Int32Array(size);
-    for (let g = 0; g < size; g++) column[g] = of[first[g] as number] as number;
+    for (let g = 0; g < size; g++) column[g] = valueAt(key, first[g] as number);
     return column;
   });
   return { size, values, count: count.subarray(0, size) };
@@ -243,7 +251,7 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   const dayCount = days.length;
   const doctor = rankValues(doctorIds);
   const doctorCount = doctor.sorted.length;
-  const isPlaceholder = new Uint8Array(doctorCount);
+  const isPlaceholder = new Int32Array(doctorCount);
   for (let d = 0; d < doctorCount; d++) isPlaceholder[d] = placeholder(doctor.sorted[d] as number) ? 1 : 0;
   const monthOfDay = new Int32Array(dayCount);
   const months: number[] = [];
@@ -254,7 +262,7 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   }
 
   // Patients: a dense group each, its first row (for its id), and its figures by day rank.
-  const patients = new IdGroups(n >> 2);
+  const patients = new IdGroups(n >> 1);
   const patientOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const id = patientIds[i] as number;
@@ -286,14 +294,9 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
     }
   }
   // Came back later with a confirmed booking (bit 1), a cancelled one (bit 0).
-  const later = new Uint8Array(patientCount);
+  const later = new Int32Array(patientCount);
   for (let p = 0; p < patientCount; p++) later[p] = ((next[CONFIRMED][p] as number) < dayCount ? 2 : 0) | ((next[CANCELLED][p] as number) < dayCount ? 1 : 0);
 
-  // Per row: its doctor's placeholder flag, and its patient's flags.
-  const rowLater = new Int32Array(n);
-  for (let i = 0; i < n; i++) rowLater[i] = later[patientOf[i] as number] as number;
-  const rowPlaceholder = new Int32Array(n);
-  for (let i = 0; i < n; i++) rowPlaceholder[i] = isPlaceholder[doctor.rank[i] as number] as number;
 
   const out = new ByteWriter(BUFFER_BYTES);
   const bool = (value: number | boolean) => out.byte(value ? 0x74 : 0x66);
@@ -314,7 +317,7 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   };
   /** A GROUP BY … count(*) table: `line` writes a group from its key values (`v[k]`, key by key). */
   const groupedTable = (rows: Int32Array, keys: readonly Key[], line: (v: readonly Int32Array[], g: number, count: number) => void): RollupCopyTable => {
-    const { size, values, count } = groupBy(rows, keys, packedLimit);
+    const { size, values, count } = groupBy(rows, keys, packedLimit, scratch);
     return encode(size, (g) => line(values, g, count[g] as number));
   };
   const at = (column: Int32Array | undefined, g: number) => (column as Int32Array)[g] as number;
@@ -322,10 +325,12 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   const dayKey: Key = { of: day.rank, size: dayCount };
   const doctorKey: Key = { of: doctor.rank, size: doctorCount };
   const statusKey: Key = { of: Int32Array.from(statuses), size: 2 };
-  const laterKey: Key = { of: rowLater, size: 4 };
+  const laterKey: Key = { of: patientOf, through: later, size: 4 };
+  const placeholderKey: Key = { of: doctor.rank, through: isPlaceholder, size: 2 };
   const everyRow = all(n);
+  const scratch = new Float64Array(n);
 
-  const appointmentsByDay = groupedTable(everyRow, [dayKey, statusKey, { of: rowPlaceholder, size: 2 }, laterKey], ([d, s, ph, l], g, count) => {
+  const appointmentsByDay = groupedTable(everyRow, [dayKey, statusKey, placeholderKey, laterKey], ([d, s, ph, l], g, count) => {
     out.day(days[at(d, g)] as number);
     tab();
     status(at(s, g));
@@ -351,9 +356,7 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
     out.uint(count);
   });
 
-  const monthRank = new Int32Array(n);
-  for (let i = 0; i < n; i++) monthRank[i] = monthOfDay[day.rank[i] as number] as number;
-  const appointmentsByDoctorMonth = groupedTable(everyRow, [{ of: monthRank, size: months.length }, doctorKey, statusKey], ([m, doc, s], g, count) => {
+  const appointmentsByDoctorMonth = groupedTable(everyRow, [{ of: day.rank, through: monthOfDay, size: months.length }, doctorKey, statusKey], ([m, doc, s], g, count) => {
     out.day(months[at(m, g)] as number);
     tab();
     out.uint(doctor.sorted[at(doc, g)] as number);
@@ -425,9 +428,8 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   const sortedPairs = pairKeys.slice().sort();
   const pairRank = new Int32Array(pairKeys.length);
   for (let r = 0; r < sortedPairs.length; r++) pairRank[pairs.of(sortedPairs[r] as number)] = r;
-  const rowPair = new Int32Array(n);
-  for (const i of onFirstDay) rowPair[i] = pairRank[pairOf[patientOf[i] as number] as number] as number;
-  const firstDayBookings = groupedTable(onFirstDay, [dayKey, statusKey, doctorKey, { of: rowPair, size: sortedPairs.length }], ([d, s, doc, pair], g, count) => {
+  for (let p = 0; p < patientCount; p++) pairOf[p] = pairRank[pairOf[p] as number] as number;
+  const firstDayBookings = groupedTable(onFirstDay, [dayKey, statusKey, doctorKey, { of: patientOf, through: pairOf, size: sortedPairs.length }], ([d, s, doc, pair], g, count) => {
     const pairKey = sortedPairs[at(pair, g)] as number;
     const nextCancelled = pairKey % (dayCount + 1);
     out.day(days[at(d, g)] as number);

@@ -12,6 +12,8 @@ import { generateWorkbooks } from '../../../scripts/generator/generateWorkbooks'
 import { CancelledError, InputFileError } from '../errors';
 import { rejectedSources } from '../output/exportRejected';
 import { appointmentsCopy } from '../../db/copyText';
+import type { RollupCopy } from '../../db/rollupRows';
+import { rollupsOf } from '../../db/rollups';
 import { prepareRun } from '../prepareRun';
 import { prepareInWorker } from './runInWorker';
 
@@ -39,6 +41,9 @@ describe('reading in a worker', () => {
     expect(text).toBe([...appointmentsCopy([...inProcess.appointments])].join(''));
     expect(inWorker.fixes.size).toBe(inProcess.fixes.size);
     expect([...inWorker.fixes]).toEqual([...inProcess.fixes]);
+    // The dashboard's rollups, computed in the worker, are the ones the load computes from the rows.
+    const rollupText = (copy: RollupCopy) => Object.entries(copy).map(([table, { rows, chunks }]) => [table, rows, Buffer.concat(chunks).toString('utf8')]);
+    expect(rollupText(inWorker.rollups)).toEqual(rollupText(rollupsOf(inProcess)));
   });
 
   it('a worker that runs out of memory ends in a clear error and the host carries on', async () => {
