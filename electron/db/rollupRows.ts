@@ -58,22 +58,48 @@ interface Ranked {
   rank: Int32Array;
 }
 
-/** Ranks of int32 values: equal values share a rank, ranks follow the values' order. */
+/**
+ * Ranks of int32 values: equal values share a rank, ranks follow the values' order. Values within
+ * a span of at most two per row (doctor ids, booking days unless outliers spread them very far)
+ * are ranked through an array over the span; others through a hash table of the distinct values.
+ */
 function rankValues(values: Int32Array): Ranked {
   const n = values.length;
   let min = 0;
-  for (let i = 0; i < n; i++) if ((values[i] as number) < min) min = values[i] as number;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const value = values[i] as number;
+    if (i === 0 || value < min) min = value;
+    if (i === 0 || value > max) max = value;
+  }
+  const rank = new Int32Array(n);
+  if (max - min < 2 * n + 4096) {
+    const rankAt = new Int32Array(max - min + 2);
+    for (let i = 0; i < n; i++) rankAt[(values[i] as number) - min + 1] = 1;
+    let distinct = 0;
+    for (let v = 1; v < rankAt.length; v++) {
+      const seen = rankAt[v] as number;
+      rankAt[v] = distinct;
+      distinct += seen;
+    }
+    const sorted = new Int32Array(distinct);
+    for (let i = 0; i < n; i++) {
+      const r = rankAt[(values[i] as number) - min + 1] as number;
+      rank[i] = r;
+      sorted[r] = values[i] as number;
+    }
+    return { sorted, rank };
+  }
   const groups = new IdGroups(64);
-  const group = new Int32Array(n);
-  for (let i = 0; i < n; i++) group[i] = groups.of((values[i] as number) - min);
+  for (let i = 0; i < n; i++) rank[i] = groups.of((values[i] as number) - min);
   const distinct = new Int32Array(groups.size);
-  for (let i = 0; i < n; i++) distinct[group[i] as number] = values[i] as number;
+  for (let i = 0; i < n; i++) distinct[rank[i] as number] = values[i] as number;
   const sorted = distinct.slice().sort();
   // Group → rank, through the sorted values (a binary search per distinct value).
   const rankOfGroup = new Int32Array(distinct.length);
   for (let g = 0; g < distinct.length; g++) rankOfGroup[g] = lowerBound(sorted, distinct[g] as number);
-  for (let i = 0; i < n; i++) group[i] = rankOfGroup[group[i] as number] as number;
-  return { sorted, rank: group };
+  for (let i = 0; i < n; i++) rank[i] = rankOfGroup[rank[i] as number] as number;
+  return { sorted, rank };
 }
 
 function lowerBound(sorted: Int32Array, value: number): number {
@@ -420,7 +446,7 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   for (let i = 0, j = 0; i < n; i++) if (day.rank[i] === first[patientOf[i] as number]) onFirstDay[j++] = i;
   // A patient's two next days as one key: the rank of the pair among the pairs that occur (the two
   // day ranks side by side would make the packed key too wide when outliers spread the days).
-  const pairs = new IdGroups(64);
+  const pairs = new IdGroups(patientCount >> 1);
   const pairOf = new Int32Array(patientCount);
   for (let p = 0; p < patientCount; p++) pairOf[p] = pairs.of((next[CONFIRMED][p] as number) * (dayCount + 1) + (next[CANCELLED][p] as number));
   const pairKeys = new Float64Array(pairs.size);
