@@ -91,6 +91,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       {
         logger,
         outputDir: config.outputDir,
+        // A dry run loads nothing: the dashboard's rollups are not needed.
+        skipRollups: config.dryRun,
         ...(io.signal ? { signal: io.signal } : {}),
         onProgress: (p) => {
           if (p.phase === 'read') progress.update(`reading ${p.file}`, p.bytesRead, p.bytesTotal);

@@ -30,7 +30,7 @@ function encode(chunks: Iterable<string>, rows: number): EncodedTableData {
   return { rows, chunks: Array.from(chunks, (chunk) => encoder.encode(chunk)) };
 }
 
-async function prepare(options: PrepareOptions, outputDir: string | undefined): Promise<void> {
+async function prepare(options: PrepareOptions, outputDir: string | undefined, skipRollups: boolean): Promise<void> {
   const run = await prepareRun(options, {
     signal: controller.signal,
     onProgress: (progress) => post({ type: 'progress', progress }),
@@ -40,22 +40,22 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined): 
   const doctors = encode(doctorsCopy(run.doctors), run.doctors.length);
   // The dashboard's rollups, computed here while the columns are at hand (the host's event loop stays free).
   const rollupsStarted = Date.now();
-  const rollups = rollupsOf(run);
-  post({ type: 'log', level: 'debug', message: 'rollups computed', fields: { ms: Date.now() - rollupsStarted } });
+  const rollups = skipRollups ? undefined : rollupsOf(run);
+  if (rollups) post({ type: 'log', level: 'debug', message: 'rollups computed', fields: { ms: Date.now() - rollupsStarted } });
   const fixes = run.fixes.toData();
   const result: PrepareResult = {
     report: run.report,
     fixes,
     doctors,
     appointments: run.appointments.columns,
-    rollups,
+    ...(rollups ? { rollups } : {}),
     timings: run.timings,
     memory: { heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss },
     ...(outputs ? { outputs } : {}),
   };
   const transfer = [
     ...doctors.chunks.map((chunk) => chunk.buffer as ArrayBuffer),
-    ...Object.values(rollups).flatMap((table) => table.chunks.map((chunk) => chunk.buffer as ArrayBuffer)),
+    ...Object.values(rollups ?? {}).flatMap((table) => table.chunks.map((chunk) => chunk.buffer as ArrayBuffer)),
     ...run.appointments.transferables(), fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer, fixes.pairKinds.buffer as ArrayBuffer];
   post({ type: 'done', result }, transfer);
 }
@@ -93,7 +93,7 @@ void (async () => {
   try {
     switch (task.type) {
       case 'prepare':
-        await prepare(task.options, task.outputDir);
+        await prepare(task.options, task.outputDir, task.skipRollups === true);
         break;
       case 'identify':
         post({ type: 'done', result: await identifyWorkbook(task.path, controller.signal) });

@@ -28,8 +28,8 @@ export interface PrepareResult {
   doctors: EncodedTableData;
   /** The final appointments' columns, transferred. */
   appointments: AppointmentColumns;
-  /** The dashboard's rollups of those appointments, as COPY text (transferred). */
-  rollups: RollupCopy;
+  /** The dashboard's rollups of those appointments, as COPY text (transferred); absent when skipped. */
+  rollups?: RollupCopy;
   timings: PreparedRun['timings'];
   outputs?: OutputFiles;
   memory: { heapUsed: number; rss: number };
@@ -37,7 +37,8 @@ export interface PrepareResult {
 
 /** What the worker is asked to do (its workerData). */
 export type WorkerTask =
-  | { type: 'prepare'; options: PrepareOptions; outputDir?: string }
+  /** skipRollups: the run will not be loaded (a dry run), so the dashboard's rollups are not computed. */
+  | { type: 'prepare'; options: PrepareOptions; outputDir?: string; skipRollups?: boolean }
   | { type: 'identify'; path: string }
   | { type: 'export-rejected'; outPath: string; sources: RejectedSource[]; rejected: RejectedRow[] }
   /** The database connection string includes the password: it stays in this process's memory. */

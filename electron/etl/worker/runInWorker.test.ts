@@ -43,7 +43,7 @@ describe('reading in a worker', () => {
     expect([...inWorker.fixes]).toEqual([...inProcess.fixes]);
     // The dashboard's rollups, computed in the worker, are the ones the load computes from the rows.
     const rollupText = (copy: RollupCopy) => Object.entries(copy).map(([table, { rows, chunks }]) => [table, rows, Buffer.concat(chunks).toString('utf8')]);
-    expect(rollupText(inWorker.rollups)).toEqual(rollupText(rollupsOf(inProcess)));
+    expect(rollupText(inWorker.rollups as RollupCopy)).toEqual(rollupText(rollupsOf(inProcess)));
   });
 
   it('a worker that runs out of memory ends in a clear error and the host carries on', async () => {

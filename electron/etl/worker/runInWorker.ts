@@ -47,8 +47,8 @@ export interface PreparedInWorker {
   doctors: EncodedTableData;
   /** Columns; its `chunks` are the COPY text, encoded as they are read. */
   appointments: AppointmentTable;
-  /** The dashboard's rollups of the appointments, as COPY text. */
-  rollups: RollupCopy;
+  /** The dashboard's rollups of the appointments, as COPY text (absent when skipped: a dry run). */
+  rollups?: RollupCopy;
   timings: PreparedRun['timings'];
   outputs?: OutputFiles;
   /** The worker's memory just before it answered. */
@@ -163,14 +163,18 @@ export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = 
   });
 }
 
-export async function prepareInWorker(options: PrepareOptions, hooks: PrepareHooks & WorkerHooks & { outputDir?: string } = {}): Promise<PreparedInWorker> {
-  const result: PrepareResult = await runInWorker({ type: 'prepare', options, ...(hooks.outputDir ? { outputDir: hooks.outputDir } : {}) }, hooks, options.appointments.path);
+export async function prepareInWorker(
+  options: PrepareOptions,
+  hooks: PrepareHooks & WorkerHooks & { outputDir?: string; skipRollups?: boolean } = {},
+): Promise<PreparedInWorker> {
+  const task = { type: 'prepare' as const, options, ...(hooks.outputDir ? { outputDir: hooks.outputDir } : {}), ...(hooks.skipRollups ? { skipRollups: true } : {}) };
+  const result: PrepareResult = await runInWorker(task, hooks, options.appointments.path);
   return {
     report: result.report,
     fixes: FixLog.fromData(result.fixes),
     doctors: result.doctors,
     appointments: new AppointmentTable(result.appointments),
-    rollups: result.rollups,
+    ...(result.rollups ? { rollups: result.rollups } : {}),
     timings: result.timings,
     workerMemory: result.memory,
     ...(result.outputs ? { outputs: result.outputs } : {}),
