@@ -36,12 +36,14 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, s
     onProgress: (progress) => post({ type: 'progress', progress }),
     logger: { log: (level, message, fields) => post({ type: 'log', level, message, ...(fields ? { fields } : {}) }) },
   });
-  const outputs = outputDir ? await writeCleanedOutputs(outputDir, run) : undefined;
-  const doctors = encode(doctorsCopy(run.doctors), run.doctors.length);
-  // The dashboard's rollups, computed here while the columns are at hand (the host's event loop stays free).
+  // The dashboard's rollups, computed here while the columns are at hand (the host's event loop
+  // stays free); before the outputs, so their temporary arrays are collected while the outputs are
+  // written rather than still held when the result is handed over (the run's peak of memory).
   const rollupsStarted = Date.now();
   const rollups = skipRollups ? undefined : rollupsOf(run);
   if (rollups) post({ type: 'log', level: 'debug', message: 'rollups computed', fields: { ms: Date.now() - rollupsStarted } });
+  const outputs = outputDir ? await writeCleanedOutputs(outputDir, run) : undefined;
+  const doctors = encode(doctorsCopy(run.doctors), run.doctors.length);
   const fixes = run.fixes.toData();
   const result: PrepareResult = {
     report: run.report,
