@@ -6,8 +6,14 @@
  * always sums exactly the appointments beside it: readers see both of one run or both of the other.
  *
  * They used to be six CREATE TABLE … AS SELECT over the staged appointments: 5.8 s of a 20 s load
- * of a million rows (PostgreSQL 15, idle 2-core machine), plus 1.0 s for their indexes. Computed
- * in Node and copied, they take XXX. That SQL is the test oracle (test/oracle/rollupsInSql.ts).
+ * of a million rows (PostgreSQL 15, idle 2-core machine; 5.8–15 s on the same machine busy with
+ * other work, load average 7–11). Computed in Node (0.9–1.2 s of CPU in the worker, before the
+ * load starts) and copied (855k rows: 1.0–3.3 s busy), the load's index step fell from 14–32 s to
+ * 10–16 s in runs paired on that busy machine. That SQL is the test oracle
+ * (test/oracle/rollupsInSql.ts): a test builds the rollups both ways and compares every table.
+ * Their indexes meet rows already sorted by their leading column where the grouping gives that
+ * order (by month, by first day); patients_first_day comes in the order patients were first seen,
+ * since sorting it cost more than its index builds saved (no difference beyond the noise measured).
  *
  * Measured at a million appointments (2,694 doctors, ~900 booking days, 333k patients, PostgreSQL
  * 15 and 18 on a shared 2-core machine): the whole-load key figures, leaderboard, trend,
