@@ -5,6 +5,7 @@
  * server is created either.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +47,10 @@ describe('healthtech-etl --dry-run --json', () => {
     // The load's answer file comes only from a database.
     expect(existsSync(path.join(output, 'confirmed_by_doctor.csv'))).toBe(false);
     expect(result.stderr).toMatch(/INFO {2}run finished run_id=null/);
+    // Nothing will load the dashboard's rollups, so the reading worker does not compute them.
+    const log = await readFile(path.join(cwd, 'logs', 'pipeline.log'), 'utf8');
+    expect(log).toMatch(/outputs written/);
+    expect(log).not.toMatch(/rollups computed/);
   });
 
   it('with no database configured, starts no embedded server (no .healthtech folder appears)', async () => {
