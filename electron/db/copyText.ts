@@ -76,14 +76,44 @@ export function appointmentsCopy(rows: Iterable<FinalAppointment>): Generator<st
   );
 }
 
-export function rejectedCopy(runId: number, rows: readonly RejectedRow[], files: Record<RejectedRow['file'], { name: string; sheet: string }>): Generator<string> {
-  return chunked(rows, (r) => {
-    const source = files[r.file];
-    return (
-      `${runId}\t${r.file}\t${copyEscape(source.name)}\t${copyEscape(source.sheet)}\t${r.row}\t${r.reason}\t${nullable(r.column)}\t` +
-      `${copyEscape(r.message)}\t${nullable(r.keptRow)}\t${copyEscape(jsonWithoutNul(r.raw))}\t${copyEscape(jsonWithoutNul(r.problems))}\n`
-    );
-  });
+const REJECTED_CHUNK_BYTES = 256 * 1024;
+const NULL = Buffer.from('\\N');
+
+/**
+ * The rejected rows, written into byte chunks of about 256 KiB. They are the widest rows of the
+ * load (~350 bytes: the file and sheet names, the message and two JSON columns): built as a string
+ * per row and joined into 10,000-row strings, 41k rows took 0.6–0.8 s of main-thread CPU, most of
+ * it collecting those strings, and the server waited for each 3.5 MB string before it could start
+ * on it; written as bytes, the same rows take a fraction of that and stream in small chunks.
+ */
+export function* rejectedCopy(runId: number, rows: readonly RejectedRow[], files: Record<RejectedRow['file'], { name: string; sheet: string }>): Generator<Uint8Array> {
+  const leading = (file: RejectedRow['file']) => Buffer.from(`${runId}\t${file}\t${copyEscape(files[file].name)}\t${copyEscape(files[file].sheet)}\t`, 'utf8');
+  const lead = { doctors: leading('doctors'), appointments: leading('appointments') };
+  const out = new ByteWriter();
+  const optional = (value: string | number | null | undefined) => {
+    if (value === null || value === undefined) out.bytes(NULL);
+    else if (typeof value === 'number') out.text(String(value));
+    else out.text(copyEscape(value));
+  };
+  for (const r of rows) {
+    out.bytes(lead[r.file]);
+    out.text(String(r.row));
+    out.byte(TAB);
+    out.text(r.reason);
+    out.byte(TAB);
+    optional(r.column);
+    out.byte(TAB);
+    out.text(copyEscape(r.message));
+    out.byte(TAB);
+    optional(r.keptRow);
+    out.byte(TAB);
+    out.text(copyEscape(jsonWithoutNul(r.raw)));
+    out.byte(TAB);
+    out.text(copyEscape(jsonWithoutNul(r.problems)));
+    out.byte(NEWLINE);
+    if (out.length >= REJECTED_CHUNK_BYTES) yield out.take();
+  }
+  if (out.length > 0) yield out.take();
 }
 
 const TAB = 0x09;
