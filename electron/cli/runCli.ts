@@ -57,6 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   const started = Date.now();
   let db: Database | undefined;
   let opening: Promise<Database> | undefined;
+  let writing: Promise<OutputFiles> | undefined;
   try {
     logger.log('info', 'run started', {
       version: io.version,
@@ -102,9 +103,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     timings.read_and_clean = Date.now() - started;
     logPerFile(prepared.report, logger.log.bind(logger));
     for (const warning of prepared.report.warnings) logger.log('warn', warning);
-    const outputs = prepared.outputs as OutputFiles;
-    logger.log('info', 'outputs written', { dir: config.outputDir });
+    // The CSVs are written in the worker while the load runs; the load commits only once they
+    // are complete, and a run that fails waits for them to finish or be removed (writeOutputs.ts).
+    const outputsStarted = Date.now();
+    writing = prepared.outputs.then((files) => {
+      timings.outputs = Date.now() - outputsStarted;
+      logger.log('info', 'outputs written', { dir: config.outputDir, ms: timings.outputs });
+      return files as OutputFiles;
+    });
+    writing.catch(() => undefined);
 
+    let outputs: OutputFiles | undefined;
     let load: LoadResult | undefined;
     let answers: BusinessAnswers | undefined;
     let lake: LakeExport | undefined;
@@ -118,6 +127,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         appVersion: io.version,
         logger,
         ...(io.signal ? { signal: io.signal } : {}),
+        beforeCommit: () => writing as Promise<OutputFiles>,
         onProgress: (p) => {
           if (p.step.startsWith('copy_')) progress.update(`loading ${p.step.slice(5)}`, p.rows, p.total, 'rows');
           else progress.clear();
@@ -128,6 +138,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       const answersStarted = Date.now();
       answers = await answerBusinessQuestions(db.pool, config.schema);
       timings.answers = Date.now() - answersStarted;
+      outputs = await writing;
       outputs.confirmed_by_doctor = await writeConfirmedByDoctor(config.outputDir, answers.q4);
       if (config.lake) {
         const exportStarted = Date.now();
@@ -136,6 +147,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         timings.export = Date.now() - exportStarted;
       }
     }
+    outputs ??= await writing;
     timings.total = Date.now() - started;
     logger.log('info', 'run finished', { run_id: load?.runId ?? null, ms: timings.total });
 
@@ -144,6 +156,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     return EXIT.ok;
   } catch (error) {
     progress.clear();
+    // The outputs are complete, or removed, before the run reports its failure.
+    await writing?.catch((outputError: unknown) => {
+      if (outputError !== error && !(outputError instanceof CancelledError)) logger.log('warn', 'the CSV outputs were not written', { code: isEtlError(outputError) ? outputError.code : 'internal' });
+    });
     if (isEtlError(error)) logger.log(error.kind === 'cancelled' ? 'warn' : 'error', error.message, { code: error.code });
     else logger.log('error', `unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
     // After Ctrl-C, whatever stopped the run (a worker or a stream torn down mid-step) is the

@@ -77,6 +77,11 @@ export interface LoadOptions {
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
   logger?: Logger;
+  /**
+   * Awaited after the counts are verified, just before the swap: what else must be complete
+   * before the run commits (the CLI's CSV outputs, written meanwhile). Its rejection rolls back.
+   */
+  beforeCommit?: () => Promise<unknown>;
 }
 
 export interface LoadResult {
@@ -291,6 +296,10 @@ async function buildAndSwap(
     }
   }
   checkCancel();
+  if (options.beforeCommit) {
+    await options.beforeCommit();
+    checkCancel();
+  }
 
   // --- swap, and commit
   progress('swap');

@@ -124,6 +124,25 @@ describe('input file errors exit with 3', () => {
   });
 });
 
+describe('an output folder that cannot be written', () => {
+  it('stops the run before the load with 1, naming the file; the database is not touched', async () => {
+    const cwd = await tempDir('output');
+    // A file where the folder should be: nothing can be created inside it.
+    await writeFile(path.join(cwd, 'taken'), 'not a folder');
+    const before = await runCli(['--db_url', db.url, '--run-date', RUN_DATE, '--json'], { cwd });
+    expect(before.code, before.stderr).toBe(0);
+    const runsBefore = (parseSingleJson(before.stdout) as { run_id: number }).run_id;
+
+    const { error, result } = await fails(['--db_url', db.url, '--run-date', RUN_DATE, '--output_dir', path.join(cwd, 'taken', 'out')], 1, 'internal', 'output');
+    expect(error.code).toBe('output_failed');
+    expect(error.message).toMatch(/^Could not write .*out.* part of the path is a file, not a folder\. Nothing was loaded; choose another --output_dir\.$/);
+    expect(result.stderr).not.toMatch(/load started/);
+    const after = await runCli(['--db_url', db.url, '--run-date', RUN_DATE, '--json'], { cwd });
+    // The next run's id follows the earlier one: the failed run never reached the run log.
+    expect((parseSingleJson(after.stdout) as { run_id: number }).run_id).toBe(runsBefore + 1);
+  });
+});
+
 describe('database errors exit with 4 and never show the password', () => {
   async function expectNoSecret(secret: string, result: CliResult, cwd: string) {
     const log = await readFile(path.join(cwd, 'logs', 'pipeline.log'), 'utf8');

@@ -9,7 +9,7 @@ import type { ConnectionRecipe } from '../../db/serverConnection';
 import { doctorsCopy } from '../../db/copyText';
 import { toErrorData } from '../errorData';
 import { identifyWorkbook } from '../extract/identifyWorkbook';
-import { writeCleanedOutputs } from '../output/writeOutputs';
+import { CleanedOutputs } from '../output/writeOutputs';
 import { prepareRun, type PrepareOptions } from '../prepareRun';
 import type { EncodedTableData, HostMessage, LakeWriteOptions, PrepareResult, WorkerMessage, WorkerTask } from './protocol';
 
@@ -35,7 +35,8 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined): 
     onProgress: (progress) => post({ type: 'progress', progress }),
     logger: { log: (level, message, fields) => post({ type: 'log', level, message, ...(fields ? { fields } : {}) }) },
   });
-  const outputs = outputDir ? await writeCleanedOutputs(outputDir, run) : undefined;
+  // Opened before the tables go: a folder that cannot be written stops the run before the load.
+  const outputs = outputDir ? await CleanedOutputs.open(outputDir) : undefined;
   const doctors = encode(doctorsCopy(run.doctors), run.doctors.length);
   const fixes = run.fixes.toData();
   const result: PrepareResult = {
@@ -45,10 +46,13 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined): 
     appointments: run.appointments.columns,
     timings: run.timings,
     memory: { heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss },
-    ...(outputs ? { outputs } : {}),
   };
   const transfer = [...doctors.chunks.map((chunk) => chunk.buffer as ArrayBuffer), ...run.appointments.transferables(), fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer, fixes.pairKinds.buffer as ArrayBuffer];
-  post({ type: 'done', result }, transfer);
+  post({ type: 'prepared', result }, transfer);
+  // The host loads while the CSVs are written here (the appointment columns are shared memory),
+  // and commits only after they are complete.
+  const written = outputs ? await outputs.write(run, controller.signal) : undefined;
+  post({ type: 'done', result: written ? { outputs: written } : {} });
 }
 
 /**

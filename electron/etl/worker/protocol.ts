@@ -28,8 +28,12 @@ export interface PrepareResult {
   /** The final appointments' columns, transferred. */
   appointments: AppointmentColumns;
   timings: PreparedRun['timings'];
-  outputs?: OutputFiles;
   memory: { heapUsed: number; rss: number };
+}
+
+/** How a prepare task ends, after its result went ahead: the CSV outputs, when it was asked to write them. */
+export interface PrepareOutcome {
+  outputs?: OutputFiles;
 }
 
 /** What the worker is asked to do (its workerData). */
@@ -41,7 +45,7 @@ export type WorkerTask =
   | { type: 'lake-write'; connection: ConnectionRecipe; options: LakeWriteOptions };
 
 export interface TaskResults {
-  prepare: PrepareResult;
+  prepare: PrepareOutcome;
   identify: WorkbookIdentity;
   'export-rejected': { rows: number };
   'lake-write': WrittenRun;
@@ -49,6 +53,8 @@ export interface TaskResults {
 
 export type WorkerMessage =
   | { type: 'progress'; progress: PrepareProgress }
+  /** A prepare task's tables and report, sent as soon as they exist; its outputs follow with 'done'. */
+  | { type: 'prepared'; result: PrepareResult }
   | { type: 'lake-progress'; progress: LakeProgress }
   | { type: 'log'; level: LogLevel; message: string; fields?: LogFields }
   | { type: 'done'; result: TaskResults[keyof TaskResults] }

@@ -35,6 +35,8 @@ export interface WorkerHooks {
   signal?: AbortSignal;
   onProgress?: (progress: PrepareProgress) => void;
   onLakeProgress?: (progress: LakeProgress) => void;
+  /** A prepare task's result, ahead of the task's end. */
+  onPrepared?: (result: PrepareResult) => void;
   logger?: Logger;
   limits?: WorkerLimits;
   workerScript?: string;
@@ -47,7 +49,11 @@ export interface PreparedInWorker {
   /** Columns; its `chunks` are the COPY text, encoded as they are read. */
   appointments: AppointmentTable;
   timings: PreparedRun['timings'];
-  outputs?: OutputFiles;
+  /**
+   * Settles when the worker is done: with the CSV outputs when an output folder was given (written
+   * while the caller goes on, e.g. loads), rejected if writing them failed or was cancelled.
+   */
+  outputs: Promise<OutputFiles | undefined>;
   /** The worker's memory just before it answered. */
   workerMemory: { heapUsed: number; rss: number };
 }
@@ -126,6 +132,9 @@ export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = 
         case 'lake-progress':
           hooks.onLakeProgress?.(message.progress);
           break;
+        case 'prepared':
+          hooks.onPrepared?.(message.result);
+          break;
         case 'log':
           logger.log(message.level, message.message, message.fields);
           break;
@@ -160,17 +169,40 @@ export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = 
   });
 }
 
-export async function prepareInWorker(options: PrepareOptions, hooks: PrepareHooks & WorkerHooks & { outputDir?: string } = {}): Promise<PreparedInWorker> {
-  const result: PrepareResult = await runInWorker({ type: 'prepare', options, ...(hooks.outputDir ? { outputDir: hooks.outputDir } : {}) }, hooks, options.appointments.path);
-  return {
-    report: result.report,
-    fixes: FixLog.fromData(result.fixes),
-    doctors: result.doctors,
-    appointments: new AppointmentTable(result.appointments),
-    timings: result.timings,
-    workerMemory: result.memory,
-    ...(result.outputs ? { outputs: result.outputs } : {}),
-  };
+export function prepareInWorker(options: PrepareOptions, hooks: PrepareHooks & WorkerHooks & { outputDir?: string } = {}): Promise<PreparedInWorker> {
+  return new Promise((resolve, reject) => {
+    let prepared = false;
+    const finished = runInWorker(
+      { type: 'prepare', options, ...(hooks.outputDir ? { outputDir: hooks.outputDir } : {}) },
+      {
+        ...hooks,
+        onPrepared: (result) => {
+          prepared = true;
+          const outputs = finished.then((outcome) => outcome.outputs);
+          // Whoever asked for outputs awaits them; a run that fails first must not leave an unhandled rejection.
+          outputs.catch(() => undefined);
+          resolve({
+            report: result.report,
+            fixes: FixLog.fromData(result.fixes),
+            doctors: result.doctors,
+            appointments: new AppointmentTable(result.appointments),
+            timings: result.timings,
+            workerMemory: result.memory,
+            outputs,
+          });
+        },
+      },
+      options.appointments.path,
+    );
+    finished.then(
+      () => {
+        if (!prepared) reject(new InternalError('worker_exited', 'The ETL worker finished without its result.'));
+      },
+      (error: unknown) => {
+        if (!prepared) reject(error);
+      },
+    );
+  });
 }
 
 export function identifyInWorker(file: string, hooks: WorkerHooks = {}): Promise<WorkbookIdentity> {
