@@ -12,8 +12,8 @@ import { CancelledError, ExportError, isEtlError, type EtlError } from '../etl/e
 import type { LakeExport, LakeTarget } from '../lake/exportRun';
 import type { LogLevel } from '../etl/logger';
 import { writeConfirmedByDoctor, type OutputFiles } from '../etl/output/writeOutputs';
-import type { PreviewReport } from '../etl/report';
-import { prepareInWorker, writeDatasetInWorker } from '../etl/worker/runInWorker';
+import type { ReportSummary } from '../etl/report';
+import { prepareForLoadInWorker, writeDatasetInWorker } from '../etl/worker/runInWorker';
 import { HELP, parseCli, type CliConfig } from './args';
 import { FileLogger } from '../etl/fileLogger';
 import { EXIT, EXPORT_EXIT, type ExitCode } from './exitCodes';
@@ -81,7 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     opening = config.dryRun ? undefined : openDatabase({ ...(config.dbUrl ? { url: config.dbUrl } : {}), embeddedDataDir: config.dataDir }, logger);
     opening?.catch(() => undefined);
     // Reading runs in a worker: a hostile or huge file hits the worker's memory limit, not ours.
-    const prepared = await prepareInWorker(
+    const prepared = await prepareForLoadInWorker(
       {
         doctors: { path: config.doctorsPath, ...(config.doctorsSheet ? { sheet: config.doctorsSheet } : {}) },
         appointments: { path: config.appointmentsPath, ...(config.appointmentsSheet ? { sheet: config.appointmentsSheet } : {}) },
@@ -197,7 +197,7 @@ async function exportLoadedRun(db: Database, config: CliConfig, runId: number, i
   }
 }
 
-function logPerFile(report: PreviewReport, log: (level: LogLevel, message: string, fields?: Record<string, number | string>) => void): void {
+function logPerFile(report: ReportSummary, log: (level: LogLevel, message: string, fields?: Record<string, number | string>) => void): void {
   for (const file of Object.values(report.files)) {
     log('info', `counts ${file.kind}`, { sheet: file.sheet, ...file.counts });
   }
@@ -236,7 +236,7 @@ function fail(error: unknown, json: boolean, io: CliIo): ExitCode {
 
 function jsonReport(
   config: CliConfig,
-  report: PreviewReport,
+  report: ReportSummary,
   outputs: OutputFiles,
   timings: Record<string, number>,
   db: Database | undefined,
@@ -244,8 +244,6 @@ function jsonReport(
   answers: BusinessAnswers | undefined,
   lake: LakeExport | undefined,
 ) {
-  const byReason: Record<string, number> = {};
-  for (const row of report.rejected) byReason[row.reason] = (byReason[row.reason] ?? 0) + 1;
   return {
     ok: true,
     dry_run: config.dryRun,
@@ -253,7 +251,7 @@ function jsonReport(
     counts: report.counts,
     placeholders: report.placeholders.map((p) => p.doctorId),
     answers: answers ?? null,
-    rejected_by_reason: byReason,
+    rejected_by_reason: report.rejectedByReason,
     files: Object.fromEntries(
       Object.values(report.files).map((f) => [f.kind, { name: f.name, sheet: f.sheet, sha256: f.sha256, header_row: f.headerRow, counts: f.counts, reconciled: f.reconciled, extra_columns: f.columns.extra }]),
     ),

@@ -7,7 +7,7 @@ import type { LogFields, LogLevel } from '../logger';
 import type { RejectedSource } from '../output/exportRejected';
 import type { OutputFiles } from '../output/writeOutputs';
 import type { PrepareOptions, PrepareProgress, PreparedRun } from '../prepareRun';
-import type { PreviewReport } from '../report';
+import type { PreviewReport, ReportSummary } from '../report';
 import type { RejectedRow } from '../types';
 import type { LakeProgress, WriteDatasetOptions, WrittenRun } from '../../lake/writeDataset';
 import type { ConnectionRecipe } from '../../db/serverConnection';
@@ -21,14 +21,25 @@ export interface EncodedTableData {
   chunks: Uint8Array[];
 }
 
-export interface PrepareResult {
-  report: PreviewReport;
-  fixes: FixLogData;
+interface PreparedTables {
   doctors: EncodedTableData;
-  /** The final appointments' columns, transferred. */
+  /** The final appointments' columns, in shared memory. */
   appointments: AppointmentColumns;
   timings: PreparedRun['timings'];
   memory: { heapUsed: number; rss: number };
+}
+
+/** A preview's result: the whole report and the fix log. */
+export interface PrepareResult extends PreparedTables {
+  kind: 'preview';
+  report: PreviewReport;
+  fixes: FixLogData;
+}
+
+/** A load's result (the CLI's): the report's summary; the rejected rows follow as COPY text ('rejected-copy'). */
+export interface PrepareForLoadResult extends PreparedTables {
+  kind: 'load';
+  report: ReportSummary;
 }
 
 /** How a prepare task ends, after its result went ahead: the CSV outputs, when it was asked to write them. */
@@ -38,7 +49,8 @@ export interface PrepareOutcome {
 
 /** What the worker is asked to do (its workerData). */
 export type WorkerTask =
-  | { type: 'prepare'; options: PrepareOptions; outputDir?: string }
+  /** `forLoad`: the host loads and prints counts (PrepareForLoadResult), it shows no rows. */
+  | { type: 'prepare'; options: PrepareOptions; outputDir?: string; forLoad?: boolean }
   | { type: 'identify'; path: string }
   | { type: 'export-rejected'; outPath: string; sources: RejectedSource[]; rejected: RejectedRow[] }
   /** The database connection string includes the password: it stays in this process's memory. */
@@ -54,7 +66,9 @@ export interface TaskResults {
 export type WorkerMessage =
   | { type: 'progress'; progress: PrepareProgress }
   /** A prepare task's tables and report, sent as soon as they exist; its outputs follow with 'done'. */
-  | { type: 'prepared'; result: PrepareResult }
+  | { type: 'prepared'; result: PrepareResult | PrepareForLoadResult }
+  /** After a load's result: the rejected rows in COPY text without their run id (the load copies them last). */
+  | { type: 'rejected-copy'; rejected: EncodedTableData }
   | { type: 'lake-progress'; progress: LakeProgress }
   | { type: 'log'; level: LogLevel; message: string; fields?: LogFields }
   | { type: 'done'; result: TaskResults[keyof TaskResults] }
