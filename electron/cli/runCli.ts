@@ -4,9 +4,10 @@
  * object on stdout. Returns the exit code instead of exiting, so tests can run it in-process.
  */
 import path from 'node:path';
-import { answerBusinessQuestions, type BusinessAnswers } from '../db/businessQuestions';
-import { openDatabase, type Database } from '../db/connection';
-import { loadRun, type LoadResult } from '../db/load';
+import type { BusinessAnswers } from '../db/businessQuestions';
+import type { Database } from '../db/connection';
+import type * as DatabaseSteps from './databaseSteps';
+import type { LoadResult } from '../db/load';
 import { CancelledError, ExportError, isEtlError, type EtlError } from '../etl/errors';
 // The export (and the AWS SDK behind it, ~150 ms to load) is loaded only by runs that export.
 import type { LakeExport, LakeTarget } from '../lake/exportRun';
@@ -58,6 +59,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   let db: Database | undefined;
   let opening: Promise<Database> | undefined;
   let writing: Promise<OutputFiles> | undefined;
+  let steps: Promise<typeof DatabaseSteps> | undefined;
   try {
     logger.log('info', 'run started', {
       version: io.version,
@@ -75,13 +77,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       await (await import('../lake/exportRun')).checkLakeTarget(config.lake, io.signal);
       timings.export_check = Date.now() - lakeChecked;
     }
-    // The database starts while the files are read (it has its own process); its errors are
-    // reported after the files', so a bad file is named first.
-    const dbStarted = Date.now();
-    opening = config.dryRun ? undefined : openDatabase({ ...(config.dbUrl ? { url: config.dbUrl } : {}), embeddedDataDir: config.dataDir }, logger);
-    opening?.catch(() => undefined);
     // Reading runs in a worker: a hostile or huge file hits the worker's memory limit, not ours.
-    const prepared = await prepareForLoadInWorker(
+    const preparing = prepareForLoadInWorker(
       {
         doctors: { path: config.doctorsPath, ...(config.doctorsSheet ? { sheet: config.doctorsSheet } : {}) },
         appointments: { path: config.appointmentsPath, ...(config.appointmentsSheet ? { sheet: config.appointmentsSheet } : {}) },
@@ -99,6 +96,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         },
       },
     );
+    // The database starts while the files are read (it has its own process; pg loads while the
+    // worker starts); its errors are reported after the files', so a bad file is named first.
+    const dbStarted = Date.now();
+    steps = config.dryRun ? undefined : import('./databaseSteps');
+    opening = steps?.then(({ openDatabase }) => openDatabase({ ...(config.dbUrl ? { url: config.dbUrl } : {}), embeddedDataDir: config.dataDir }, logger));
+    opening?.catch(() => undefined);
+    const prepared = await preparing;
     progress.clear();
     timings.read_and_clean = Date.now() - started;
     logPerFile(prepared.report, logger.log.bind(logger));
@@ -117,8 +121,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     let load: LoadResult | undefined;
     let answers: BusinessAnswers | undefined;
     let lake: LakeExport | undefined;
-    if (opening) {
+    if (opening && steps) {
       db = await opening;
+      const { loadRun, answerBusinessQuestions } = await steps;
       timings.database_ready = Date.now() - dbStarted;
       const loadStarted = Date.now();
       load = await loadRun(db, prepared, {
