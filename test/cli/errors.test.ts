@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { closedPort, ensureCliBuilt, killRunningClis, parseSingleJson, removeTempDirs, runCli, RUN_DATE, SAMPLES, tempDir, writeWorkbook, type CliResult } from './cliHarness';
+import { closedPort, ensureCliBuilt, killRunningClis, parseSingleJson, readCsv, removeTempDirs, runCli, RUN_DATE, SAMPLES, tempDir, writeWorkbook, type CliResult } from './cliHarness';
 
 interface Failure {
   ok: false;
@@ -158,6 +158,15 @@ describe('database errors exit with 4 and never show the password', () => {
     expect(error.code).toBe('db_unreachable');
     expect(error.message).toContain(`127.0.0.1:${port}/x`);
     await expectNoSecret('secretpw', result, cwd);
+    // The CSVs were being written while the load tried to start: the failed run waited for them,
+    // so they are complete (nothing is lost), as a dry run of the same files writes them.
+    const dryCwd = await tempDir('error-dry');
+    const dry = parseSingleJson((await runCli(['--dry-run', '--json', '--run-date', RUN_DATE], { cwd: dryCwd })).stdout) as { counts: Record<string, number> };
+    expect((await readCsv(path.join(cwd, 'output', 'final_appointments.csv'))).rows).toHaveLength(dry.counts.appointments as number);
+    expect((await readCsv(path.join(cwd, 'output', 'rejected_rows.csv'))).rows).toHaveLength(dry.counts.rejected as number);
+    for (const name of ['final_doctors.csv', 'final_appointments.csv', 'rejected_rows.csv']) {
+      expect(await readFile(path.join(cwd, 'output', name))).toEqual(await readFile(path.join(dryCwd, 'output', name)));
+    }
   });
 
   it('a wrong password on a real server', async () => {
