@@ -4,16 +4,17 @@
  * object on stdout. Returns the exit code instead of exiting, so tests can run it in-process.
  */
 import path from 'node:path';
-import { answerBusinessQuestions, type BusinessAnswers } from '../db/businessQuestions';
-import { openDatabase, type Database } from '../db/connection';
-import { loadRun, type LoadResult } from '../db/load';
+import type { BusinessAnswers } from '../db/businessQuestions';
+import type { Database } from '../db/connection';
+import type * as DatabaseSteps from './databaseSteps';
+import type { LoadResult } from '../db/load';
 import { CancelledError, ExportError, isEtlError, type EtlError } from '../etl/errors';
 // The export (and the AWS SDK behind it, ~150 ms to load) is loaded only by runs that export.
 import type { LakeExport, LakeTarget } from '../lake/exportRun';
 import type { LogLevel } from '../etl/logger';
 import { writeConfirmedByDoctor, type OutputFiles } from '../etl/output/writeOutputs';
-import type { PreviewReport } from '../etl/report';
-import { prepareInWorker, writeDatasetInWorker } from '../etl/worker/runInWorker';
+import type { ReportSummary } from '../etl/report';
+import { prepareForLoadInWorker, writeDatasetInWorker } from '../etl/worker/runInWorker';
 import { HELP, parseCli, type CliConfig } from './args';
 import { FileLogger } from '../etl/fileLogger';
 import { EXIT, EXPORT_EXIT, type ExitCode } from './exitCodes';
@@ -57,6 +58,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   const started = Date.now();
   let db: Database | undefined;
   let opening: Promise<Database> | undefined;
+  let writing: Promise<OutputFiles> | undefined;
+  let steps: Promise<typeof DatabaseSteps> | undefined;
   try {
     logger.log('info', 'run started', {
       version: io.version,
@@ -74,13 +77,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       await (await import('../lake/exportRun')).checkLakeTarget(config.lake, io.signal);
       timings.export_check = Date.now() - lakeChecked;
     }
-    // The database starts while the files are read (it has its own process); its errors are
-    // reported after the files', so a bad file is named first.
-    const dbStarted = Date.now();
-    opening = config.dryRun ? undefined : openDatabase({ ...(config.dbUrl ? { url: config.dbUrl } : {}), embeddedDataDir: config.dataDir }, logger);
-    opening?.catch(() => undefined);
     // Reading runs in a worker: a hostile or huge file hits the worker's memory limit, not ours.
-    const prepared = await prepareInWorker(
+    const preparing = prepareForLoadInWorker(
       {
         doctors: { path: config.doctorsPath, ...(config.doctorsSheet ? { sheet: config.doctorsSheet } : {}) },
         appointments: { path: config.appointmentsPath, ...(config.appointmentsSheet ? { sheet: config.appointmentsSheet } : {}) },
@@ -100,18 +98,34 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         },
       },
     );
+    // The database starts while the files are read (it has its own process; pg loads while the
+    // worker starts); its errors are reported after the files', so a bad file is named first.
+    const dbStarted = Date.now();
+    steps = config.dryRun ? undefined : import('./databaseSteps');
+    opening = steps?.then(({ openDatabase }) => openDatabase({ ...(config.dbUrl ? { url: config.dbUrl } : {}), embeddedDataDir: config.dataDir }, logger));
+    opening?.catch(() => undefined);
+    const prepared = await preparing;
     progress.clear();
     timings.read_and_clean = Date.now() - started;
     logPerFile(prepared.report, logger.log.bind(logger));
     for (const warning of prepared.report.warnings) logger.log('warn', warning);
-    const outputs = prepared.outputs as OutputFiles;
-    logger.log('info', 'outputs written', { dir: config.outputDir });
+    // The CSVs are written in the worker while the load runs; the load commits only once they
+    // are complete, and a run that fails waits for them to finish or be removed (writeOutputs.ts).
+    const outputsStarted = Date.now();
+    writing = prepared.outputs.then((files) => {
+      timings.outputs = Date.now() - outputsStarted;
+      logger.log('info', 'outputs written', { dir: config.outputDir, ms: timings.outputs });
+      return files as OutputFiles;
+    });
+    writing.catch(() => undefined);
 
+    let outputs: OutputFiles | undefined;
     let load: LoadResult | undefined;
     let answers: BusinessAnswers | undefined;
     let lake: LakeExport | undefined;
-    if (opening) {
+    if (opening && steps) {
       db = await opening;
+      const { loadRun, answerBusinessQuestions } = await steps;
       timings.database_ready = Date.now() - dbStarted;
       const loadStarted = Date.now();
       load = await loadRun(db, prepared, {
@@ -120,6 +134,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         appVersion: io.version,
         logger,
         ...(io.signal ? { signal: io.signal } : {}),
+        beforeCommit: () => writing as Promise<OutputFiles>,
         onProgress: (p) => {
           if (p.step.startsWith('copy_')) progress.update(`loading ${p.step.slice(5)}`, p.rows, p.total, 'rows');
           else progress.clear();
@@ -130,6 +145,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       const answersStarted = Date.now();
       answers = await answerBusinessQuestions(db.pool, config.schema);
       timings.answers = Date.now() - answersStarted;
+      outputs = await writing;
       outputs.confirmed_by_doctor = await writeConfirmedByDoctor(config.outputDir, answers.q4);
       if (config.lake) {
         const exportStarted = Date.now();
@@ -138,6 +154,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         timings.export = Date.now() - exportStarted;
       }
     }
+    outputs ??= await writing;
     timings.total = Date.now() - started;
     logger.log('info', 'run finished', { run_id: load?.runId ?? null, ms: timings.total });
 
@@ -146,6 +163,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     return EXIT.ok;
   } catch (error) {
     progress.clear();
+    // The outputs are complete, or removed, before the run reports its failure.
+    await writing?.catch((outputError: unknown) => {
+      if (outputError !== error && !(outputError instanceof CancelledError)) logger.log('warn', 'the CSV outputs were not written', { code: isEtlError(outputError) ? outputError.code : 'internal' });
+    });
     if (isEtlError(error)) logger.log(error.kind === 'cancelled' ? 'warn' : 'error', error.message, { code: error.code });
     else logger.log('error', `unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
     // After Ctrl-C, whatever stopped the run (a worker or a stream torn down mid-step) is the
@@ -183,7 +204,7 @@ async function exportLoadedRun(db: Database, config: CliConfig, runId: number, i
   }
 }
 
-function logPerFile(report: PreviewReport, log: (level: LogLevel, message: string, fields?: Record<string, number | string>) => void): void {
+function logPerFile(report: ReportSummary, log: (level: LogLevel, message: string, fields?: Record<string, number | string>) => void): void {
   for (const file of Object.values(report.files)) {
     log('info', `counts ${file.kind}`, { sheet: file.sheet, ...file.counts });
   }
@@ -222,7 +243,7 @@ function fail(error: unknown, json: boolean, io: CliIo): ExitCode {
 
 function jsonReport(
   config: CliConfig,
-  report: PreviewReport,
+  report: ReportSummary,
   outputs: OutputFiles,
   timings: Record<string, number>,
   db: Database | undefined,
@@ -230,8 +251,6 @@ function jsonReport(
   answers: BusinessAnswers | undefined,
   lake: LakeExport | undefined,
 ) {
-  const byReason: Record<string, number> = {};
-  for (const row of report.rejected) byReason[row.reason] = (byReason[row.reason] ?? 0) + 1;
   return {
     ok: true,
     dry_run: config.dryRun,
@@ -239,7 +258,7 @@ function jsonReport(
     counts: report.counts,
     placeholders: report.placeholders.map((p) => p.doctorId),
     answers: answers ?? null,
-    rejected_by_reason: byReason,
+    rejected_by_reason: report.rejectedByReason,
     files: Object.fromEntries(
       Object.values(report.files).map((f) => [f.kind, { name: f.name, sheet: f.sheet, sha256: f.sha256, header_row: f.headerRow, counts: f.counts, reconciled: f.reconciled, extra_columns: f.columns.extra }]),
     ),

@@ -2,10 +2,10 @@
 import type { BusinessAnswers } from '../db/businessQuestions';
 import type { LoadResult } from '../db/load';
 import type { OutputFiles } from '../etl/output/writeOutputs';
-import type { PreviewReport } from '../etl/report';
+import type { ReportSummary } from '../etl/report';
 import type { LakeExport } from '../lake/exportRun';
 
-export function humanSummary(report: PreviewReport, load: LoadResult | undefined, answers: BusinessAnswers | undefined, outputs: OutputFiles, database?: string, lake?: LakeExport): string {
+export function humanSummary(report: ReportSummary, load: LoadResult | undefined, answers: BusinessAnswers | undefined, outputs: OutputFiles, database?: string, lake?: LakeExport): string {
   const n = (value: number) => value.toLocaleString('en-US');
   const lines: string[] = [''];
   for (const file of Object.values(report.files)) {
@@ -16,9 +16,8 @@ export function humanSummary(report: PreviewReport, load: LoadResult | undefined
   }
   const d = report.dateOrder;
   lines.push(`date order    ${d.used} (${d.basis.replace(/_/g, ' ')}; day-first evidence ${n(d.evidence.dayFirst)}, month-first ${n(d.evidence.monthFirst)})`);
-  const byReason = new Map<string, number>();
-  for (const row of report.rejected) byReason.set(row.reason, (byReason.get(row.reason) ?? 0) + 1);
-  if (byReason.size > 0) lines.push(`rejected      ${[...byReason].map(([reason, count]) => `${reason} ${n(count)}`).join(', ')}`);
+  const byReason = Object.entries(report.rejectedByReason);
+  if (byReason.length > 0) lines.push(`rejected      ${byReason.map(([reason, count]) => `${reason} ${n(count)}`).join(', ')}`);
   if (report.placeholders.length > 0) lines.push(`placeholders  doctor ${report.placeholders.map((p) => p.doctorId).join(', ')} (name and specialty 'Unknown')`);
   if (report.counts.suspicious_dates > 0) {
     lines.push(`suspicious    ${n(report.counts.suspicious_dates)} date(s) ${report.options.suspiciousPolicy === 'quarantine' ? 'quarantined' : 'kept with a warning'}`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppointmentTable, STATUSES } from '../etl/appointmentTable';
 import { isoFromDay } from '../etl/rules/calendar';
 import type { RejectedRow } from '../etl/types';
-import { appointmentTableBinaryCopy, appointmentTableCopy, CHUNK_ROWS, copyEscape, rejectedCopy } from './copyText';
+import { appointmentTableBinaryCopy, appointmentTableCopy, CHUNK_ROWS, copyEscape, rejectedCopy, rejectedCopyWithoutRunId, withRunId } from './copyText';
 
 const files = { doctors: { name: 'docs\\2025.xlsx', sheet: 'Doctors\tA' }, appointments: { name: 'Termine ä.xlsx', sheet: 'Sheet1' } };
 
@@ -120,5 +120,31 @@ describe('appointmentTableBinaryCopy', () => {
     expect(chunks).toHaveLength(3);
     expect(binaryAsText(chunks)).toBe(Buffer.concat([...appointmentTableCopy(t)]).toString('utf8'));
     expect(binaryAsText(appointmentTableBinaryCopy(AppointmentTable.empty()))).toBe('');
+  });
+});
+
+// The CLI's worker writes the rejected rows before the run has an id; the load puts the id in
+// front of each line. The result must be what rejectedCopy writes, byte for byte.
+describe('rejected rows without the run id', () => {
+  it('with the run id put in front of each line, equal rejectedCopy, across chunks and awkward values', () => {
+    const rows = [
+      ...Array.from({ length: 3000 }, (_, i) => row(i)),
+      row(3001, { message: 'tab\there\nnew\\line\r', keptRow: 7, raw: { status: 'con\tfirmed', patient_id: 'a\0b', name: 'Zoë 🙂' } }),
+    ];
+    const without = rejectedCopyWithoutRunId(rows, files);
+    expect(without.length).toBeGreaterThan(1);
+    for (const runId of [42, 9_007_199_254_740_991]) {
+      const loaded = text(withRunId(runId, without));
+      expect(loaded).toBe(text(rejectedCopy(runId, rows, files)));
+      expect(loaded).toBe(oracle(runId, rows));
+    }
+  });
+
+  it('no rows give no bytes', () => {
+    expect(text(withRunId(5, rejectedCopyWithoutRunId([], files)))).toBe('');
+  });
+
+  it('a chunk that does not end with a whole line is refused, not loaded misaligned', () => {
+    expect(() => [...withRunId(5, [Buffer.from('a\tb\nc\td')])]).toThrow(/whole line/);
   });
 });

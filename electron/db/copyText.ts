@@ -86,8 +86,41 @@ const NULL = Buffer.from('\\N');
  * it collecting those strings, and the server waited for each 3.5 MB string before it could start
  * on it; written as bytes, the same rows take a fraction of that and stream in small chunks.
  */
-export function* rejectedCopy(runId: number, rows: readonly RejectedRow[], files: Record<RejectedRow['file'], { name: string; sheet: string }>): Generator<Uint8Array> {
-  const leading = (file: RejectedRow['file']) => Buffer.from(`${runId}\t${file}\t${copyEscape(files[file].name)}\t${copyEscape(files[file].sheet)}\t`, 'utf8');
+export function rejectedCopy(runId: number, rows: readonly RejectedRow[], files: Record<RejectedRow['file'], { name: string; sheet: string }>): Generator<Uint8Array> {
+  return rejectedBytes(`${runId}\t`, rows, files);
+}
+
+/**
+ * The rejected rows' COPY bytes without the leading run id: the CLI's reading worker writes them
+ * before the run has an id, while the host copies the appointments, and withRunId puts the id in
+ * front of each line at the load. Chunks hold whole lines.
+ */
+export function rejectedCopyWithoutRunId(rows: readonly RejectedRow[], files: Record<RejectedRow['file'], { name: string; sheet: string }>): Uint8Array[] {
+  return Array.from(rejectedBytes('', rows, files));
+}
+
+/** rejectedCopyWithoutRunId's chunks (whole lines each) with `runId` and a tab in front of every line. */
+export function* withRunId(runId: number, chunks: Iterable<Uint8Array>): Generator<Uint8Array> {
+  const prefix = Buffer.from(`${runId}\t`);
+  for (const chunk of chunks) {
+    let lines = 0;
+    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) lines += 1;
+    const out = Buffer.allocUnsafe(chunk.length + lines * prefix.length);
+    let at = 0;
+    for (let start = 0; start < chunk.length; ) {
+      const end = chunk.indexOf(NEWLINE, start) + 1;
+      if (end === 0) throw new TypeError('COPY text chunks must end with a whole line');
+      out.set(prefix, at);
+      out.set(chunk.subarray(start, end), at + prefix.length);
+      at += prefix.length + end - start;
+      start = end;
+    }
+    yield out;
+  }
+}
+
+function* rejectedBytes(runIdField: string, rows: readonly RejectedRow[], files: Record<RejectedRow['file'], { name: string; sheet: string }>): Generator<Uint8Array> {
+  const leading = (file: RejectedRow['file']) => Buffer.from(`${runIdField}${file}\t${copyEscape(files[file].name)}\t${copyEscape(files[file].sheet)}\t`, 'utf8');
   const lead = { doctors: leading('doctors'), appointments: leading('appointments') };
   const out = new ByteWriter();
   const optional = (value: string | number | null | undefined) => {

@@ -24,9 +24,9 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CancelledError, DatabaseError, InternalError, isEtlError } from '../etl/errors';
 import { silentLogger, type Logger } from '../etl/logger';
-import type { PreviewReport } from '../etl/report';
+import type { PreviewReport, ReportSummary } from '../etl/report';
 import type { FinalAppointment, FinalDoctor } from '../etl/types';
-import { APPOINTMENT_COPY_COLUMNS, CHUNK_ROWS, DOCTOR_COPY_COLUMNS, REJECTED_COPY_COLUMNS, appointmentsCopy, doctorsCopy, rejectedCopy } from './copyText';
+import { APPOINTMENT_COPY_COLUMNS, CHUNK_ROWS, DOCTOR_COPY_COLUMNS, REJECTED_COPY_COLUMNS, appointmentsCopy, doctorsCopy, rejectedCopy, withRunId } from './copyText';
 import { toDatabaseError, type ServerLabel } from './databaseErrors';
 import { quoteIdent, validateSchemaName } from './identifiers';
 import { acquireLoadLock, releaseLoadLock, type LoadHolder } from './loadLock';
@@ -47,11 +47,17 @@ export interface EncodedTable {
 }
 
 export interface LoadInput {
-  report: PreviewReport;
+  /** The preview's report, or its summary when the rejected rows come encoded (`rejected`). */
+  report: PreviewReport | ReportSummary;
   doctors: readonly FinalDoctor[] | EncodedTable;
   appointments: readonly FinalAppointment[] | EncodedTable;
   /** The dashboard's rollups of these rows (rollupRows.ts); computed from the rows when absent. */
   rollups?: RollupCopy;
+  /**
+   * The rejected rows in COPY text without their run id (rejectedCopyWithoutRunId), awaited when
+   * they are copied (last); without it the report's rows are encoded here.
+   */
+  rejected?: Promise<EncodedTable>;
 }
 
 function rowCount(table: readonly unknown[] | EncodedTable): number {
@@ -83,6 +89,11 @@ export interface LoadOptions {
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
   logger?: Logger;
+  /**
+   * Awaited after the counts are verified, just before the swap: what else must be complete
+   * before the run commits (the CLI's CSV outputs, written meanwhile). Its rejection rolls back.
+   */
+  beforeCommit?: () => Promise<unknown>;
 }
 
 export interface LoadResult {
@@ -140,7 +151,7 @@ export async function loadRun(db: { pool: pg.Pool; label: ServerLabel }, input: 
         throw failure;
       }
 
-      const result = { runId, doctors: rowCount(input.doctors), appointments: rowCount(input.appointments), rejected: input.report.rejected.length, ms: 0 };
+      const result = { runId, doctors: rowCount(input.doctors), appointments: rowCount(input.appointments), rejected: input.report.counts.rejected, ms: 0 };
       if (options.signal?.aborted) logger.log('warn', 'the cancel came after the commit: this load is done', { run_id: runId });
       // Committed: from here on nothing can fail the load.
       try {
@@ -268,7 +279,7 @@ async function buildAndSwap(
       progress,
       isEncoded(input.appointments) && input.appointments.binaryChunks !== undefined,
     ),
-    rejected: await copyInto(client, next('rejected_rows'), REJECTED_COPY_COLUMNS, rejectedCopy(runId, input.report.rejected, files), input.report.rejected.length, 'copy_rejected', options, progress),
+    rejected: await copyInto(client, next('rejected_rows'), REJECTED_COPY_COLUMNS, await rejectedChunks(input, runId, files), input.report.counts.rejected, 'copy_rejected', options, progress),
   };
   logger.log('info', 'copy finished', copied);
 
@@ -307,6 +318,10 @@ async function buildAndSwap(
     }
   }
   checkCancel();
+  if (options.beforeCommit) {
+    await options.beforeCommit();
+    checkCancel();
+  }
 
   // --- swap, and commit
   progress('swap');
@@ -317,6 +332,12 @@ async function buildAndSwap(
   });
   logger.log('info', 'tables swapped and committed', { attempts: swapped.attempts, ms: swapped.ms });
   return swapped.replaced;
+}
+
+async function rejectedChunks(input: LoadInput, runId: number, files: Record<'doctors' | 'appointments', { name: string; sheet: string }>): Promise<Iterable<string | Uint8Array>> {
+  if (input.rejected) return withRunId(runId, (await input.rejected).chunks);
+  if ('rejected' in input.report) return rejectedCopy(runId, input.report.rejected, files);
+  throw new InternalError('no_rejected_rows', 'The load was given neither the rejected rows nor their COPY text; nothing was loaded.');
 }
 
 async function copyInto(

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { PreviewReport } from '../etl/report';
 import { quoteIdent } from './identifiers';
 
-export async function startRun(client: pg.ClientBase, schema: string, report: PreviewReport, meta: { source: string; appVersion?: string }): Promise<number> {
+export async function startRun(client: pg.ClientBase, schema: string, report: Pick<PreviewReport, 'files' | 'runDate' | 'dateOrder' | 'options' | 'counts'>, meta: { source: string; appVersion?: string }): Promise<number> {
   const d = report.files.doctors;
   const a = report.files.appointments;
   const values: Record<string, unknown> = {

@@ -1,8 +1,8 @@
 /**
  * The final appointments, one typed array per column instead of one object per row: an object per
  * kept row cost ~79 bytes and a million objects for the garbage collector to trace (measured with
- * `npm run bench -- --rows 1m`); these columns take 29 bytes a row, cross a worker boundary as
- * transferred buffers, and are what the COPY and CSV encoders read. Callers that want objects use
+ * `npm run bench -- --rows 1m`); these columns take 29 bytes a row, cross a worker boundary in
+ * shared memory (see sharedBytes), and are what the COPY and CSV encoders read. Callers that want objects use
  * `at(i)`, iteration, `map` or `filter` (tests and small tables).
  *
  * Ids are doubles, exact up to Number.MAX_SAFE_INTEGER; an id above that (BIGINT allows up to
@@ -91,10 +91,10 @@ export class AppointmentTable implements Iterable<FinalAppointment> {
     return appointmentTableBinaryCopy(this);
   }
 
-  /** The buffers to transfer (not copy) to another thread. */
+  /** The buffers to transfer (not copy) to another thread; columns in shared memory are shared, not transferred. */
   transferables(): ArrayBuffer[] {
     const c = this.columns;
-    return [c.bookingIds, c.patientIds, c.doctorIds, c.days, c.statuses, c.sourceRows].map((column) => column.buffer as ArrayBuffer);
+    return [c.bookingIds, c.patientIds, c.doctorIds, c.days, c.statuses, c.sourceRows].flatMap((column) => (column.buffer instanceof ArrayBuffer ? [column.buffer] : []));
   }
 
   bookingId(index: number): IdValue {
@@ -140,6 +140,15 @@ export class AppointmentTable implements Iterable<FinalAppointment> {
     }
     return out;
   }
+}
+
+/**
+ * Memory for a final column: shared between threads, so the worker that cleaned the rows can
+ * write final_appointments.csv from the same columns the host is COPYing, without a copy of them
+ * (29 bytes a row) or a wait for the file before the load starts.
+ */
+export function sharedBytes(bytes: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(bytes);
 }
 
 /** The id at `index` of a number column with its side map of ids above 2^53. */

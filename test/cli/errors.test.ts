@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { closedPort, ensureCliBuilt, killRunningClis, parseSingleJson, removeTempDirs, runCli, RUN_DATE, SAMPLES, tempDir, writeWorkbook, type CliResult } from './cliHarness';
+import { closedPort, ensureCliBuilt, killRunningClis, parseSingleJson, readCsv, removeTempDirs, runCli, RUN_DATE, SAMPLES, tempDir, writeWorkbook, type CliResult } from './cliHarness';
 
 interface Failure {
   ok: false;
@@ -124,6 +124,25 @@ describe('input file errors exit with 3', () => {
   });
 });
 
+describe('an output folder that cannot be written', () => {
+  it('stops the run before the load with 1, naming the file; the database is not touched', async () => {
+    const cwd = await tempDir('output');
+    // A file where the folder should be: nothing can be created inside it.
+    await writeFile(path.join(cwd, 'taken'), 'not a folder');
+    const before = await runCli(['--db_url', db.url, '--run-date', RUN_DATE, '--json'], { cwd });
+    expect(before.code, before.stderr).toBe(0);
+    const runsBefore = (parseSingleJson(before.stdout) as { run_id: number }).run_id;
+
+    const { error, result } = await fails(['--db_url', db.url, '--run-date', RUN_DATE, '--output_dir', path.join(cwd, 'taken', 'out')], 1, 'internal', 'output');
+    expect(error.code).toBe('output_failed');
+    expect(error.message).toMatch(/^Could not write .*out.* part of the path is a file, not a folder\. Nothing was loaded; choose another --output_dir\.$/);
+    expect(result.stderr).not.toMatch(/load started/);
+    const after = await runCli(['--db_url', db.url, '--run-date', RUN_DATE, '--json'], { cwd });
+    // The next run's id follows the earlier one: the failed run never reached the run log.
+    expect((parseSingleJson(after.stdout) as { run_id: number }).run_id).toBe(runsBefore + 1);
+  });
+});
+
 describe('database errors exit with 4 and never show the password', () => {
   async function expectNoSecret(secret: string, result: CliResult, cwd: string) {
     const log = await readFile(path.join(cwd, 'logs', 'pipeline.log'), 'utf8');
@@ -139,6 +158,15 @@ describe('database errors exit with 4 and never show the password', () => {
     expect(error.code).toBe('db_unreachable');
     expect(error.message).toContain(`127.0.0.1:${port}/x`);
     await expectNoSecret('secretpw', result, cwd);
+    // The CSVs were being written while the load tried to start: the failed run waited for them,
+    // so they are complete (nothing is lost), as a dry run of the same files writes them.
+    const dryCwd = await tempDir('error-dry');
+    const dry = parseSingleJson((await runCli(['--dry-run', '--json', '--run-date', RUN_DATE], { cwd: dryCwd })).stdout) as { counts: Record<string, number> };
+    expect((await readCsv(path.join(cwd, 'output', 'final_appointments.csv'))).rows).toHaveLength(dry.counts.appointments as number);
+    expect((await readCsv(path.join(cwd, 'output', 'rejected_rows.csv'))).rows).toHaveLength(dry.counts.rejected as number);
+    for (const name of ['final_doctors.csv', 'final_appointments.csv', 'rejected_rows.csv']) {
+      expect(await readFile(path.join(cwd, 'output', name))).toEqual(await readFile(path.join(dryCwd, 'output', name)));
+    }
   });
 
   it('a wrong password on a real server', async () => {

@@ -107,6 +107,30 @@ describe.each(testServers())('all or nothing on $name PostgreSQL', ({ url }) => 
     await expectNoLeftovers(h);
   });
 
+  it('what must be complete before the commit (the CLI writes its CSVs meanwhile) failing rolls the load back', async () => {
+    const before = await checksums(h.admin);
+    const outputsFailed = new InternalError('output_failed', 'Could not write /out/final_appointments.csv: the disk is full. Nothing was loaded; choose another --output_dir.');
+    let waitedAfter: LoadStep | undefined;
+    let last: LoadStep | undefined;
+
+    const error = await load(h, big, {
+      onProgress: (p) => {
+        last = p.step;
+      },
+      beforeCommit: async () => {
+        waitedAfter = last;
+        throw outputsFailed;
+      },
+    }).catch((e: unknown) => e);
+
+    expect(error).toBe(outputsFailed);
+    // Awaited at the last moment: after the counts are verified, before the swap.
+    expect(waitedAfter).toBe('verify');
+    expect(await checksums(h.admin)).toEqual(before);
+    expect((await runs(h.admin))[0]).toMatchObject({ outcome: 'failed', error_code: 'output_failed', error: outputsFailed.message });
+    await expectNoLeftovers(h);
+  });
+
   // The preview promised N rows; the tables would hold something else. Without the check before
   // the swap, these loads would succeed with the wrong data.
   const mismatches: { what: string; table: string; input: () => LoadInput }[] = [

@@ -4,7 +4,7 @@
  * duplicates and suspicious dates are decided. Rows are handled by index into those columns, and
  * the kept rows come out as an AppointmentTable, so no object is built per kept row on the way.
  */
-import { AppointmentTable, STATUSES } from '../appointmentTable';
+import { AppointmentTable, STATUSES, sharedBytes } from '../appointmentTable';
 import type { FixLog } from '../fixLog';
 import { isoFromDay } from '../rules/calendar';
 import type { ColumnSpec } from '../rules/columnNames';
@@ -203,14 +203,14 @@ function slashDateText(before: string, order: DateOrder): string {
 }
 
 function keptTable(rows: AppointmentRows, kept: Uint8Array, count: number, days: Int32Array): AppointmentTable {
-  const bookingIds = new Float64Array(count);
-  const patientIds = new Float64Array(count);
+  const bookingIds = new Float64Array(sharedBytes(count * 8));
+  const patientIds = new Float64Array(sharedBytes(count * 8));
   const bigBookingIds = new Map<number, string>();
   const bigPatientIds = new Map<number, string>();
-  const doctorIds = new Int32Array(count);
-  const keptDays = new Int32Array(count);
-  const statuses = new Uint8Array(count);
-  const sourceRows = new Uint32Array(count);
+  const doctorIds = new Int32Array(sharedBytes(count * 4));
+  const keptDays = new Int32Array(sharedBytes(count * 4));
+  const statuses = new Uint8Array(sharedBytes(count));
+  const sourceRows = new Uint32Array(sharedBytes(count * 4));
   let k = 0;
   for (let i = 0; i < rows.length; i++) {
     if (kept[i] !== 1) continue;

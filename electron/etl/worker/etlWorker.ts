@@ -6,13 +6,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ConnectionRecipe } from '../../db/serverConnection';
-import { doctorsCopy } from '../../db/copyText';
+import { doctorsCopy, rejectedCopyWithoutRunId } from '../../db/copyText';
 import { rollupsOf } from '../../db/rollups';
 import { toErrorData } from '../errorData';
 import { identifyWorkbook } from '../extract/identifyWorkbook';
-import { writeCleanedOutputs } from '../output/writeOutputs';
+import { CleanedOutputs } from '../output/writeOutputs';
 import { prepareRun, type PrepareOptions } from '../prepareRun';
-import type { EncodedTableData, HostMessage, LakeWriteOptions, PrepareResult, WorkerMessage, WorkerTask } from './protocol';
+import { summariseReport } from '../report';
+import type { EncodedTableData, HostMessage, LakeWriteOptions, PrepareForLoadResult, PrepareResult, WorkerMessage, WorkerTask } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('etlWorker must run in a worker thread');
@@ -30,36 +31,49 @@ function encode(chunks: Iterable<string>, rows: number): EncodedTableData {
   return { rows, chunks: Array.from(chunks, (chunk) => encoder.encode(chunk)) };
 }
 
-async function prepare(options: PrepareOptions, outputDir: string | undefined, skipRollups: boolean): Promise<void> {
+async function prepare(options: PrepareOptions, outputDir: string | undefined, forLoad: boolean, skipRollups: boolean): Promise<void> {
   const run = await prepareRun(options, {
     signal: controller.signal,
     onProgress: (progress) => post({ type: 'progress', progress }),
     logger: { log: (level, message, fields) => post({ type: 'log', level, message, ...(fields ? { fields } : {}) }) },
   });
+  // Opened before the tables go: a folder that cannot be written stops the run before the load.
+  const outputs = outputDir ? await CleanedOutputs.open(outputDir) : undefined;
   // The dashboard's rollups, computed here while the columns are at hand (the host's event loop
-  // stays free); before the outputs, so their temporary arrays are collected while the outputs are
-  // written rather than still held when the result is handed over (the run's peak of memory).
+  // stays free), before the tables are handed over.
   const rollupsStarted = Date.now();
   const rollups = skipRollups ? undefined : rollupsOf(run);
   if (rollups) post({ type: 'log', level: 'debug', message: 'rollups computed', fields: { ms: Date.now() - rollupsStarted } });
-  const outputs = outputDir ? await writeCleanedOutputs(outputDir, run) : undefined;
   const doctors = encode(doctorsCopy(run.doctors), run.doctors.length);
-  const fixes = run.fixes.toData();
-  const result: PrepareResult = {
-    report: run.report,
-    fixes,
+  const tables = {
     doctors,
     appointments: run.appointments.columns,
     ...(rollups ? { rollups } : {}),
     timings: run.timings,
     memory: { heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss },
-    ...(outputs ? { outputs } : {}),
   };
   const transfer = [
     ...doctors.chunks.map((chunk) => chunk.buffer as ArrayBuffer),
     ...Object.values(rollups ?? {}).flatMap((table) => table.chunks.map((chunk) => chunk.buffer as ArrayBuffer)),
-    ...run.appointments.transferables(), fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer, fixes.pairKinds.buffer as ArrayBuffer];
-  post({ type: 'done', result }, transfer);
+    ...run.appointments.transferables(),
+  ];
+  if (forLoad) {
+    const result: PrepareForLoadResult = { kind: 'load', ...tables, report: summariseReport(run.report) };
+    post({ type: 'prepared', result }, transfer);
+    // Encoded while the host copies the appointments; the load copies the rejected rows last.
+    const { files } = run.report;
+    const sources = { doctors: { name: files.doctors.name, sheet: files.doctors.sheet }, appointments: { name: files.appointments.name, sheet: files.appointments.sheet } };
+    const rejected = { rows: run.report.rejected.length, chunks: rejectedCopyWithoutRunId(run.report.rejected, sources) };
+    post({ type: 'rejected-copy', rejected }, rejected.chunks.map((chunk) => chunk.buffer as ArrayBuffer));
+  } else {
+    const fixes = run.fixes.toData();
+    const result: PrepareResult = { kind: 'preview', ...tables, report: run.report, fixes };
+    post({ type: 'prepared', result }, [...transfer, fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer, fixes.pairKinds.buffer as ArrayBuffer]);
+  }
+  // The host loads while the CSVs are written here (the appointment columns are shared memory),
+  // and commits only after they are complete.
+  const written = outputs ? await outputs.write(run, controller.signal) : undefined;
+  post({ type: 'done', result: written ? { outputs: written } : {} });
 }
 
 /**
@@ -95,7 +109,7 @@ void (async () => {
   try {
     switch (task.type) {
       case 'prepare':
-        await prepare(task.options, task.outputDir, task.skipRollups === true);
+        await prepare(task.options, task.outputDir, task.forLoad === true, task.skipRollups === true);
         break;
       case 'identify':
         post({ type: 'done', result: await identifyWorkbook(task.path, controller.signal) });

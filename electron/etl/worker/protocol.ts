@@ -7,7 +7,7 @@ import type { LogFields, LogLevel } from '../logger';
 import type { RejectedSource } from '../output/exportRejected';
 import type { OutputFiles } from '../output/writeOutputs';
 import type { PrepareOptions, PrepareProgress, PreparedRun } from '../prepareRun';
-import type { PreviewReport } from '../report';
+import type { PreviewReport, ReportSummary } from '../report';
 import type { RejectedRow } from '../types';
 import type { LakeProgress, WriteDatasetOptions, WrittenRun } from '../../lake/writeDataset';
 import type { ConnectionRecipe } from '../../db/serverConnection';
@@ -22,30 +22,48 @@ export interface EncodedTableData {
   chunks: Uint8Array[];
 }
 
-export interface PrepareResult {
-  report: PreviewReport;
-  fixes: FixLogData;
+interface PreparedTables {
   doctors: EncodedTableData;
-  /** The final appointments' columns, transferred. */
+  /** The final appointments' columns, in shared memory. */
   appointments: AppointmentColumns;
   /** The dashboard's rollups of those appointments, as COPY text (transferred); absent when skipped. */
   rollups?: RollupCopy;
   timings: PreparedRun['timings'];
-  outputs?: OutputFiles;
   memory: { heapUsed: number; rss: number };
+}
+
+/** A preview's result: the whole report and the fix log. */
+export interface PrepareResult extends PreparedTables {
+  kind: 'preview';
+  report: PreviewReport;
+  fixes: FixLogData;
+}
+
+/** A load's result (the CLI's): the report's summary; the rejected rows follow as COPY text ('rejected-copy'). */
+export interface PrepareForLoadResult extends PreparedTables {
+  kind: 'load';
+  report: ReportSummary;
+}
+
+/** How a prepare task ends, after its result went ahead: the CSV outputs, when it was asked to write them. */
+export interface PrepareOutcome {
+  outputs?: OutputFiles;
 }
 
 /** What the worker is asked to do (its workerData). */
 export type WorkerTask =
-  /** skipRollups: the run will not be loaded (a dry run), so the dashboard's rollups are not computed. */
-  | { type: 'prepare'; options: PrepareOptions; outputDir?: string; skipRollups?: boolean }
+  /**
+   * `forLoad`: the host loads and prints counts (PrepareForLoadResult), it shows no rows.
+   * `skipRollups`: the run will not be loaded (a dry run), so the dashboard's rollups are not computed.
+   */
+  | { type: 'prepare'; options: PrepareOptions; outputDir?: string; forLoad?: boolean; skipRollups?: boolean }
   | { type: 'identify'; path: string }
   | { type: 'export-rejected'; outPath: string; sources: RejectedSource[]; rejected: RejectedRow[] }
   /** The database connection string includes the password: it stays in this process's memory. */
   | { type: 'lake-write'; connection: ConnectionRecipe; options: LakeWriteOptions };
 
 export interface TaskResults {
-  prepare: PrepareResult;
+  prepare: PrepareOutcome;
   identify: WorkbookIdentity;
   'export-rejected': { rows: number };
   'lake-write': WrittenRun;
@@ -53,6 +71,10 @@ export interface TaskResults {
 
 export type WorkerMessage =
   | { type: 'progress'; progress: PrepareProgress }
+  /** A prepare task's tables and report, sent as soon as they exist; its outputs follow with 'done'. */
+  | { type: 'prepared'; result: PrepareResult | PrepareForLoadResult }
+  /** After a load's result: the rejected rows in COPY text without their run id (the load copies them last). */
+  | { type: 'rejected-copy'; rejected: EncodedTableData }
   | { type: 'lake-progress'; progress: LakeProgress }
   | { type: 'log'; level: LogLevel; message: string; fields?: LogFields }
   | { type: 'done'; result: TaskResults[keyof TaskResults] }

@@ -3,7 +3,7 @@
  * runs out of memory, and gets control back within a second of cancelling.
  */
 import { REASON_LABEL } from '../../../shared/reasonWords';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Worksheet } from 'exceljs';
@@ -11,11 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWorkbooks } from '../../../scripts/generator/generateWorkbooks';
 import { CancelledError, InputFileError } from '../errors';
 import { rejectedSources } from '../output/exportRejected';
-import { appointmentsCopy } from '../../db/copyText';
+import { appointmentsCopy, rejectedCopy, withRunId } from '../../db/copyText';
 import type { RollupCopy } from '../../db/rollupRows';
 import { rollupsOf } from '../../db/rollups';
 import { prepareRun } from '../prepareRun';
-import { prepareInWorker } from './runInWorker';
+import { summariseReport } from '../report';
+import { REJECT_REASONS } from '../types';
+import { prepareForLoadInWorker, prepareInWorker } from './runInWorker';
 
 let dir: string;
 let big: { doctorsPath: string; appointmentsPath: string };
@@ -44,6 +46,30 @@ describe('reading in a worker', () => {
     // The dashboard's rollups, computed in the worker, are the ones the load computes from the rows.
     const rollupText = (copy: RollupCopy) => Object.entries(copy).map(([table, { rows, chunks }]) => [table, rows, Buffer.concat(chunks).toString('utf8')]);
     expect(rollupText(inWorker.rollups as RollupCopy)).toEqual(rollupText(rollupsOf(inProcess)));
+  });
+
+  it('for a load: the report summarised, the rejected rows as COPY text after it, the outputs written meanwhile', async () => {
+    const outputDir = path.join(dir, 'for-load');
+    const forLoad = await prepareForLoadInWorker(samples, { outputDir });
+    const inProcess = await prepareRun(samples);
+    expect(forLoad.report).toEqual(summariseReport(inProcess.report));
+    expect(forLoad.report.rejectedByReason).toEqual(Object.fromEntries(REJECT_REASONS.flatMap((reason) => {
+      const count = inProcess.report.rejected.filter((row) => row.reason === reason).length;
+      return count > 0 ? [[reason, count]] : [];
+    })));
+    const text = Array.from(forLoad.appointments.chunks, (chunk) => Buffer.from(chunk).toString('utf8')).join('');
+    expect(text).toBe([...appointmentsCopy([...inProcess.appointments])].join(''));
+
+    const rejected = await forLoad.rejected;
+    const { files } = inProcess.report;
+    const sources = { doctors: { name: files.doctors.name, sheet: files.doctors.sheet }, appointments: { name: files.appointments.name, sheet: files.appointments.sheet } };
+    expect(rejected.rows).toBe(inProcess.report.rejected.length);
+    expect(Array.from(withRunId(7, rejected.chunks), (chunk) => Buffer.from(chunk).toString('utf8')).join('')).toBe([...rejectedCopy(7, inProcess.report.rejected, sources)].join(''));
+
+    const outputs = await forLoad.outputs;
+    expect(outputs).toEqual({ final_doctors: path.join(outputDir, 'final_doctors.csv'), final_appointments: path.join(outputDir, 'final_appointments.csv'), rejected_rows: path.join(outputDir, 'rejected_rows.csv') });
+    const csv = await readFile(outputs?.final_appointments as string, 'utf8');
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(inProcess.appointments.length + 1);
   });
 
   it('a worker that runs out of memory ends in a clear error and the host carries on', async () => {

@@ -18,10 +18,10 @@ import { silentLogger, type Logger } from '../logger';
 import type { RejectedSource } from '../output/exportRejected';
 import type { OutputFiles } from '../output/writeOutputs';
 import type { PrepareHooks, PrepareOptions, PrepareProgress, PreparedRun } from '../prepareRun';
-import type { PreviewReport } from '../report';
+import type { PreviewReport, ReportSummary } from '../report';
 import type { RejectedRow } from '../types';
 import type { LakeProgress, WriteDatasetOptions, WrittenRun } from '../../lake/writeDataset';
-import type { EncodedTableData, HostMessage, PrepareResult, TaskResults, WorkerMessage, WorkerTask } from './protocol';
+import type { EncodedTableData, HostMessage, PrepareForLoadResult, PrepareResult, TaskResults, WorkerMessage, WorkerTask } from './protocol';
 
 export interface WorkerLimits {
   /** Heap limit of the worker; exceeding it ends the task with a clear error, not a crash. */
@@ -36,6 +36,10 @@ export interface WorkerHooks {
   signal?: AbortSignal;
   onProgress?: (progress: PrepareProgress) => void;
   onLakeProgress?: (progress: LakeProgress) => void;
+  /** A prepare task's result, ahead of the task's end. */
+  onPrepared?: (result: PrepareResult | PrepareForLoadResult) => void;
+  /** A load's rejected rows as COPY text, after its result. */
+  onRejectedCopy?: (rejected: EncodedTableData) => void;
   logger?: Logger;
   limits?: WorkerLimits;
   workerScript?: string;
@@ -50,7 +54,11 @@ export interface PreparedInWorker {
   /** The dashboard's rollups of the appointments, as COPY text (absent when skipped: a dry run). */
   rollups?: RollupCopy;
   timings: PreparedRun['timings'];
-  outputs?: OutputFiles;
+  /**
+   * Settles when the worker is done: with the CSV outputs when an output folder was given (written
+   * while the caller goes on, e.g. loads), rejected if writing them failed or was cancelled.
+   */
+  outputs: Promise<OutputFiles | undefined>;
   /** The worker's memory just before it answered. */
   workerMemory: { heapUsed: number; rss: number };
 }
@@ -129,6 +137,12 @@ export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = 
         case 'lake-progress':
           hooks.onLakeProgress?.(message.progress);
           break;
+        case 'prepared':
+          hooks.onPrepared?.(message.result);
+          break;
+        case 'rejected-copy':
+          hooks.onRejectedCopy?.(message.rejected);
+          break;
         case 'log':
           logger.log(message.level, message.message, message.fields);
           break;
@@ -163,22 +177,94 @@ export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = 
   });
 }
 
-export async function prepareInWorker(
-  options: PrepareOptions,
-  hooks: PrepareHooks & WorkerHooks & { outputDir?: string; skipRollups?: boolean } = {},
-): Promise<PreparedInWorker> {
-  const task = { type: 'prepare' as const, options, ...(hooks.outputDir ? { outputDir: hooks.outputDir } : {}), ...(hooks.skipRollups ? { skipRollups: true } : {}) };
-  const result: PrepareResult = await runInWorker(task, hooks, options.appointments.path);
-  return {
-    report: result.report,
-    fixes: FixLog.fromData(result.fixes),
-    doctors: result.doctors,
-    appointments: new AppointmentTable(result.appointments),
-    ...(result.rollups ? { rollups: result.rollups } : {}),
-    timings: result.timings,
-    workerMemory: result.memory,
-    ...(result.outputs ? { outputs: result.outputs } : {}),
-  };
+/** skipRollups: the run will not be loaded (a dry run), so the worker does not compute the dashboard's rollups. */
+type PrepareTaskHooks = PrepareHooks & WorkerHooks & { outputDir?: string; skipRollups?: boolean };
+
+/** Reads and cleans in a worker, for a preview: the whole report and the fix log. */
+export function prepareInWorker(options: PrepareOptions, hooks: PrepareTaskHooks = {}): Promise<PreparedInWorker> {
+  return prepareTask({ options, hooks, forLoad: false }, (result, outputs) => {
+    if (result.kind !== 'preview') throw new InternalError('worker_protocol', 'The ETL worker answered a preview with a load result.');
+    return {
+      report: result.report,
+      fixes: FixLog.fromData(result.fixes),
+      doctors: result.doctors,
+      appointments: new AppointmentTable(result.appointments),
+      ...(result.rollups ? { rollups: result.rollups } : {}),
+      timings: result.timings,
+      workerMemory: result.memory,
+      outputs,
+    };
+  });
+}
+
+/** What the CLI loads: the report's summary and the final tables, the rejected rows as COPY text. */
+export interface PreparedForLoad extends Omit<PreparedInWorker, 'report' | 'fixes'> {
+  report: ReportSummary;
+  /** Arrives while the load copies the other tables; rejected if the worker fails first. */
+  rejected: Promise<EncodedTableData>;
+}
+
+/** Reads and cleans in a worker, for a load that shows no rows (the CLI): see PrepareForLoadResult. */
+export function prepareForLoadInWorker(options: PrepareOptions, hooks: PrepareTaskHooks = {}): Promise<PreparedForLoad> {
+  let arrived: (rejected: EncodedTableData) => void = () => undefined;
+  const rejected = new Promise<EncodedTableData>((resolve) => {
+    arrived = resolve;
+  });
+  return prepareTask({ options, hooks: { ...hooks, onRejectedCopy: (table) => arrived(table) }, forLoad: true }, (result, outputs, finished) => {
+    if (result.kind !== 'load') throw new InternalError('worker_protocol', 'The ETL worker answered a load with a preview result.');
+    // The worker's end without them (a failure, a cancel) settles them with its error.
+    const settled = Promise.race([rejected, finished.then(() => Promise.reject(new InternalError('worker_exited', 'The ETL worker finished without the rejected rows.')))]);
+    settled.catch(() => undefined);
+    return {
+      report: result.report,
+      rejected: settled,
+      doctors: result.doctors,
+      appointments: new AppointmentTable(result.appointments),
+      ...(result.rollups ? { rollups: result.rollups } : {}),
+      timings: result.timings,
+      workerMemory: result.memory,
+      outputs,
+    };
+  });
+}
+
+/**
+ * Resolves with the worker's tables as soon as they arrive; the worker goes on writing the
+ * outputs, and `outputs` settles when it is done.
+ */
+function prepareTask<T>(
+  { options, hooks, forLoad }: { options: PrepareOptions; hooks: PrepareTaskHooks; forLoad: boolean },
+  build: (result: PrepareResult | PrepareForLoadResult, outputs: Promise<OutputFiles | undefined>, finished: Promise<TaskResults['prepare']>) => T,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let prepared = false;
+    const finished = runInWorker(
+      { type: 'prepare', options, ...(hooks.outputDir ? { outputDir: hooks.outputDir } : {}), ...(forLoad ? { forLoad } : {}), ...(hooks.skipRollups ? { skipRollups: true } : {}) },
+      {
+        ...hooks,
+        onPrepared: (result) => {
+          prepared = true;
+          const outputs = finished.then((outcome) => outcome.outputs);
+          // Whoever asked for outputs awaits them; a run that fails first must not leave an unhandled rejection.
+          outputs.catch(() => undefined);
+          try {
+            resolve(build(result, outputs, finished));
+          } catch (error) {
+            reject(error);
+          }
+        },
+      },
+      options.appointments.path,
+    );
+    finished.then(
+      () => {
+        if (!prepared) reject(new InternalError('worker_exited', 'The ETL worker finished without its result.'));
+      },
+      (error: unknown) => {
+        if (!prepared) reject(error);
+      },
+    );
+  });
 }
 
 export function identifyInWorker(file: string, hooks: WorkerHooks = {}): Promise<WorkbookIdentity> {
