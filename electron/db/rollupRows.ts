@@ -2,9 +2,9 @@
  * The rows of the dashboard's rollups (rollups.ts), computed from the final appointments' columns
  * and written as COPY text, instead of six CREATE TABLE … AS SELECT over the staged appointments:
  * at a million appointments those statements took 5.8 s of the load on an idle 2-core machine
- * (window functions and sorts over a million rows, six times); this takes 0.9–1.2 s of CPU in the
- * reading worker (measured on that machine busy with other work), and the COPY of the 855k rollup
- * rows 1.0–3.3 s of the load on it. The SQL is kept as the test oracle (test/oracle/rollupsInSql.ts).
+ * (window functions and sorts over a million rows, six times); this takes 0.8–0.9 s in the
+ * reading worker, and the COPY of the 855k rollup rows 0.7–0.9 s of the load (PostgreSQL 15 and
+ * 18, same machine, load average ~2). The SQL is kept as the test oracle (test/oracle/rollupsInSql.ts).
  *
  * No object per row: each value becomes a rank (days, doctors, months: their position among the
  * distinct values, sorted), every patient a dense group (IdGroups), per-patient figures live in

@@ -7,9 +7,10 @@
  *
  * They used to be six CREATE TABLE … AS SELECT over the staged appointments: 5.8 s of a 20 s load
  * of a million rows (PostgreSQL 15, idle 2-core machine; 5.8–15 s on the same machine busy with
- * other work, load average 7–11). Computed in Node (0.9–1.2 s of CPU in the worker, before the
- * load starts) and copied (855k rows: 1.0–3.3 s busy), the load's index step fell from 14–32 s to
- * 10–16 s in runs paired on that busy machine. That SQL is the test oracle
+ * other work, load average 7–11). Computed in Node (0.8–0.9 s in the worker, before the load
+ * starts) and copied (855k rows: 0.7–0.9 s), the load's index step fell from 9.5–10.3 s to
+ * 5.3–5.4 s on PostgreSQL 15 (7.8–7.9 → 4.6–4.9 s on the embedded 18), and the whole CLI run at a
+ * million rows from 16.4–17.6 s to 12.9–14.5 s, peak RSS unchanged (runs paired, load average ~2). That SQL is the test oracle
  * (test/oracle/rollupsInSql.ts): a test builds the rollups both ways and compares every table.
  * Their indexes meet rows already sorted by their leading column where the grouping gives that
  * order (by month, by first day); patients_first_day comes in the order patients were first seen,
