@@ -116,9 +116,11 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                   axisLine={{ stroke: '#c4cbd4' }}
                   minTickGap={18}
                 />
-                <YAxis yAxisId="count" domain={[0, yTicks[yTicks.length - 1] ?? 'auto']} ticks={yTicks} interval={0} allowDecimals={false} tick={{ fill: AXIS_COLOR, fontSize: 12 }} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
+                {/* niceTicks none: the ticks are ours (ticks.ts); recharts' own, worked out with decimal.js on each of its store updates, cost tens of ms a render. */}
+                <YAxis yAxisId="count" niceTicks="none" domain={[0, yTicks[yTicks.length - 1] ?? 'auto']} ticks={yTicks} interval={0} allowDecimals={false} tick={{ fill: AXIS_COLOR, fontSize: 12 }} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
                 <YAxis
                   yAxisId="rate"
+                  niceTicks="none"
                   orientation="right"
                   domain={[0, rTicks[rTicks.length - 1] ?? 1]}
                   ticks={rTicks}
@@ -275,7 +277,20 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
           </button>
         </div>
       ) : null}
-      {trend ? (
+      {trend ? <TrendTable trend={trend} showTable={showTable} onDrill={onDrill} /> : null}
+    </ChartCard>
+  );
+});
+
+/**
+ * Every period's figures as a table (hidden unless asked for, always there for screen readers):
+ * its own memoised component, so its hundreds of rows are made again only when the trend or the
+ * toggle changes, not on every render of the card.
+ */
+const TrendTable = memo(function TrendTable({ trend, showTable, onDrill }: { trend: Trend; showTable: boolean; onDrill: Props['onDrill'] }) {
+  const granularity = trend.granularity;
+  const axis = trend.axis;
+  return (
         <div id="trend-table" className={showTable ? 'dash-trend-table' : 'visually-hidden'}>
           <table className="data-table compact dash-table" data-testid="trend-table">
             <caption className="visually-hidden">Appointments per {granularity} (periods with bookings)</caption>
@@ -335,8 +350,6 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
             </tbody>
           </table>
         </div>
-      ) : null}
-    </ChartCard>
   );
 });
 
