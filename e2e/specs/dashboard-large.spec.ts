@@ -35,6 +35,8 @@ interface StepFigures {
   taskMs: number[];
   /** Each request to the main process: its channel, and when it started and was answered (ms after the step began). */
   requests: { channel: string; startMs: number; endMs: number }[];
+  /** What the page drew once settled: the trend's period (asked/drawn), its bars, its table's rows, and the elements on the page. */
+  drawn: { trend: string; bars: number; tableRows: number; elements: number };
 }
 
 type PerfWindow = {
@@ -108,7 +110,15 @@ test.describe('dashboard at a large size', () => {
           .getEntriesByType('resource')
           .filter((r) => r.startTime >= since && r.name.includes('/__invoke/'))
           .map((r) => ({ channel: r.name.replace(/^.*\/__invoke\//, ''), startMs: Math.round(r.startTime - since), endMs: Math.round(r.responseEnd - since) }));
-        return { tasks: w.__perf.longTasks.filter((t) => t.start >= since), frames: w.__perf.frames.filter((f) => f.click >= since), requests };
+        const { document } = w as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null; querySelectorAll(s: string): { length: number } } };
+        const chart = document.querySelector('[data-testid="trend-chart"]');
+        const drawn = {
+          trend: `${chart?.getAttribute('data-granularity') ?? '-'}/${chart?.getAttribute('data-drawn') ?? '-'}`,
+          bars: document.querySelectorAll('[data-testid="trend-chart"] path.recharts-rectangle').length,
+          tableRows: document.querySelectorAll('[data-testid="trend-table"] tr').length,
+          elements: document.querySelectorAll('*').length,
+        };
+        return { tasks: w.__perf.longTasks.filter((t) => t.start >= since), frames: w.__perf.frames.filter((f) => f.click >= since), requests, drawn };
       }, started);
       steps.push({
         step,
@@ -120,6 +130,7 @@ test.describe('dashboard at a large size', () => {
         blockedMs: Math.round(perf.tasks.reduce((sum, t) => sum + t.duration, 0)),
         taskMs: perf.tasks.map((t) => Math.round(t.duration)),
         requests: perf.requests,
+        drawn: perf.drawn,
       });
       expect((await dashboard.figures()).kpis.appointments, `${step}: the appointments shown equal SQL`).toBe(expectedAppointments);
     };
@@ -135,11 +146,15 @@ test.describe('dashboard at a large size', () => {
     const top = (await dashboard.figures()).leaderboard.rows[0]?.doctorId as number;
     await measure('a doctor', () => dashboard.clickDoctor(top), await sql('WHERE doctor_id = $1', [top]));
     await measure('the doctor removed', () => dashboard.removeChip(/doctor/i), all);
+    // What the figures were read from, to look at.
+    await page.screenshot({ path: testInfo.outputPath('dashboard-large.png'), fullPage: true });
+    await testInfo.attach('dashboard-large.png', { path: testInfo.outputPath('dashboard-large.png'), contentType: 'image/png' });
 
     const report = steps.map(
       (s) =>
         `${s.step.padEnd(20)}${s.firstFigureMs === undefined ? '' : ` first figures ${s.firstFigureMs} ms ·`} settled ${String(s.settledMs).padStart(5)} ms · click→frame ${s.nextFrameMs === null ? '   -' : String(Math.round(s.nextFrameMs)).padStart(4)} ms · long tasks ${s.longTasks} (longest ${s.longestTaskMs} ms, ${s.blockedMs} ms in all: ${s.taskMs.join(', ') || '-'})\n` +
-        `${''.padEnd(22)}requests: ${s.requests.map((r) => `${r.channel} ${r.startMs}–${r.endMs}`).join(', ')}`,
+        `${''.padEnd(22)}requests: ${s.requests.map((r) => `${r.channel} ${r.startMs}–${r.endMs}`).join(', ')}\n` +
+        `${''.padEnd(22)}drawn: trend ${s.drawn.trend}, ${s.drawn.bars} bars, ${s.drawn.tableRows} table rows, ${s.drawn.elements} elements on the page`,
     );
     process.stdout.write(`dashboard at ${ROWS.toLocaleString('en-US')} appointments (${app.shell}):\n  ${report.join('\n  ')}\n`);
     await testInfo.attach('dashboard-long-tasks.json', { body: JSON.stringify({ rows: ROWS, steps }, null, 2), contentType: 'application/json' });

@@ -19,7 +19,7 @@ import { downloadChartPng, downloadCsv } from './exportFiles';
 import type { TrendChoice } from './filters';
 import { comparisonSentence, formatRate, formatRateShort } from './format';
 import { AXIS_COLOR, CANCELLED_COLOR, CONFIRMED_COLOR, GRID_COLOR, RATE_COLOR } from './palette';
-import { axisTicks } from './ticks';
+import { axisTicks, periodTicks } from './ticks';
 import { tipData } from './tooltip';
 import { drawnPoints, MIN_RATE_BOOKINGS, type ChartPoint } from './trendPoints';
 import { useChartFocus } from './useChartFocus';
@@ -83,6 +83,8 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
       ),
     [points],
   );
+  // The plot is the chart less its two value axes (48 + 44 px) and margin.
+  const xTicks = useMemo(() => periodTicks(points.map((p) => p.period), width - 100), [points, width]);
   const yTicks = ticks.counts;
   const rTicks = ticks.rates;
   const busiest = useMemo(() => (trend?.points ?? []).reduce<TrendPoint | null>((best, p) => (!best || p.confirmed + p.cancelled > best.confirmed + best.cancelled ? p : best), null), [trend]);
@@ -114,7 +116,8 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                   tick={{ fill: AXIS_COLOR, fontSize: 12 }}
                   tickLine={false}
                   axisLine={{ stroke: '#c4cbd4' }}
-                  minTickGap={18}
+                  ticks={xTicks}
+                  interval={0}
                 />
                 {/* niceTicks none: the ticks are ours (ticks.ts); recharts' own, worked out with decimal.js on each of its store updates, cost tens of ms a render. */}
                 <YAxis yAxisId="count" niceTicks="none" domain={[0, yTicks[yTicks.length - 1] ?? 'auto']} ticks={yTicks} interval={0} allowDecimals={false} tick={{ fill: AXIS_COLOR, fontSize: 12 }} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
@@ -170,7 +173,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                 />
               </ComposedChart>
     ),
-    [points, drawn, manyYears, yTicks, rTicks, onDrill],
+    [points, drawn, manyYears, xTicks, yTicks, rTicks, onDrill],
   );
 
   const summary =
