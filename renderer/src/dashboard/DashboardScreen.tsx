@@ -6,13 +6,13 @@
  * exports its data (CSV) and picture (PNG).
  */
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { DashboardContext, DashboardFilter, DatabaseStatus, Granularity, LeaderboardRow } from '../../../shared/contract';
+import type { DashboardContext, DashboardFilter, DatabaseStatus, LeaderboardRow } from '../../../shared/contract';
 import { DatabaseIcon, RefreshIcon, SpinnerIcon } from '../components/Icons';
 import { baseName, formatCount, formatTimestamp } from '../format';
 import { AnswersPanel } from './AnswersPanel';
 import { caveatNotes } from './caveats';
 import { Caveats } from './ChartCard';
-import { addDays, bucketEnd, formatDay, formatRange, periodLabel } from './dates';
+import { addDays, bucketEnd, formatDay, formatRange, periodLabel, type Period } from './dates';
 import { narrow, VISITS_WORDS, type DrillRequest } from './drill';
 import { DrillDialog } from './DrillDialog';
 import { rangeSlug } from './exportFiles';
@@ -221,7 +221,7 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
     [],
   );
   const drillPeriod = useCallback(
-    (period: string, granularity: Granularity, status?: 'confirmed' | 'cancelled') =>
+    (period: string, granularity: Period, status?: 'confirmed' | 'cancelled') =>
       setDrill({
         title: `${status ? `${status === 'confirmed' ? 'Confirmed' : 'Cancelled'} bookings` : 'Bookings'}, ${periodLabel(period, granularity)}`,
         filter: narrow(filterNow.current, { from: period, to: bucketEnd(period, granularity), ...(status ? { status } : {}) }),

@@ -14,7 +14,7 @@ import type { DenseSpan, Granularity, Kpis, Trend, TrendPoint } from '../../../s
 import { formatCount, plural } from '../format';
 import { ChartCard } from './ChartCard';
 import { ListIcon } from './ListIcon';
-import { bucketEnd, daysInclusive, formatDay, formatRange, periodLabel, periodTick } from './dates';
+import { bucketEnd, daysInclusive, formatDay, formatRange, periodLabel, periodTick, type Period } from './dates';
 import { downloadChartPng, downloadCsv } from './exportFiles';
 import type { TrendChoice } from './filters';
 import { comparisonSentence, formatRate, formatRateShort } from './format';
@@ -47,7 +47,7 @@ interface Props {
   firstBooking: string | null;
   choice: TrendChoice;
   onChoice: (choice: TrendChoice) => void;
-  onDrill: (period: string, granularity: Granularity, status?: 'confirmed' | 'cancelled') => void;
+  onDrill: (period: string, granularity: Period, status?: 'confirmed' | 'cancelled') => void;
   /** Lists the bookings before the axis's first day or after its last. */
   onDrillOutside: (side: 'before' | 'after', day: string) => void;
   caveats: ReactNode;
@@ -261,7 +261,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
           </div>
           {drawn !== granularity ? (
             <p className="hint" data-testid="trend-drawn-note">
-              Drawn per {drawn}: {plural(daysInclusive(points[0]?.period ?? '', bucketEnd(points[points.length - 1]?.period ?? '', drawn)), 'day')} are more bars than the chart has room
+              Drawn per {drawn}: {plural(periodsSpanned(points[0]?.period ?? '', bucketEnd(points[points.length - 1]?.period ?? '', drawn), granularity), granularity)} are more bars than the chart has room
               for, so each bar sums a {drawn} (every booking is counted, each rate is its {drawn}&apos;s own). The table lists every {granularity}.
             </p>
           ) : null}
@@ -356,6 +356,13 @@ const TrendTable = memo(function TrendTable({ trend, showTable, onDrill }: { tre
   );
 });
 
+/** How many periods of `granularity` the days from `from` to `to` span (days, or the months touched; weeks are never summed). */
+function periodsSpanned(from: string, to: string, granularity: Granularity): number {
+  if (granularity !== 'month') return daysInclusive(from, to);
+  const months = (iso: string) => Number(iso.slice(0, 4)) * 12 + Number(iso.slice(5, 7));
+  return months(to) - months(from) + 1;
+}
+
 /**
  * Bookings left off the axis, each side in one line with a way to list them: "330 bookings after
  * Oct 24, 2025 — show".
@@ -387,7 +394,7 @@ function OutsideMarkers({ axis, granularity, onShow }: { axis: DenseSpan; granul
   );
 }
 
-function TrendTooltip({ point, granularity }: { point: ChartPoint | null; granularity: Granularity }) {
+function TrendTooltip({ point, granularity }: { point: ChartPoint | null; granularity: Period }) {
   if (!point) return null;
   const total = point.confirmed + point.cancelled;
   return (
