@@ -33,7 +33,7 @@ interface StepFigures {
   blockedMs: number;
   /** Each long task's length, in order. */
   taskMs: number[];
-  /** Each request to the main process: its channel, and when it started and was answered (ms after the step began). */
+  /** Each request to the main process: its channel, and when it started and was answered (ms after the step's click, or its start). */
   requests: { channel: string; startMs: number; endMs: number }[];
   /** What the page drew once settled: the trend's period (asked/drawn), its bars, its table's rows, and the elements on the page. */
   drawn: { trend: string; bars: number; tableRows: number; elements: number };
@@ -106,10 +106,13 @@ test.describe('dashboard at a large size', () => {
       }
       const perf = await page.evaluate((since) => {
         const w = globalThis as unknown as PerfWindow & { performance: { getEntriesByType(type: string): { name: string; startTime: number; responseEnd: number }[] } };
+        // Times from the step's last click (what the person did), else from the step's start.
+        const clicks = w.__perf.frames.filter((f) => f.click >= since).map((f) => f.click);
+        const from = clicks.length ? Math.max(...clicks) : since;
         const requests = w.performance
           .getEntriesByType('resource')
           .filter((r) => r.startTime >= since && r.name.includes('/__invoke/'))
-          .map((r) => ({ channel: r.name.replace(/^.*\/__invoke\//, ''), startMs: Math.round(r.startTime - since), endMs: Math.round(r.responseEnd - since) }));
+          .map((r) => ({ channel: r.name.replace(/^.*\/__invoke\//, ''), startMs: Math.round(r.startTime - from), endMs: Math.round(r.responseEnd - from) }));
         const { document } = w as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null; querySelectorAll(s: string): { length: number } } };
         const chart = document.querySelector('[data-testid="trend-chart"]');
         const drawn = {
