@@ -150,8 +150,13 @@ test.describe('dashboard at a large size', () => {
     await measure('a doctor', () => dashboard.clickDoctor(top), await sql('WHERE doctor_id = $1', [top]));
     await measure('the doctor removed', () => dashboard.removeChip(/doctor/i), all);
     // What the figures were read from, to look at.
-    await page.screenshot({ path: testInfo.outputPath('dashboard-large.png'), fullPage: true });
-    await testInfo.attach('dashboard-large.png', { path: testInfo.outputPath('dashboard-large.png'), contentType: 'image/png' });
+    for (const [name, shot] of [
+      ['dashboard-large.png', page],
+      ['dashboard-large-trend.png', dashboard.trendCard],
+    ] as const) {
+      await shot.screenshot({ path: testInfo.outputPath(name) });
+      await testInfo.attach(name, { path: testInfo.outputPath(name), contentType: 'image/png' });
+    }
 
     const report = steps.map(
       (s) =>

@@ -9,7 +9,7 @@
  * of that period (and status); a click elsewhere in a period opens all of its bookings.
  */
 import { memo, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Bar, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts';
 import type { DenseSpan, Granularity, Kpis, Trend, TrendPoint } from '../../../shared/contract';
 import { formatCount, plural } from '../format';
 import { ChartCard } from './ChartCard';
@@ -35,8 +35,25 @@ const CHOICES: { key: TrendChoice; label: string }[] = [
 
 const ADVERB: Record<Granularity, string> = { day: 'daily', week: 'weekly', month: 'monthly' };
 
-/** The narrowest bar drawn, in CSS pixels: more periods than the chart has room for are summed (trendPoints.ts). */
-const MIN_BAR_PX = 3;
+/**
+ * The narrowest bar drawn, in CSS pixels: more periods than the chart has room for are summed
+ * (trendPoints.ts). Also what a redraw costs: each bar is a handful of recharts elements.
+ */
+const MIN_BAR_PX = 5;
+
+/**
+ * A bar as one plain <path>: recharts' own Rectangle (rounded corners, animation, its props
+ * filtered on every render) was the largest part of redrawing hundreds of bars. The class, name,
+ * x and width are kept as recharts writes them (the e2e page objects find bars by them).
+ */
+function plainBar(name: string, fill: string) {
+  return function PlainBar({ x, y, width, height }: BarShapeProps) {
+    if (!(width > 0) || !(height > 0)) return null;
+    return <path className="recharts-rectangle" name={name} x={x} y={y} width={width} height={height} fill={fill} d={`M${x},${y}h${width}v${height}h${-width}Z`} />;
+  };
+}
+const confirmedBar = plainBar('Confirmed', CONFIRMED_COLOR);
+const cancelledBar = plainBar('Cancelled', CANCELLED_COLOR);
 
 interface Props {
   query: QueryState<Trend>;
@@ -141,6 +158,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                   name="Confirmed"
                   stackId="status"
                   fill={CONFIRMED_COLOR}
+                  shape={confirmedBar}
                   isAnimationActive={false}
                   onClick={(item, _index, event) => {
                     event.stopPropagation();
@@ -153,6 +171,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                   name="Cancelled"
                   stackId="status"
                   fill={CANCELLED_COLOR}
+                  shape={cancelledBar}
                   isAnimationActive={false}
                   onClick={(item, _index, event) => {
                     event.stopPropagation();
