@@ -103,6 +103,8 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
   // The plot is the chart less its two value axes (48 + 44 px) and margin.
   const xTicks = useMemo(() => periodTicks(points.map((p) => p.period), width - 100), [points, width]);
   const yTicks = ticks.counts;
+  // Wide enough for the top tick's label ("120,000" at 12 px), which a fixed 48 px clipped.
+  const countAxisWidth = Math.max(48, formatCount(yTicks[yTicks.length - 1] ?? 0).length * 7 + 10);
   const rTicks = ticks.rates;
   const busiest = useMemo(() => (trend?.points ?? []).reduce<TrendPoint | null>((best, p) => (!best || p.confirmed + p.cancelled > best.confirmed + best.cancelled ? p : best), null), [trend]);
 
@@ -137,7 +139,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                   interval={0}
                 />
                 {/* niceTicks none: the ticks are ours (ticks.ts); recharts' own, worked out with decimal.js on each of its store updates, cost tens of ms a render. */}
-                <YAxis yAxisId="count" niceTicks="none" domain={[0, yTicks[yTicks.length - 1] ?? 'auto']} ticks={yTicks} interval={0} allowDecimals={false} tick={{ fill: AXIS_COLOR, fontSize: 12 }} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
+                <YAxis yAxisId="count" niceTicks="none" domain={[0, yTicks[yTicks.length - 1] ?? 'auto']} ticks={yTicks} interval={0} allowDecimals={false} tick={{ fill: AXIS_COLOR, fontSize: 12 }} tickLine={false} axisLine={false} width={countAxisWidth} tickFormatter={(v: number) => formatCount(v)} />
                 <YAxis
                   yAxisId="rate"
                   niceTicks="none"
@@ -192,7 +194,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                 />
               </ComposedChart>
     ),
-    [points, drawn, manyYears, xTicks, yTicks, rTicks, onDrill],
+    [points, drawn, manyYears, xTicks, yTicks, rTicks, countAxisWidth, onDrill],
   );
 
   const summary =
