@@ -32,6 +32,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Threads start faster than forked processes, and these tests share no process state
+          // (no chdir, no database, no real worker): on a 2-core machine the whole project runs in
+          // about half the time of one fork per file.
+          pool: 'threads',
           include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts', 'renderer/**/*.test.ts'],
           exclude: ['**/node_modules/**', ...NEEDS_SERVER_OR_BUILD],
         },
