@@ -8,7 +8,7 @@
  * (hidden unless asked for, always there for screen readers). A click on a bar opens the bookings
  * of that period (and status); a click elsewhere in a period opens all of its bookings.
  */
-import { memo, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, startTransition, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Bar, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts';
 import type { DenseSpan, Granularity, Kpis, Trend, TrendPoint } from '../../../shared/contract';
 import { formatCount, plural } from '../format';
@@ -306,6 +306,9 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
   );
 });
 
+/** Rows of the trend's table added per render. */
+const TABLE_SLICE = 250;
+
 /**
  * Every period's figures as a table (hidden unless asked for, always there for screen readers):
  * its own memoised component, so its hundreds of rows are made again only when the trend or the
@@ -314,8 +317,19 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
 const TrendTable = memo(function TrendTable({ trend, showTable, onDrill }: { trend: Trend; showTable: boolean; onDrill: Props['onDrill'] }) {
   const granularity = trend.granularity;
   const axis = trend.axis;
+  // Rows are added TABLE_SLICE at a time, each slice a render of its own between which the page
+  // stays responsive: centuries of months are thousands of rows, which made in one render blocked
+  // the page for over a second. Busy (aria-busy) until every row is there.
+  const [filled, setFilled] = useState<{ trend: Trend; rows: number }>({ trend, rows: TABLE_SLICE });
+  const rows = filled.trend === trend ? filled.rows : TABLE_SLICE;
+  const complete = rows >= trend.points.length;
+  useEffect(() => {
+    if (complete) return undefined;
+    const timer = window.setTimeout(() => startTransition(() => setFilled({ trend, rows: rows + TABLE_SLICE })), 0);
+    return () => window.clearTimeout(timer);
+  }, [trend, rows, complete]);
   return (
-        <div id="trend-table" className={showTable ? 'dash-trend-table' : 'visually-hidden'}>
+        <div id="trend-table" className={showTable ? 'dash-trend-table' : 'visually-hidden'} aria-busy={!complete} data-loading={complete ? undefined : true}>
           <table className="data-table compact dash-table" data-testid="trend-table">
             <caption className="visually-hidden">Appointments per {granularity} (periods with bookings)</caption>
             <thead>
@@ -347,7 +361,7 @@ const TrendTable = memo(function TrendTable({ trend, showTable, onDrill }: { tre
                   {showTable ? <td /> : null}
                 </tr>
               ) : null}
-              {trend.points.map((p) => (
+              {(complete ? trend.points : trend.points.slice(0, rows)).map((p) => (
                 <tr key={p.period} data-testid={`trend-row-${p.period}`} data-confirmed={p.confirmed} data-cancelled={p.cancelled}>
                   <th scope="row">{periodLabel(p.period, granularity)}</th>
                   <td className="num">{formatCount(p.confirmed)}</td>
