@@ -361,7 +361,41 @@ const TrendTable = memo(function TrendTable({ trend, showTable, onDrill }: { tre
                   {showTable ? <td /> : null}
                 </tr>
               ) : null}
-              {(complete ? trend.points : trend.points.slice(0, rows)).map((p) => (
+              {Array.from({ length: Math.ceil(Math.min(rows, trend.points.length) / TABLE_SLICE) }, (_, i) => (
+                <TrendRows key={i} points={trend.points} start={i * TABLE_SLICE} granularity={granularity} showTable={showTable} onDrill={onDrill} />
+              ))}
+              {axis && axis.after > 0 ? (
+                <tr data-testid="trend-row-after" data-count={axis.after}>
+                  <th scope="row">After {formatDay(axis.to)}</th>
+                  <td className="num" colSpan={3}>
+                    {plural(axis.after, 'booking')} (not on the chart)
+                  </td>
+                  {showTable ? <td /> : null}
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+        </div>
+  );
+});
+
+/** One slice of the trend table's rows: memoised, so adding a slice renders only its own rows. */
+const TrendRows = memo(function TrendRows({
+  points,
+  start,
+  granularity,
+  showTable,
+  onDrill,
+}: {
+  points: readonly TrendPoint[];
+  start: number;
+  granularity: Granularity;
+  showTable: boolean;
+  onDrill: Props['onDrill'];
+}) {
+  return (
+    <>
+    {points.slice(start, start + TABLE_SLICE).map((p) => (
                 <tr key={p.period} data-testid={`trend-row-${p.period}`} data-confirmed={p.confirmed} data-cancelled={p.cancelled}>
                   <th scope="row">{periodLabel(p.period, granularity)}</th>
                   <td className="num">{formatCount(p.confirmed)}</td>
@@ -376,18 +410,7 @@ const TrendTable = memo(function TrendTable({ trend, showTable, onDrill }: { tre
                   ) : null}
                 </tr>
               ))}
-              {axis && axis.after > 0 ? (
-                <tr data-testid="trend-row-after" data-count={axis.after}>
-                  <th scope="row">After {formatDay(axis.to)}</th>
-                  <td className="num" colSpan={3}>
-                    {plural(axis.after, 'booking')} (not on the chart)
-                  </td>
-                  {showTable ? <td /> : null}
-                </tr>
-              ) : null}
-            </tbody>
-          </table>
-        </div>
+    </>
   );
 });
 
