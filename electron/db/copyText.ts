@@ -76,14 +76,44 @@ export function appointmentsCopy(rows: Iterable<FinalAppointment>): Generator<st
   );
 }
 
-export function rejectedCopy(runId: number, rows: readonly RejectedRow[], files: Record<RejectedRow['file'], { name: string; sheet: string }>): Generator<string> {
-  return chunked(rows, (r) => {
-    const source = files[r.file];
-    return (
-      `${runId}\t${r.file}\t${copyEscape(source.name)}\t${copyEscape(source.sheet)}\t${r.row}\t${r.reason}\t${nullable(r.column)}\t` +
-      `${copyEscape(r.message)}\t${nullable(r.keptRow)}\t${copyEscape(jsonWithoutNul(r.raw))}\t${copyEscape(jsonWithoutNul(r.problems))}\n`
-    );
-  });
+const REJECTED_CHUNK_BYTES = 256 * 1024;
+const NULL = Buffer.from('\\N');
+
+/**
+ * The rejected rows, written into byte chunks of about 256 KiB. They are the widest rows of the
+ * load (~350 bytes: the file and sheet names, the message and two JSON columns): built as a string
+ * per row and joined into 10,000-row strings, 41k rows took 0.6–0.8 s of main-thread CPU, most of
+ * it collecting those strings, and the server waited for each 3.5 MB string before it could start
+ * on it; written as bytes, the same rows take a fraction of that and stream in small chunks.
+ */
+export function* rejectedCopy(runId: number, rows: readonly RejectedRow[], files: Record<RejectedRow['file'], { name: string; sheet: string }>): Generator<Uint8Array> {
+  const leading = (file: RejectedRow['file']) => Buffer.from(`${runId}\t${file}\t${copyEscape(files[file].name)}\t${copyEscape(files[file].sheet)}\t`, 'utf8');
+  const lead = { doctors: leading('doctors'), appointments: leading('appointments') };
+  const out = new ByteWriter();
+  const optional = (value: string | number | null | undefined) => {
+    if (value === null || value === undefined) out.bytes(NULL);
+    else if (typeof value === 'number') out.text(String(value));
+    else out.text(copyEscape(value));
+  };
+  for (const r of rows) {
+    out.bytes(lead[r.file]);
+    out.text(String(r.row));
+    out.byte(TAB);
+    out.text(r.reason);
+    out.byte(TAB);
+    optional(r.column);
+    out.byte(TAB);
+    out.text(copyEscape(r.message));
+    out.byte(TAB);
+    optional(r.keptRow);
+    out.byte(TAB);
+    out.text(copyEscape(jsonWithoutNul(r.raw)));
+    out.byte(TAB);
+    out.text(copyEscape(jsonWithoutNul(r.problems)));
+    out.byte(NEWLINE);
+    if (out.length >= REJECTED_CHUNK_BYTES) yield out.take();
+  }
+  if (out.length > 0) yield out.take();
 }
 
 const TAB = 0x09;
@@ -125,4 +155,68 @@ function patientFirstBookings(table: AppointmentTable): Int32Array {
   }
   for (let i = 0; i < table.length; i++) groupOf[i] = first[groupOf[i] as number] as number;
   return groupOf;
+}
+
+// In the order of appointmentTable's STATUSES (not imported as a value: see appointmentFields.ts).
+const STATUS_WORDS = ['confirmed', 'cancelled'] as const;
+/** Bytes of one appointment in COPY's binary format: a field count, then a length and a value per field. */
+const BINARY_ROW_BYTES = 2 + (4 + 8) * 2 + (4 + 4) * 3 + (4 + 9) + (4 + 4);
+const BINARY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+/** PostgreSQL counts days from 2000-01-01, the columns from 1970-01-01. */
+const POSTGRES_EPOCH_DAY = 10_957;
+const TWO_32 = 4_294_967_296;
+
+/**
+ * The columnar table in COPY's binary format (PostgreSQL's documented `FORMAT binary`), the same
+ * rows and values as appointmentTableCopy writes as text, in chunks of CHUNK_ROWS rows. The
+ * server reads binary integers and dates without parsing digits: at a million appointments its
+ * COPY took ~0.47 s of server CPU against ~0.76 s for the text (PostgreSQL 15). Every row has the
+ * same 71 bytes (a status word is 9 letters), so the chunks are written at fixed offsets.
+ */
+export function* appointmentTableBinaryCopy(table: AppointmentTable): Generator<Uint8Array> {
+  const firstBooking = patientFirstBookings(table);
+  const { bookingIds, bigBookingIds, patientIds, bigPatientIds, doctorIds, days, statuses, sourceRows } = table.columns;
+  const statusBytes = STATUS_WORDS.map((word) => Buffer.from(word, 'latin1'));
+  for (let start = 0; start === 0 || start < table.length; start += CHUNK_ROWS) {
+    const end = Math.min(start + CHUNK_ROWS, table.length);
+    const head = start === 0 ? BINARY_HEADER.length : 0;
+    const tail = end === table.length ? 2 : 0;
+    const buf = Buffer.allocUnsafe(head + (end - start) * BINARY_ROW_BYTES + tail);
+    if (head) BINARY_HEADER.copy(buf, 0);
+    let at = head;
+    const int8 = (value: number, big: Map<number, string>, i: number) => {
+      buf.writeInt32BE(8, at);
+      if (value === value) {
+        const high = Math.floor(value / TWO_32);
+        buf.writeInt32BE(high, at + 4);
+        buf.writeUInt32BE(value - high * TWO_32, at + 8);
+      } else {
+        // NaN: an id beyond 2^53, kept exactly as text.
+        buf.writeBigInt64BE(BigInt(big.get(i) as string), at + 4);
+      }
+      at += 12;
+    };
+    const int4 = (value: number) => {
+      buf.writeInt32BE(4, at);
+      buf.writeInt32BE(value, at + 4);
+      at += 8;
+    };
+    for (let i = start; i < end; i++) {
+      buf.writeInt16BE(7, at);
+      at += 2;
+      int8(bookingIds[i] as number, bigBookingIds, i);
+      int8(patientIds[i] as number, bigPatientIds, i);
+      int4(doctorIds[i] as number);
+      int4((days[i] as number) - POSTGRES_EPOCH_DAY);
+      const word = statusBytes[statuses[i] as number] as Buffer;
+      buf.writeInt32BE(word.length, at);
+      word.copy(buf, at + 4);
+      at += 4 + word.length;
+      int4(sourceRows[i] as number);
+      int4((firstBooking[i] as number) - POSTGRES_EPOCH_DAY);
+    }
+    if (tail) buf.writeInt16BE(-1, at);
+    yield buf;
+    if (end === table.length) return;
+  }
 }

@@ -142,8 +142,13 @@ export function keyAndIndexStatements(schema: string, runId: number): string[] {
     }
   }
   statements.push(...rollupStatements(schema, runId));
-  // Statistics for the planner, so the first dashboard query after the swap is planned on the new data.
-  statements.push(`ANALYZE ${SWAPPED_TABLES.map((table) => `${s}.${quoteIdent(nextName(table))}`).join(', ')}`);
+  // Statistics for the planner, so the first dashboard query after the swap is planned on the new
+  // data: of the columns queries filter, join and group on, where a table says which.
+  const statistics = (table: SwappedTable) => {
+    const columns = (LOADED_TABLES as readonly string[]).includes(table) ? TABLES[table as LoadedTable].statistics : undefined;
+    return columns ? ` (${columns})` : '';
+  };
+  statements.push(`ANALYZE ${SWAPPED_TABLES.map((table) => `${s}.${quoteIdent(nextName(table))}${statistics(table)}`).join(', ')}`);
   return statements;
 }
 

@@ -9,7 +9,7 @@
  * 2^63 − 1) is NaN in its column and kept exactly, as canonical text, in a side map by row index,
  * so `bookingId(i)` gives the same IdValue the parser gave.
  */
-import { appointmentTableCopy } from '../db/copyText';
+import { appointmentTableBinaryCopy, appointmentTableCopy } from '../db/copyText';
 import type { FinalAppointment, IdValue, Status } from './types';
 
 /** Status codes of the status column. */
@@ -58,6 +58,11 @@ export class AppointmentTable implements Iterable<FinalAppointment> {
   /** The table in COPY text (see db/copyText.ts), encoded a chunk at a time as it is read. */
   get chunks(): Iterable<Uint8Array> {
     return appointmentTableCopy(this);
+  }
+
+  /** The same rows in COPY's binary format, which the load prefers (see db/copyText.ts). */
+  get binaryChunks(): Iterable<Uint8Array> {
+    return appointmentTableBinaryCopy(this);
   }
 
   /** The buffers to transfer (not copy) to another thread. */
