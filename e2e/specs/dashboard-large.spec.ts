@@ -10,6 +10,7 @@
  * settles on the right figures (the appointment count equals SQL over the loaded tables).
  */
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { ROOT, expect, test } from '../fixtures';
@@ -30,6 +31,12 @@ interface StepFigures {
   longTasks: number;
   longestTaskMs: number;
   blockedMs: number;
+  /** Each long task's length, in order. */
+  taskMs: number[];
+  /** Each request to the main process: its channel, and when it started and was answered (ms after the step's click, or its start). */
+  requests: { channel: string; startMs: number; endMs: number }[];
+  /** What the page drew once settled: the trend's period (asked/drawn), its bars, its table's rows, and the elements on the page. */
+  drawn: { trend: string; bars: number; tableRows: number; elements: number };
 }
 
 type PerfWindow = {
@@ -71,7 +78,15 @@ test.describe('dashboard at a large size', () => {
       w.addEventListener('click', (event) => w.requestAnimationFrame(() => w.setTimeout(() => w.__perf.frames.push({ click: event.timeStamp, frame: w.performance.now() }), 0)), true);
     });
     const steps: StepFigures[] = [];
+    // E2E_CPU_PROFILE=1: a CPU profile of the page per step (CDP's Profiler), its heaviest functions
+    // printed and the profile attached (open it in Chromium's Performance panel).
+    const profiler = process.env.E2E_CPU_PROFILE ? await page.context().newCDPSession(page) : null;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+    }
     const measure = async (step: string, act: () => Promise<void>, expectedAppointments: number, firstFigure = false) => {
+      if (profiler) await profiler.send('Profiler.start');
       const started = await page.evaluate(() => (globalThis as unknown as PerfWindow).performance.now());
       const wall = Date.now();
       await act();
@@ -82,9 +97,31 @@ test.describe('dashboard at a large size', () => {
       }
       await dashboard.waitUntilSettled();
       const settledMs = Date.now() - wall;
+      if (profiler) {
+        const { profile } = await profiler.send('Profiler.stop');
+        process.stdout.write(`${step}: heaviest functions (self / total ms)\n${heaviest(profile).join('\n')}\n`);
+        const file = testInfo.outputPath(`${step.replace(/\W+/g, '-')}.cpuprofile`);
+        await writeFile(file, JSON.stringify(profile));
+        await testInfo.attach(`${step}.cpuprofile`, { path: file, contentType: 'application/json' });
+      }
       const perf = await page.evaluate((since) => {
-        const w = globalThis as unknown as PerfWindow;
-        return { tasks: w.__perf.longTasks.filter((t) => t.start >= since), frames: w.__perf.frames.filter((f) => f.click >= since) };
+        const w = globalThis as unknown as PerfWindow & { performance: { getEntriesByType(type: string): { name: string; startTime: number; responseEnd: number }[] } };
+        // Times from the step's last click (what the person did), else from the step's start.
+        const clicks = w.__perf.frames.filter((f) => f.click >= since).map((f) => f.click);
+        const from = clicks.length ? Math.max(...clicks) : since;
+        const requests = w.performance
+          .getEntriesByType('resource')
+          .filter((r) => r.startTime >= since && r.name.includes('/__invoke/'))
+          .map((r) => ({ channel: r.name.replace(/^.*\/__invoke\//, ''), startMs: Math.round(r.startTime - from), endMs: Math.round(r.responseEnd - from) }));
+        const { document } = w as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null; querySelectorAll(s: string): { length: number } } };
+        const chart = document.querySelector('[data-testid="trend-chart"]');
+        const drawn = {
+          trend: `${chart?.getAttribute('data-granularity') ?? '-'}/${chart?.getAttribute('data-drawn') ?? '-'}`,
+          bars: document.querySelectorAll('[data-testid="trend-chart"] path.recharts-rectangle').length,
+          tableRows: document.querySelectorAll('[data-testid="trend-table"] tr').length,
+          elements: document.querySelectorAll('*').length,
+        };
+        return { tasks: w.__perf.longTasks.filter((t) => t.start >= since), frames: w.__perf.frames.filter((f) => f.click >= since), requests, drawn };
       }, started);
       steps.push({
         step,
@@ -94,6 +131,9 @@ test.describe('dashboard at a large size', () => {
         longTasks: perf.tasks.length,
         longestTaskMs: Math.round(Math.max(0, ...perf.tasks.map((t) => t.duration))),
         blockedMs: Math.round(perf.tasks.reduce((sum, t) => sum + t.duration, 0)),
+        taskMs: perf.tasks.map((t) => Math.round(t.duration)),
+        requests: perf.requests,
+        drawn: perf.drawn,
       });
       expect((await dashboard.figures()).kpis.appointments, `${step}: the appointments shown equal SQL`).toBe(expectedAppointments);
     };
@@ -109,9 +149,59 @@ test.describe('dashboard at a large size', () => {
     const top = (await dashboard.figures()).leaderboard.rows[0]?.doctorId as number;
     await measure('a doctor', () => dashboard.clickDoctor(top), await sql('WHERE doctor_id = $1', [top]));
     await measure('the doctor removed', () => dashboard.removeChip(/doctor/i), all);
+    // What the figures were read from, to look at.
+    for (const [name, shot] of [
+      ['dashboard-large.png', page],
+      ['dashboard-large-trend.png', dashboard.trendCard],
+    ] as const) {
+      await shot.screenshot({ path: testInfo.outputPath(name) });
+      await testInfo.attach(name, { path: testInfo.outputPath(name), contentType: 'image/png' });
+    }
 
-    const report = steps.map((s) => `${s.step.padEnd(20)}${s.firstFigureMs === undefined ? '' : ` first figures ${s.firstFigureMs} ms ·`} settled ${String(s.settledMs).padStart(5)} ms · click→frame ${s.nextFrameMs === null ? '   -' : String(Math.round(s.nextFrameMs)).padStart(4)} ms · long tasks ${s.longTasks} (longest ${s.longestTaskMs} ms, ${s.blockedMs} ms in all)`);
+    const report = steps.map(
+      (s) =>
+        `${s.step.padEnd(20)}${s.firstFigureMs === undefined ? '' : ` first figures ${s.firstFigureMs} ms ·`} settled ${String(s.settledMs).padStart(5)} ms · click→frame ${s.nextFrameMs === null ? '   -' : String(Math.round(s.nextFrameMs)).padStart(4)} ms · long tasks ${s.longTasks} (longest ${s.longestTaskMs} ms, ${s.blockedMs} ms in all: ${s.taskMs.join(', ') || '-'})\n` +
+        `${''.padEnd(22)}requests: ${s.requests.map((r) => `${r.channel} ${r.startMs}–${r.endMs}`).join(', ')}\n` +
+        `${''.padEnd(22)}drawn: trend ${s.drawn.trend}, ${s.drawn.bars} bars, ${s.drawn.tableRows} table rows, ${s.drawn.elements} elements on the page`,
+    );
     process.stdout.write(`dashboard at ${ROWS.toLocaleString('en-US')} appointments (${app.shell}):\n  ${report.join('\n  ')}\n`);
     await testInfo.attach('dashboard-long-tasks.json', { body: JSON.stringify({ rows: ROWS, steps }, null, 2), contentType: 'application/json' });
   });
 });
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+
+/** The functions a CPU profile spent the most time in: self time, and total time with what they called. */
+function heaviest(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }, top = 25): string[] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const name = (node: ProfileNode) => `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop() ?? ''}:${node.callFrame.lineNumber + 1}:${node.callFrame.columnNumber + 1}`;
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (const [i, id] of samples.entries()) {
+    const ms = (deltas[i + 1] ?? deltas[i] ?? 0) / 1000;
+    const leaf = byId.get(id);
+    if (!leaf) continue;
+    self.set(name(leaf), (self.get(name(leaf)) ?? 0) + ms);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const node = byId.get(at);
+      if (!node) break;
+      const key = name(node);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      total.set(key, (total.get(key) ?? 0) + ms);
+    }
+  }
+  const row = (key: string) => `    ${String(Math.round(self.get(key) ?? 0)).padStart(6)} ${String(Math.round(total.get(key) ?? 0)).padStart(6)}  ${key}`;
+  const bySelf = [...self].sort((a, b) => b[1] - a[1]).slice(0, top).map(([key]) => row(key));
+  const byTotal = [...total].sort((a, b) => b[1] - a[1]).slice(0, top).map(([key]) => row(key));
+  return ['  by self time:', ...bySelf, '  by total time:', ...byTotal];
+}

@@ -8,18 +8,18 @@
  * (hidden unless asked for, always there for screen readers). A click on a bar opens the bookings
  * of that period (and status); a click elsewhere in a period opens all of its bookings.
  */
-import { memo, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Bar, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, startTransition, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Bar, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts';
 import type { DenseSpan, Granularity, Kpis, Trend, TrendPoint } from '../../../shared/contract';
 import { formatCount, plural } from '../format';
 import { ChartCard } from './ChartCard';
 import { ListIcon } from './ListIcon';
-import { bucketEnd, daysInclusive, formatDay, formatRange, periodLabel, periodTick } from './dates';
+import { bucketEnd, daysInclusive, formatDay, formatRange, periodLabel, periodTick, type Period } from './dates';
 import { downloadChartPng, downloadCsv } from './exportFiles';
 import type { TrendChoice } from './filters';
 import { comparisonSentence, formatRate, formatRateShort } from './format';
 import { AXIS_COLOR, CANCELLED_COLOR, CONFIRMED_COLOR, GRID_COLOR, RATE_COLOR } from './palette';
-import { axisTicks } from './ticks';
+import { axisTicks, periodTicks } from './ticks';
 import { tipData } from './tooltip';
 import { drawnPoints, MIN_RATE_BOOKINGS, type ChartPoint } from './trendPoints';
 import { useChartFocus } from './useChartFocus';
@@ -35,8 +35,25 @@ const CHOICES: { key: TrendChoice; label: string }[] = [
 
 const ADVERB: Record<Granularity, string> = { day: 'daily', week: 'weekly', month: 'monthly' };
 
-/** The narrowest bar drawn, in CSS pixels: more periods than the chart has room for are summed (trendPoints.ts). */
-const MIN_BAR_PX = 3;
+/**
+ * The narrowest bar drawn, in CSS pixels: more periods than the chart has room for are summed
+ * (trendPoints.ts). Also what a redraw costs: each bar is a handful of recharts elements.
+ */
+const MIN_BAR_PX = 5;
+
+/**
+ * A bar as one plain <path>: recharts' own Rectangle (rounded corners, animation, its props
+ * filtered on every render) was the largest part of redrawing hundreds of bars. The class, name,
+ * x and width are kept as recharts writes them (the e2e page objects find bars by them).
+ */
+function plainBar(name: string, fill: string) {
+  return function PlainBar({ x, y, width, height }: BarShapeProps) {
+    if (!(width > 0) || !(height > 0)) return null;
+    return <path className="recharts-rectangle" name={name} x={x} y={y} width={width} height={height} fill={fill} d={`M${x},${y}h${width}v${height}h${-width}Z`} />;
+  };
+}
+const confirmedBar = plainBar('Confirmed', CONFIRMED_COLOR);
+const cancelledBar = plainBar('Cancelled', CANCELLED_COLOR);
 
 interface Props {
   query: QueryState<Trend>;
@@ -47,7 +64,7 @@ interface Props {
   firstBooking: string | null;
   choice: TrendChoice;
   onChoice: (choice: TrendChoice) => void;
-  onDrill: (period: string, granularity: Granularity, status?: 'confirmed' | 'cancelled') => void;
+  onDrill: (period: string, granularity: Period, status?: 'confirmed' | 'cancelled') => void;
   /** Lists the bookings before the axis's first day or after its last. */
   onDrillOutside: (side: 'before' | 'after', day: string) => void;
   caveats: ReactNode;
@@ -83,7 +100,11 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
       ),
     [points],
   );
+  // The plot is the chart less its two value axes (48 + 44 px) and margin.
+  const xTicks = useMemo(() => periodTicks(points.map((p) => p.period), width - 100), [points, width]);
   const yTicks = ticks.counts;
+  // Wide enough for the top tick's label ("120,000" at 12 px), which a fixed 48 px clipped.
+  const countAxisWidth = Math.max(48, formatCount(yTicks[yTicks.length - 1] ?? 0).length * 7 + 10);
   const rTicks = ticks.rates;
   const busiest = useMemo(() => (trend?.points ?? []).reduce<TrendPoint | null>((best, p) => (!best || p.confirmed + p.cancelled > best.confirmed + best.cancelled ? p : best), null), [trend]);
 
@@ -114,11 +135,14 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                   tick={{ fill: AXIS_COLOR, fontSize: 12 }}
                   tickLine={false}
                   axisLine={{ stroke: '#c4cbd4' }}
-                  minTickGap={18}
+                  ticks={xTicks}
+                  interval={0}
                 />
-                <YAxis yAxisId="count" domain={[0, yTicks[yTicks.length - 1] ?? 'auto']} ticks={yTicks} interval={0} allowDecimals={false} tick={{ fill: AXIS_COLOR, fontSize: 12 }} tickLine={false} axisLine={false} width={48} tickFormatter={(v: number) => formatCount(v)} />
+                {/* niceTicks none: the ticks are ours (ticks.ts); recharts' own, worked out with decimal.js on each of its store updates, cost tens of ms a render. */}
+                <YAxis yAxisId="count" niceTicks="none" domain={[0, yTicks[yTicks.length - 1] ?? 'auto']} ticks={yTicks} interval={0} allowDecimals={false} tick={{ fill: AXIS_COLOR, fontSize: 12 }} tickLine={false} axisLine={false} width={countAxisWidth} tickFormatter={(v: number) => formatCount(v)} />
                 <YAxis
                   yAxisId="rate"
+                  niceTicks="none"
                   orientation="right"
                   domain={[0, rTicks[rTicks.length - 1] ?? 1]}
                   ticks={rTicks}
@@ -136,6 +160,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                   name="Confirmed"
                   stackId="status"
                   fill={CONFIRMED_COLOR}
+                  shape={confirmedBar}
                   isAnimationActive={false}
                   onClick={(item, _index, event) => {
                     event.stopPropagation();
@@ -148,6 +173,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                   name="Cancelled"
                   stackId="status"
                   fill={CANCELLED_COLOR}
+                  shape={cancelledBar}
                   isAnimationActive={false}
                   onClick={(item, _index, event) => {
                     event.stopPropagation();
@@ -168,7 +194,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                 />
               </ComposedChart>
     ),
-    [points, drawn, manyYears, yTicks, rTicks, onDrill],
+    [points, drawn, manyYears, xTicks, yTicks, rTicks, countAxisWidth, onDrill],
   );
 
   const summary =
@@ -256,7 +282,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
           </div>
           {drawn !== granularity ? (
             <p className="hint" data-testid="trend-drawn-note">
-              Drawn per {drawn}: {plural(daysInclusive(points[0]?.period ?? '', bucketEnd(points[points.length - 1]?.period ?? '', drawn)), 'day')} are more bars than the chart has room
+              Drawn per {drawn}: {plural(periodsSpanned(points[0]?.period ?? '', bucketEnd(points[points.length - 1]?.period ?? '', drawn), granularity), granularity)} are more bars than the chart has room
               for, so each bar sums a {drawn} (every booking is counted, each rate is its {drawn}&apos;s own). The table lists every {granularity}.
             </p>
           ) : null}
@@ -275,8 +301,35 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
           </button>
         </div>
       ) : null}
-      {trend ? (
-        <div id="trend-table" className={showTable ? 'dash-trend-table' : 'visually-hidden'}>
+      {trend ? <TrendTable trend={trend} showTable={showTable} onDrill={onDrill} /> : null}
+    </ChartCard>
+  );
+});
+
+/** Rows of the trend's table added per render. */
+const TABLE_SLICE = 250;
+
+/**
+ * Every period's figures as a table (hidden unless asked for, always there for screen readers):
+ * its own memoised component, so its hundreds of rows are made again only when the trend or the
+ * toggle changes, not on every render of the card.
+ */
+const TrendTable = memo(function TrendTable({ trend, showTable, onDrill }: { trend: Trend; showTable: boolean; onDrill: Props['onDrill'] }) {
+  const granularity = trend.granularity;
+  const axis = trend.axis;
+  // Rows are added TABLE_SLICE at a time, each slice a render of its own between which the page
+  // stays responsive: centuries of months are thousands of rows, which made in one render blocked
+  // the page for over a second. Busy (aria-busy) until every row is there.
+  const [filled, setFilled] = useState<{ trend: Trend; rows: number }>({ trend, rows: TABLE_SLICE });
+  const rows = filled.trend === trend ? filled.rows : TABLE_SLICE;
+  const complete = rows >= trend.points.length;
+  useEffect(() => {
+    if (complete) return undefined;
+    const timer = window.setTimeout(() => startTransition(() => setFilled({ trend, rows: rows + TABLE_SLICE })), 0);
+    return () => window.clearTimeout(timer);
+  }, [trend, rows, complete]);
+  return (
+        <div id="trend-table" className={showTable ? 'dash-trend-table' : 'visually-hidden'} aria-busy={!complete} data-loading={complete ? undefined : true}>
           <table className="data-table compact dash-table" data-testid="trend-table">
             <caption className="visually-hidden">Appointments per {granularity} (periods with bookings)</caption>
             <thead>
@@ -308,7 +361,41 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                   {showTable ? <td /> : null}
                 </tr>
               ) : null}
-              {trend.points.map((p) => (
+              {Array.from({ length: Math.ceil(Math.min(rows, trend.points.length) / TABLE_SLICE) }, (_, i) => (
+                <TrendRows key={i} points={trend.points} start={i * TABLE_SLICE} granularity={granularity} showTable={showTable} onDrill={onDrill} />
+              ))}
+              {axis && axis.after > 0 ? (
+                <tr data-testid="trend-row-after" data-count={axis.after}>
+                  <th scope="row">After {formatDay(axis.to)}</th>
+                  <td className="num" colSpan={3}>
+                    {plural(axis.after, 'booking')} (not on the chart)
+                  </td>
+                  {showTable ? <td /> : null}
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+        </div>
+  );
+});
+
+/** One slice of the trend table's rows: memoised, so adding a slice renders only its own rows. */
+const TrendRows = memo(function TrendRows({
+  points,
+  start,
+  granularity,
+  showTable,
+  onDrill,
+}: {
+  points: readonly TrendPoint[];
+  start: number;
+  granularity: Granularity;
+  showTable: boolean;
+  onDrill: Props['onDrill'];
+}) {
+  return (
+    <>
+    {points.slice(start, start + TABLE_SLICE).map((p) => (
                 <tr key={p.period} data-testid={`trend-row-${p.period}`} data-confirmed={p.confirmed} data-cancelled={p.cancelled}>
                   <th scope="row">{periodLabel(p.period, granularity)}</th>
                   <td className="num">{formatCount(p.confirmed)}</td>
@@ -323,22 +410,16 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
                   ) : null}
                 </tr>
               ))}
-              {axis && axis.after > 0 ? (
-                <tr data-testid="trend-row-after" data-count={axis.after}>
-                  <th scope="row">After {formatDay(axis.to)}</th>
-                  <td className="num" colSpan={3}>
-                    {plural(axis.after, 'booking')} (not on the chart)
-                  </td>
-                  {showTable ? <td /> : null}
-                </tr>
-              ) : null}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </ChartCard>
+    </>
   );
 });
+
+/** How many periods of `granularity` the days from `from` to `to` span (days, or the months touched; weeks are never summed). */
+function periodsSpanned(from: string, to: string, granularity: Granularity): number {
+  if (granularity !== 'month') return daysInclusive(from, to);
+  const months = (iso: string) => Number(iso.slice(0, 4)) * 12 + Number(iso.slice(5, 7));
+  return months(to) - months(from) + 1;
+}
 
 /**
  * Bookings left off the axis, each side in one line with a way to list them: "330 bookings after
@@ -371,7 +452,7 @@ function OutsideMarkers({ axis, granularity, onShow }: { axis: DenseSpan; granul
   );
 }
 
-function TrendTooltip({ point, granularity }: { point: ChartPoint | null; granularity: Granularity }) {
+function TrendTooltip({ point, granularity }: { point: ChartPoint | null; granularity: Period }) {
   if (!point) return null;
   const total = point.confirmed + point.cancelled;
   return (

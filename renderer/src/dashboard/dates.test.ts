@@ -50,8 +50,12 @@ describe('day arithmetic', () => {
     expect(nextPeriod('2025-10-31', 'day')).toBe('2025-11-01');
     expect(nextPeriod('2025-10-27', 'week')).toBe('2025-11-03');
     expect(nextPeriod('2025-12-01', 'month')).toBe('2026-01-01');
+    expect(nextPeriod('2025-10-01', 'quarter')).toBe('2026-01-01');
+    expect(nextPeriod('2025-01-01', 'year')).toBe('2026-01-01');
+    expect(bucketEnd('2024-01-01', 'quarter')).toBe('2024-03-31');
+    expect(bucketEnd('2024-01-01', 'year')).toBe('2024-12-31');
     // A bucket ends the day before the next one starts, whatever the granularity.
-    for (const [period, granularity] of [['2024-02-26', 'week'], ['2024-02-01', 'month'], ['2025-10-21', 'day']] as const) {
+    for (const [period, granularity] of [['2024-02-26', 'week'], ['2024-02-01', 'month'], ['2025-10-21', 'day'], ['2025-07-01', 'quarter'], ['2025-01-01', 'year']] as const) {
       expect(addDays(bucketEnd(period, granularity), 1)).toBe(nextPeriod(period, granularity));
     }
   });
@@ -72,6 +76,10 @@ describe('labels', () => {
     expect(periodLabel('2025-10-20', 'week')).toBe('Week of Oct 20, 2025');
     expect(periodLabel('2025-10-01', 'month')).toBe('October 2025');
     expect(periodTick('2025-10-01', 'month', false)).toBe('Oct 2025');
+    expect(periodLabel('2025-10-01', 'quarter')).toBe('Q4 2025');
+    expect(periodTick('2025-04-01', 'quarter', true)).toBe('Q2 2025');
+    expect(periodLabel('2025-01-01', 'year')).toBe('2025');
+    expect(periodTick('2025-01-01', 'year', true)).toBe('2025');
     expect(periodTick('2025-10-20', 'week', false)).toBe('Oct 20');
     expect(periodTick('2025-10-20', 'week', true)).toBe('Oct 20 ’25');
     // Text that is not a day is shown as it is rather than as "Invalid Date".

@@ -5,6 +5,12 @@
  */
 import type { Granularity } from '../../../shared/contract';
 
+/**
+ * A period the trend chart can draw: the periods the database groups by, and quarters and years,
+ * into which the chart sums months when it has no room for a bar per month (decades of bookings).
+ */
+export type Period = Granularity | 'quarter' | 'year';
+
 const DAY_MS = 86_400_000;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -41,16 +47,23 @@ export function daysInclusive(from: string, to: string): number {
 }
 
 /** The last day of the bucket that starts at `period`. */
-export function bucketEnd(period: string, granularity: Granularity): string {
+export function bucketEnd(period: string, granularity: Period): string {
   if (granularity === 'day') return period;
   if (granularity === 'week') return addDays(period, 6);
-  return addDays(addMonths(period, 1), -1);
+  return addDays(nextPeriod(period, granularity), -1);
 }
 
-export function nextPeriod(period: string, granularity: Granularity): string {
+export function nextPeriod(period: string, granularity: Period): string {
   if (granularity === 'day') return addDays(period, 1);
   if (granularity === 'week') return addDays(period, 7);
-  return addMonths(period, 1);
+  return addMonths(period, MONTHS[granularity]);
+}
+
+const MONTHS = { month: 1, quarter: 3, year: 12 } as const;
+
+/** "Q3 2025" for the quarter starting at `period`. */
+function quarterName(period: string): string {
+  return `Q${Math.floor((Number(period.slice(5, 7)) - 1) / 3) + 1} ${period.slice(0, 4)}`;
 }
 
 export const minDay = (a: string, b: string) => (a <= b ? a : b);
@@ -79,14 +92,18 @@ export function formatRange(from: string, to: string): string {
 }
 
 /** A short axis label for a period: "Oct 21" (days and weeks, with the year when it varies) or "Oct 2025". */
-export function periodTick(period: string, granularity: Granularity, manyYears: boolean): string {
+export function periodTick(period: string, granularity: Period, manyYears: boolean): string {
+  if (granularity === 'year') return period.slice(0, 4);
+  if (granularity === 'quarter') return quarterName(period);
   if (granularity === 'month') return format(monthYear, period);
   const label = format(monthDay, period);
   return manyYears ? `${label} ’${period.slice(2, 4)}` : label;
 }
 
 /** The period in words, for tooltips, tables and drill titles. */
-export function periodLabel(period: string, granularity: Granularity): string {
+export function periodLabel(period: string, granularity: Period): string {
+  if (granularity === 'year') return period.slice(0, 4);
+  if (granularity === 'quarter') return quarterName(period);
   if (granularity === 'day') return formatDay(period);
   if (granularity === 'week') return `Week of ${formatDay(period)}`;
   return format(longMonthYear, period);

@@ -3,7 +3,7 @@
  * the same number of steps so both axes share the grid lines.
  */
 import { describe, expect, it } from 'vitest';
-import { axisTicks, countTicks } from './ticks';
+import { axisTicks, countTicks, periodTicks } from './ticks';
 
 describe('countTicks', () => {
   it('picks round steps', () => {
@@ -43,5 +43,28 @@ describe('axisTicks', () => {
         expect(top, `${maxCount}/${maxRate}`).toBeLessThanOrEqual(1 + 1e-9);
       }
     }
+  });
+});
+
+describe('periodTicks', () => {
+  const days = Array.from({ length: 400 }, (_, i) => `p${String(i).padStart(3, '0')}`);
+
+  it('labels every period when there is room for each', () => {
+    expect(periodTicks(days.slice(0, 5), 900)).toEqual(days.slice(0, 5));
+  });
+
+  it('labels evenly spaced periods ending on the last, each with its room', () => {
+    const ticks = periodTicks(days, 900, 90);
+    expect(ticks.length).toBeLessThanOrEqual(10);
+    expect(ticks.length).toBeGreaterThanOrEqual(8);
+    expect(ticks[ticks.length - 1]).toBe('p399');
+    const at = ticks.map((t) => days.indexOf(t));
+    const gaps = new Set(at.slice(1).map((i, k) => i - (at[k] ?? 0)));
+    expect(gaps.size).toBe(1);
+  });
+
+  it('labels nothing for no periods, and at least two on a narrow plot', () => {
+    expect(periodTicks([], 900)).toEqual([]);
+    expect(periodTicks(days, 50).length).toBe(2);
   });
 });

@@ -30,3 +30,16 @@ export function axisTicks(maxCount: number, maxRate: number): { counts: number[]
 export function countTicks(max: number): number[] {
   return axisTicks(max, 0).counts;
 }
+
+/**
+ * The category ticks labelled on a time axis of `periods`: every k-th period, counted back from
+ * the last, so that each label has `labelPx` of the `plotPx` wide plot. Given to recharts with
+ * interval 0, which then draws them as they are: left to choose them itself it measured every
+ * period's label in the DOM (a forced layout per label, ~250 ms for a few hundred periods).
+ */
+export function periodTicks(periods: readonly string[], plotPx: number, labelPx = 90): string[] {
+  const room = Math.max(2, Math.floor(plotPx / labelPx));
+  const every = Math.max(1, Math.ceil(periods.length / room));
+  const last = periods.length - 1;
+  return periods.filter((_, i) => (last - i) % every === 0);
+}

@@ -84,16 +84,40 @@ describe('drawnPoints: no more bars than the chart has room for', () => {
     expect(total(months.points)).toBe(total(days));
   });
 
-  it('draws weeks as they are (a week can straddle two months) and months always', () => {
+  it('draws weeks as they are (a week can straddle two months)', () => {
     const weeks = coarsen(days, 'week');
     expect(drawnPoints(weeks, 'week', 10).granularity).toBe('week');
-    expect(drawnPoints(coarsen(days, 'month'), 'month', 3).granularity).toBe('month');
+  });
+
+  it('sums decades of months into quarters, then years, keeping every booking', () => {
+    // A booking in every month of 60 years (720 months).
+    const months = Array.from({ length: 720 }, (_, i) => point(new Date(Date.UTC(1990, i, 1)).toISOString().slice(0, 10), 2, 1));
+    expect(drawnPoints(months, 'month', 800).granularity).toBe('month');
+    const quarters = drawnPoints(months, 'month', 300);
+    expect(quarters.granularity).toBe('quarter');
+    expect(quarters.points).toHaveLength(240);
+    // Nine bookings a quarter: too few for a rate on the line (MIN_RATE_BOOKINGS).
+    expect(quarters.points.slice(0, 2)).toEqual([
+      { period: '1990-01-01', confirmed: 6, cancelled: 3, rate: null },
+      { period: '1990-04-01', confirmed: 6, cancelled: 3, rate: null },
+    ]);
+    const years = drawnPoints(months, 'month', 100);
+    expect(years.granularity).toBe('year');
+    expect(years.points).toHaveLength(60);
+    expect(years.points[59]).toEqual({ period: '2049-01-01', confirmed: 24, cancelled: 12, rate: 1 / 3 });
+    expect(total(years.points)).toBe(total(months));
+    // Days over decades go the same way.
+    expect(drawnPoints(days, 'day', 5).granularity).toBe('year');
   });
 
   it('finds the period start of a day', () => {
     expect(periodStart('2025-10-26', 'week')).toBe('2025-10-20');
     expect(periodStart('2025-10-20', 'week')).toBe('2025-10-20');
     expect(periodStart('2025-10-26', 'month')).toBe('2025-10-01');
+    expect(periodStart('2025-10-26', 'quarter')).toBe('2025-10-01');
+    expect(periodStart('2025-09-30', 'quarter')).toBe('2025-07-01');
+    expect(periodStart('2025-02-03', 'quarter')).toBe('2025-01-01');
+    expect(periodStart('2025-10-26', 'year')).toBe('2025-01-01');
     expect(periodStart('2025-10-26', 'day')).toBe('2025-10-26');
   });
 });

@@ -4,7 +4,7 @@
  * in trendPoints.test.ts).
  */
 import type { Granularity, TrendPoint } from '../../../shared/contract';
-import { addDays, nextPeriod, utcMs } from './dates';
+import { addDays, nextPeriod, utcMs, type Period } from './dates';
 
 /** Periods without bookings are drawn as empty slots, up to this many slots in all. */
 export const MAX_FILLED = 1500;
@@ -28,7 +28,7 @@ export const MIN_RATE_BOOKINGS = 10;
  * The backend's points with the empty periods between the first and the last filled in (zero
  * bookings, no rate), so the axis is even; past MAX_FILLED slots the points are left as they are.
  */
-export function fillPeriods(points: readonly TrendPoint[], granularity: Granularity, floor = MIN_RATE_BOOKINGS): { points: ChartPoint[]; filled: boolean } {
+export function fillPeriods(points: readonly TrendPoint[], granularity: Period, floor = MIN_RATE_BOOKINGS): { points: ChartPoint[]; filled: boolean } {
   const plain = points.map((p) => ({ period: p.period, confirmed: p.confirmed, cancelled: p.cancelled, rate: p.confirmed + p.cancelled >= floor ? p.cancellationRate : null }));
   const first = points[0];
   const last = points[points.length - 1];
@@ -42,19 +42,21 @@ export function fillPeriods(points: readonly TrendPoint[], granularity: Granular
   return { points: out, filled: true };
 }
 
-/** The first day of the period of `granularity` holding `iso`: itself, its week's Monday, its month's first. */
-export function periodStart(iso: string, granularity: Granularity): string {
+/** The first day of the period of `granularity` holding `iso`: itself, its week's Monday, its month's, quarter's or year's first. */
+export function periodStart(iso: string, granularity: Period): string {
   if (granularity === 'day') return iso;
   if (granularity === 'month') return `${iso.slice(0, 7)}-01`;
+  if (granularity === 'year') return `${iso.slice(0, 4)}-01-01`;
+  if (granularity === 'quarter') return `${iso.slice(0, 5)}${String(Math.floor((Number(iso.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
   // getUTCDay: Sunday 0 … Saturday 6; weeks start on Monday.
   return addDays(iso, -((new Date(utcMs(iso)).getUTCDay() + 6) % 7));
 }
 
 /**
- * The backend's days summed into longer periods (weeks, months):
+ * The backend's days (or months) summed into longer periods (weeks, months, quarters, years):
  * every booking is kept, so the totals are the same, and each rate is the new period's own.
  */
-export function coarsen(points: readonly TrendPoint[], granularity: Granularity): TrendPoint[] {
+export function coarsen(points: readonly TrendPoint[], granularity: Period): TrendPoint[] {
   const sums = new Map<string, { confirmed: number; cancelled: number }>();
   for (const p of points) {
     const period = periodStart(p.period, granularity);
@@ -70,17 +72,19 @@ export function coarsen(points: readonly TrendPoint[], granularity: Granularity)
 
 /**
  * What the chart draws: the points in the finest period from `granularity` up whose bars fit
- * `maxBars` (a chart needs no more bars than it has pixels for). Only days are summed into longer
- * periods (weeks, then months): a week can straddle two months, so weeks are drawn as they are.
- * `granularity` of the answer is the period drawn, which the card names when it differs.
+ * `maxBars` (a chart needs no more bars than it has pixels for). Days are summed into weeks, then
+ * months, quarters and years; months into quarters and years. A week can straddle two months (and
+ * years), so weeks are drawn as they are. `granularity` of the answer is the period drawn, which
+ * the card names when it differs. Hundreds of bars a pixel or two wide were also what made each
+ * redraw of the chart a long task.
  */
 export function drawnPoints(
   points: readonly TrendPoint[],
   granularity: Granularity,
   maxBars: number,
   floor = MIN_RATE_BOOKINGS,
-): { points: ChartPoint[]; filled: boolean; granularity: Granularity } {
-  const candidates: Granularity[] = granularity === 'day' ? ['day', 'week', 'month'] : [granularity];
+): { points: ChartPoint[]; filled: boolean; granularity: Period } {
+  const candidates: Period[] = granularity === 'day' ? ['day', 'week', 'month', 'quarter', 'year'] : granularity === 'month' ? ['month', 'quarter', 'year'] : [granularity];
   for (const [i, period] of candidates.entries()) {
     const drawn = fillPeriods(period === granularity ? points : coarsen(points, period), period, floor);
     if (drawn.points.length <= maxBars || i === candidates.length - 1) return { ...drawn, granularity: period };

@@ -23,14 +23,24 @@ export interface QueryState<T> {
  * first (the context, the key figures): transitions share one lane, so a key figure rendered as
  * one would wait for the charts arriving with it.
  */
-export function useDashboardQuery<C extends BridgeChannel>(channel: C, request: RequestOf<C> | null, version: number, urgent = false): QueryState<ResponseOf<C>> {
+export function useDashboardQuery<C extends BridgeChannel>(
+  channel: C,
+  request: RequestOf<C> | null,
+  version: number,
+  urgent = false,
+  /**
+   * false holds the request back (the card shows its loading state): on opening, the key figures
+   * go first, alone on the database and its connections, and the charts follow once they arrived.
+   */
+  go = true,
+): QueryState<ResponseOf<C>> {
   const key = request === null ? null : JSON.stringify(request);
   const [state, setState] = useState<{ data: ResponseOf<C> | null; error: ErrorData | null; loading: boolean }>({ data: null, error: null, loading: request !== null });
   const [attempt, setAttempt] = useState(0);
   const sequence = useRef(0);
 
   useEffect(() => {
-    if (key === null) return undefined;
+    if (key === null || !go) return undefined;
     const mine = ++sequence.current;
     setState((now) => ({ ...now, loading: true }));
     call(channel, JSON.parse(key) as RequestOf<C>)
@@ -46,7 +56,7 @@ export function useDashboardQuery<C extends BridgeChannel>(channel: C, request: 
       // A newer request (or leaving the screen) makes this answer stale.
       if (sequence.current === mine) sequence.current++;
     };
-  }, [channel, key, version, attempt, urgent]);
+  }, [channel, key, version, attempt, urgent, go]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   return useMemo(() => ({ ...state, retry }), [state, retry]);
