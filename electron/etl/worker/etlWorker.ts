@@ -4,6 +4,8 @@
  * host set. Prepared tables come back already encoded for COPY, as transferable buffers, so a
  * million rows cross the boundary without being copied.
  */
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ConnectionRecipe } from '../../db/serverConnection';
 import { doctorsCopy, rejectedCopyWithoutRunId } from '../../db/copyText';
@@ -13,6 +15,7 @@ import { identifyWorkbook } from '../extract/identifyWorkbook';
 import { CleanedOutputs } from '../output/writeOutputs';
 import { prepareRun, type PrepareOptions } from '../prepareRun';
 import { summariseReport } from '../report';
+import type * as Extras from './workerExtras';
 import type { EncodedTableData, HostMessage, LakeWriteOptions, PrepareForLoadResult, PrepareResult, WorkerMessage, WorkerTask } from './protocol';
 
 const port = parentPort;
@@ -23,6 +26,15 @@ const controller = new AbortController();
 port.on('message', (message: HostMessage) => {
   if (message.type === 'cancel') controller.abort();
 });
+
+type WorkerExtras = typeof Extras;
+
+/** Loaded by the first task that needs it (see workerExtras.ts); beside this bundle once built. */
+let extras: WorkerExtras | undefined;
+function loadExtras(): WorkerExtras {
+  extras ??= createRequire(__filename)(path.join(__dirname, 'etl-worker-extras.cjs')) as WorkerExtras;
+  return extras;
+}
 
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
@@ -84,8 +96,8 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
  */
 async function writeLake(connection: ConnectionRecipe, options: LakeWriteOptions): Promise<void> {
   // Loaded only by the task that needs them: every preview starts a worker, and initialising pg
-  // and the Parquet writer (and exceljs, below) took ~150 ms of each start.
-  const [{ default: pg }, { clientConfig }, { writeDataset }] = await Promise.all([import('pg'), import('../../db/serverConnection'), import('../../lake/writeDataset')]);
+  // and the Parquet writer (and exceljs) took ~150 ms of each start, compiling them ~250 ms more.
+  const { pg, clientConfig, writeDataset } = loadExtras();
   const client = new pg.Client({ ...clientConfig(connection), application_name: 'healthtech-etl export' });
   client.on('error', () => undefined);
   await client.connect();
@@ -115,7 +127,7 @@ void (async () => {
         post({ type: 'done', result: await identifyWorkbook(task.path, controller.signal) });
         break;
       case 'export-rejected':
-        post({ type: 'done', result: await (await import('../output/exportRejected')).exportRejectedWorkbook(task.outPath, task.sources, task.rejected, controller.signal) });
+        post({ type: 'done', result: await loadExtras().exportRejectedWorkbook(task.outPath, task.sources, task.rejected, controller.signal) });
         break;
       case 'lake-write':
         await writeLake(task.connection, task.options);
