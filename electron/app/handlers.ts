@@ -138,7 +138,7 @@ export function createHandlers(ctx: AppContext): Handlers {
       const { report } = prepared;
       const outPath = await ctx.platform.dialogs.saveFile(`rejected rows - ${path.parse(report.files.appointments.name).name}.xlsx`, 'xlsx');
       if (!outPath) return { path: null, rows: 0 };
-      const { rows } = await exportRejectedInWorker(outPath, rejectedSources(report), report.rejected, { logger: ctx.logger });
+      const { rows } = await exportRejectedInWorker(outPath, rejectedSources(report), prepared.lists.data.rejected, { logger: ctx.logger });
       return { path: outPath, rows };
     },
 
