@@ -1,5 +1,6 @@
 /**
  * `npm run bench:preview -- --doctors FILE --appointments FILE [--reruns N] [--json]`
+ * (`node --expose-gc dist/node/bench-preview.cjs …` also reports RSS after a full collection)
  *
  * The app's preview at full size, from the main process's side: the same PreviewSession the
  * handlers use (the worker reads and cleans; this process receives the report and serves the
@@ -94,9 +95,18 @@ async function main(): Promise<number> {
   /** What IPC does with an answer: serialise it (the bridge as JSON, Electron by structured clone). */
   const page = (previewId: string, table: PreviewTable, offset: number, filter: RowsFilter = {}) =>
     session.rows({ previewId, table, offset, limit: 100, filter }).then((rows) => (JSON.stringify(rows), rows));
+  /** RSS 3 s after the step; with --expose-gc also after a full collection (what is still held, not merely uncollected). */
   const settle = async (step: string) => {
     await sleep(3000);
     figures.push({ step: `${step}: settled 3 s later`, ms: 0, blockMs: 0, delayMaxMs: 0, rssMiB: rssMiB() });
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc) {
+      gc();
+      await sleep(500);
+      const { heapUsed, external, arrayBuffers } = process.memoryUsage();
+      const mib = (n: number) => Math.round(n / 1024 ** 2);
+      figures.push({ step: `${step}: after a full GC`, ms: 0, blockMs: 0, delayMaxMs: 0, rssMiB: rssMiB(), detail: `heap ${mib(heapUsed)} MiB, external ${mib(external)} MiB (array buffers ${mib(arrayBuffers)})` });
+    }
   };
 
   const interact = async (label: string, dateOrder: 'auto' | 'mdy' | 'dmy') => {
