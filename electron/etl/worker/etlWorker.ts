@@ -58,21 +58,22 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     ...Object.values(rollups ?? {}).flatMap((table) => table.chunks.map((chunk) => chunk.buffer as ArrayBuffer)),
     ...run.appointments.transferables(),
   ];
+  const { files } = run.report;
+  const sources = { doctors: { name: files.doctors.name, sheet: files.doctors.sheet }, appointments: { name: files.appointments.name, sheet: files.appointments.sheet } };
   if (forLoad) {
     const result: PrepareForLoadResult = { kind: 'load', ...tables, report: summariseReport(run.report) };
     post({ type: 'prepared', result }, transfer);
+    // Encoded while the host copies the appointments; the load copies the rejected rows last.
+    const rejected = { rows: run.report.rejected.length, chunks: rejectedCopyWithoutRunId(run.report.rejected, sources) };
+    post({ type: 'rejected-copy', rejected }, rejected.chunks.map((chunk) => chunk.buffer as ArrayBuffer));
   } else {
+    // A preview may never be loaded: its rejected rows' COPY text is made when a load asks for it
+    // (rejectedCopyInWorker), from the packed rows.
     const fixes = run.fixes.toData();
     const lists = encodePreviewLists(run.report);
     const result: PrepareResult = { kind: 'preview', ...tables, report: summariseReport(run.report), lists, fixes };
     post({ type: 'prepared', result }, [...transfer, ...previewListsTransferables(lists), fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer, fixes.pairKinds.buffer as ArrayBuffer]);
   }
-  // Encoded while the host copies the appointments (or shows the preview); a load copies the
-  // rejected rows last.
-  const { files } = run.report;
-  const sources = { doctors: { name: files.doctors.name, sheet: files.doctors.sheet }, appointments: { name: files.appointments.name, sheet: files.appointments.sheet } };
-  const rejected = { rows: run.report.rejected.length, chunks: rejectedCopyWithoutRunId(run.report.rejected, sources) };
-  post({ type: 'rejected-copy', rejected }, rejected.chunks.map((chunk) => chunk.buffer as ArrayBuffer));
   // The host loads while the CSVs are written here (the appointment columns are shared memory),
   // and commits only after they are complete.
   const written = outputs ? await outputs.write(run, controller.signal) : undefined;
@@ -120,6 +121,11 @@ void (async () => {
       case 'export-rejected':
         post({ type: 'done', result: await (await import('../output/exportRejected')).exportRejectedWorkbook(task.outPath, task.sources, decodeRejected(task.rejected), controller.signal) });
         break;
+      case 'rejected-copy': {
+        const chunks = rejectedCopyWithoutRunId(decodeRejected(task.rejected), task.sources);
+        post({ type: 'done', result: { rows: task.rejected.reasons.length, chunks } }, chunks.map((chunk) => chunk.buffer as ArrayBuffer));
+        break;
+      }
       case 'lake-write':
         await writeLake(task.connection, task.options);
         break;

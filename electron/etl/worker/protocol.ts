@@ -34,8 +34,8 @@ interface PreparedTables {
 
 /**
  * A preview's result: the report's summary, its long lists packed (transferred, see
- * previewLists.ts) and the fix log; the rejected rows follow as COPY text ('rejected-copy'), for a
- * load.
+ * previewLists.ts) and the fix log. A load of it asks for the rejected rows' COPY text with a
+ * 'rejected-copy' task.
  */
 export interface PrepareResult extends PreparedTables {
   kind: 'preview';
@@ -65,6 +65,8 @@ export type WorkerTask =
   | { type: 'identify'; path: string }
   /** The rejected rows as the preview keeps them (packed; decoded in the worker). */
   | { type: 'export-rejected'; outPath: string; sources: RejectedSource[]; rejected: RejectedListData }
+  /** The rejected rows of a preview in COPY text without their run id, for its load. */
+  | { type: 'rejected-copy'; rejected: RejectedListData; sources: Record<'doctors' | 'appointments', { name: string; sheet: string }> }
   /** The database connection string includes the password: it stays in this process's memory. */
   | { type: 'lake-write'; connection: ConnectionRecipe; options: LakeWriteOptions };
 
@@ -73,13 +75,14 @@ export interface TaskResults {
   identify: WorkbookIdentity;
   'export-rejected': { rows: number };
   'lake-write': WrittenRun;
+  'rejected-copy': EncodedTableData;
 }
 
 export type WorkerMessage =
   | { type: 'progress'; progress: PrepareProgress }
   /** A prepare task's tables and report, sent as soon as they exist; its outputs follow with 'done'. */
   | { type: 'prepared'; result: PrepareResult | PrepareForLoadResult }
-  /** After a prepare task's result: the rejected rows in COPY text without their run id (a load copies them last). */
+  /** After a load's result: the rejected rows in COPY text without their run id (the load copies them last). */
   | { type: 'rejected-copy'; rejected: EncodedTableData }
   | { type: 'lake-progress'; progress: LakeProgress }
   | { type: 'log'; level: LogLevel; message: string; fields?: LogFields }

@@ -18,7 +18,7 @@ import { prepareRun } from '../prepareRun';
 import { encodePreviewLists } from '../previewLists';
 import { summariseReport } from '../report';
 import { REJECT_REASONS } from '../types';
-import { prepareForLoadInWorker, prepareInWorker } from './runInWorker';
+import { prepareForLoadInWorker, prepareInWorker, rejectedCopyInWorker } from './runInWorker';
 
 let dir: string;
 let big: { doctorsPath: string; appointmentsPath: string };
@@ -41,10 +41,10 @@ describe('reading in a worker', () => {
     const { lists } = inWorker;
     expect(Array.from({ length: lists.rejectedCount }, (_, i) => lists.rejected(i))).toEqual(inProcess.report.rejected);
     expect(Array.from({ length: lists.suspiciousCount }, (_, i) => lists.suspicious(i))).toEqual(inProcess.report.suspicious);
-    // The rejected rows' COPY text follows, for a load, as the CLI's does.
+    // For its load, the rejected rows' COPY text is encoded from the packed rows in a worker: the text the CLI's load copies.
     const { files } = inProcess.report;
     const sources = { doctors: { name: files.doctors.name, sheet: files.doctors.sheet }, appointments: { name: files.appointments.name, sheet: files.appointments.sheet } };
-    const rejected = await inWorker.rejected;
+    const rejected = await rejectedCopyInWorker(inWorker.lists, inWorker.report);
     expect(rejected.rows).toBe(inProcess.report.rejected.length);
     expect(Array.from(withRunId(7, rejected.chunks), (chunk) => Buffer.from(chunk).toString('utf8')).join('')).toBe([...rejectedCopy(7, inProcess.report.rejected, sources)].join(''));
     expect(inWorker.appointments.rows).toBe(inProcess.appointments.length);

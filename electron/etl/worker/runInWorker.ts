@@ -50,8 +50,6 @@ export interface PreparedInWorker {
   report: ReportSummary;
   /** Rejected rows and suspicious dates, packed (previewLists.ts). */
   lists: PreviewLists;
-  /** The rejected rows as COPY text without their run id, for a load (arrives after the result). */
-  rejected: Promise<EncodedTableData>;
   fixes: FixLog;
   doctors: EncodedTableData;
   /** Columns; its `chunks` are the COPY text, encoded as they are read. */
@@ -187,13 +185,11 @@ type PrepareTaskHooks = PrepareHooks & WorkerHooks & { outputDir?: string; skipR
 
 /** Reads and cleans in a worker, for a preview: the report, its lists packed, and the fix log. */
 export function prepareInWorker(options: PrepareOptions, hooks: PrepareTaskHooks = {}): Promise<PreparedInWorker> {
-  const rejected = rejectedCopyFollows(hooks);
-  return prepareTask({ options, hooks: rejected.hooks, forLoad: false }, (result, outputs, finished) => {
+  return prepareTask({ options, hooks, forLoad: false }, (result, outputs) => {
     if (result.kind !== 'preview') throw new InternalError('worker_protocol', 'The ETL worker answered a preview with a load result.');
     return {
       report: result.report,
       lists: new PreviewLists(result.lists),
-      rejected: rejected.settled(finished),
       fixes: FixLog.fromData(result.fixes),
       doctors: result.doctors,
       appointments: new AppointmentTable(result.appointments),
@@ -206,7 +202,10 @@ export function prepareInWorker(options: PrepareOptions, hooks: PrepareTaskHooks
 }
 
 /** What the CLI loads: the report's summary and the final tables, the rejected rows as COPY text. */
-export type PreparedForLoad = Omit<PreparedInWorker, 'lists' | 'fixes'>;
+export interface PreparedForLoad extends Omit<PreparedInWorker, 'lists' | 'fixes'> {
+  /** Arrives while the load copies the other tables; rejected if the worker fails first. */
+  rejected: Promise<EncodedTableData>;
+}
 
 /** Reads and cleans in a worker, for a load that shows no rows (the CLI): see PrepareForLoadResult. */
 export function prepareForLoadInWorker(options: PrepareOptions, hooks: PrepareTaskHooks = {}): Promise<PreparedForLoad> {
@@ -289,6 +288,16 @@ export function identifyInWorker(file: string, hooks: WorkerHooks = {}): Promise
 /** The rejected rows go packed (a copy of the buffers, no object graph to clone) and are decoded in the worker. */
 export function exportRejectedInWorker(outPath: string, sources: RejectedSource[], rejected: RejectedListData, hooks: WorkerHooks = {}): Promise<{ rows: number }> {
   return runInWorker({ type: 'export-rejected', outPath, sources, rejected }, hooks, sources[0]?.path ?? '');
+}
+
+/**
+ * A preview's rejected rows as COPY text without their run id, for its load: encoded in a worker
+ * from the packed rows (a copy of their buffers crosses; the host's event loop stays free).
+ */
+export function rejectedCopyInWorker(lists: PreviewLists, report: Pick<ReportSummary, 'files'>, hooks: WorkerHooks = {}): Promise<EncodedTableData> {
+  const { files } = report;
+  const sources = { doctors: { name: files.doctors.name, sheet: files.doctors.sheet }, appointments: { name: files.appointments.name, sheet: files.appointments.sheet } };
+  return runInWorker({ type: 'rejected-copy', rejected: lists.data.rejected, sources }, hooks);
 }
 
 /** The Parquet write of the data-lake export in the worker (see etlWorker's writeLake). */
