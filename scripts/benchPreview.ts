@@ -28,6 +28,11 @@ interface Figure {
   blockMs: number;
   /** monitorEventLoopDelay's maximum over the step (10 ms resolution). */
   delayMaxMs: number;
+  /**
+   * CPU time of the process (every thread) over the step: with no worker running, a block much
+   * longer than this share of the wall time was the machine's other load, not this process's work.
+   */
+  cpuMs: number;
   rssMiB: number;
   detail?: string;
 }
@@ -85,11 +90,13 @@ async function main(): Promise<number> {
   const figures: Figure[] = [];
   const measure = async <T>(step: string, work: () => Promise<T>, detail?: (value: T) => string): Promise<T> => {
     const watch = watchBlocks();
+    const cpu = process.cpuUsage();
     const start = performance.now();
     const value = await work();
     const ms = Math.round(performance.now() - start);
     const blocks = watch.stop();
-    figures.push({ step, ms, ...blocks, rssMiB: rssMiB(), ...(detail ? { detail: detail(value) } : {}) });
+    const used = process.cpuUsage(cpu);
+    figures.push({ step, ms, ...blocks, cpuMs: Math.round((used.user + used.system) / 1000), rssMiB: rssMiB(), ...(detail ? { detail: detail(value) } : {}) });
     return value;
   };
   /** What IPC does with an answer: serialise it (the bridge as JSON, Electron by structured clone). */
@@ -98,14 +105,14 @@ async function main(): Promise<number> {
   /** RSS 3 s after the step; with --expose-gc also after a full collection (what is still held, not merely uncollected). */
   const settle = async (step: string) => {
     await sleep(3000);
-    figures.push({ step: `${step}: settled 3 s later`, ms: 0, blockMs: 0, delayMaxMs: 0, rssMiB: rssMiB() });
+    figures.push({ step: `${step}: settled 3 s later`, ms: 0, blockMs: 0, delayMaxMs: 0, cpuMs: 0, rssMiB: rssMiB() });
     const gc = (globalThis as { gc?: () => void }).gc;
     if (gc) {
       gc();
       await sleep(500);
       const { heapUsed, external, arrayBuffers } = process.memoryUsage();
       const mib = (n: number) => Math.round(n / 1024 ** 2);
-      figures.push({ step: `${step}: after a full GC`, ms: 0, blockMs: 0, delayMaxMs: 0, rssMiB: rssMiB(), detail: `heap ${mib(heapUsed)} MiB, external ${mib(external)} MiB (array buffers ${mib(arrayBuffers)})` });
+      figures.push({ step: `${step}: after a full GC`, ms: 0, blockMs: 0, delayMaxMs: 0, cpuMs: 0, rssMiB: rssMiB(), detail: `heap ${mib(heapUsed)} MiB, external ${mib(external)} MiB (array buffers ${mib(arrayBuffers)})` });
     }
   };
 
@@ -129,6 +136,9 @@ async function main(): Promise<number> {
       const times: number[] = [];
       await measure(`${label}: scroll ${table}${filter && 'rule' in filter ? ` ${filter.rule}` : ''}`, async () => {
         for (let k = 0; k < 40; k++) {
+          // Each page is its own IPC request: other events run between them (a cached page answers
+          // in microtasks, so without this the 40 pages would be one task).
+          await new Promise<void>((resolve) => setImmediate(resolve));
           const start = performance.now();
           await page(id, table, Math.floor((total * k) / 40), filter);
           times.push(performance.now() - start);
@@ -139,7 +149,7 @@ async function main(): Promise<number> {
   };
 
   process.stdout.write(`bench:preview on ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}\n`);
-  figures.push({ step: 'start', ms: 0, blockMs: 0, delayMaxMs: 0, rssMiB: rssMiB() });
+  figures.push({ step: 'start', ms: 0, blockMs: 0, delayMaxMs: 0, cpuMs: 0, rssMiB: rssMiB() });
   await interact('first', 'auto');
   await settle('first');
   const reruns = Number(values.reruns);
@@ -157,7 +167,7 @@ async function main(): Promise<number> {
   if (values.json) process.stdout.write(`${JSON.stringify({ loadavg: os.loadavg(), figures })}\n`);
   else {
     for (const f of figures) {
-      process.stdout.write(`${f.step.padEnd(44)} ${String(f.ms).padStart(7)} ms  block ${String(f.blockMs).padStart(5)} ms (delay max ${String(f.delayMaxMs).padStart(4)})  rss ${String(f.rssMiB).padStart(5)} MiB  ${f.detail ?? ''}\n`);
+      process.stdout.write(`${f.step.padEnd(44)} ${String(f.ms).padStart(7)} ms (cpu ${String(f.cpuMs).padStart(6)})  block ${String(f.blockMs).padStart(5)} ms (delay max ${String(f.delayMaxMs).padStart(4)})  rss ${String(f.rssMiB).padStart(5)} MiB  ${f.detail ?? ''}\n`);
     }
     process.stdout.write(`load average at the end ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}\n`);
   }
