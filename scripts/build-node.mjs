@@ -81,6 +81,7 @@ const results = await Promise.all([
       bench: 'scripts/bench.ts',
       'bench-read': 'scripts/benchRead.ts',
       'bench-dashboard': 'scripts/benchDashboard.ts',
+      'bench-preview': 'scripts/benchPreview.ts',
       'generate-samples': 'scripts/generate-samples.ts',
     }),
     packages: 'external',

@@ -11,7 +11,7 @@ import { toErrorData } from '../etl/errorData';
 import { describeUnidentified } from '../etl/extract/identifyWorkbook';
 import { rejectedSources } from '../etl/output/exportRejected';
 import type { Logger } from '../etl/logger';
-import { exportRejectedInWorker, identifyInWorker, writeDatasetInWorker } from '../etl/worker/runInWorker';
+import { exportRejectedInWorker, identifyInWorker, rejectedCopyInWorker, writeDatasetInWorker } from '../etl/worker/runInWorker';
 import { exportRun, hasLakeTarget, type LakeTarget } from '../lake/exportRun';
 import { stat } from 'node:fs/promises';
 import { kpis, leaderboard, segments, specialties, trend } from '../db/dashboard/aggregates';
@@ -93,7 +93,10 @@ export function createHandlers(ctx: AppContext): Handlers {
       if (exporting) throw new UsageError('export_running', 'A data-lake export is reading the tables; wait for it to finish (or cancel it).');
       loading = new AbortController();
       try {
-        const result = await loadRun(database, preview.prepared, {
+        // The rejected rows' COPY text is encoded in a worker while the load copies the other tables.
+        const rejected = rejectedCopyInWorker(preview.prepared.lists, preview.prepared.report, { logger: ctx.logger });
+        rejected.catch(() => undefined);
+        const result = await loadRun(database, { ...preview.prepared, rejected }, {
           schema: ctx.database.schema(),
           source: 'app',
           appVersion: ctx.platform.appVersion,
@@ -138,7 +141,7 @@ export function createHandlers(ctx: AppContext): Handlers {
       const { report } = prepared;
       const outPath = await ctx.platform.dialogs.saveFile(`rejected rows - ${path.parse(report.files.appointments.name).name}.xlsx`, 'xlsx');
       if (!outPath) return { path: null, rows: 0 };
-      const { rows } = await exportRejectedInWorker(outPath, rejectedSources(report), report.rejected, { logger: ctx.logger });
+      const { rows } = await exportRejectedInWorker(outPath, rejectedSources(report), prepared.lists.data.rejected, { logger: ctx.logger });
       return { path: outPath, rows };
     },
 

@@ -14,6 +14,7 @@ import { toErrorData } from '../errorData';
 import { identifyWorkbook } from '../extract/identifyWorkbook';
 import { CleanedOutputs } from '../output/writeOutputs';
 import { prepareRun, type PrepareOptions } from '../prepareRun';
+import { decodeRejected, encodePreviewLists, previewListsTransferables } from '../previewLists';
 import { summariseReport } from '../report';
 import type * as Extras from './workerExtras';
 import type { EncodedTableData, HostMessage, LakeWriteOptions, PrepareForLoadResult, PrepareResult, WorkerMessage, WorkerTask } from './protocol';
@@ -69,18 +70,21 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     ...Object.values(rollups ?? {}).flatMap((table) => table.chunks.map((chunk) => chunk.buffer as ArrayBuffer)),
     ...run.appointments.transferables(),
   ];
+  const { files } = run.report;
+  const sources = { doctors: { name: files.doctors.name, sheet: files.doctors.sheet }, appointments: { name: files.appointments.name, sheet: files.appointments.sheet } };
   if (forLoad) {
     const result: PrepareForLoadResult = { kind: 'load', ...tables, report: summariseReport(run.report) };
     post({ type: 'prepared', result }, transfer);
     // Encoded while the host copies the appointments; the load copies the rejected rows last.
-    const { files } = run.report;
-    const sources = { doctors: { name: files.doctors.name, sheet: files.doctors.sheet }, appointments: { name: files.appointments.name, sheet: files.appointments.sheet } };
     const rejected = { rows: run.report.rejected.length, chunks: rejectedCopyWithoutRunId(run.report.rejected, sources) };
     post({ type: 'rejected-copy', rejected }, rejected.chunks.map((chunk) => chunk.buffer as ArrayBuffer));
   } else {
+    // A preview may never be loaded: its rejected rows' COPY text is made when a load asks for it
+    // (rejectedCopyInWorker), from the packed rows.
     const fixes = run.fixes.toData();
-    const result: PrepareResult = { kind: 'preview', ...tables, report: run.report, fixes };
-    post({ type: 'prepared', result }, [...transfer, fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer, fixes.pairKinds.buffer as ArrayBuffer]);
+    const lists = encodePreviewLists(run.report);
+    const result: PrepareResult = { kind: 'preview', ...tables, report: summariseReport(run.report), lists, fixes };
+    post({ type: 'prepared', result }, [...transfer, ...previewListsTransferables(lists), fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer, fixes.pairKinds.buffer as ArrayBuffer]);
   }
   // The host loads while the CSVs are written here (the appointment columns are shared memory),
   // and commits only after they are complete.
@@ -127,8 +131,13 @@ void (async () => {
         post({ type: 'done', result: await identifyWorkbook(task.path, controller.signal) });
         break;
       case 'export-rejected':
-        post({ type: 'done', result: await loadExtras().exportRejectedWorkbook(task.outPath, task.sources, task.rejected, controller.signal) });
+        post({ type: 'done', result: await loadExtras().exportRejectedWorkbook(task.outPath, task.sources, decodeRejected(task.rejected), controller.signal) });
         break;
+      case 'rejected-copy': {
+        const chunks = rejectedCopyWithoutRunId(decodeRejected(task.rejected), task.sources);
+        post({ type: 'done', result: { rows: task.rejected.reasons.length, chunks } }, chunks.map((chunk) => chunk.buffer as ArrayBuffer));
+        break;
+      }
       case 'lake-write':
         await writeLake(task.connection, task.options);
         break;
