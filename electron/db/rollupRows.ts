@@ -34,6 +34,7 @@ export const ROLLUP_COPY_COLUMNS: Record<RollupTable, readonly string[]> = {
   patients_by_visits: ['confirmed', 'cancelled', 'later_confirmed', 'later_cancelled', 'patients'],
   patients_first_day: ['patient_id', 'first_day', 'next_confirmed', 'next_cancelled', 'confirmed', 'cancelled', 'all_confirmed', 'all_cancelled'],
   first_day_bookings: ['first_day', 'status', 'doctor_id', 'placeholder', 'next_confirmed', 'next_cancelled', 'bookings'],
+  patient_days_by_previous: ['booking_date', 'previous_day', 'patients'],
 };
 
 type Columns = Pick<AppointmentColumns, 'patientIds' | 'bigPatientIds' | 'doctorIds' | 'days' | 'statuses'>;
@@ -261,7 +262,7 @@ function monthOf(day: number): number {
 }
 
 /**
- * The six rollups of these appointments as COPY text. `placeholder` says whether a doctor id is
+ * The rollups of these appointments as COPY text. `placeholder` says whether a doctor id is
  * one of the placeholder doctors the load adds (every appointment's doctor is among the doctors).
  * `packedLimit` is for tests: 0 groups every table by sorting row indexes (see groupBy).
  */
@@ -471,6 +472,21 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
     out.uint(count);
   });
 
+  // Every day a patient has bookings on, with the patient's previous such day (none: dayCount),
+  // counted per (day, previous day): the patients of a date range are that range's rows whose
+  // previous day is before it, a sum instead of a distinct count over the range's bookings.
+  const patientDays = groupBy(everyRow, [{ of: patientOf, size: patientCount }, dayKey], packedLimit, scratch);
+  const [dayPatient, dayRank] = patientDays.values as [Int32Array, Int32Array];
+  const previousDay = new Int32Array(patientDays.size);
+  for (let g = 0; g < patientDays.size; g++) previousDay[g] = g > 0 && dayPatient[g - 1] === dayPatient[g] ? (dayRank[g - 1] as number) : dayCount;
+  const patientDaysByPrevious = groupedTable(all(patientDays.size), [{ of: dayRank, size: dayCount }, { of: previousDay, size: dayCount + 1 }], ([d, previous], g, count) => {
+    out.day(days[at(d, g)] as number);
+    tab();
+    dayOrNull(at(previous, g));
+    tab();
+    out.uint(count);
+  });
+
   return {
     appointments_by_day: appointmentsByDay,
     appointments_by_doctor: appointmentsByDoctor,
@@ -478,5 +494,6 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
     patients_by_visits: patientsByVisits,
     patients_first_day: patientsFirstDay,
     first_day_bookings: firstDayBookings,
+    patient_days_by_previous: patientDaysByPrevious,
   };
 }

@@ -128,6 +128,9 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     ['new patients until 2024, outliers included, cancelled only', { to: '2024-12-31', segment: 'new', statuses: ['cancelled'] }],
     ['returning patients of one week', { from: '2025-03-03', to: '2025-03-09', segment: 'returning' }],
     ['new patients from a day to the end, both statuses named', { from: '2025-05-17', segment: 'new', statuses: ['confirmed', 'cancelled'] }],
+    // Distinct patients of a date range, a sum over the patient-day rollup.
+    ['one day, both statuses named', { from: '2025-03-04', to: '2025-03-04', statuses: ['cancelled', 'confirmed'] }],
+    ['from the first booking ever to a day', { to: '2025-03-04' }],
   ];
 
   it.each(filters)('the rollups give exactly the figures of SQL over the appointments: %s', async (_label, filter) => {

@@ -45,5 +45,10 @@ export function rollupsInSql(source: string, target: string): string[] {
          FROM ${from('appointments')} a JOIN ${to('patients_first_day')} p USING (patient_id) JOIN ${from('doctors')} d USING (doctor_id)
         WHERE a.booking_date = a.patient_first_booking
         GROUP BY 1, 2, 3, 4, 5, 6`,
+    `CREATE TABLE ${to('patient_days_by_previous')} AS
+       SELECT booking_date, previous_day, count(*)::int AS patients
+         FROM (SELECT d.booking_date, lag(d.booking_date) OVER (PARTITION BY d.patient_id ORDER BY d.booking_date) AS previous_day
+                 FROM (SELECT DISTINCT patient_id, booking_date FROM ${from('appointments')}) d) p
+        GROUP BY 1, 2`,
   ];
 }
