@@ -25,6 +25,7 @@ export const ROLLUP_TABLES = [
   'patients_first_day',
   'first_day_bookings',
   'patient_days_by_previous',
+  'booking_day_clusters',
 ] as const;
 export type RollupTable = (typeof ROLLUP_TABLES)[number];
 
@@ -47,6 +48,7 @@ export const ROLLUP_COLUMNS: Record<RollupTable, string> = {
   first_day_bookings: `first_day DATE NOT NULL, status TEXT NOT NULL, doctor_id INTEGER NOT NULL, placeholder BOOLEAN NOT NULL,
       next_confirmed DATE, next_cancelled DATE, bookings INTEGER NOT NULL`,
   patient_days_by_previous: 'booking_date DATE NOT NULL, previous_day DATE, patients INTEGER NOT NULL',
+  booking_day_clusters: 'first_day DATE NOT NULL, last_day DATE NOT NULL, bookings INTEGER NOT NULL',
 };
 
 /** Indexes of the rollups (built with them, renamed with them in the swap). */
