@@ -14,7 +14,7 @@ import { doctorConditions, filterSql, isWholeLoad, previousRange } from './filte
 import { autoGranularity, bucketStart, denseSpan } from './timeAxis';
 import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
 import { rollupAnswers, rollupsCurrent, rollupSql, whereOf, wholeMonths } from './rollup';
-import { firstDaysAnswer, newPatientFigures, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
+import { firstDaysAnswer, newPatientDoctors, newPatientFigures, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
 import { patientDaysAnswer, patientsInRange } from './patientDays';
 
 const SORTED_GROUPING = ['enable_hashagg = off'];
@@ -81,6 +81,11 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
              FROM ${s}.doctors d WHERE EXISTS (SELECT 1 FROM ${s}.appointments_by_doctor r ${whereOf([...conditions, 'r.doctor_id = d.doctor_id'])})`,
           params,
         );
+        return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
+      }
+      if (current && filter.segment === 'new' && firstDaysAnswer(filter)) {
+        const params: unknown[] = [];
+        const { rows } = await client.query<Record<string, string>>(newPatientDoctors(schema, filter, params), params);
         return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
       }
       // Each doctor's EXISTS stops at its first row in the filter; a segment's rows are decided
