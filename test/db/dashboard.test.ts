@@ -12,6 +12,7 @@ import { kpis, leaderboard, segments, specialties, trend } from '../../electron/
 import { dashboardContext } from '../../electron/db/dashboard/context';
 import { drillPage, exportDrill } from '../../electron/db/dashboard/drill';
 import { previousRange } from '../../electron/db/dashboard/filter';
+import { denseSpan } from '../../electron/db/dashboard/timeAxis';
 import { answeredQuestions } from '../../electron/db/dashboard/questions';
 import { answerBusinessQuestions } from '../../electron/db/businessQuestions';
 import { createPool, serverLabel } from '../../electron/db/connection';
@@ -370,6 +371,8 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     expect(dense?.from.slice(0, 4)).toBe('2024');
     expect((dense?.to ?? '').slice(0, 7) <= '2026-06').toBe(true);
     expect(dense?.after).toBeGreaterThan(0);
+    // From the load's rollup of booking-day clusters: exactly the rule over the raw rows' days.
+    expect(dense).toEqual(denseSpan([...count(rows, (r) => r.date)].map(([day, bookings]) => ({ day: String(day), bookings }))));
   });
 
   it('the business questions panel runs queries.sql and agrees with the CLI answers', async () => {
