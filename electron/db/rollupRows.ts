@@ -477,16 +477,43 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   // Every day a patient has bookings on, with the patient's previous such day (none: dayCount),
   // counted per (day, previous day): the patients of a date range are that range's rows whose
   // previous day is before it, a sum instead of a distinct count over the range's bookings.
-  const patientDays = groupBy(everyRow, [{ of: patientOf, size: patientCount }, dayKey], packedLimit, scratch);
-  const [dayPatient, dayRank] = patientDays.values as [Int32Array, Int32Array];
-  const previousDay = new Int32Array(patientDays.size);
-  for (let g = 0; g < patientDays.size; g++) previousDay[g] = g > 0 && dayPatient[g - 1] === dayPatient[g] ? (dayRank[g - 1] as number) : dayCount;
-  const patientDaysByPrevious = groupedTable(all(patientDays.size), [{ of: dayRank, size: dayCount }, { of: previousDay, size: dayCount + 1 }], ([d, previous], g, count) => {
-    out.day(days[at(d, g)] as number);
+  // The rows in day order (a counting sort by day rank); a patient's day is new when it differs
+  // from the last one seen for them, and that last one is its previous day. Each day's previous
+  // days are counted in an array over the day ranks (only the touched entries are read and reset).
+  // The generic groupBy took ~1 s more at a million rows (a hash table and a sort of ~950k keys).
+  const byDay = sortBy(everyRow, [dayKey]);
+  const lastDay = new Int32Array(patientCount).fill(-1);
+  const previousCounts = new Int32Array(dayCount + 1);
+  const touched: number[] = [];
+  const pairDays: number[] = [];
+  const pairPrevious: number[] = [];
+  const pairCounts: number[] = [];
+  for (let j = 0; j < n; ) {
+    const d = day.rank[byDay[j] as number] as number;
+    for (; j < n && day.rank[byDay[j] as number] === d; j++) {
+      const p = patientOf[byDay[j] as number] as number;
+      const last = lastDay[p] as number;
+      if (last === d) continue;
+      const previous = last === -1 ? dayCount : last;
+      if ((previousCounts[previous] as number) === 0) touched.push(previous);
+      previousCounts[previous] = (previousCounts[previous] as number) + 1;
+      lastDay[p] = d;
+    }
+    touched.sort((a, b) => a - b);
+    for (const previous of touched) {
+      pairDays.push(d);
+      pairPrevious.push(previous);
+      pairCounts.push(previousCounts[previous] as number);
+      previousCounts[previous] = 0;
+    }
+    touched.length = 0;
+  }
+  const patientDaysByPrevious = encode(pairDays.length, (g) => {
+    out.day(days[pairDays[g] as number] as number);
     tab();
-    dayOrNull(at(previous, g));
+    dayOrNull(pairPrevious[g] as number);
     tab();
-    out.uint(count);
+    out.uint(pairCounts[g] as number);
   });
 
   // Booking days less than CLUSTER_GAP_DAYS apart, summed: the dashboard's dense span (timeAxis.ts)
