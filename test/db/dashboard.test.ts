@@ -155,6 +155,7 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
       await client.query(`COMMENT ON TABLE healthtech.appointments_by_doctor IS 'stale'`);
       await client.query(`COMMENT ON TABLE healthtech.patients_by_visits IS 'stale'`);
       await client.query(`COMMENT ON TABLE healthtech.first_day_bookings IS 'stale'`);
+      await client.query(`COMMENT ON TABLE healthtech.patient_days_by_previous IS 'stale'`);
       await client.query('COMMIT');
       expect(await figures()).toEqual(rolled);
     } finally {
@@ -373,6 +374,13 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     expect(dense?.after).toBeGreaterThan(0);
     // From the load's rollup of booking-day clusters: exactly the rule over the raw rows' days.
     expect(dense).toEqual(denseSpan([...count(rows, (r) => r.date)].map(([day, bookings]) => ({ day: String(day), bookings }))));
+    // Marked as another run's, the cluster rollup is not read: the same context from the appointments.
+    await pool.query(`COMMENT ON TABLE healthtech.booking_day_clusters IS 'stale'`);
+    try {
+      expect(await dashboardContext(db(), 'healthtech')).toEqual(context);
+    } finally {
+      await pool.query(`DO $$ BEGIN EXECUTE format('COMMENT ON TABLE healthtech.booking_day_clusters IS %L', obj_description('healthtech.appointments'::regclass, 'pg_class')); END $$`);
+    }
   });
 
   it('the business questions panel runs queries.sql and agrees with the CLI answers', async () => {

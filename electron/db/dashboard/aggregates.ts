@@ -434,7 +434,7 @@ async function newPatients(db: DashboardDb, schema: string, filter: DashboardFil
 async function patientDays(db: DashboardDb, schema: string, filter: DashboardFilter, during: string): Promise<number | null> {
   if (!patientDaysAnswer(filter)) return null;
   return readOnly(db, during, async (client) => {
-    if (!(await rollupsCurrent(client, schema))) return null;
+    if (!(await rollupsCurrent(client, schema, ['patient_days_by_previous']))) return null;
     const params: unknown[] = [];
     const { rows } = await client.query<{ patients: string }>(patientsInRange(schema, filter, params), params);
     return num(rows[0]?.patients);

@@ -30,7 +30,7 @@ export async function dashboardContext(db: DashboardDb, schema: string): Promise
     // The runs of booking days from the load's rollup (a few dozen rows); else bookings per day
     // off the date index (~0.4 s at a million rows), run together by denseSpan.
     let clusters: DayCluster[];
-    if (await rollupsCurrent(client, schema)) {
+    if (await rollupsCurrent(client, schema, ['booking_day_clusters'])) {
       const { rows } = await client.query<{ first: string; last: string; bookings: number }>(
         `SELECT first_day::text AS first, last_day::text AS last, bookings FROM ${s}.booking_day_clusters ORDER BY first_day`,
       );
