@@ -16,6 +16,7 @@ import { exportRun, hasLakeTarget, type LakeTarget } from '../lake/exportRun';
 import { stat } from 'node:fs/promises';
 import { kpis, leaderboard, segments, specialties, trend } from '../db/dashboard/aggregates';
 import { dashboardContext } from '../db/dashboard/context';
+import { warmDashboard } from '../db/dashboard/warmUp';
 import { drillPage, exportDrill } from '../db/dashboard/drill';
 import { answeredQuestions } from '../db/dashboard/questions';
 import type { DatabaseManager } from './databaseManager';
@@ -108,6 +109,8 @@ export function createHandlers(ctx: AppContext): Handlers {
             if (progress.step === 'prepare') void ctx.activity.refresh();
           },
         });
+        // The dashboard opens next: its first view is read now, on the pool it will use (warmUp.ts).
+        await warmDashboard(database, ctx.database.schema());
         // The run's duration as etl_runs records it, so the summary and History say the same.
         const run = await runById(database.pool, ctx.database.schema(), result.runId).catch(() => null);
         const startedAt = run?.startedAt ?? new Date(Date.now() - result.ms).toISOString();
