@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { succeededStatement } from './runs';
-import { ROLLUP_TABLES } from './schema';
+import { ROLLUP_INDEXES, ROLLUP_TABLES } from './schema';
 import { keyAndIndexStatements } from './staging';
 import { swapStatements } from './swap';
 
@@ -30,7 +30,8 @@ describe('swapStatements', () => {
     const statements = swapStatements('healthtech', 1, [], []);
     expect(statements[0]).toBe('LOCK TABLE "healthtech"."etl_runs" IN ACCESS EXCLUSIVE MODE');
     expect(statements.some((s) => s.includes('__replaced'))).toBe(false);
-    expect(statements.filter((s) => s.includes('__next" RENAME TO'))).toHaveLength(3 + 6 + 7 + 4); // three tables, six rollups, seven keys and indexes, four rollup indexes
+    const rollupIndexes = Object.values(ROLLUP_INDEXES).reduce((n, indexes) => n + indexes.length, 0);
+    expect(statements.filter((s) => s.includes('__next" RENAME TO'))).toHaveLength(3 + ROLLUP_TABLES.length + 7 + rollupIndexes); // three tables, the rollups, seven keys and indexes, the rollups' indexes
   });
 });
 
@@ -44,10 +45,10 @@ describe('keyAndIndexStatements', () => {
     expect(statements.slice(firstForeignKey, firstRollup).every((s) => s.includes('FOREIGN KEY'))).toBe(true);
     expect(statements.slice(firstRollup, -1).every((s) => /^(CREATE INDEX "[a-z_]+__next" ON|COMMENT ON TABLE) "healthtech"\."[a-z_]+__next"/.test(s))).toBe(true);
     // Every rollup carries the run's mark, so a leftover is recognised as ours.
-    for (const table of ['appointments_by_day', 'appointments_by_doctor', 'appointments_by_doctor_month', 'patients_by_visits', 'patients_first_day', 'first_day_bookings']) {
+    for (const table of ROLLUP_TABLES) {
       expect(statements).toContain(`COMMENT ON TABLE "healthtech"."${table}__next" IS 'healthtech-etl: run 7'`);
     }
-    expect(statements.at(-1)).toMatch(/^ANALYZE .*"first_day_bookings__next"$/);
+    expect(statements.at(-1)).toMatch(new RegExp(`^ANALYZE .*"${ROLLUP_TABLES.at(-1)}__next"$`));
   });
 });
 
