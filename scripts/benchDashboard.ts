@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   }
   const db = await openDatabase(values['db-url'] ? { url: values['db-url'], embeddedDataDir: '' } : { embeddedDataDir: path.resolve(values['data-dir'] ?? path.join('.healthtech', 'postgres')) });
   try {
-    const version = (await db.pool.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?';
+    const version = (await db.pool.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?';
     const timings = await timeDashboard(db, values.schema, { repeats, ...(values.only ? { only: values.only.split(',') } : {}) });
     process.stdout.write(values.json ? `${JSON.stringify({ server: version, repeats, timings })}\n` : `PostgreSQL ${version}, schema ${values.schema}, ${repeats} repeats\n${renderDashboardTimings(timings)}\n`);
     return 0;

@@ -16,7 +16,11 @@ export interface UncalculatedFormula {
   readonly formula: string;
 }
 
-/** A cell as the reader hands it over: formulas already replaced by their result, rich text joined. */
+/**
+ * A cell as the reader hands it over: formulas already replaced by their result, rich text joined.
+ * A Date may be one object shared by every cell of the same day (the reader reuses them): read it,
+ * never mutate it.
+ */
 export type RawCell = string | number | boolean | Date | UncalculatedFormula | null;
 
 /**

@@ -11,11 +11,12 @@ import { toErrorData } from '../etl/errorData';
 import { describeUnidentified } from '../etl/extract/identifyWorkbook';
 import { rejectedSources } from '../etl/output/exportRejected';
 import type { Logger } from '../etl/logger';
-import { exportRejectedInWorker, identifyInWorker, writeDatasetInWorker } from '../etl/worker/runInWorker';
+import { exportRejectedInWorker, identifyInWorker, rejectedCopyInWorker, writeDatasetInWorker } from '../etl/worker/runInWorker';
 import { exportRun, hasLakeTarget, type LakeTarget } from '../lake/exportRun';
 import { stat } from 'node:fs/promises';
 import { kpis, leaderboard, segments, specialties, trend } from '../db/dashboard/aggregates';
 import { dashboardContext } from '../db/dashboard/context';
+import { warmDashboard } from '../db/dashboard/warmUp';
 import { drillPage, exportDrill } from '../db/dashboard/drill';
 import { answeredQuestions } from '../db/dashboard/questions';
 import type { DatabaseManager } from './databaseManager';
@@ -93,7 +94,10 @@ export function createHandlers(ctx: AppContext): Handlers {
       if (exporting) throw new UsageError('export_running', 'A data-lake export is reading the tables; wait for it to finish (or cancel it).');
       loading = new AbortController();
       try {
-        const result = await loadRun(database, preview.prepared, {
+        // The rejected rows' COPY text is encoded in a worker while the load copies the other tables.
+        const rejected = rejectedCopyInWorker(preview.prepared.lists, preview.prepared.report, { logger: ctx.logger });
+        rejected.catch(() => undefined);
+        const result = await loadRun(database, { ...preview.prepared, rejected }, {
           schema: ctx.database.schema(),
           source: 'app',
           appVersion: ctx.platform.appVersion,
@@ -105,6 +109,8 @@ export function createHandlers(ctx: AppContext): Handlers {
             if (progress.step === 'prepare') void ctx.activity.refresh();
           },
         });
+        // The dashboard opens next: its first view is read now, on the pool it will use (warmUp.ts).
+        await warmDashboard(database, ctx.database.schema());
         // The run's duration as etl_runs records it, so the summary and History say the same.
         const run = await runById(database.pool, ctx.database.schema(), result.runId).catch(() => null);
         const startedAt = run?.startedAt ?? new Date(Date.now() - result.ms).toISOString();
@@ -138,7 +144,7 @@ export function createHandlers(ctx: AppContext): Handlers {
       const { report } = prepared;
       const outPath = await ctx.platform.dialogs.saveFile(`rejected rows - ${path.parse(report.files.appointments.name).name}.xlsx`, 'xlsx');
       if (!outPath) return { path: null, rows: 0 };
-      const { rows } = await exportRejectedInWorker(outPath, rejectedSources(report), report.rejected, { logger: ctx.logger });
+      const { rows } = await exportRejectedInWorker(outPath, rejectedSources(report), prepared.lists.data.rejected, { logger: ctx.logger });
       return { path: outPath, rows };
     },
 

@@ -88,7 +88,7 @@ export async function planLoad(database: Database, schema: string, previewId: st
       previewId,
       target: { display: database.display, schema },
       current: { ...current, lastRun },
-      incoming: { doctors: prepared.doctors.rows, appointments: prepared.appointments.rows, rejected: prepared.report.rejected.length },
+      incoming: { doctors: prepared.doctors.rows, appointments: prepared.appointments.rows, rejected: prepared.report.counts.rejected },
       changes,
     };
   } finally {

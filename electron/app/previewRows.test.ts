@@ -3,6 +3,7 @@ import type { PreviewRows, PreviewTable } from '../../shared/contract';
 import { FixLog } from '../etl/fixLog';
 import type { PreviewReport } from '../etl/report';
 import type { Fix, RejectedRow, SuspiciousDate } from '../etl/types';
+import { encodePreviewLists, PreviewLists } from '../etl/previewLists';
 import { PreviewRowsIndex, scan, startsInRow, type RowsFilter } from './previewRows';
 
 /** A deterministic mix: dates typed many ways, ids with spaces, statuses, doctors' names with accents. */
@@ -128,7 +129,7 @@ describe('preview rows', () => {
   ];
 
   it.each(cases)('%s with %j: the same rows, in order, as filtering one by one', async (table, filter) => {
-    const index = new PreviewRowsIndex(report, fixes);
+    const index = new PreviewRowsIndex(new PreviewLists(encodePreviewLists(report)), report.placeholders, fixes);
     const want = expected(report, fixes, table, filter);
     const got = await allPages(index, table, filter, 997);
     expect(got.total).toBe(want.length);
@@ -136,7 +137,7 @@ describe('preview rows', () => {
   });
 
   it('a page past the end is empty and keeps the total; a page straddling it is cut', async () => {
-    const index = new PreviewRowsIndex(report, fixes);
+    const index = new PreviewRowsIndex(new PreviewLists(encodePreviewLists(report)), report.placeholders, fixes);
     const all = await index.page('fixes', 0, 1, { rule: 'date_text' });
     const past = await index.page('fixes', all.total + 5, 10, { rule: 'date_text' });
     expect(past).toEqual({ table: 'fixes', total: all.total, offset: all.total + 5, rows: [] });
@@ -145,7 +146,7 @@ describe('preview rows', () => {
   });
 
   it('pages asked while a filter is being found share one scan and all get the same answer', async () => {
-    const index = new PreviewRowsIndex(report, fixes);
+    const index = new PreviewRowsIndex(new PreviewLists(encodePreviewLists(report)), report.placeholders, fixes);
     const [a, b, c] = await Promise.all([index.page('fixes', 0, 50, { text: '/2024' }), index.page('fixes', 50, 50, { text: '/2024' }), index.page('fixes', 0, 100, { text: '/2024' })]);
     expect(a.total).toBe(b.total);
     expect([...a.rows, ...b.rows]).toEqual(c.rows);

@@ -7,12 +7,15 @@
  * a filter is found in slices of a few milliseconds that yield to the loop in between (a text
  * search over 500k fixes is ~1 s of work, which must not freeze the app). An unfiltered list needs
  * no scan at all; a filtered one is scanned once and its index list cached (a scan under way is
- * shared by the pages asked meanwhile), so scrolling costs a slice.
+ * shared by the pages asked meanwhile), so scrolling costs a slice. Rejected rows and suspicious
+ * dates are packed buffers (previewLists.ts): a filter reads a byte code or searches the row's
+ * UTF-8 text natively, and a page decodes only its own rows.
  */
 import type { PreviewRows, PreviewTable } from '../../shared/contract';
 import type { FixLog } from '../etl/fixLog';
-import type { PreviewReport } from '../etl/report';
-import type { Fix, RejectedRow, SuspiciousDate } from '../etl/types';
+import { needleBytes, type PreviewLists } from '../etl/previewLists';
+import type { PlaceholderUse } from '../etl/types';
+import type { Fix, RejectedRow } from '../etl/types';
 
 export interface RowsFilter {
   reason?: RejectedRow['reason'];
@@ -35,7 +38,8 @@ export class PreviewRowsIndex {
   private readonly cache = new Map<string, Promise<Matching>>();
 
   constructor(
-    private readonly report: PreviewReport,
+    private readonly lists: PreviewLists,
+    private readonly placeholders: readonly PlaceholderUse[],
     private readonly fixes: FixLog,
   ) {}
 
@@ -43,16 +47,12 @@ export class PreviewRowsIndex {
     switch (table) {
       case 'rejected':
       case 'duplicates': {
-        const rejected = this.report.rejected;
+        const lists = this.lists;
+        const size = lists.rejectedCount;
         const matching = await this.matching(table, filter, () =>
-          table === 'rejected' && isEmpty(filter)
-            ? null
-            : scan(rejected.length, (i) => {
-                const row = rejected[i] as RejectedRow;
-                return (table === 'rejected' || row.reason === 'duplicate') && matchesRejected(row, filter);
-              }),
+          table === 'rejected' && isEmpty(filter) ? null : scan(size, rejectedMatcher(lists, table === 'duplicates' ? { ...filter, duplicates: true } : filter)),
         );
-        return { table, total: total(matching, rejected.length), offset, rows: pick(matching, rejected.length, offset, limit, (i) => rejected[i] as RejectedRow) };
+        return { table, total: total(matching, size), offset, rows: pick(matching, size, offset, limit, (i) => lists.rejected(i)) };
       }
       case 'fixes': {
         const fixes = this.fixes;
@@ -60,15 +60,18 @@ export class PreviewRowsIndex {
         return { table, total: total(matching, fixes.size), offset, rows: pick(matching, fixes.size, offset, limit, (i) => fixes.at(i) as Fix) };
       }
       case 'suspicious': {
-        const suspicious = this.report.suspicious;
+        const lists = this.lists;
+        const size = lists.suspiciousCount;
         const text = filter.text;
-        const matching = await this.matching(table, { text }, () =>
-          text ? scan(suspicious.length, (i) => suspiciousText(suspicious[i] as SuspiciousDate).includes(text)) : null,
-        );
-        return { table, total: total(matching, suspicious.length), offset, rows: pick(matching, suspicious.length, offset, limit, (i) => suspicious[i] as SuspiciousDate) };
+        const matching = await this.matching(table, { text }, () => {
+          if (!text) return null;
+          const needle = needleBytes(text);
+          return scan(size, (i) => lists.suspiciousSearch.includes(i, needle));
+        });
+        return { table, total: total(matching, size), offset, rows: pick(matching, size, offset, limit, (i) => lists.suspicious(i)) };
       }
       case 'placeholders': {
-        const rows = this.report.placeholders;
+        const rows = this.placeholders;
         return { table, total: rows.length, offset, rows: rows.slice(offset, offset + limit) };
       }
     }
@@ -125,15 +128,24 @@ export async function scan(size: number, keep: (i: number) => boolean): Promise<
   return found.slice(0, count);
 }
 
-function matchesRejected(row: RejectedRow, filter: RowsFilter): boolean {
-  if (filter.reason && row.reason !== filter.reason) return false;
-  if (filter.file && row.file !== filter.file) return false;
-  if (filter.column && row.column !== filter.column) return false;
-  if (filter.text) {
-    const needle = filter.text.toLowerCase();
-    if (!`${row.row} ${row.problems.map((p) => p.message).join(' ')} ${Object.values(row.raw).join(' ')}`.toLowerCase().includes(needle)) return false;
-  }
-  return true;
+/**
+ * Whether rejected row `i` matches: its reason, file and column by their byte codes and, with a
+ * text, whether its lower-cased search text contains the lower-cased text (rejectedSearchText).
+ */
+export function rejectedMatcher(lists: PreviewLists, filter: RowsFilter & { duplicates?: boolean }): (i: number) => boolean {
+  const { reasons, files, columns } = lists.data.rejected;
+  const reason = filter.duplicates ? lists.reasonCode('duplicate') : filter.reason ? lists.reasonCode(filter.reason) : undefined;
+  if (filter.duplicates && filter.reason && filter.reason !== 'duplicate') return () => false;
+  const file = filter.file ? lists.fileCode(filter.file) : undefined;
+  const column = filter.column ? lists.columnCode(filter.column) : undefined;
+  // A name no row has matches nothing.
+  if (reason === -1 || file === -1 || column === -1) return () => false;
+  const needle = filter.text ? needleBytes(filter.text.toLowerCase()) : undefined;
+  return (i) =>
+    (reason === undefined || reasons[i] === reason) &&
+    (file === undefined || files[i] === file) &&
+    (column === undefined || columns[i] === column) &&
+    (needle === undefined || lists.rejectedSearch.includes(i, needle));
 }
 
 /**
@@ -183,8 +195,4 @@ export function startsInRow(row: string, text: string, needle: string): boolean 
     if (j === needle.length) return true;
   }
   return false;
-}
-
-function suspiciousText(s: SuspiciousDate): string {
-  return `${s.bookingId} ${s.date} ${s.row}`;
 }

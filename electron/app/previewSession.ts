@@ -58,7 +58,7 @@ export class PreviewSession {
       );
       if (controller.signal.aborted) throw new CancelledError();
       // One preview at a time: the previous one's rows are released here.
-      this.current = { id: `p${randomBytes(8).toString('hex')}`, prepared, rows: new PreviewRowsIndex(prepared.report, prepared.fixes) };
+      this.current = { id: `p${randomBytes(8).toString('hex')}`, prepared, rows: new PreviewRowsIndex(prepared.lists, prepared.report.placeholders, prepared.fixes) };
       return summarise(this.current);
     } finally {
       if (this.running === controller) this.running = undefined;
@@ -84,23 +84,21 @@ export class PreviewSession {
 }
 
 export function summarise(preview: Preview): PreviewSummary {
-  const { report, fixes } = preview.prepared;
-  const { rejected, suspicious, ...rest } = report;
-  const rejectedByReason: PreviewSummary['rejectedByReason'] = {};
-  for (const row of rejected) rejectedByReason[row.reason] = (rejectedByReason[row.reason] ?? 0) + 1;
+  const { report, lists, fixes } = preview.prepared;
+  const { rejectedByReason, ...rest } = report;
   const fixesByRule: PreviewSummary['fixesByRule'] = {};
   for (const group of report.fixGroups) fixesByRule[group.rule] = (fixesByRule[group.rule] ?? 0) + group.count;
   return {
     ...rest,
     previewId: preview.id,
     totals: {
-      rejected: rejected.length,
+      rejected: lists.rejectedCount,
       duplicates: rejectedByReason.duplicate ?? 0,
       fixes: fixes.size,
-      suspicious: suspicious.length,
+      suspicious: lists.suspiciousCount,
       placeholders: report.placeholders.length,
     },
-    rejectedByReason,
+    rejectedByReason: rejectedByReason as PreviewSummary['rejectedByReason'],
     fixesByRule,
   };
 }

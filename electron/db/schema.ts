@@ -24,6 +24,8 @@ export const ROLLUP_TABLES = [
   'patients_by_visits',
   'patients_first_day',
   'first_day_bookings',
+  'patient_days_by_previous',
+  'booking_day_clusters',
 ] as const;
 export type RollupTable = (typeof ROLLUP_TABLES)[number];
 
@@ -45,6 +47,8 @@ export const ROLLUP_COLUMNS: Record<RollupTable, string> = {
       confirmed INTEGER NOT NULL, cancelled INTEGER NOT NULL, all_confirmed INTEGER NOT NULL, all_cancelled INTEGER NOT NULL`,
   first_day_bookings: `first_day DATE NOT NULL, status TEXT NOT NULL, doctor_id INTEGER NOT NULL, placeholder BOOLEAN NOT NULL,
       next_confirmed DATE, next_cancelled DATE, bookings INTEGER NOT NULL`,
+  patient_days_by_previous: 'booking_date DATE NOT NULL, previous_day DATE, patients INTEGER NOT NULL',
+  booking_day_clusters: 'first_day DATE NOT NULL, last_day DATE NOT NULL, bookings INTEGER NOT NULL',
 };
 
 /** Indexes of the rollups (built with them, renamed with them in the swap). */
@@ -57,6 +61,8 @@ export const ROLLUP_INDEXES: Partial<Record<RollupTable, readonly { name: string
     { name: 'patients_first_day_idx', on: '(first_day) INCLUDE (next_confirmed, next_cancelled, confirmed, cancelled)' },
   ],
   first_day_bookings: [{ name: 'first_day_bookings_idx', on: '(first_day) INCLUDE (status, doctor_id, placeholder, next_confirmed, next_cancelled, bookings)' }],
+  // The patients of a date range are the range's rows whose previous day is before it.
+  patient_days_by_previous: [{ name: 'patient_days_by_previous_idx', on: '(booking_date) INCLUDE (previous_day, patients)' }],
 };
 
 /** Every table a load builds beside the live ones and swaps in. */

@@ -38,6 +38,8 @@ export async function dashboardScenarios(db: DashboardDb, schema: string): Promi
   );
   const facts = rows[0];
   if (!facts?.month) return [{ name: 'everything', filter: {} }];
+  // The dates' "Main span" preset: where most bookings are, a range nearly as long as the data.
+  const main = (await dashboardContext(db, schema)).denseSpan;
   const monthEnd = new Date(Date.UTC(Number(facts.month.slice(0, 4)), Number(facts.month.slice(5, 7)), 0)).toISOString().slice(0, 10);
   const month = { from: facts.month, to: monthEnd };
   const specialty = facts.specialty ?? '';
@@ -54,6 +56,7 @@ export async function dashboardScenarios(db: DashboardDb, schema: string): Promi
     { name: 'year+cancelled', filter: { from: facts.year_from, to: facts.year_to, statuses: ['cancelled'] } },
     { name: 'month+specialty+confirmed', filter: { ...month, specialties: [specialty], statuses: ['confirmed'] } },
     { name: 'year+returning', filter: { from: facts.year_from, to: facts.year_to, segment: 'returning' } },
+    ...(main ? [{ name: 'main span', filter: { from: main.from, to: main.to } }, { name: 'main span+new', filter: { from: main.from, to: main.to, segment: 'new' as const } }] : []),
   ];
 }
 

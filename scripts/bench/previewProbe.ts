@@ -5,6 +5,7 @@
  */
 import { PreviewRowsIndex, type RowsFilter } from '../../electron/app/previewRows';
 import type { PreparedRun } from '../../electron/etl/prepareRun';
+import { encodePreviewLists, PreviewLists } from '../../electron/etl/previewLists';
 import type { PreviewTable } from '../../shared/contract';
 import { nowMs } from './memory';
 
@@ -31,7 +32,7 @@ const ACTIONS: { name: string; table: PreviewTable; filter: RowsFilter; offset?:
 ];
 
 export async function probePreview(prepared: PreparedRun): Promise<PreviewAction[]> {
-  const index = new PreviewRowsIndex(prepared.report, prepared.fixes);
+  const index = new PreviewRowsIndex(new PreviewLists(encodePreviewLists(prepared.report)), prepared.report.placeholders, prepared.fixes);
   const actions: PreviewAction[] = [];
   for (const action of ACTIONS) {
     const stalls = watchStalls();

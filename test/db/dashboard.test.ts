@@ -12,6 +12,7 @@ import { kpis, leaderboard, segments, specialties, trend } from '../../electron/
 import { dashboardContext } from '../../electron/db/dashboard/context';
 import { drillPage, exportDrill } from '../../electron/db/dashboard/drill';
 import { previousRange } from '../../electron/db/dashboard/filter';
+import { denseSpan } from '../../electron/db/dashboard/timeAxis';
 import { answeredQuestions } from '../../electron/db/dashboard/questions';
 import { answerBusinessQuestions } from '../../electron/db/businessQuestions';
 import { createPool, serverLabel } from '../../electron/db/connection';
@@ -128,6 +129,9 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     ['new patients until 2024, outliers included, cancelled only', { to: '2024-12-31', segment: 'new', statuses: ['cancelled'] }],
     ['returning patients of one week', { from: '2025-03-03', to: '2025-03-09', segment: 'returning' }],
     ['new patients from a day to the end, both statuses named', { from: '2025-05-17', segment: 'new', statuses: ['confirmed', 'cancelled'] }],
+    // Distinct patients of a date range, a sum over the patient-day rollup.
+    ['one day, both statuses named', { from: '2025-03-04', to: '2025-03-04', statuses: ['cancelled', 'confirmed'] }],
+    ['from the first booking ever to a day', { to: '2025-03-04' }],
   ];
 
   it.each(filters)('the rollups give exactly the figures of SQL over the appointments: %s', async (_label, filter) => {
@@ -151,6 +155,7 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
       await client.query(`COMMENT ON TABLE healthtech.appointments_by_doctor IS 'stale'`);
       await client.query(`COMMENT ON TABLE healthtech.patients_by_visits IS 'stale'`);
       await client.query(`COMMENT ON TABLE healthtech.first_day_bookings IS 'stale'`);
+      await client.query(`COMMENT ON TABLE healthtech.patient_days_by_previous IS 'stale'`);
       await client.query('COMMIT');
       expect(await figures()).toEqual(rolled);
     } finally {
@@ -367,6 +372,15 @@ describe.each(testServers())('dashboard on $name PostgreSQL', (server) => {
     expect(dense?.from.slice(0, 4)).toBe('2024');
     expect((dense?.to ?? '').slice(0, 7) <= '2026-06').toBe(true);
     expect(dense?.after).toBeGreaterThan(0);
+    // From the load's rollup of booking-day clusters: exactly the rule over the raw rows' days.
+    expect(dense).toEqual(denseSpan([...count(rows, (r) => r.date)].map(([day, bookings]) => ({ day: String(day), bookings }))));
+    // Marked as another run's, the cluster rollup is not read: the same context from the appointments.
+    await pool.query(`COMMENT ON TABLE healthtech.booking_day_clusters IS 'stale'`);
+    try {
+      expect(await dashboardContext(db(), 'healthtech')).toEqual(context);
+    } finally {
+      await pool.query(`DO $$ BEGIN EXECUTE format('COMMENT ON TABLE healthtech.booking_day_clusters IS %L', obj_description('healthtech.appointments'::regclass, 'pg_class')); END $$`);
+    }
   });
 
   it('the business questions panel runs queries.sql and agrees with the CLI answers', async () => {

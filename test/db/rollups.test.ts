@@ -5,12 +5,15 @@
  * have: a few days of bookings, three doctors, outliers centuries away, patients with several
  * bookings on their first day and under both statuses, placeholder doctors, an id above 2^53, a
  * month's last and first days, a single patient, no appointments at all, and a generated set.
+ * The distinct patients of every date range over the loaded days are held to a count over the
+ * appointments as well.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { patientsInRange } from '../../electron/db/dashboard/patientDays';
 import { ROLLUP_TABLES } from '../../electron/db/schema';
 import type { PreparedRun } from '../../electron/etl/prepareRun';
 import { generateWorkbooks } from '../../scripts/generator/generateWorkbooks';
@@ -136,6 +139,24 @@ describe.each(testServers())('rollups on $name PostgreSQL', ({ url }) => {
       expect(days.rows.some((r) => r[2] === 't')).toBe(true);
       const patients = await contents(h.admin, SCHEMA, 'patients_first_day');
       expect(patients.rows.map((r) => r[0])).toContain(BIG_PATIENT);
+    }
+    // The distinct patients of every date range over these days (open ends too), as a sum over the
+    // patient-day rollup, against counting them over the appointments.
+    const { rows: dayRows } = await h.admin.query<{ day: string }>(`SELECT DISTINCT booking_date::text AS day FROM ${SCHEMA}.appointments ORDER BY 1`);
+    // Every day of the small shapes; 30 spread over the generated set's.
+    const step = Math.max(1, Math.ceil(dayRows.length / 30));
+    const days = [undefined, ...dayRows.filter((_, i) => i % step === 0).map((r) => r.day), '2026-01-01'];
+    for (const from of days) {
+      for (const to of days) {
+        if (from && to && from > to) continue;
+        const params: unknown[] = [];
+        const summed = await h.admin.query<{ patients: string }>(patientsInRange(SCHEMA, { ...(from ? { from } : {}), ...(to ? { to } : {}) }, params), params);
+        const counted = await h.admin.query<{ patients: string }>(
+          `SELECT count(DISTINCT patient_id) AS patients FROM ${SCHEMA}.appointments WHERE booking_date >= coalesce($1::date, '-infinity') AND booking_date <= coalesce($2::date, 'infinity')`,
+          [from ?? null, to ?? null],
+        );
+        expect(Number(summed.rows[0]?.patients), `${from}…${to}`).toBe(Number(counted.rows[0]?.patients));
+      }
     }
     const firstDays = await h.admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${SCHEMA}.patients_first_day`);
     expect(Number(firstDays.rows[0]?.n)).toBe(new Set(run.appointments.map((a) => String(a.patientId))).size);

@@ -5,6 +5,7 @@
  * `appointments` and `doctors` tables of `source`.
  */
 import { quoteIdent } from '../../electron/db/identifiers';
+import { CLUSTER_GAP_DAYS } from '../../electron/db/dashboard/timeAxis';
 import { VISITS_CAP } from '../../electron/db/rollupRows';
 
 export function rollupsInSql(source: string, target: string): string[] {
@@ -45,5 +46,16 @@ export function rollupsInSql(source: string, target: string): string[] {
          FROM ${from('appointments')} a JOIN ${to('patients_first_day')} p USING (patient_id) JOIN ${from('doctors')} d USING (doctor_id)
         WHERE a.booking_date = a.patient_first_booking
         GROUP BY 1, 2, 3, 4, 5, 6`,
+    `CREATE TABLE ${to('patient_days_by_previous')} AS
+       SELECT booking_date, previous_day, count(*)::int AS patients
+         FROM (SELECT d.booking_date, lag(d.booking_date) OVER (PARTITION BY d.patient_id ORDER BY d.booking_date) AS previous_day
+                 FROM (SELECT DISTINCT patient_id, booking_date FROM ${from('appointments')}) d) p
+        GROUP BY 1, 2`,
+    `CREATE TABLE ${to('booking_day_clusters')} AS
+       SELECT min(booking_date) AS first_day, max(booking_date) AS last_day, sum(bookings)::int AS bookings
+         FROM (SELECT booking_date, bookings, count(*) FILTER (WHERE starts) OVER (ORDER BY booking_date) AS cluster
+                 FROM (SELECT booking_date, bookings, coalesce(booking_date - lag(booking_date) OVER (ORDER BY booking_date) >= ${CLUSTER_GAP_DAYS}, true) AS starts
+                         FROM (SELECT booking_date, count(*) AS bookings FROM ${from('appointments')} GROUP BY 1) d) c) k
+        GROUP BY cluster`,
   ];
 }

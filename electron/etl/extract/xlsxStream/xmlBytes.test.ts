@@ -13,6 +13,7 @@ import type { RawCell } from '../../types';
 import { readSheetWithExceljs } from '../../../../test/oracle/readSheetWithExceljs';
 import { readWorksheet, type WorksheetReadOptions } from './readWorksheet';
 import { SharedStringsHandler } from './sharedStrings';
+import { serialToDateCell } from './numberFormats';
 import { SheetRowsHandler } from './sheetRows';
 import { parseStyles, type StyleTable } from './styles';
 import { MarkupFilter } from './markupFilter';
@@ -334,6 +335,35 @@ describe('where exceljs departs from the standard (SPEC §3, §4 rules 3, 4, 6, 
     // Serial 0 in the 1900 system is the 1900-01-00 Excel shows, which is no real date.
     expect(await readNew(await book({ sheet, workbookPr: 'date1904="0"' }))).toEqual([[1, ['1900-01-00']]]);
     expect(await readOld(await book({ sheet, workbookPr: 'date1904="true"' }))).toEqual([[1, [date(1899, 12, 30)]]]);
+  });
+
+  it('whole-day date cells reuse one value per serial, and every cell is still what serialToDateCell gives', async () => {
+    // The reader keeps a table of whole-day serials (slot = serial mod 4096): repeats, serials that
+    // share a slot (45000 and 45000 + 4096, 59/60/61 around the 1900 leap-year bug, 0), times of
+    // day and serials Excel cannot show, interleaved, in both date systems.
+    const serials = ['45000', '49096', '45000', '45000.5', '49096', '60', '59', '61', '4156', '4155', '0', '45000.75', '2958465', '2958466', '1e20', '45000', '60', '0', '49096'];
+    const body = serials.map((v, i) => `<row r="${i + 1}"><c r="A${i + 1}" s="1"><v>${v}</v></c><c r="B${i + 1}" s="6"><v>${v}</v></c></row>`).join('');
+    for (const date1904 of [false, true]) {
+      const rows = await readNew(await book({ sheet: worksheet(body), workbookPr: date1904 ? 'date1904="1"' : '' }));
+      expect(rows.map(([, cells]) => cells)).toEqual(serials.map((v) => [serialToDateCell(Number(v), date1904), serialToDateCell(Number(v), date1904)]));
+      // A whole day repeated (here the next cell of the row) is the same object, never mutated
+      // downstream; a time of day is a Date of its own.
+      const cellsOf = (serial: string) => rows[serials.indexOf(serial)]?.[1] ?? [];
+      expect(cellsOf('45000')[1]).toBe(cellsOf('45000')[0]);
+      expect(cellsOf('49096')[1]).toBe(cellsOf('49096')[0]);
+      expect(cellsOf('45000.5')[1]).not.toBe(cellsOf('45000.5')[0]);
+    }
+    // Spot checks against what Excel shows, independent of serialToDateCell.
+    const rows = await readNew(await book({ sheet: worksheet(body) }));
+    const at = (serial: string) => rows[serials.indexOf(serial)]?.[1][0];
+    expect(at('45000')).toEqual(date(2023, 3, 15));
+    expect(at('45000.5')).toEqual(date(2023, 3, 15, 12));
+    expect(at('59')).toEqual(date(1900, 2, 28));
+    expect(at('60')).toBe('1900-02-29');
+    expect(at('61')).toEqual(date(1900, 3, 1));
+    expect(at('0')).toBe('1900-01-00');
+    expect(at('2958465')).toEqual(date(9999, 12, 31));
+    expect(at('2958466')).toBe(2958466);
   });
 
   it('the locale date formats (numFmtId 27-36, 50-58) are dates', async () => {
