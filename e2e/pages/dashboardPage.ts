@@ -332,7 +332,7 @@ export class DashboardPage extends AppShell {
     const plot = this.trendChart.locator('clipPath rect').first();
     const left = Number(await plot.getAttribute('x'));
     const width = Number(await plot.getAttribute('width'));
-    const bars = this.trendChart.locator(`path.recharts-rectangle[name="${status === 'confirmed' ? 'Confirmed' : 'Cancelled'}"]`);
+    const bars = this.trendChart.locator(`rect.dash-bar[data-status="${status}"]`);
     const centres = await bars.evaluateAll((paths) => paths.map((p) => Number(p.getAttribute('x')) + Number(p.getAttribute('width')) / 2));
     const index = centres.findIndex((centre) => Math.floor(((centre - left) / width) * slots) === slot);
     if (index < 0) throw new Error(`no ${status} bar drawn in slot ${slot} of ${slots}`);

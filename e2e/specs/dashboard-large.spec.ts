@@ -117,7 +117,7 @@ test.describe('dashboard at a large size', () => {
         const chart = document.querySelector('[data-testid="trend-chart"]');
         const drawn = {
           trend: `${chart?.getAttribute('data-granularity') ?? '-'}/${chart?.getAttribute('data-drawn') ?? '-'}`,
-          bars: document.querySelectorAll('[data-testid="trend-chart"] path.recharts-rectangle').length,
+          bars: document.querySelectorAll('[data-testid="trend-chart"] rect.dash-bar').length,
           tableRows: document.querySelectorAll('[data-testid="trend-table"] tr').length,
           elements: document.querySelectorAll('*').length,
         };

@@ -321,7 +321,7 @@ test.describe('Dashboard', () => {
     await expect(dashboard.trendCard.getByTestId('trend-drawn-note')).toContainText(`Drawn per ${drawn}`);
     await expect(dashboard.trendCard.getByTestId('trend-drawn-note')).toContainText('The table lists every day.');
     const plotWidth = Number(await dashboard.trendChart.locator('clipPath rect').first().getAttribute('width'));
-    const bars = await dashboard.trendChart.locator('path.recharts-rectangle[name="Confirmed"]').count();
+    const bars = await dashboard.trendChart.locator('rect.dash-bar[data-status="confirmed"]').count();
     expect(bars).toBeGreaterThan(0);
     expect(bars, 'at least 3 px per bar').toBeLessThanOrEqual(plotWidth / 3);
     await dashboard.chooseGranularity('Auto');

@@ -17,14 +17,14 @@ import { narrow, VISITS_WORDS, type DrillRequest } from './drill';
 import { DrillDialog } from './DrillDialog';
 import { rangeSlug } from './exportFiles';
 import { FiltersBar } from './FiltersBar';
-import { DEFAULT_FILTERS, isWholeLoad, rangeProblem, remember, restore, toDashboardFilter, type FilterState, type ViewState } from './filters';
+import { DEFAULT_FILTERS, filterBeforeContext, isWholeLoad, rangeProblem, remember, restore, toDashboardFilter, type FilterState, type ViewState } from './filters';
 import { KpiCards, type KpiDrill } from './KpiCards';
 import { LeaderboardCard } from './LeaderboardCard';
 import { specialtyColors } from './palette';
 import { SegmentsCard, type SegmentDrill } from './SegmentsCard';
 import { SpecialtyCard } from './SpecialtyCard';
 import { TrendCard } from './TrendCard';
-import { useDashboardQuery } from './useDashboardQuery';
+import { prefetch, useDashboardQuery } from './useDashboardQuery';
 import './dashboard.css';
 
 interface Props {
@@ -42,6 +42,12 @@ export function DashboardScreen({ status, version, onImport, onSettings }: Props
   const dataVersion = version * 1000 + refreshes;
   const context = useDashboardQuery('dashboard/context', ready ? {} : null, dataVersion, true);
   const ctx = context.data;
+  // The key figures of the remembered filter are asked for beside the context, when that filter
+  // does not depend on it: the first figures then come with the context, not one query after it.
+  useEffect(() => {
+    const filter = ready && schema ? filterBeforeContext(schema) : null;
+    if (filter) prefetch('dashboard/kpis', { filter }, dataVersion);
+  }, [ready, schema, dataVersion]);
 
   return (
     <section className="screen dash-screen" aria-labelledby="dashboard-title">

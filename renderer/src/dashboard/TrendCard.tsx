@@ -8,21 +8,19 @@
  * (hidden unless asked for, always there for screen readers). A click on a bar opens the bookings
  * of that period (and status); a click elsewhere in a period opens all of its bookings.
  */
-import { memo, startTransition, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Bar, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts';
+import { memo, startTransition, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { DenseSpan, Granularity, Kpis, Trend, TrendPoint } from '../../../shared/contract';
 import { formatCount, plural } from '../format';
 import { ChartCard } from './ChartCard';
 import { ListIcon } from './ListIcon';
-import { bucketEnd, daysInclusive, formatDay, formatRange, periodLabel, periodTick, type Period } from './dates';
+import { bucketEnd, daysInclusive, formatDay, formatRange, periodLabel, type Period } from './dates';
 import { downloadChartPng, downloadCsv } from './exportFiles';
 import type { TrendChoice } from './filters';
-import { comparisonSentence, formatRate, formatRateShort } from './format';
-import { AXIS_COLOR, CANCELLED_COLOR, CONFIRMED_COLOR, GRID_COLOR, RATE_COLOR } from './palette';
+import { comparisonSentence, formatRate } from './format';
+import { CANCELLED_COLOR, CONFIRMED_COLOR, RATE_COLOR } from './palette';
 import { axisTicks, periodTicks } from './ticks';
-import { tipData } from './tooltip';
+import { TrendChart } from './TrendChart';
 import { drawnPoints, MIN_RATE_BOOKINGS, type ChartPoint } from './trendPoints';
-import { useChartFocus } from './useChartFocus';
 import { useElementWidth } from './useElementWidth';
 import type { QueryState } from './useDashboardQuery';
 
@@ -41,19 +39,9 @@ const ADVERB: Record<Granularity, string> = { day: 'daily', week: 'weekly', mont
  */
 const MIN_BAR_PX = 5;
 
-/**
- * A bar as one plain <path>: recharts' own Rectangle (rounded corners, animation, its props
- * filtered on every render) was the largest part of redrawing hundreds of bars. The class, name,
- * x and width are kept as recharts writes them (the e2e page objects find bars by them).
- */
-function plainBar(name: string, fill: string) {
-  return function PlainBar({ x, y, width, height }: BarShapeProps) {
-    if (!(width > 0) || !(height > 0)) return null;
-    return <path className="recharts-rectangle" name={name} x={x} y={y} width={width} height={height} fill={fill} d={`M${x},${y}h${width}v${height}h${-width}Z`} />;
-  };
-}
-const confirmedBar = plainBar('Confirmed', CONFIRMED_COLOR);
-const cancelledBar = plainBar('Cancelled', CANCELLED_COLOR);
+const CHART_HEIGHT = 300;
+/** The rate axis's labels ("25%"), right of the plot. */
+const RATE_AXIS_WIDTH = 44;
 
 interface Props {
   query: QueryState<Trend>;
@@ -74,7 +62,6 @@ interface Props {
 
 export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBooking, choice, onChoice, onDrill, onDrillOutside, caveats, fileSlug, footnote }: Props) {
   const chartRef = useRef<HTMLDivElement>(null);
-  useChartFocus(chartRef);
   const [showTable, setShowTable] = useState(false);
   const trend = query.data;
   const granularity: Granularity = trend?.granularity ?? 'month';
@@ -100,101 +87,32 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
       ),
     [points],
   );
-  // The plot is the chart less its two value axes (48 + 44 px) and margin.
-  const xTicks = useMemo(() => periodTicks(points.map((p) => p.period), width - 100), [points, width]);
   const yTicks = ticks.counts;
   // Wide enough for the top tick's label ("120,000" at 12 px), which a fixed 48 px clipped.
   const countAxisWidth = Math.max(48, formatCount(yTicks[yTicks.length - 1] ?? 0).length * 7 + 10);
+  // The plot is the chart less its two value axes and margin.
+  const xTicks = useMemo(() => periodTicks(points.map((p) => p.period), width - countAxisWidth - RATE_AXIS_WIDTH - 8), [points, width, countAxisWidth]);
   const rTicks = ticks.rates;
   const busiest = useMemo(() => (trend?.points ?? []).reduce<TrendPoint | null>((best, p) => (!best || p.confirmed + p.cancelled > best.confirmed + best.cancelled ? p : best), null), [trend]);
 
-  // The chart as one element, made again only when what it draws changes: a new key figure, caveat
-  // or loading state re-renders the card, not its hundreds of bars.
-  const chart = useMemo(
-    () => (
-              <ComposedChart
-                width="100%"
-                height={300}
-                responsive
-                data={points}
-                margin={{ top: 8, right: 8, bottom: 4, left: 0 }}
-                barCategoryGap={points.length > 60 ? '8%' : '20%'}
-                accessibilityLayer={false}
-                cursor="pointer"
-                onClick={(state) => {
-                  const index = typeof state.activeIndex === 'number' ? state.activeIndex : Number(state.activeIndex);
-                  const point = Number.isInteger(index) ? points[index] : undefined;
-                  if (point) onDrill(point.period, drawn);
-                }}
-              >
-                {/* The grid follows the count axis's ticks (recharts draws only the frame for an axis id it cannot find). */}
-                <CartesianGrid vertical={false} stroke={GRID_COLOR} yAxisId="count" />
-                <XAxis
-                  dataKey="period"
-                  tickFormatter={(period: string) => periodTick(period, drawn, manyYears)}
-                  tick={{ fill: AXIS_COLOR, fontSize: 12 }}
-                  tickLine={false}
-                  axisLine={{ stroke: '#c4cbd4' }}
-                  ticks={xTicks}
-                  interval={0}
-                />
-                {/* niceTicks none: the ticks are ours (ticks.ts); recharts' own, worked out with decimal.js on each of its store updates, cost tens of ms a render. */}
-                <YAxis yAxisId="count" niceTicks="none" domain={[0, yTicks[yTicks.length - 1] ?? 'auto']} ticks={yTicks} interval={0} allowDecimals={false} tick={{ fill: AXIS_COLOR, fontSize: 12 }} tickLine={false} axisLine={false} width={countAxisWidth} tickFormatter={(v: number) => formatCount(v)} />
-                <YAxis
-                  yAxisId="rate"
-                  niceTicks="none"
-                  orientation="right"
-                  domain={[0, rTicks[rTicks.length - 1] ?? 1]}
-                  ticks={rTicks}
-                  interval={0}
-                  tickFormatter={(v: number) => formatRateShort(v)}
-                  tick={{ fill: RATE_COLOR, fontSize: 12 }}
-                  tickLine={false}
-                  axisLine={false}
-                  width={44}
-                />
-                <Tooltip content={(props) => <TrendTooltip point={tipData<ChartPoint>(props)} granularity={drawn} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
-                <Bar
-                  yAxisId="count"
-                  dataKey="confirmed"
-                  name="Confirmed"
-                  stackId="status"
-                  fill={CONFIRMED_COLOR}
-                  shape={confirmedBar}
-                  isAnimationActive={false}
-                  onClick={(item, _index, event) => {
-                    event.stopPropagation();
-                    onDrill((item.payload as ChartPoint).period, drawn, 'confirmed');
-                  }}
-                />
-                <Bar
-                  yAxisId="count"
-                  dataKey="cancelled"
-                  name="Cancelled"
-                  stackId="status"
-                  fill={CANCELLED_COLOR}
-                  shape={cancelledBar}
-                  isAnimationActive={false}
-                  onClick={(item, _index, event) => {
-                    event.stopPropagation();
-                    onDrill((item.payload as ChartPoint).period, drawn, 'cancelled');
-                  }}
-                />
-                <Line
-                  yAxisId="rate"
-                  dataKey="rate"
-                  name="Cancellation rate"
-                  type="linear"
-                  stroke={RATE_COLOR}
-                  strokeWidth={2}
-                  dot={points.length <= 40 ? { r: 3, fill: RATE_COLOR, strokeWidth: 0 } : false}
-                  activeDot={{ r: 4 }}
-                  connectNulls={false}
-                  isAnimationActive={false}
-                />
-              </ComposedChart>
-    ),
-    [points, drawn, manyYears, xTicks, yTicks, rTicks, countAxisWidth, onDrill],
+  const tooltip = useCallback((point: ChartPoint) => <TrendTooltip point={point} granularity={drawn} />, [drawn]);
+  // The chart is memoised on what it draws: a new key figure, caveat or loading state re-renders
+  // the card, not its bars.
+  const chart = (
+    <TrendChart
+      points={points}
+      granularity={drawn}
+      manyYears={manyYears}
+      xTicks={xTicks}
+      width={width}
+      height={CHART_HEIGHT}
+      countAxisWidth={countAxisWidth}
+      rateAxisWidth={RATE_AXIS_WIDTH}
+      countTicks={yTicks}
+      rateTicks={rTicks}
+      onDrill={onDrill}
+      tooltip={tooltip}
+    />
   );
 
   const summary =
@@ -436,8 +354,7 @@ function OutsideMarkers({ axis, granularity, onShow }: { axis: DenseSpan; granul
   );
 }
 
-function TrendTooltip({ point, granularity }: { point: ChartPoint | null; granularity: Period }) {
-  if (!point) return null;
+function TrendTooltip({ point, granularity }: { point: ChartPoint; granularity: Period }) {
   const total = point.confirmed + point.cancelled;
   return (
     <div className="dash-tooltip">

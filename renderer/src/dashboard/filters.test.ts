@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DashboardContext } from '../../../shared/contract';
-import { DEFAULT_FILTERS, DEFAULT_VIEW, effectiveRange, filterChips, rangeProblem, remember, restore, toDashboardFilter, type FilterState } from './filters';
+import { DEFAULT_FILTERS, DEFAULT_VIEW, effectiveRange, filterBeforeContext, filterChips, rangeProblem, remember, restore, toDashboardFilter, type FilterState } from './filters';
 
 const context: DashboardContext = {
   loaded: true,
@@ -86,5 +86,23 @@ describe('remembered filters', () => {
     });
     store.set('healthtech.dashboard.v2.healthtech', '{not json');
     expect(restore('healthtech', context)).toEqual({ filters: DEFAULT_FILTERS, view: DEFAULT_VIEW });
+  });
+
+  it('are known before the context when they need nothing from it: the same filter the dashboard then asks with', () => {
+    const save = (filters: Partial<FilterState>) => remember('healthtech', { ...DEFAULT_FILTERS, ...filters }, DEFAULT_VIEW);
+    expect(filterBeforeContext('healthtech'), 'nothing remembered: everything').toEqual({});
+    const plain: FilterState = { ...DEFAULT_FILTERS, rangeMode: 'custom', from: '2025-09-01', to: '2025-09-30', status: 'cancelled', segment: 'new' };
+    save(plain);
+    expect(filterBeforeContext('healthtech')).toEqual(toDashboardFilter(restore('healthtech', context).filters, context));
+    expect(JSON.stringify(filterBeforeContext('healthtech')), 'the same request, key for key').toBe(JSON.stringify(toDashboardFilter(plain, context)));
+    // Doctors and specialties are checked against the load, the main span read from it: wait for the context.
+    save({ doctorIds: [101] });
+    expect(filterBeforeContext('healthtech')).toBeNull();
+    save({ specialty: 'Cardiology' });
+    expect(filterBeforeContext('healthtech')).toBeNull();
+    save({ rangeMode: 'main' });
+    expect(filterBeforeContext('healthtech')).toBeNull();
+    save({ rangeMode: 'custom', from: '2025-10-01', to: '2025-09-01' });
+    expect(filterBeforeContext('healthtech'), 'a wrong range').toBeNull();
   });
 });

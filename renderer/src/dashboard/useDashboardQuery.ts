@@ -11,6 +11,35 @@ import { startTransition, useCallback, useEffect, useMemo, useRef, useState } fr
 import type { BridgeChannel, ErrorData, RequestOf, ResponseOf } from '../../../shared/contract';
 import { call, toErrorData } from '../api';
 
+/** Answers asked for ahead of the component that shows them (prefetch), by channel, version and request. */
+const early = new Map<string, Promise<unknown>>();
+/** An early answer not taken within this time is dropped (its component asked for something else). */
+const EARLY_MS = 30_000;
+const earlyKey = (channel: string, version: number, key: string) => `${channel} ${version} ${key}`;
+
+/**
+ * Asks for a figure before the component that shows it is there: that component's first request
+ * for the same channel, version and request takes this answer instead of asking again.
+ */
+export function prefetch<C extends BridgeChannel>(channel: C, request: RequestOf<C>, version: number): void {
+  const key = earlyKey(channel, version, JSON.stringify(request));
+  if (early.has(key)) return;
+  const answer = call(channel, request);
+  // Never left unhandled when nobody takes it; whoever takes it sees the rejection.
+  answer.catch(() => undefined);
+  early.set(key, answer);
+  window.setTimeout(() => {
+    if (early.get(key) === answer) early.delete(key);
+  }, EARLY_MS);
+}
+
+function take<C extends BridgeChannel>(channel: C, version: number, key: string): Promise<ResponseOf<C>> | undefined {
+  const id = earlyKey(channel, version, key);
+  const answer = early.get(id);
+  if (answer) early.delete(id);
+  return answer as Promise<ResponseOf<C>> | undefined;
+}
+
 export interface QueryState<T> {
   data: T | null;
   error: ErrorData | null;
@@ -43,7 +72,7 @@ export function useDashboardQuery<C extends BridgeChannel>(
     if (key === null || !go) return undefined;
     const mine = ++sequence.current;
     setState((now) => ({ ...now, loading: true }));
-    call(channel, JSON.parse(key) as RequestOf<C>)
+    (take(channel, version, key) ?? call(channel, JSON.parse(key) as RequestOf<C>))
       .then((data) => {
         if (sequence.current !== mine) return;
         if (urgent) setState({ data, error: null, loading: false });
