@@ -51,8 +51,12 @@ export interface LoadInput {
   report: PreviewReport | ReportSummary;
   doctors: readonly FinalDoctor[] | EncodedTable;
   appointments: readonly FinalAppointment[] | EncodedTable;
-  /** The dashboard's rollups of these rows (rollupRows.ts); computed from the rows when absent. */
-  rollups?: RollupCopy;
+  /**
+   * The dashboard's rollups of these rows (rollupRows.ts); computed from the rows when absent. A
+   * promise when they are still being computed (the CLI's reading worker computes them while the
+   * other tables are copied): awaited at the start of the index step, and its rejection rolls back.
+   */
+  rollups?: RollupCopy | Promise<RollupCopy>;
   /**
    * The rejected rows in COPY text without their run id (rejectedCopyWithoutRunId), awaited when
    * they are copied (last); without it the report's rows are encoded here.
@@ -286,7 +290,7 @@ async function buildAndSwap(
   // --- index: the dashboard's rollups (rows computed from the same appointments, rollups.ts), then keys and indexes
   const statements = keyAndIndexStatements(schema, runId);
   progress('index', 0, statements.length);
-  await copyRollups(client, schema, rollupsOf(input), options, logger);
+  await copyRollups(client, schema, await rollupsFor(input, options.signal, logger), options, logger);
   for (const [done, statement] of statements.entries()) {
     progress('index', done, statements.length);
     checkCancel();
@@ -370,6 +374,26 @@ async function copyInto(
   }
   await pipeline(Readable.from(source(), { objectMode: false }), stream);
   return stream.rowCount;
+}
+
+/**
+ * The rollups the load copies: as given, once they are ready (a cancel meanwhile stops the wait at
+ * once), or computed here from the rows.
+ */
+async function rollupsFor(input: LoadInput, signal: AbortSignal | undefined, logger: Logger): Promise<RollupCopy> {
+  const { rollups } = input;
+  if (!rollups) return rollupsOf({ doctors: input.doctors, appointments: input.appointments });
+  if (!(rollups instanceof Promise)) return rollups;
+  const started = Date.now();
+  const ready = await new Promise<RollupCopy>((resolve, reject) => {
+    const cancelled = () => reject(new CancelledError('Load cancelled; nothing was changed.'));
+    if (signal?.aborted) return cancelled();
+    signal?.addEventListener('abort', cancelled, { once: true });
+    rollups.then(resolve, reject).finally(() => signal?.removeEventListener('abort', cancelled));
+  });
+  // How long the load waited for them (0 when they were ready before the copies ended).
+  logger.log('debug', 'rollups awaited', { ms: Date.now() - started });
+  return ready;
 }
 
 async function copyRollups(client: pg.ClientBase, schema: string, rollups: RollupCopy, options: LoadOptions, logger: Logger): Promise<void> {

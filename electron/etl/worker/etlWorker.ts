@@ -11,7 +11,9 @@ import { rollupsOf } from '../../db/rollups';
 import { toErrorData } from '../errorData';
 import { identifyWorkbook } from '../extract/identifyWorkbook';
 import { CleanedOutputs } from '../output/writeOutputs';
-import { prepareRun, type PrepareOptions } from '../prepareRun';
+import { prepareRun, type PrepareOptions, type PreparedRun } from '../prepareRun';
+import type { RollupCopy } from '../../db/rollupRows';
+import { InternalError, isEtlError } from '../errors';
 import { summariseReport } from '../report';
 import type { EncodedTableData, HostMessage, LakeWriteOptions, PrepareForLoadResult, PrepareResult, WorkerMessage, WorkerTask } from './protocol';
 
@@ -39,11 +41,10 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
   });
   // Opened before the tables go: a folder that cannot be written stops the run before the load.
   const outputs = outputDir ? await CleanedOutputs.open(outputDir) : undefined;
-  // The dashboard's rollups, computed here while the columns are at hand (the host's event loop
-  // stays free), before the tables are handed over.
-  const rollupsStarted = Date.now();
-  const rollups = skipRollups ? undefined : rollupsOf(run);
-  if (rollups) post({ type: 'log', level: 'debug', message: 'rollups computed', fields: { ms: Date.now() - rollupsStarted } });
+  // A preview keeps the dashboard's rollups with its tables (the app loads them later); a load
+  // gets the tables first and the rollups after the rejected rows, computed while the host copies
+  // those (the appointment columns are shared memory, so they are still here to read).
+  const rollups = skipRollups || forLoad ? undefined : computeRollups(run);
   const doctors = encode(doctorsCopy(run.doctors), run.doctors.length);
   const tables = {
     doctors,
@@ -52,11 +53,7 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     timings: run.timings,
     memory: { heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage().rss },
   };
-  const transfer = [
-    ...doctors.chunks.map((chunk) => chunk.buffer as ArrayBuffer),
-    ...Object.values(rollups ?? {}).flatMap((table) => table.chunks.map((chunk) => chunk.buffer as ArrayBuffer)),
-    ...run.appointments.transferables(),
-  ];
+  const transfer = [...doctors.chunks.map((chunk) => chunk.buffer as ArrayBuffer), ...(rollups ? rollupBuffers(rollups) : []), ...run.appointments.transferables()];
   if (forLoad) {
     const result: PrepareForLoadResult = { kind: 'load', ...tables, report: summariseReport(run.report) };
     post({ type: 'prepared', result }, transfer);
@@ -65,6 +62,12 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     const sources = { doctors: { name: files.doctors.name, sheet: files.doctors.sheet }, appointments: { name: files.appointments.name, sheet: files.appointments.sheet } };
     const rejected = { rows: run.report.rejected.length, chunks: rejectedCopyWithoutRunId(run.report.rejected, sources) };
     post({ type: 'rejected-copy', rejected }, rejected.chunks.map((chunk) => chunk.buffer as ArrayBuffer));
+    if (!skipRollups) {
+      // Computed while the host copies the appointments and rejected rows; the load awaits them at
+      // its index step. Before the outputs: those are awaited only before the commit.
+      const late = computeRollups(run);
+      post({ type: 'rollups', rollups: late }, rollupBuffers(late));
+    }
   } else {
     const fixes = run.fixes.toData();
     const result: PrepareResult = { kind: 'preview', ...tables, report: run.report, fixes };
@@ -74,6 +77,24 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
   // and commits only after they are complete.
   const written = outputs ? await outputs.write(run, controller.signal) : undefined;
   post({ type: 'done', result: written ? { outputs: written } : {} });
+}
+
+/** The dashboard's rollups of a prepared run; a failure says what failed (the load it was for rolls back). */
+function computeRollups(run: PreparedRun): RollupCopy {
+  const started = Date.now();
+  let rollups: RollupCopy;
+  try {
+    rollups = rollupsOf(run);
+  } catch (error) {
+    if (isEtlError(error)) throw error;
+    throw new InternalError('rollups_failed', `Computing the dashboard's sums of the appointments failed (${(error as Error)?.message ?? String(error)}); nothing was loaded.`, {}, { cause: error });
+  }
+  post({ type: 'log', level: 'debug', message: 'rollups computed', fields: { ms: Date.now() - started } });
+  return rollups;
+}
+
+function rollupBuffers(rollups: RollupCopy): ArrayBuffer[] {
+  return Object.values(rollups).flatMap((table) => table.chunks.map((chunk) => chunk.buffer as ArrayBuffer));
 }
 
 /**
