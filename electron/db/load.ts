@@ -31,7 +31,7 @@ import { toDatabaseError, type ServerLabel } from './databaseErrors';
 import { quoteIdent, validateSchemaName } from './identifiers';
 import { acquireLoadLock, releaseLoadLock, type LoadHolder } from './loadLock';
 import { ROLLUP_COPY_COLUMNS, type RollupCopy } from './rollupRows';
-import { createRollupTables, rollupsOf } from './rollups';
+import { createRollupTables, rollupStatements, rollupsOf } from './rollups';
 import { failRun, markStaleRuns, startRun, succeededStatement } from './runs';
 import { ROLLUP_TABLES, runLogStatements } from './schema';
 import { carryOverGrants, checkCanReplace, createStagingTables, keyAndIndexStatements, liveTables, nextName, removeLeftovers } from './staging';
@@ -287,13 +287,19 @@ async function buildAndSwap(
   };
   logger.log('info', 'copy finished', copied);
 
-  // --- index: the dashboard's rollups (rows computed from the same appointments, rollups.ts), then keys and indexes
+  // --- index: keys and indexes, then the dashboard's rollups (rows computed from the same
+  // appointments, rollups.ts) are copied and indexed, then statistics. The rollups come that late
+  // because the CLI's reading worker computes them meanwhile: with the server's index builds on
+  // one core and the worker on the other, they are ready when needed. Awaited at the start of the
+  // step instead, the worker competed for the two cores with the COPYs (the host and the server)
+  // and the load waited for it.
   const statements = keyAndIndexStatements(schema, runId);
+  const rollupsAt = statements.indexOf(rollupStatements(schema, runId)[0] as string);
   progress('index', 0, statements.length);
-  await copyRollups(client, schema, await rollupsFor(input, options.signal, logger), options, logger);
   for (const [done, statement] of statements.entries()) {
     progress('index', done, statements.length);
     checkCancel();
+    if (done === rollupsAt) await copyRollups(client, schema, await rollupsFor(input, options.signal, logger), options, logger);
     const started = Date.now();
     await client.query(statement);
     // Which key, index or rollup the index step's time goes to (the statements hold no cell values).
