@@ -4,7 +4,7 @@
  * host set. Prepared tables come back already encoded for COPY, as transferable buffers, so a
  * million rows cross the boundary without being copied.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ConnectionRecipe } from '../../db/serverConnection';
 import { doctorsCopy, rejectedCopyWithoutRunId } from '../../db/copyText';
 import { rollupsOf } from '../../db/rollups';
@@ -13,7 +13,7 @@ import { identifyWorkbook } from '../extract/identifyWorkbook';
 import { CleanedOutputs } from '../output/writeOutputs';
 import { prepareRun, type PrepareOptions, type PreparedRun } from '../prepareRun';
 import type { RollupCopy } from '../../db/rollupRows';
-import { InternalError, isEtlError } from '../errors';
+import { CancelledError, InternalError, isEtlError } from '../errors';
 import { summariseReport } from '../report';
 import type { EncodedTableData, HostMessage, LakeWriteOptions, PrepareForLoadResult, PrepareResult, WorkerMessage, WorkerTask } from './protocol';
 
@@ -25,6 +25,13 @@ const controller = new AbortController();
 port.on('message', (message: HostMessage) => {
   if (message.type === 'cancel') controller.abort();
 });
+
+/** Handles a cancel waiting on the port now, from inside a step that does not yield to the event loop. */
+function takeCancel(): void {
+  for (let received = receiveMessageOnPort(port as MessagePort); received; received = receiveMessageOnPort(port as MessagePort)) {
+    if ((received.message as HostMessage).type === 'cancel') controller.abort();
+  }
+}
 
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
@@ -76,6 +83,10 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     // the server for the two cores and their temporary arrays met the outputs' at the run's
     // peak memory (424 MiB at a million rows, against 386–398 MiB before).
     const rollups = computeRollups(run);
+    // A cancel that came while they were computed has not been seen yet (the computation does not
+    // yield): look for it before they go, so the task ends cancelled rather than complete.
+    takeCancel();
+    if (controller.signal.aborted) throw new CancelledError();
     post({ type: 'rollups', rollups }, rollupBuffers(rollups));
   }
   post({ type: 'done', result: written ? { outputs: written } : {} });
@@ -83,6 +94,7 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
 
 /** The dashboard's rollups of a prepared run; a failure says what failed (the load it was for rolls back). */
 function computeRollups(run: PreparedRun): RollupCopy {
+  post({ type: 'log', level: 'debug', message: 'computing rollups' });
   const started = Date.now();
   let rollups: RollupCopy;
   try {

@@ -146,7 +146,8 @@ export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = 
           hooks.onRejectedCopy?.(message.rejected);
           break;
         case 'rollups':
-          hooks.onRollups?.(message.rollups);
+          // Computed before the worker could see the cancel: the load they were for is stopping.
+          if (!hooks.signal?.aborted) hooks.onRollups?.(message.rollups);
           break;
         case 'log':
           logger.log(message.level, message.message, message.fields);
