@@ -10,7 +10,11 @@
  * other work, load average 7–11). Computed in Node (0.8–0.9 s in the worker, before the load
  * starts) and copied (855k rows: 0.7–0.9 s), the load's index step fell from 9.5–10.3 s to
  * 5.3–5.4 s on PostgreSQL 15 (7.8–7.9 → 4.6–4.9 s on the embedded 18), and the whole CLI run at a
- * million rows from 16.4–17.6 s to 12.9–14.5 s, peak RSS unchanged (runs paired, load average ~2). That SQL is the test oracle
+ * million rows from 16.4–17.6 s to 12.9–14.5 s, peak RSS unchanged (runs paired, load average ~2).
+ * For the CLI, the worker now computes them after handing the tables over, while the load copies
+ * and indexes the other tables, and the load copies them after those keys and indexes (load.ts):
+ * the 0.8–1.2 s left the path from reading to loading. The app's preview still computes them with
+ * its tables (the load comes later, from the preview). That SQL is the test oracle
  * (test/oracle/rollupsInSql.ts): a test builds the rollups both ways and compares every table.
  * Their indexes meet rows already sorted by their leading column where the grouping gives that
  * order (by month, by first day); patients_first_day comes in the order patients were first seen,
