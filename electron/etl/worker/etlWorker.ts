@@ -31,7 +31,7 @@ port.on('message', (message: HostMessage) => {
 /**
  * A full collection before the rollups' temporary arrays are allocated: what writing the outputs
  * left (buffers, strings) would otherwise still be held when they are, and the two together made
- * the run's peak memory (419 MiB at a million rows, against 384–394 MiB before the rollups moved
+ * the run's peak memory (410–419 MiB at a million rows, against 373–399 MiB before the rollups moved
  * after the outputs). Off the load's path: the load is building its indexes meanwhile.
  */
 function collectGarbage(): void {
@@ -94,7 +94,7 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     // After the outputs, while the server builds the load's keys and indexes: the load copies the
     // rollups after those. Computed earlier, during the COPYs, they competed with the host and
     // the server for the two cores and their temporary arrays met the outputs' at the run's
-    // peak memory (424 MiB at a million rows, against 386–398 MiB before).
+    // peak memory (414 MiB at a million rows, against 373–399 MiB before).
     collectGarbage();
     const rollups = computeRollups(run);
     // A cancel that came while they were computed has not been seen yet (the computation does not
