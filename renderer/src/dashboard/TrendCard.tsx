@@ -352,27 +352,11 @@ const TrendTable = memo(function TrendTable({ trend, showTable, onDrill }: { tre
               </tr>
             </thead>
             <tbody>
-              {axis && axis.before > 0 ? (
-                <tr data-testid="trend-row-before" data-count={axis.before}>
-                  <th scope="row">Before {formatDay(axis.from)}</th>
-                  <td className="num" colSpan={3}>
-                    {plural(axis.before, 'booking')} (not on the chart)
-                  </td>
-                  {showTable ? <td /> : null}
-                </tr>
-              ) : null}
+              {axis ? <OffChartRow side="before" count={axis.before} day={axis.from} showTable={showTable} /> : null}
               {Array.from({ length: Math.ceil(Math.min(rows, trend.points.length) / TABLE_SLICE) }, (_, i) => (
                 <TrendRows key={i} points={trend.points} start={i * TABLE_SLICE} granularity={granularity} showTable={showTable} onDrill={onDrill} />
               ))}
-              {axis && axis.after > 0 ? (
-                <tr data-testid="trend-row-after" data-count={axis.after}>
-                  <th scope="row">After {formatDay(axis.to)}</th>
-                  <td className="num" colSpan={3}>
-                    {plural(axis.after, 'booking')} (not on the chart)
-                  </td>
-                  {showTable ? <td /> : null}
-                </tr>
-              ) : null}
+              {axis ? <OffChartRow side="after" count={axis.after} day={axis.to} showTable={showTable} /> : null}
             </tbody>
           </table>
         </div>
@@ -475,5 +459,21 @@ function TrendTooltip({ point, granularity }: { point: ChartPoint | null; granul
       </dl>
       <p className="dash-tooltip-hint">{total > 0 ? 'Click to list these bookings' : 'No bookings'}</p>
     </div>
+  );
+}
+
+/** The table's row for the bookings before or after the chart's axis (none when there are none). */
+function OffChartRow({ side, count, day, showTable }: { side: 'before' | 'after'; count: number; day: string; showTable: boolean }) {
+  if (count <= 0) return null;
+  return (
+    <tr data-testid={`trend-row-${side}`} data-count={count}>
+      <th scope="row">
+        {side === 'before' ? 'Before' : 'After'} {formatDay(day)}
+      </th>
+      <td className="num" colSpan={3}>
+        {plural(count, 'booking')} (not on the chart)
+      </td>
+      {showTable ? <td /> : null}
+    </tr>
   );
 }
