@@ -135,6 +135,13 @@ export async function loadRun(db: { pool: pg.Pool; label: ServerLabel }, input: 
       let runId: number | undefined;
       let replaced: string[];
       const build: BuildState = { staged: false };
+      // The server's reason when it ends the session between two statements (the next query then
+      // fails only with "not queryable"); a session ended mid-statement fails that statement with it.
+      let lost: Error | undefined;
+      const onLost = (error: Error) => {
+        lost ??= error;
+      };
+      client.on('error', onLost);
       try {
         await acquireLoadLock(client, schema, {
           ...(options.signal ? { signal: options.signal } : {}),
@@ -156,12 +163,15 @@ export async function loadRun(db: { pool: pg.Pool; label: ServerLabel }, input: 
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         // A statement stopped by the cancel below fails with the server's "canceling statement": it is the person's cancel.
-        const failure = isEtlError(error) ? error : options.signal?.aborted ? new CancelledError('Load cancelled; nothing was changed.') : toDatabaseError(error, db.label, 'loading');
+        const cause = lost && !(error as { code?: unknown }).code ? lost : error;
+        const failure = isEtlError(error) ? error : options.signal?.aborted ? new CancelledError('Load cancelled; nothing was changed.') : toDatabaseError(cause, db.label, 'loading');
         if (runId !== undefined && build.staged) await dropStagingAfterFailure(db.pool, client, schema, runId, logger);
         if (runId !== undefined) await recordFailure(db.pool, schema, runId, failure, logger);
         logger.log('error', 'load rolled back', { run_id: runId ?? null, code: failure.code });
         // withClient destroys the session, and the server releases the load lock with it.
         throw failure;
+      } finally {
+        client.off('error', onLost);
       }
 
       const result = { runId, doctors: rowCount(input.doctors), appointments: rowCount(input.appointments), rejected: input.report.counts.rejected, ms: 0 };
