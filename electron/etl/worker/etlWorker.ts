@@ -36,12 +36,12 @@ port.on('message', (message: HostMessage) => {
  *
  * Needed, by measurement: with the load's index step on two sessions, the CLI at a million
  * openpyxl rows into PostgreSQL 15 peaked at 352–418 MiB without it (median 370) against
- * 327–357 MiB with it (median 329), paired runs, and used ~5% less CPU with it (V8 otherwise
- * runs more, smaller collections as the heap grows). Nothing the outputs leave is still
- * referenced here (they go out of scope with `outputs.write`); V8 just has no reason to collect
- * before the next allocations. Safe: the flag only makes `gc` available to contexts created
- * afterwards (the one below); `--expose-gc` cannot be given to a worker (its execArgv takes no
- * V8 options), and the rest of the process never sees the function.
+ * 327–357 MiB with it (median 329), three paired runs each at load average 9–18, no more CPU
+ * with it. Nothing the outputs leave is still referenced here (they go out of scope with
+ * `outputs.write`): V8 just had no reason yet to collect them before the next allocations.
+ * Safe: the flag only puts `gc` on the globals of contexts created afterwards (the one below),
+ * not on the worker's or the main thread's own; `--expose-gc` cannot be given to the worker
+ * alone (a Worker's execArgv takes no V8 options).
  */
 function collectGarbage(): void {
   setFlagsFromString('--expose-gc');
