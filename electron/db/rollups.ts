@@ -1,8 +1,8 @@
 /**
  * Rollups: the appointments summed once, by the load, so the dashboard's common views read a few
  * thousand rows instead of a million. Their rows are computed from the same final appointments
- * the load copies (rollupRows.ts, in the reading worker), copied into tables created inside the
- * load's transaction (`…__next`, see staging.ts) and swapped in with them (swap.ts), so a rollup
+ * the load copies (rollupRows.ts, in the reading worker), copied into tables created beside the
+ * loaded ones (`…__next`, see staging.ts) and swapped in with them (swap.ts), so a rollup
  * always sums exactly the appointments beside it: readers see both of one run or both of the other.
  *
  * They used to be six CREATE TABLE … AS SELECT over the staged appointments: 5.8 s of a 20 s load
@@ -10,7 +10,11 @@
  * other work, load average 7–11). Computed in Node (0.8–0.9 s in the worker, before the load
  * starts) and copied (855k rows: 0.7–0.9 s), the load's index step fell from 9.5–10.3 s to
  * 5.3–5.4 s on PostgreSQL 15 (7.8–7.9 → 4.6–4.9 s on the embedded 18), and the whole CLI run at a
- * million rows from 16.4–17.6 s to 12.9–14.5 s, peak RSS unchanged (runs paired, load average ~2). That SQL is the test oracle
+ * million rows from 16.4–17.6 s to 12.9–14.5 s, peak RSS unchanged (runs paired, load average ~2).
+ * For the CLI, the worker now computes them after handing the tables over, while the load copies
+ * and indexes the other tables, and the load copies them after those keys and indexes (load.ts):
+ * the 0.8–1.2 s left the path from reading to loading. The app's preview still computes them with
+ * its tables (the load comes later, from the preview). That SQL is the test oracle
  * (test/oracle/rollupsInSql.ts): a test builds the rollups both ways and compares every table.
  * Their indexes meet rows already sorted by their leading column where the grouping gives that
  * order (by month, by first day); patients_first_day comes in the order patients were first seen,
@@ -67,17 +71,21 @@ import { nextName, runComment } from './staging';
 
 type Client = { query(statement: string): Promise<unknown> };
 
-/** The empty rollup tables, beside the live ones, in the load's transaction (so COPY may FREEZE). */
-export async function createRollupTables(client: Client, schema: string): Promise<void> {
-  for (const table of ROLLUP_TABLES) await client.query(`CREATE TABLE ${quoteIdent(schema)}.${quoteIdent(nextName(table))} (\n      ${ROLLUP_COLUMNS[table]}\n    )`);
+/** The empty rollup tables, beside the live ones, with the run's mark, in the transaction that fills them (so COPY may FREEZE). */
+export async function createRollupTables(client: Client, schema: string, runId: number): Promise<void> {
+  for (const table of ROLLUP_TABLES) {
+    const next = `${quoteIdent(schema)}.${quoteIdent(nextName(table))}`;
+    await client.query(`CREATE TABLE ${next} (\n      ${ROLLUP_COLUMNS[table]}\n    )`);
+    await client.query(`COMMENT ON TABLE ${next} IS '${runComment(runId)}'`);
+  }
 }
 
-/** The statements that complete the filled rollup tables: their indexes and the run's mark, in order. */
-export function rollupStatements(schema: string, runId: number): string[] {
+/** The statements that complete the filled rollup tables, in order: their indexes, then their statistics. */
+export function rollupStatements(schema: string): string[] {
   const next = (table: string) => `${quoteIdent(schema)}.${quoteIdent(nextName(table))}`;
   return [
     ...ROLLUP_TABLES.flatMap((table) => (ROLLUP_INDEXES[table] ?? []).map((index) => `CREATE INDEX ${quoteIdent(nextName(index.name))} ON ${next(table)} ${index.on}`)),
-    ...ROLLUP_TABLES.map((table) => `COMMENT ON TABLE ${next(table)} IS '${runComment(runId)}'`),
+    `ANALYZE ${ROLLUP_TABLES.map(next).join(', ')}`,
   ];
 }
 

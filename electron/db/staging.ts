@@ -1,9 +1,16 @@
 /**
  * Where a load builds: a complete new set of the loaded tables beside the live ones, in the same
- * schema (`doctors__next`, `appointments__next`, `rejected_rows__next`), so readers keep the live
- * tables, unlocked, for the whole of the COPY and the index builds. The set is created inside the
- * load's transaction: whatever stops the load before its commit (an error, a cancel, a killed
- * client, a crashed server) takes the set with it, and nothing is left behind.
+ * schema (`doctors__next`, `appointments__next`, `rejected_rows__next`, the rollups), so readers
+ * keep the live tables, unlocked, for the whole of the COPY and the index builds.
+ *
+ * The loaded tables are created and filled (COPY … FREEZE) in one transaction, which commits
+ * before their indexes are built: only committed tables can be indexed from a second session,
+ * and the load builds on two (load.ts). From that commit to the swap's, the set exists while no
+ * reader uses it. Every table of it carries the run's mark (`healthtech-etl: run N`), and whatever
+ * stops the load takes it away: a failure or a cancel drops it before the load returns
+ * (dropStaging); a killed client or a crashed server leaves it for the next load, which drops it
+ * first thing (removeLeftovers), under the load lock. A stop before that first commit leaves
+ * nothing at all.
  *
  * The same schema rather than a private one: renaming within a schema is all the swap needs, and
  * a role allowed to create tables in its schema need not be allowed to create schemas.
@@ -12,7 +19,6 @@ import type pg from 'pg';
 import { DatabaseError } from '../etl/errors';
 import type { ServerLabel } from './databaseErrors';
 import { quoteIdent } from './identifiers';
-import { rollupStatements } from './rollups';
 import { LOADED_TABLES, ROLLUP_INDEXES, SWAPPED_TABLES, TABLES, type LoadedTable, type RollupTable, type SwappedTable } from './schema';
 
 export const nextName = (name: string): string => `${name}__next`;
@@ -25,10 +31,10 @@ export const runComment = (runId: number): string => `${TABLE_MARK}: run ${runId
 type Client = Pick<pg.ClientBase, 'query'>;
 
 /**
- * Drops what an interrupted load left: replaced tables whose drop after the swap never ran (the
- * process or the server stopped right after the commit). Staging tables of an interrupted load
- * were never committed, so there are none; they are looked for all the same. Only tables with
- * our names *and* our mark are touched.
+ * Drops what an interrupted load left: staging tables of a load whose client or server stopped
+ * during its index builds, and replaced tables whose drop after the swap never ran (the process
+ * or the server stopped right after the commit). Only tables with our names *and* our mark are
+ * touched; called under the load lock, so never another load's tables.
  */
 export async function removeLeftovers(client: Client, schema: string): Promise<string[]> {
   const names = SWAPPED_TABLES.flatMap((table) => [nextName(table), replacedName(table)]);
@@ -38,6 +44,22 @@ export async function removeLeftovers(client: Client, schema: string): Promise<s
     [schema, names, `${TABLE_MARK}%`],
   );
   if (rows.length > 0) await client.query(`DROP TABLE ${rows.map((r) => `${quoteIdent(schema)}.${quoteIdent(r.name)}`).join(', ')}`);
+  return rows.map((r) => r.name);
+}
+
+/**
+ * Drops this run's staging tables after it failed or was cancelled (once its transactions are
+ * rolled back and its sessions idle). Only tables with a staging name and this run's exact mark:
+ * never the live tables, another run's or someone else's.
+ */
+export async function dropStaging(client: Client, schema: string, runId: number): Promise<string[]> {
+  const names = SWAPPED_TABLES.map(nextName);
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname = ANY($2) AND obj_description(c.oid, 'pg_class') = $3`,
+    [schema, names, runComment(runId)],
+  );
+  if (rows.length > 0) await client.query(`DROP TABLE IF EXISTS ${rows.map((r) => `${quoteIdent(schema)}.${quoteIdent(r.name)}`).join(', ')}`);
   return rows.map((r) => r.name);
 }
 
@@ -110,8 +132,9 @@ export async function liveTables(client: Client, schema: string): Promise<LiveTa
 
 /**
  * The new tables with their columns, NOT NULL and CHECK rules (checked by COPY as rows arrive) but
- * no key or index yet (built once after the COPY, see buildKeysAndIndexes). Created in the load's
- * transaction, which is what lets COPY … FREEZE write the rows already frozen (see copyInto).
+ * no key or index yet (built once after the COPY, see buildPlan), and the run's mark. Created in
+ * the transaction that fills them, which is what lets COPY … FREEZE write the rows already frozen
+ * (see copyInto).
  */
 export async function createStagingTables(client: Client, schema: string, runId: number): Promise<void> {
   const s = quoteIdent(schema);
@@ -123,33 +146,47 @@ export async function createStagingTables(client: Client, schema: string, runId:
 }
 
 /**
- * The statements that turn filled staging tables into complete ones, in order (for progress): keys
- * and indexes, foreign keys, the dashboard's rollups (rollups.ts), statistics.
+ * What turns filled staging tables into complete ones, in three parts:
+ * - `indexes`: each key as a unique index, and the dashboard's indexes, largest first. They depend
+ *   on nothing but their table's rows and take only SHARE locks, so they are built on two sessions
+ *   at once, each statement in its own transaction (load.ts): on a 2-core machine PostgreSQL
+ *   builds one index per session, and serially the three covering indexes on appointments left one
+ *   core idle for ~3 s at a million rows.
+ * - `analyze`: statistics for the planner, so the first dashboard query after the swap is planned
+ *   on the new data: of the columns queries filter, join and group on, where a table says which.
+ * - `constraints`: in the swap's transaction, the keys over those unique indexes (no scan: their
+ *   columns are NOT NULL, and the index is already unique) and the foreign keys, each checked once
+ *   with one join against a table that has its key.
  */
-export function keyAndIndexStatements(schema: string, runId: number): string[] {
+export interface BuildPlan {
+  indexes: string[];
+  analyze: string;
+  constraints: string[];
+}
+
+/** Largest first, so the two sessions end close together. */
+const BY_SIZE: readonly LoadedTable[] = ['appointments', 'rejected_rows', 'doctors'];
+
+export function buildPlan(schema: string): BuildPlan {
   const s = quoteIdent(schema);
   const target = (table: LoadedTable | 'etl_runs') => `${s}.${quoteIdent(table === 'etl_runs' ? table : nextName(table))}`;
-  const statements: string[] = [];
-  for (const table of LOADED_TABLES) {
-    const { primaryKey, indexes } = TABLES[table];
-    statements.push(`ALTER TABLE ${target(table)} ADD CONSTRAINT ${quoteIdent(nextName(primaryKey.name))} PRIMARY KEY (${primaryKey.columns})`);
-    for (const index of indexes) statements.push(`CREATE INDEX ${quoteIdent(nextName(index.name))} ON ${target(table)} ${index.on}`);
+  const indexes: string[] = [];
+  const constraints: string[] = [];
+  for (const table of BY_SIZE) {
+    const { primaryKey, indexes: others } = TABLES[table];
+    const key = quoteIdent(nextName(primaryKey.name));
+    indexes.push(`CREATE UNIQUE INDEX ${key} ON ${target(table)} (${primaryKey.columns})`);
+    for (const index of others) indexes.push(`CREATE INDEX ${quoteIdent(nextName(index.name))} ON ${target(table)} ${index.on}`);
+    constraints.push(`ALTER TABLE ${target(table)} ADD CONSTRAINT ${key} PRIMARY KEY USING INDEX ${key}`);
   }
-  // Foreign keys last: each is checked once, with one join, against a table that has its key.
   for (const table of LOADED_TABLES) {
     for (const fk of TABLES[table].foreignKeys) {
-      statements.push(`ALTER TABLE ${target(table)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${fk.columns}) REFERENCES ${target(fk.references.table)} (${fk.references.columns})`);
+      constraints.push(`ALTER TABLE ${target(table)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${fk.columns}) REFERENCES ${target(fk.references.table)} (${fk.references.columns})`);
     }
   }
-  statements.push(...rollupStatements(schema, runId));
-  // Statistics for the planner, so the first dashboard query after the swap is planned on the new
-  // data: of the columns queries filter, join and group on, where a table says which.
-  const statistics = (table: SwappedTable) => {
-    const columns = (LOADED_TABLES as readonly string[]).includes(table) ? TABLES[table as LoadedTable].statistics : undefined;
-    return columns ? ` (${columns})` : '';
-  };
-  statements.push(`ANALYZE ${SWAPPED_TABLES.map((table) => `${s}.${quoteIdent(nextName(table))}${statistics(table)}`).join(', ')}`);
-  return statements;
+  const statistics = (table: LoadedTable) => (TABLES[table].statistics ? ` (${TABLES[table].statistics})` : '');
+  const analyze = `ANALYZE ${LOADED_TABLES.map((table) => `${target(table)}${statistics(table)}`).join(', ')}`;
+  return { indexes, analyze, constraints };
 }
 
 /** Index and primary-key names of a swapped table, as they are once it is live (rollups have none). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { succeededStatement } from './runs';
 import { ROLLUP_INDEXES, ROLLUP_TABLES } from './schema';
-import { keyAndIndexStatements } from './staging';
+import { rollupStatements } from './rollups';
+import { buildPlan } from './staging';
 import { swapStatements } from './swap';
 
 const live = (names: ('doctors' | 'appointments' | 'rejected_rows')[]) => names.map((name, i) => ({ name, oid: 1000 + i, owner: 'etl', owned: true }));
@@ -35,20 +36,26 @@ describe('swapStatements', () => {
   });
 });
 
-describe('keyAndIndexStatements', () => {
-  it("builds keys and indexes before the foreign keys, then the rollups' indexes (their rows are copied), and statistics last", () => {
-    const statements = keyAndIndexStatements('healthtech', 7);
-    const firstForeignKey = statements.findIndex((s) => s.includes('FOREIGN KEY'));
-    const firstRollup = statements.findIndex((s) => ROLLUP_TABLES.some((table) => s.includes(`"${table}__next"`)));
-    expect(statements.slice(0, firstRollup).every((s) => !s.includes('appointments_by_'))).toBe(true);
-    expect(statements.slice(0, firstForeignKey).every((s) => s.includes('PRIMARY KEY') || s.startsWith('CREATE INDEX'))).toBe(true);
-    expect(statements.slice(firstForeignKey, firstRollup).every((s) => s.includes('FOREIGN KEY'))).toBe(true);
-    expect(statements.slice(firstRollup, -1).every((s) => /^(CREATE INDEX "[a-z_]+__next" ON|COMMENT ON TABLE) "healthtech"\."[a-z_]+__next"/.test(s))).toBe(true);
-    // Every rollup carries the run's mark, so a leftover is recognised as ours.
-    for (const table of ROLLUP_TABLES) {
-      expect(statements).toContain(`COMMENT ON TABLE "healthtech"."${table}__next" IS 'healthtech-etl: run 7'`);
-    }
+describe('buildPlan', () => {
+  const plan = buildPlan('healthtech');
+  it('builds every key as a unique index and the indexes, largest table first, each independent of the others', () => {
+    expect(plan.indexes.every((s) => /^CREATE (UNIQUE )?INDEX "[a-z_]+__next" ON "healthtech"\."[a-z_]+__next" /.test(s))).toBe(true);
+    expect(plan.indexes[0]).toBe('CREATE UNIQUE INDEX "appointments_pkey__next" ON "healthtech"."appointments__next" (booking_id)');
+    expect(plan.indexes.filter((s) => s.startsWith('CREATE UNIQUE INDEX'))).toHaveLength(3);
+    expect(plan.indexes).toHaveLength(7);
+    expect(plan.analyze).toMatch(/^ANALYZE "healthtech"\."doctors__next", "healthtech"\."appointments__next".*"rejected_rows__next" \(/);
+  });
+  it('adds the keys over those indexes, then the foreign keys, in the transaction that swaps', () => {
+    const firstForeignKey = plan.constraints.findIndex((s) => s.includes('FOREIGN KEY'));
+    expect(firstForeignKey).toBe(3);
+    expect(plan.constraints.slice(0, 3).every((s) => /ADD CONSTRAINT "([a-z_]+_pkey__next)" PRIMARY KEY USING INDEX "\1"$/.test(s))).toBe(true);
+    expect(plan.constraints.slice(3)).toHaveLength(2);
+  });
+  it("completes the rollups with their indexes, then their statistics", () => {
+    const statements = rollupStatements('healthtech');
+    expect(statements.slice(0, -1).every((s) => /^CREATE INDEX "[a-z_]+__next" ON "healthtech"\."[a-z_]+__next"/.test(s))).toBe(true);
     expect(statements.at(-1)).toMatch(new RegExp(`^ANALYZE .*"${ROLLUP_TABLES.at(-1)}__next"$`));
+    for (const table of ROLLUP_TABLES) expect(statements.at(-1)).toContain(`"${table}__next"`);
   });
 });
 

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appointmentsCopy } from '../../electron/db/copyText';
+import type { RollupCopy } from '../../electron/db/rollupRows';
 import { rollupsOf } from '../../electron/db/rollups';
 import type { LoadInput, LoadProgress, LoadStep } from '../../electron/db/load';
 import { InternalError } from '../../electron/etl/errors';
@@ -34,6 +35,24 @@ beforeAll(async () => {
   // Three chunks or more, so "mid-way" really has data on the server already.
   expect(big.appointments.length).toBeGreaterThan(2 * CHUNK_ROWS);
 });
+
+/** Rollups still being computed: `awaited` settles when the load starts waiting for them (calls their then). */
+function pendingRollups() {
+  let reject: (error: Error) => void = () => undefined;
+  let awaited: () => void = () => undefined;
+  const promise = new Promise<RollupCopy>((_, rejectWith) => {
+    reject = rejectWith;
+  });
+  const reached = new Promise<void>((resolve) => {
+    awaited = resolve;
+  });
+  const then = promise.then.bind(promise);
+  promise.then = ((...args: Parameters<typeof then>) => {
+    awaited();
+    return then(...args);
+  }) as typeof promise.then;
+  return { promise, awaited: reached, reject: (error: Error) => reject(error) };
+}
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -128,6 +147,53 @@ describe.each(testServers())('all or nothing on $name PostgreSQL', ({ url }) => 
     expect(waitedAfter).toBe('verify');
     expect(await checksums(h.admin)).toEqual(before);
     expect((await runs(h.admin))[0]).toMatchObject({ outcome: 'failed', error_code: 'output_failed', error: outputsFailed.message });
+    await expectNoLeftovers(h);
+  });
+
+  it('the rollups failing while they are computed (the CLI computes them during the load) rolls the load back', async () => {
+    const before = await checksums(h.admin);
+    const failed = new InternalError('rollups_failed', "Computing the dashboard's sums of the appointments failed (test); nothing was loaded.");
+    const rollups = pendingRollups();
+    let awaitedAt: LoadProgress | undefined;
+    let last: LoadProgress | undefined;
+    void rollups.awaited.then(() => {
+      awaitedAt = last;
+      rollups.reject(failed);
+    });
+
+    const error = await load(h, { ...big, rollups: rollups.promise }, {
+      onProgress: (p) => {
+        last = p;
+      },
+    }).catch((e: unknown) => e);
+
+    expect(error).toBe(failed);
+    // Awaited in the index step, after the keys and indexes of the loaded tables.
+    expect(awaitedAt?.step).toBe('index');
+    expect(awaitedAt?.rows).toBeGreaterThan(0);
+    expect(await checksums(h.admin)).toEqual(before);
+    expect((await runs(h.admin))[0]).toMatchObject({ outcome: 'failed', error_code: 'rollups_failed', error: failed.message });
+    await expectNoLeftovers(h);
+  });
+
+  it('cancelling while the load waits for the rollups stops the wait at once and rolls back', async () => {
+    const before = await checksums(h.admin);
+    const controller = new AbortController();
+    const rollups = pendingRollups();
+    let cancelledAt = 0;
+    void rollups.awaited.then(() => {
+      cancelledAt = Date.now();
+      controller.abort();
+    });
+
+    const error = await load(h, { ...big, rollups: rollups.promise }, { signal: controller.signal }).catch((e: unknown) => e);
+
+    expect(cancelledAt).toBeGreaterThan(0);
+    expect(Date.now() - cancelledAt).toBeLessThan(1000);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(error).toMatchObject({ message: expect.stringMatching(/nothing was changed/i) });
+    expect(await checksums(h.admin)).toEqual(before);
+    expect((await runs(h.admin))[0]).toMatchObject({ outcome: 'failed', error_code: 'cancelled' });
     await expectNoLeftovers(h);
   });
 

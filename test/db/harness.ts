@@ -260,6 +260,25 @@ export async function tablesBesideLive(client: pg.ClientBase | pg.Pool, schema =
 }
 
 /**
+ * What a load stopped from outside (its client killed, its server crashed) leaves beside the live
+ * tables: nothing when it stopped before its new tables were filled and committed; after that,
+ * those tables, each with the stopped run's mark, for the next load to drop.
+ */
+export async function expectLeftBehindBy(client: pg.ClientBase | pg.Pool, runId: number | undefined, staged: boolean, schema = SCHEMA): Promise<void> {
+  const { rows } = await client.query<{ name: string; mark: string | null }>(
+    `SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS mark FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind = 'r' AND (c.relname LIKE '%\\_\\_next' OR c.relname LIKE '%\\_\\_replaced') ORDER BY 1`,
+    [schema],
+  );
+  if (!staged) {
+    expect(rows).toEqual([]);
+    return;
+  }
+  expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(['appointments__next', 'doctors__next', 'rejected_rows__next']));
+  expect(rows.every((r) => r.name.endsWith('__next') && r.mark === `healthtech-etl: run ${runId}`)).toBe(true);
+}
+
+/**
  * After a failed load: no table left beside the live ones, nothing checked out of the pool, nobody waiting, the pool no bigger than
  * its maximum, and on the server only the pool's idle sessions — none `idle in transaction`, no
  * COPY still running. A backend that was cut off may take a moment to exit, hence `eventually`.

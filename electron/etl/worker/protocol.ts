@@ -26,7 +26,10 @@ interface PreparedTables {
   doctors: EncodedTableData;
   /** The final appointments' columns, in shared memory. */
   appointments: AppointmentColumns;
-  /** The dashboard's rollups of those appointments, as COPY text (transferred); absent when skipped. */
+  /**
+   * The dashboard's rollups of those appointments, as COPY text (transferred): a preview's; a
+   * load's follow its rejected rows ('rollups'); absent when skipped.
+   */
   rollups?: RollupCopy;
   timings: PreparedRun['timings'];
   memory: { heapUsed: number; rss: number };
@@ -84,6 +87,8 @@ export type WorkerMessage =
   | { type: 'prepared'; result: PrepareResult | PrepareForLoadResult }
   /** After a load's result: the rejected rows in COPY text without their run id (the load copies them last). */
   | { type: 'rejected-copy'; rejected: EncodedTableData }
+  /** After a load's rejected rows: the dashboard's rollups, computed while the host copied (the load awaits them at its index step). */
+  | { type: 'rollups'; rollups: RollupCopy }
   | { type: 'lake-progress'; progress: LakeProgress }
   | { type: 'log'; level: LogLevel; message: string; fields?: LogFields }
   | { type: 'done'; result: TaskResults[keyof TaskResults] }

@@ -77,6 +77,10 @@ describe('reading in a worker', () => {
     expect(rejected.rows).toBe(inProcess.report.rejected.length);
     expect(Array.from(withRunId(7, rejected.chunks), (chunk) => Buffer.from(chunk).toString('utf8')).join('')).toBe([...rejectedCopy(7, inProcess.report.rejected, sources)].join(''));
 
+    // The dashboard's rollups follow, computed after the tables were handed over: the same as the load computes from the rows.
+    const rollupText = (copy: RollupCopy) => Object.entries(copy).map(([table, { rows, chunks }]) => [table, rows, Buffer.concat(chunks).toString('utf8')]);
+    expect(rollupText(await (forLoad.rollups as Promise<RollupCopy>))).toEqual(rollupText(rollupsOf(inProcess)));
+
     const outputs = await forLoad.outputs;
     expect(outputs).toEqual({ final_doctors: path.join(outputDir, 'final_doctors.csv'), final_appointments: path.join(outputDir, 'final_appointments.csv'), rejected_rows: path.join(outputDir, 'rejected_rows.csv') });
     const csv = await readFile(outputs?.final_appointments as string, 'utf8');
@@ -113,6 +117,25 @@ describe('reading in a worker', () => {
       },
     );
     await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(cancelledAt).toBeGreaterThan(0);
+    expect(Date.now() - cancelledAt).toBeLessThan(1500);
+  });
+
+  it('for a load: cancelling while the rollups are computed (after the tables went) stops the worker within a second', async () => {
+    const controller = new AbortController();
+    let cancelledAt = 0;
+    const logger = {
+      log: (_level: string, message: string) => {
+        if (message === 'computing rollups' && !controller.signal.aborted) {
+          cancelledAt = Date.now();
+          controller.abort();
+        }
+      },
+    };
+    const forLoad = await prepareForLoadInWorker({ doctors: { path: big.doctorsPath }, appointments: { path: big.appointmentsPath } }, { signal: controller.signal, logger });
+    // What the load awaits settles with the cancel: the load it was for rolls back (test/db/allOrNothing.test.ts).
+    await expect(forLoad.rollups).rejects.toBeInstanceOf(CancelledError);
+    await expect(forLoad.outputs).rejects.toBeInstanceOf(CancelledError);
     expect(cancelledAt).toBeGreaterThan(0);
     expect(Date.now() - cancelledAt).toBeLessThan(1500);
   });

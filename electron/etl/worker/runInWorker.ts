@@ -40,6 +40,8 @@ export interface WorkerHooks {
   onPrepared?: (result: PrepareResult | PrepareForLoadResult) => void;
   /** A load's rejected rows as COPY text, after its result. */
   onRejectedCopy?: (rejected: EncodedTableData) => void;
+  /** A load's rollups, after its rejected rows. */
+  onRollups?: (rollups: RollupCopy) => void;
   logger?: Logger;
   limits?: WorkerLimits;
   workerScript?: string;
@@ -146,6 +148,10 @@ export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = 
         case 'rejected-copy':
           hooks.onRejectedCopy?.(message.rejected);
           break;
+        case 'rollups':
+          // Computed before the worker could see the cancel: the load they were for is stopping.
+          if (!hooks.signal?.aborted) hooks.onRollups?.(message.rollups);
+          break;
         case 'log':
           logger.log(message.level, message.message, message.fields);
           break;
@@ -202,22 +208,29 @@ export function prepareInWorker(options: PrepareOptions, hooks: PrepareTaskHooks
 }
 
 /** What the CLI loads: the report's summary and the final tables, the rejected rows as COPY text. */
-export interface PreparedForLoad extends Omit<PreparedInWorker, 'lists' | 'fixes'> {
+export interface PreparedForLoad extends Omit<PreparedInWorker, 'report' | 'fixes' | 'rollups'> {
+  report: ReportSummary;
   /** Arrives while the load copies the other tables; rejected if the worker fails first. */
   rejected: Promise<EncodedTableData>;
+  /**
+   * The dashboard's rollups, computed in the worker after the tables were handed over (while the
+   * load copies them); rejected if the worker fails or is cancelled first. Absent when skipped.
+   */
+  rollups?: Promise<RollupCopy>;
 }
 
 /** Reads and cleans in a worker, for a load that shows no rows (the CLI): see PrepareForLoadResult. */
 export function prepareForLoadInWorker(options: PrepareOptions, hooks: PrepareTaskHooks = {}): Promise<PreparedForLoad> {
-  const rejected = rejectedCopyFollows(hooks);
-  return prepareTask({ options, hooks: rejected.hooks, forLoad: true }, (result, outputs, finished) => {
+  const rejected = arrival<EncodedTableData>();
+  const rollups = arrival<RollupCopy>();
+  return prepareTask({ options, hooks: { ...hooks, onRejectedCopy: rejected.arrived, onRollups: rollups.arrived }, forLoad: true }, (result, outputs, finished) => {
     if (result.kind !== 'load') throw new InternalError('worker_protocol', 'The ETL worker answered a load with a preview result.');
     return {
       report: result.report,
-      rejected: rejected.settled(finished),
+      rejected: rejected.settled(finished, 'the rejected rows'),
       doctors: result.doctors,
       appointments: new AppointmentTable(result.appointments),
-      ...(result.rollups ? { rollups: result.rollups } : {}),
+      ...(hooks.skipRollups ? {} : { rollups: rollups.settled(finished, "the dashboard's rollups") }),
       timings: result.timings,
       workerMemory: result.memory,
       outputs,
@@ -225,17 +238,17 @@ export function prepareForLoadInWorker(options: PrepareOptions, hooks: PrepareTa
   });
 }
 
-/** The rejected rows' COPY text, which the worker sends after its result ('rejected-copy'). */
-function rejectedCopyFollows(hooks: PrepareTaskHooks): { hooks: PrepareTaskHooks; settled(finished: Promise<unknown>): Promise<EncodedTableData> } {
-  let arrived: (rejected: EncodedTableData) => void = () => undefined;
-  const rejected = new Promise<EncodedTableData>((resolve) => {
+/** Something the worker sends after its result: settled by its arrival, or by the worker's end without it (its error, if it failed). */
+function arrival<T>() {
+  let arrived: (value: T) => void = () => undefined;
+  const value = new Promise<T>((resolve) => {
     arrived = resolve;
   });
   return {
-    hooks: { ...hooks, onRejectedCopy: (table) => arrived(table) },
-    settled(finished) {
-      // The worker's end without them (a failure, a cancel) settles them with its error.
-      const settled = Promise.race([rejected, finished.then(() => Promise.reject(new InternalError('worker_exited', 'The ETL worker finished without the rejected rows.')))]);
+    arrived: (item: T) => arrived(item),
+    settled(finished: Promise<unknown>, what: string): Promise<T> {
+      const settled = Promise.race([value, finished.then(() => Promise.reject(new InternalError('worker_exited', `The ETL worker finished without ${what}.`)))]);
+      // Awaited by the load when it needs it: a run that fails first must not leave an unhandled rejection.
       settled.catch(() => undefined);
       return settled;
     },
