@@ -169,6 +169,7 @@ describe.each(testServers())('loading the samples on $name PostgreSQL', ({ url }
       'etl_runs_pkey',
       'etl_runs_started_idx',
       'first_day_bookings_idx',
+      'patient_days_by_previous_idx',
       'patients_first_day_idx',
       'patients_first_day_patient_idx',
       'rejected_rows_pkey',

@@ -208,8 +208,7 @@ export function prepareInWorker(options: PrepareOptions, hooks: PrepareTaskHooks
 }
 
 /** What the CLI loads: the report's summary and the final tables, the rejected rows as COPY text. */
-export interface PreparedForLoad extends Omit<PreparedInWorker, 'report' | 'fixes' | 'rollups'> {
-  report: ReportSummary;
+export interface PreparedForLoad extends Omit<PreparedInWorker, 'lists' | 'fixes' | 'rollups'> {
   /** Arrives while the load copies the other tables; rejected if the worker fails first. */
   rejected: Promise<EncodedTableData>;
   /**
