@@ -4,19 +4,30 @@
  * bench: ~97k, mostly dates and ids typed as text). Each fix is a row number plus an index into
  * that dictionary: two 32-bit numbers instead of an object with strings (~47 bytes a fix in all).
  */
+import { TextColumn, type TextColumnData } from './previewLists';
 import type { FileKind, Fix, FixGroup, FixRule } from './types';
 
 export type { FixGroup };
 
-/** What crosses a worker boundary: transferable buffers and arrays of strings (no object per pair). */
+/**
+ * What crosses a worker boundary: transferable buffers only, the pairs' texts packed as UTF-8
+ * (previewLists.ts). ~97k pairs as two arrays of strings cost the host 30–50 ms of deserialising
+ * and ~200k strings on its heap, collected as the preview arrived; packed, they are decoded a pair
+ * at a time when a page or a filter reads them.
+ */
 export interface FixLogData {
   rows: Uint32Array;
   pairIds: Uint32Array;
   /** Per pair: its kind (index into kinds), the text before and after. */
   pairKinds: Uint16Array;
-  before: string[];
-  after: string[];
+  before: TextColumnData;
+  after: TextColumnData;
   kinds: PairKind[];
+}
+
+/** The buffers of a FixLogData to transfer. */
+export function fixLogTransferables(data: FixLogData): ArrayBuffer[] {
+  return [data.rows.buffer, data.pairIds.buffer, data.pairKinds.buffer, data.before.bytes.buffer, data.before.ends.buffer, data.after.bytes.buffer, data.after.ends.buffer] as ArrayBuffer[];
 }
 
 /** What a pair is about: the file, the column and the rule (a handful per run). */
@@ -33,6 +44,8 @@ export class FixLog {
   private pairKinds: Uint16Array = new Uint16Array(256);
   private before: string[] = [];
   private after: string[] = [];
+  /** A log that crossed from the worker reads its pairs' texts from here (before/after stay empty until something is added). */
+  private packed: { before: TextColumn; after: TextColumn } | undefined;
   private kinds: PairKind[] = [];
   /**
    * kind → before → the first pair with that text (the text after is nearly always a function of
@@ -50,11 +63,11 @@ export class FixLog {
     log.pairIds = data.pairIds;
     log.length = data.rows.length;
     log.pairKinds = data.pairKinds;
-    log.before = data.before;
-    log.after = data.after;
+    log.packed = { before: new TextColumn(data.before), after: new TextColumn(data.after) };
     log.kinds = data.kinds;
-    // The pair index is rebuilt only if something is added: a log that crossed from the worker is
-    // read, never added to (indexing 100k pairs took ~0.6 s on the host's event loop).
+    // The texts are decoded and the pair index rebuilt only if something is added: a log that
+    // crossed from the worker is read, never added to (indexing 100k pairs took ~0.6 s on the
+    // host's event loop).
     log.indexedPairs = 0;
     return log;
   }
@@ -65,7 +78,17 @@ export class FixLog {
 
   /** Distinct (column, before → after, rule) pairs. */
   get pairCount(): number {
-    return this.before.length;
+    return this.packed ? this.packed.before.size : this.before.length;
+  }
+
+  /** The text before of pair `id`. */
+  beforeOf(id: number): string {
+    return this.packed ? this.packed.before.at(id) : (this.before[id] as string);
+  }
+
+  /** The text after of pair `id`. */
+  afterOf(id: number): string {
+    return this.packed ? this.packed.after.at(id) : (this.after[id] as string);
   }
 
   add(file: FileKind, row: number, column: string, before: string, after: string, rule: FixRule): void {
@@ -77,6 +100,7 @@ export class FixLog {
    * addPair, a caller that already grouped its fixes by pair looks each pair up once, not per fix.
    */
   pairId(file: FileKind, column: string, before: string, after: string, rule: FixRule): number {
+    this.unpack();
     this.indexPairs();
     const kind = this.kindOf(file, column, rule);
     const befores = child(this.pairIndex, kind);
@@ -108,7 +132,7 @@ export class FixLog {
     if (index < 0 || index >= this.length) return undefined;
     const id = this.pairIds[index] as number;
     const kind = this.kinds[this.pairKinds[id] as number] as PairKind;
-    return { file: kind.file, column: kind.column, before: this.before[id] as string, after: this.after[id] as string, rule: kind.rule, row: this.rows[index] as number };
+    return { file: kind.file, column: kind.column, before: this.beforeOf(id), after: this.afterOf(id), rule: kind.rule, row: this.rows[index] as number };
   }
 
   /** The row of fix `index` (no object made: for scans over every fix). */
@@ -124,7 +148,7 @@ export class FixLog {
   /** A pair's file, column, rule and texts. */
   pair(id: number): Omit<Fix, 'row'> {
     const kind = this.kinds[this.pairKinds[id] as number] as PairKind;
-    return { file: kind.file, column: kind.column, rule: kind.rule, before: this.before[id] as string, after: this.after[id] as string };
+    return { file: kind.file, column: kind.column, rule: kind.rule, before: this.beforeOf(id), after: this.afterOf(id) };
   }
 
   *[Symbol.iterator](): IterableIterator<Fix> {
@@ -139,7 +163,7 @@ export class FixLog {
 
   /** Fixes grouped by file, rule and column, the way the preview lists them. */
   groups(maxPairsPerGroup = 50): FixGroup[] {
-    const pairs = this.before.length;
+    const pairs = this.pairCount;
     const counts = new Uint32Array(pairs);
     const firstRows = new Uint32Array(pairs);
     for (let i = 0; i < this.length; i++) {
@@ -159,7 +183,7 @@ export class FixLog {
       const count = counts[id] as number;
       group.count += count;
       group.distinctPairs += 1;
-      group.pairs.push({ before: this.before[id] as string, after: this.after[id] as string, count, firstRow: firstRows[id] as number });
+      group.pairs.push({ before: this.beforeOf(id), after: this.afterOf(id), count, firstRow: firstRows[id] as number });
     }
     return [...groups.values()].map((group) => ({
       ...group,
@@ -171,9 +195,9 @@ export class FixLog {
     return {
       rows: this.rows.slice(0, this.length),
       pairIds: this.pairIds.slice(0, this.length),
-      pairKinds: this.pairKinds.slice(0, this.before.length),
-      before: [...this.before],
-      after: [...this.after],
+      pairKinds: this.pairKinds.slice(0, this.pairCount),
+      before: this.packed ? copyColumn(this.packed.before.data) : TextColumn.encode(this.before, (text) => text),
+      after: this.packed ? copyColumn(this.packed.after.data) : TextColumn.encode(this.after, (text) => text),
       kinds: this.kinds.map((kind) => ({ ...kind })),
     };
   }
@@ -199,6 +223,15 @@ export class FixLog {
     return this.kinds.length - 1;
   }
 
+  /** Decodes a packed log's texts, before something is added to it. */
+  private unpack(): void {
+    const packed = this.packed;
+    if (!packed) return;
+    this.before = Array.from({ length: packed.before.size }, (_, i) => packed.before.at(i));
+    this.after = Array.from({ length: packed.after.size }, (_, i) => packed.after.at(i));
+    this.packed = undefined;
+  }
+
   private indexPairs(): void {
     for (; this.indexedPairs < this.before.length; this.indexedPairs++) {
       const id = this.indexedPairs;
@@ -218,6 +251,11 @@ export class FixLog {
     pairIds.set(this.pairIds);
     this.pairIds = pairIds;
   }
+}
+
+/** A copy with buffers of its own (the data is transferred, which detaches them). */
+function copyColumn(data: TextColumnData): TextColumnData {
+  return { bytes: data.bytes.slice(), ends: data.ends.slice() };
 }
 
 /** The map stored under `key`, created empty the first time it is asked for. */

@@ -17,6 +17,7 @@ import { identifyWorkbook } from '../extract/identifyWorkbook';
 import { CleanedOutputs } from '../output/writeOutputs';
 import { prepareRun, type PrepareOptions, type PreparedRun } from '../prepareRun';
 import { decodeRejected, encodePreviewLists, previewListsTransferables } from '../previewLists';
+import { fixLogTransferables } from '../fixLog';
 import type { RollupCopy } from '../../db/rollupRows';
 import { CancelledError, InternalError, isEtlError } from '../errors';
 import { summariseReport } from '../report';
@@ -110,7 +111,7 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     const fixes = run.fixes.toData();
     const lists = encodePreviewLists(run.report);
     const result: PrepareResult = { kind: 'preview', ...tables, report: summariseReport(run.report), lists, fixes };
-    post({ type: 'prepared', result }, [...transfer, ...previewListsTransferables(lists), fixes.rows.buffer as ArrayBuffer, fixes.pairIds.buffer as ArrayBuffer, fixes.pairKinds.buffer as ArrayBuffer]);
+    post({ type: 'prepared', result }, [...transfer, ...previewListsTransferables(lists), ...fixLogTransferables(fixes)]);
   }
   // The host loads while the CSVs are written here (the appointment columns are shared memory),
   // and commits only after they are complete.
