@@ -40,6 +40,10 @@ function makeRun(fixCount: number) {
         fixes.add('doctors', row, 'name', '  Dr. Ídris ÖZ ', 'Dr. Ídris ÖZ', 'text_trimmed');
     }
   }
+  // Texts the packed pairs must carry exactly: emoji (surrogate pairs), NUL, empty, accents.
+  fixes.add('appointments', fixCount + 2, 'status', '😀 Confirmed\u0000', 'confirmed', 'status_standardised');
+  fixes.add('doctors', fixCount + 3, 'name', ' ', '', 'text_trimmed');
+  fixes.add('doctors', fixCount + 4, 'specialty', '\u0000Cardiología 🫀 ', 'Cardiología 🫀', 'text_trimmed');
   const reasons: RejectedRow['reason'][] = ['invalid_date', 'duplicate', 'missing_value', 'invalid_status'];
   const rejected: RejectedRow[] = Array.from({ length: 3000 }, (_, i) => {
     const reason = reasons[i % reasons.length] as RejectedRow['reason'];
@@ -117,6 +121,9 @@ describe('preview rows', () => {
     ['fixes', { text: '999 12/' }],
     ['fixes', { text: 'nothing like this' }],
     ['fixes', { text: '' }],
+    ['fixes', { text: '😀' }],
+    ['fixes', { text: '\u0000' }],
+    ['fixes', { text: 'logía 🫀' }],
     ['rejected', {}],
     ['rejected', { reason: 'invalid_date' }],
     ['rejected', { file: 'doctors', column: 'booking_date' }],
@@ -129,7 +136,8 @@ describe('preview rows', () => {
   ];
 
   it.each(cases)('%s with %j: the same rows, in order, as filtering one by one', async (table, filter) => {
-    const index = new PreviewRowsIndex(new PreviewLists(encodePreviewLists(report)), report.placeholders, fixes);
+    // The index reads the fix log as the main process has it: packed, as it crossed from the worker.
+    const index = new PreviewRowsIndex(new PreviewLists(encodePreviewLists(report)), report.placeholders, FixLog.fromData(fixes.toData()));
     const want = expected(report, fixes, table, filter);
     const got = await allPages(index, table, filter, 997);
     expect(got.total).toBe(want.length);
