@@ -122,6 +122,8 @@ describe('preview rows', () => {
     ['fixes', { text: 'nothing like this' }],
     ['fixes', { text: '' }],
     ['fixes', { text: '😀' }],
+    ['fixes', { text: 'DR. ÍDRIS' }],
+    ['fixes', { rule: 'text_trimmed', text: ' ' }],
     ['fixes', { text: '\u0000' }],
     ['fixes', { text: 'logía 🫀' }],
     ['rejected', {}],

@@ -157,18 +157,20 @@ export function rejectedMatcher(lists: PreviewLists, filter: RowsFilter & { dupl
  */
 export function fixMatcher(fixes: FixLog, filter: RowsFilter): (i: number) => boolean {
   const needle = filter.text ? filter.text.toLowerCase() : undefined;
+  const needleUtf8 = needle === undefined ? undefined : needleBytes(needle);
   const rowMayMatch = needle !== undefined && /^[0-9 ]/.test(needle);
   /** Per pair: 0 not judged yet, 1 matches, 2 does not match, 3 matches if the text spans the row number. */
   const judged = new Uint8Array(fixes.pairCount);
   const pairTexts: string[] = [];
+  // A pair's kind is read without decoding its texts; its search text (pairSearchText, packed) is
+  // searched as UTF-8 bytes, and decoded only when the text could span the row number.
   const judge = (id: number): number => {
-    const pair = fixes.pair(id);
-    if ((filter.rule && pair.rule !== filter.rule) || (filter.file && pair.file !== filter.file) || (filter.column && pair.column !== filter.column)) return 2;
+    const kind = fixes.pairKind(id);
+    if ((filter.rule && kind.rule !== filter.rule) || (filter.file && kind.file !== filter.file) || (filter.column && kind.column !== filter.column)) return 2;
     if (needle === undefined) return 1;
-    const text = `${pair.before} ${pair.after}`.toLowerCase();
-    if (text.includes(needle)) return 1;
+    if (fixes.searchIncludes(id, needleUtf8 as Uint8Array, needle)) return 1;
     if (!rowMayMatch) return 2;
-    pairTexts[id] = text;
+    pairTexts[id] = fixes.searchTextOf(id);
     return 3;
   };
   return (i) => {

@@ -47,6 +47,21 @@ describe('fix log packed for the host', () => {
     expect(host.countFor('doctors')).toBe(log.countFor('doctors'));
   });
 
+  it('a pair\'s packed search text is its texts lower-cased, and a byte search agrees with String.includes', () => {
+    const log = makeLog();
+    const host = FixLog.fromData(crossed(log).received);
+    const needles = ['', ' ', '😀', '\u0000', 'ídris öz', 'í', 'logía 🫀', 'confirmed', 'a\u0000b ab', 'zz'];
+    for (let id = 0; id < log.pairCount; id++) {
+      const { before, after } = log.pair(id);
+      expect(host.searchTextOf(id)).toBe(`${before} ${after}`.toLowerCase());
+      for (const needle of needles) {
+        const want = `${before} ${after}`.toLowerCase().includes(needle);
+        expect(host.searchIncludes(id, new TextEncoder().encode(needle), needle)).toBe(want);
+        expect(log.searchIncludes(id, new TextEncoder().encode(needle), needle)).toBe(want);
+      }
+    }
+  });
+
   it('crosses as buffers only: transferring detaches them, and no array of strings is left', () => {
     const { data, received } = crossed(makeLog());
     expect(data.before.bytes.byteLength).toBe(0);

@@ -22,12 +22,14 @@ export interface FixLogData {
   pairKinds: Uint16Array;
   before: TextColumnData;
   after: TextColumnData;
+  /** Per pair: `${before} ${after}` lower-cased, what a text filter searches (natively, as bytes). */
+  search: TextColumnData;
   kinds: PairKind[];
 }
 
 /** The buffers of a FixLogData to transfer. */
 export function fixLogTransferables(data: FixLogData): ArrayBuffer[] {
-  return [data.rows.buffer, data.pairIds.buffer, data.pairKinds.buffer, data.before.bytes.buffer, data.before.ends.buffer, data.after.bytes.buffer, data.after.ends.buffer] as ArrayBuffer[];
+  return [data.rows.buffer, data.pairIds.buffer, data.pairKinds.buffer, ...[data.before, data.after, data.search].flatMap((column) => [column.bytes.buffer, column.ends.buffer])] as ArrayBuffer[];
 }
 
 /** What a pair is about: the file, the column and the rule (a handful per run). */
@@ -45,7 +47,7 @@ export class FixLog {
   private before: string[] = [];
   private after: string[] = [];
   /** A log that crossed from the worker reads its pairs' texts from here (before/after stay empty until something is added). */
-  private packed: { before: TextColumn; after: TextColumn } | undefined;
+  private packed: { before: TextColumn; after: TextColumn; search: TextColumn } | undefined;
   private kinds: PairKind[] = [];
   /**
    * kind → before → the first pair with that text (the text after is nearly always a function of
@@ -63,7 +65,7 @@ export class FixLog {
     log.pairIds = data.pairIds;
     log.length = data.rows.length;
     log.pairKinds = data.pairKinds;
-    log.packed = { before: new TextColumn(data.before), after: new TextColumn(data.after) };
+    log.packed = { before: new TextColumn(data.before), after: new TextColumn(data.after), search: new TextColumn(data.search) };
     log.kinds = data.kinds;
     // The texts are decoded and the pair index rebuilt only if something is added: a log that
     // crossed from the worker is read, never added to (indexing 100k pairs took ~0.6 s on the
@@ -84,6 +86,21 @@ export class FixLog {
   /** The text before of pair `id`. */
   beforeOf(id: number): string {
     return this.packed ? this.packed.before.at(id) : (this.before[id] as string);
+  }
+
+  /** A pair's file, column and rule (no text decoded). */
+  pairKind(id: number): Readonly<PairKind> {
+    return this.kinds[this.pairKinds[id] as number] as PairKind;
+  }
+
+  /** `${before} ${after}` of pair `id`, lower-cased: what a text filter searches. */
+  searchTextOf(id: number): string {
+    return this.packed ? this.packed.search.at(id) : pairSearchText(this.before[id] as string, this.after[id] as string);
+  }
+
+  /** Whether pair `id`'s search text contains `needle` (UTF-8 of a lower-cased text). */
+  searchIncludes(id: number, needle: Uint8Array, text: string): boolean {
+    return this.packed ? this.packed.search.includes(id, needle) : this.searchTextOf(id).includes(text);
   }
 
   /** The text after of pair `id`. */
@@ -198,6 +215,7 @@ export class FixLog {
       pairKinds: this.pairKinds.slice(0, this.pairCount),
       before: this.packed ? copyColumn(this.packed.before.data) : TextColumn.encode(this.before, (text) => text),
       after: this.packed ? copyColumn(this.packed.after.data) : TextColumn.encode(this.after, (text) => text),
+      search: this.packed ? copyColumn(this.packed.search.data) : TextColumn.encode(this.before, (before, id) => pairSearchText(before, this.after[id] as string)),
       kinds: this.kinds.map((kind) => ({ ...kind })),
     };
   }
@@ -251,6 +269,11 @@ export class FixLog {
     pairIds.set(this.pairIds);
     this.pairIds = pairIds;
   }
+}
+
+/** What a text filter over fixes searches in a pair (with the row number in front, checked apart). */
+export function pairSearchText(before: string, after: string): string {
+  return `${before} ${after}`.toLowerCase();
 }
 
 /** A copy with buffers of its own (the data is transferred, which detaches them). */

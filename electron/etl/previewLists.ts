@@ -22,13 +22,13 @@ export class TextColumn {
     this.view = Buffer.from(data.bytes.buffer, data.bytes.byteOffset, data.bytes.byteLength);
   }
 
-  static encode<T>(rows: readonly T[], text: (row: T) => string): TextColumnData {
+  static encode<T>(rows: readonly T[], text: (row: T, index: number) => string): TextColumnData {
     const encoder = new TextEncoder();
     let bytes = new Uint8Array(Math.max(1024, rows.length * 64));
     const ends = new Uint32Array(rows.length);
     let used = 0;
     for (let i = 0; i < rows.length; i++) {
-      const value = text(rows[i] as T);
+      const value = text(rows[i] as T, i);
       // UTF-8 needs at most 3 bytes per UTF-16 unit.
       if (used + value.length * 3 > bytes.length) {
         const grown = new Uint8Array(Math.max(bytes.length * 2, used + value.length * 3));
