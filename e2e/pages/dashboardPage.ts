@@ -190,6 +190,36 @@ export class DashboardPage extends AppShell {
     return this.page.getByTestId('trend-chart');
   }
 
+  /** The "Show as a table" / "Hide the table" button under the trend chart. */
+  get trendTableToggle(): Locator {
+    return this.trendCard.getByTestId('trend-table-toggle');
+  }
+
+  /**
+   * Shows the trend's table (made only when asked for), from the keyboard as a screen-reader user
+   * would: focus and Enter. `figures().trend.points` are read from it, so specs that compare the
+   * trend call this first; it stays shown across filter changes until hidden or the app restarts.
+   */
+  async showTrendTable(): Promise<void> {
+    const toggle = this.trendTableToggle;
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') {
+      await toggle.focus();
+      await this.page.keyboard.press('Enter');
+    }
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await expect(toggle).toHaveText('Hide the table');
+    await expect(this.page.getByTestId('trend-table')).toBeVisible();
+  }
+
+  async hideTrendTable(): Promise<void> {
+    const toggle = this.trendTableToggle;
+    if ((await toggle.getAttribute('aria-expanded')) === 'true') await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await expect(toggle).toHaveText('Show as a table');
+    await expect(this.page.locator('#trend-table')).toBeHidden();
+    await expect(this.page.getByTestId('trend-table')).toHaveCount(0);
+  }
+
   async chooseGranularity(choice: GranularityChoice): Promise<void> {
     await choose(this.trendCard.getByRole('group', { name: 'Period' }), choice);
   }

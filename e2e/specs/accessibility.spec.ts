@@ -171,6 +171,20 @@ test('the dashboard passes an axe scan', async ({ app }, testInfo) => {
     await dashboard.waitUntilSettled();
     await scan(app, testInfo, 'dashboard');
   });
+  await test.step('Dashboard (the trend shown as a table)', async () => {
+    // The table is made only when asked for: a real button, operable from the keyboard, that says
+    // whether it is expanded and which region it controls.
+    const toggle = dashboard.trendTableToggle;
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await expect(toggle).toHaveAttribute('aria-controls', 'trend-table');
+    await expect(app.page.getByTestId('trend-table')).toHaveCount(0);
+    await dashboard.showTrendTable();
+    await expect(app.page.locator('#trend-table').getByRole('table', { name: /^Appointments per / })).toBeVisible();
+    await dashboard.waitUntilSettled();
+    await scan(app, testInfo, 'dashboard-trend-table');
+    await dashboard.hideTrendTable();
+    await expect(toggle).toBeFocused();
+  });
   await test.step('Dashboard (filtered by a doctor, doctor picker open)', async () => {
     const first = (await dashboard.figures()).leaderboard.rows[0];
     if (!first) throw new Error('the leaderboard is empty');

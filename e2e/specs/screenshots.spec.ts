@@ -195,7 +195,7 @@ test('dashboard walkthrough: overview, one doctor, drill-through, answers', asyn
   await dashboard.closeDrill();
 
   await dashboard.chooseGranularity('Week');
-  await dashboard.trendCard.getByRole('button', { name: 'Show as a table' }).click();
+  await dashboard.showTrendTable();
   await dashboard.waitUntilSettled();
   await shot('september-by-week-with-table');
 

@@ -242,13 +242,17 @@ function openSessions(pool: pg.Pool, client: pg.ClientBase, signal: AbortSignal 
   void secondReady.then((session) => {
     secondOpen = session;
   });
+  // Cancels on their way: a failed load waits for them before it tidies up on the same session,
+  // or one landing late would stop that tidying (the drop of its staging tables) instead.
+  const cancelsSent: Promise<unknown>[] = [];
   const cancel = (except?: pg.ClientBase) => {
     const pids = [client, secondOpen]
       .filter((session): session is pg.ClientBase => session !== undefined && session !== except)
       .map(pidOf)
       .filter((pid): pid is number => pid !== undefined);
     if (pids.length === 0) return;
-    canceller.connected.then((session) => session.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid', [pids])).catch(() => undefined);
+    const sent = canceller.connected.then((session) => session.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) AS pid', [pids])).catch(() => undefined);
+    cancelsSent.push(sent);
   };
   const onAbort = () => cancel();
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -262,6 +266,8 @@ function openSessions(pool: pg.Pool, client: pg.ClientBase, signal: AbortSignal 
       signal?.removeEventListener('abort', onAbort);
       // The second session is idle by now (the index step waits for both): it goes at once.
       await secondReady.then((session) => session?.end()).catch(() => undefined);
+      // Bounded: a canceller that cannot reach the server must not hold up the failure's report.
+      await Promise.race([Promise.all(cancelsSent), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       // Let a cancel already on its way finish before the session goes.
       void canceller.connected
         .then(() => new Promise((resolve) => setTimeout(resolve, 100)))
@@ -278,13 +284,18 @@ function openSessions(pool: pg.Pool, client: pg.ClientBase, signal: AbortSignal 
  * means no other load has started since; otherwise that load has dropped them, or will.
  */
 async function dropStagingAfterFailure(pool: pg.Pool, client: pg.ClientBase, schema: string, runId: number, logger: Logger): Promise<void> {
-  try {
-    const dropped = await dropStaging(client, schema, runId);
-    if (dropped.length > 0) logger.log('info', 'dropped the new tables of the failed load', { tables: dropped.length });
-    return;
-  } catch {
-    // The load's session is unusable: try another below.
+  // Twice on the load's own session: a cancel signal still in flight when the first attempt
+  // started stops that statement only (PostgreSQL drops a cancel that reaches an idle session).
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      const dropped = await dropStaging(client, schema, runId);
+      if (dropped.length > 0) logger.log('info', 'dropped the new tables of the failed load', { tables: dropped.length });
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '57014') break;
+    }
   }
+  // The load's session is unusable: try another.
   try {
     const other = await pool.connect();
     let broken: Error | undefined;
