@@ -202,6 +202,8 @@ void (async () => {
         break;
     }
   } catch (error) {
-    post({ type: 'error', error: toErrorData(error) });
+    // The extras bundle carries its own copy of the error classes: what its tasks throw (a cancel,
+    // an export error) is only recognised by its own toErrorData.
+    post({ type: 'error', error: isEtlError(error) || !extras ? toErrorData(error) : extras.toErrorData(error) });
   }
 })();

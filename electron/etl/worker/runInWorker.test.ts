@@ -180,6 +180,16 @@ describe('identifying dropped files', () => {
 });
 
 describe('exporting rejected rows', () => {
+  it('a cancelled export ends as a cancel, though its task runs in the extras bundle with its own error classes', async () => {
+    const { exportRejectedInWorker } = await import('./runInWorker');
+    const { report } = await prepareRun(samples);
+    const out = path.join(dir, 'cancelled.xlsx');
+    await expect(exportRejectedInWorker(out, rejectedSources(report), encodePreviewLists(report).rejected, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      kind: 'cancelled',
+      code: 'cancelled',
+    });
+  });
+
   it('writes the rejected rows in the source layout with the reason, read back from the sources', async () => {
     const { exportRejectedInWorker } = await import('./runInWorker');
     const ExcelJS = (await import('exceljs')).default;

@@ -9,3 +9,5 @@ export { exportRejectedWorkbook } from '../output/exportRejected';
 export { default as pg } from 'pg';
 export { clientConfig } from '../../db/serverConnection';
 export { writeDataset } from '../../lake/writeDataset';
+// Errors thrown in here are instances of this bundle's classes: converted here for the host.
+export { toErrorData } from '../errorData';
