@@ -96,6 +96,12 @@ test.describe('dashboard at a large size', () => {
         await expect(page.getByTestId('kpi-appointments')).toBeVisible({ timeout: 60_000 });
         firstFigureMs = Date.now() - wall;
       }
+      // Settled: the step's figures are on screen (the cards get a filter change as a deferred value, so
+      // for a moment after the click the previous figures are still shown, not yet busy) and no
+      // card is busy any more.
+      await expect
+        .poll(async () => (await dashboard.figures()).kpis.appointments, { message: `${step}: the appointments shown equal SQL`, timeout: 60_000, intervals: [10] })
+        .toBe(expectedAppointments);
       await dashboard.waitUntilSettled();
       const settledMs = Date.now() - wall;
       if (profiler) {
