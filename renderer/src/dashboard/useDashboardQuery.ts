@@ -64,7 +64,16 @@ export function useDashboardQuery<C extends BridgeChannel>(
   go = true,
 ): QueryState<ResponseOf<C>> {
   const key = request === null ? null : JSON.stringify(request);
-  const [state, setState] = useState<{ data: ResponseOf<C> | null; error: ErrorData | null; loading: boolean }>({ data: null, error: null, loading: request !== null });
+  // Which request (and data version) the state answers: a card whose request changed is loading
+  // from the render that changed it, not only from the effect that sends it (effects of a deferred
+  // render can run later, and meanwhile the previous figures showed as if they were the new ones).
+  const asked = key === null ? null : `${version} ${key}`;
+  const [state, setState] = useState<{ data: ResponseOf<C> | null; error: ErrorData | null; loading: boolean; answers: string | null }>({
+    data: null,
+    error: null,
+    loading: request !== null,
+    answers: null,
+  });
   const [attempt, setAttempt] = useState(0);
   const sequence = useRef(0);
 
@@ -75,11 +84,12 @@ export function useDashboardQuery<C extends BridgeChannel>(
     (take(channel, version, key) ?? call(channel, JSON.parse(key) as RequestOf<C>))
       .then((data) => {
         if (sequence.current !== mine) return;
-        if (urgent) setState({ data, error: null, loading: false });
-        else startTransition(() => setState({ data, error: null, loading: false }));
+        const answered = { data, error: null, loading: false, answers: `${version} ${key}` };
+        if (urgent) setState(answered);
+        else startTransition(() => setState(answered));
       })
       .catch((reason: unknown) => {
-        if (sequence.current === mine) startTransition(() => setState((now) => ({ data: now.data, error: toErrorData(reason), loading: false })));
+        if (sequence.current === mine) startTransition(() => setState((now) => ({ data: now.data, error: toErrorData(reason), loading: false, answers: `${version} ${key}` })));
       });
     return () => {
       // A newer request (or leaving the screen) makes this answer stale.
@@ -88,5 +98,7 @@ export function useDashboardQuery<C extends BridgeChannel>(
   }, [channel, key, version, attempt, urgent, go]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  return useMemo(() => ({ ...state, retry }), [state, retry]);
+  const { answers, ...shown } = state;
+  const loading = shown.loading || (asked !== null && answers !== asked);
+  return useMemo(() => ({ ...shown, loading, retry }), [shown.data, shown.error, loading, retry]);
 }
