@@ -163,6 +163,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     return EXIT.ok;
   } catch (error) {
     progress.clear();
+    // The database's start, begun beside the read, settles first: its "ready" line (or its own
+    // error, which this one outranks) must not land after the failure, the last line on stderr.
+    await opening?.catch(() => undefined);
     // The outputs are complete, or removed, before the run reports its failure.
     await writing?.catch((outputError: unknown) => {
       if (outputError !== error && !(outputError instanceof CancelledError)) logger.log('warn', 'the CSV outputs were not written', { code: isEtlError(outputError) ? outputError.code : 'internal' });
