@@ -12,7 +12,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appointmentsCopy } from '../../electron/db/copyText';
-import type { RollupCopy } from '../../electron/db/rollupRows';
 import { rollupsOf } from '../../electron/db/rollups';
 import type { LoadInput, LoadProgress, LoadStep } from '../../electron/db/load';
 import { InternalError } from '../../electron/etl/errors';
@@ -20,7 +19,7 @@ import { CancelledError } from '../../electron/etl/errors';
 import type { PreparedRun } from '../../electron/etl/prepareRun';
 import { generateWorkbooks } from '../../scripts/generator/generateWorkbooks';
 import { testServers } from '../support/database';
-import { appointmentRows, checksums, expectedAppointments, expectNoLeftovers, freshDatabase, load, loadFailingAt, prepareFiles, prepareSamples, runs, tablesBesideLive, type Harness } from './harness';
+import { appointmentRows, checksums, expectedAppointments, expectNoLeftovers, freshDatabase, heldRollups, load, loadFailingAt, prepareFiles, prepareSamples, runs, tablesBesideLive, type Harness } from './harness';
 
 /** Rows per COPY chunk in copyText.ts: a failure after the first chunk is a failure mid-COPY. */
 const CHUNK_ROWS = 10_000;
@@ -35,24 +34,6 @@ beforeAll(async () => {
   // Three chunks or more, so "mid-way" really has data on the server already.
   expect(big.appointments.length).toBeGreaterThan(2 * CHUNK_ROWS);
 });
-
-/** Rollups still being computed: `awaited` settles when the load starts waiting for them (calls their then). */
-function pendingRollups() {
-  let reject: (error: Error) => void = () => undefined;
-  let awaited: () => void = () => undefined;
-  const promise = new Promise<RollupCopy>((_, rejectWith) => {
-    reject = rejectWith;
-  });
-  const reached = new Promise<void>((resolve) => {
-    awaited = resolve;
-  });
-  const then = promise.then.bind(promise);
-  promise.then = ((...args: Parameters<typeof then>) => {
-    awaited();
-    return then(...args);
-  }) as typeof promise.then;
-  return { promise, awaited: reached, reject: (error: Error) => reject(error) };
-}
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -153,7 +134,7 @@ describe.each(testServers())('all or nothing on $name PostgreSQL', ({ url }) => 
   it('the rollups failing while they are computed (the CLI computes them during the load) rolls the load back', async () => {
     const before = await checksums(h.admin);
     const failed = new InternalError('rollups_failed', "Computing the dashboard's sums of the appointments failed (test); nothing was loaded.");
-    const rollups = pendingRollups();
+    const rollups = heldRollups();
     let awaitedAt: LoadProgress | undefined;
     let last: LoadProgress | undefined;
     void rollups.awaited.then(() => {
@@ -179,7 +160,7 @@ describe.each(testServers())('all or nothing on $name PostgreSQL', ({ url }) => 
   it('cancelling while the load waits for the rollups stops the wait at once and rolls back', async () => {
     const before = await checksums(h.admin);
     const controller = new AbortController();
-    const rollups = pendingRollups();
+    const rollups = heldRollups();
     let cancelledAt = 0;
     void rollups.awaited.then(() => {
       cancelledAt = Date.now();

@@ -13,6 +13,7 @@ import { createPool, serverLabel } from '../../electron/db/connection';
 import type { ServerLabel } from '../../electron/db/databaseErrors';
 import { quoteIdent } from '../../electron/db/identifiers';
 import { loadRun, type LoadInput, type LoadOptions, type LoadProgress, type LoadResult } from '../../electron/db/load';
+import type { RollupCopy } from '../../electron/db/rollupRows';
 import { listRuns, type RunRow } from '../../electron/db/runs';
 import { MemoryLogger } from '../../electron/etl/logger';
 import { prepareRun, type PreparedRun } from '../../electron/etl/prepareRun';
@@ -338,4 +339,22 @@ export async function writeWorkbook(file: string, sheet: string, rows: Cell[][])
   const worksheet = workbook.addWorksheet(sheet);
   for (const row of rows) worksheet.addRow(row);
   await workbook.xlsx.writeFile(file);
+}
+
+/** Rollups the test hands over when it chooses; `awaited` settles when the load starts waiting for them. */
+export function heldRollups() {
+  let settle: { resolve: (rollups: RollupCopy) => void; reject: (error: Error) => void } = { resolve: () => undefined, reject: () => undefined };
+  let awaited: () => void = () => undefined;
+  const promise = new Promise<RollupCopy>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  const reached = new Promise<void>((resolve) => {
+    awaited = resolve;
+  });
+  const then = promise.then.bind(promise);
+  promise.then = ((...args: Parameters<typeof then>) => {
+    awaited();
+    return then(...args);
+  }) as typeof promise.then;
+  return { promise, awaited: reached, ...settle };
 }

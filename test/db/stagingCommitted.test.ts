@@ -12,13 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadProgress } from '../../electron/db/load';
-import type { RollupCopy } from '../../electron/db/rollupRows';
 import { rollupsOf } from '../../electron/db/rollups';
 import { CancelledError, InternalError } from '../../electron/etl/errors';
 import type { PreparedRun } from '../../electron/etl/prepareRun';
 import { generateWorkbooks } from '../../scripts/generator/generateWorkbooks';
 import { testServers } from '../support/database';
-import { SCHEMA, checksums, eventually, expectNoLeftovers, freshDatabase, load, prepareFiles, prepareSamples, runs, sessionStates, tablesBesideLive, type Harness } from './harness';
+import { SCHEMA, checksums, eventually, expectNoLeftovers, freshDatabase, heldRollups, load, prepareFiles, prepareSamples, runs, sessionStates, tablesBesideLive, type Harness } from './harness';
 
 let dir: string;
 let big: PreparedRun;
@@ -32,24 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Rollups the test hands over when it chooses; `awaited` settles when the load starts waiting for them. */
-function heldRollups() {
-  let settle: { resolve: (rollups: RollupCopy) => void; reject: (error: Error) => void } = { resolve: () => undefined, reject: () => undefined };
-  let awaited: () => void = () => undefined;
-  const promise = new Promise<RollupCopy>((resolve, reject) => {
-    settle = { resolve, reject };
-  });
-  const reached = new Promise<void>((resolve) => {
-    awaited = resolve;
-  });
-  const then = promise.then.bind(promise);
-  promise.then = ((...args: Parameters<typeof then>) => {
-    awaited();
-    return then(...args);
-  }) as typeof promise.then;
-  return { promise, awaited: reached, ...settle };
-}
 
 /** The staging tables other sessions can see now, with their marks. */
 async function committedStaging(h: Harness): Promise<{ name: string; mark: string | null }[]> {
