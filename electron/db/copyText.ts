@@ -52,9 +52,22 @@ export function doctorsCopy(doctors: readonly FinalDoctor[]): Generator<string> 
   return chunked(doctors, (d) => `${d.doctorId}\t${copyEscape(d.name)}\t${nullable(d.specialty)}\t${d.placeholder ? 't' : 'f'}\t${nullable(d.sourceRow)}\n`);
 }
 
-/** Appointments given as objects (tests, small tables); the pipeline's own table goes through appointmentTableCopy. */
+/**
+ * Appointments given as objects (tests, small tables); the pipeline's own table goes through
+ * appointmentTableCopy. In booking order too, so both encoders write the same text.
+ */
 export function appointmentsCopy(rows: Iterable<FinalAppointment>): Generator<string> {
-  const appointments = Array.isArray(rows) ? (rows as readonly FinalAppointment[]) : [...rows];
+  const given = Array.isArray(rows) ? (rows as readonly FinalAppointment[]) : [...rows];
+  const bigBookingIds = new Map<number, string>();
+  given.forEach((a, i) => {
+    if (typeof a.bookingId === 'string') bigBookingIds.set(i, a.bookingId);
+  });
+  const order = bookingOrder({
+    bookingIds: Float64Array.from(given, (a) => (typeof a.bookingId === 'number' ? a.bookingId : NaN)),
+    bigBookingIds,
+    days: Int32Array.from(given, (a) => a.day),
+  });
+  const appointments = Array.from(order, (i) => given[i] as FinalAppointment);
   const dates = new Map<number, string>();
   const dateText = (day: number) => {
     let text = dates.get(day);
