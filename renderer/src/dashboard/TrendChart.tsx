@@ -7,7 +7,7 @@
  * Why not recharts here: CPU profiles of the dashboard at a million rows showed every change of the
  * trend's data re-running recharts' store selectors and re-rendering each of its elements (100–250
  * ms a redraw, on top of the bars); this component draws the same points on the same scales in a
- * few ms. The other cards (a handful of bars each) stay on recharts, where it is cheap.
+ * few ms. The other cards' bar charts are drawn the same way (HBarChart.tsx).
  *
  * The bars, line and axes are one memoised element: moving the pointer re-renders only the cursor
  * and the tooltip. The picture is role="img" with its summary on the container (TrendCard); the
@@ -19,6 +19,7 @@ import { periodTick } from './dates';
 import { formatCount } from '../format';
 import { formatRateShort } from './format';
 import { AXIS_COLOR, CANCELLED_COLOR, CONFIRMED_COLOR, GRID_COLOR, RATE_COLOR } from './palette';
+import { FloatingTip } from './tooltip';
 import { bandCentre, indexAt, trendGeometry, X_AXIS_HEIGHT, type TrendLayout } from './trendGeometry';
 import type { ChartPoint } from './trendPoints';
 
@@ -35,7 +36,6 @@ interface Props extends TrendLayout {
 }
 
 const TICK_FONT = 12;
-const TOOLTIP_GAP = 12;
 
 export const TrendChart = memo(function TrendChart({ points, granularity, manyYears, xTicks, onDrill, tooltip, ...layout }: Props) {
   const { width, height, countAxisWidth, rateAxisWidth, countTicks, rateTicks } = layout;
@@ -139,7 +139,6 @@ export const TrendChart = memo(function TrendChart({ points, granularity, manyYe
   };
 
   const point = active ? points[active.index] : undefined;
-  const onRight = active ? active.x > width / 2 : false;
   return (
     <>
       <svg
@@ -157,19 +156,9 @@ export const TrendChart = memo(function TrendChart({ points, granularity, manyYe
         {drawing}
       </svg>
       {active && point ? (
-        <div
-          className="dash-trend-tip"
-          style={{
-            position: 'absolute',
-            top: Math.max(0, Math.min(active.y, height - 140)),
-            left: onRight ? undefined : active.x + TOOLTIP_GAP,
-            right: onRight ? width - active.x + TOOLTIP_GAP : undefined,
-            pointerEvents: 'none',
-            zIndex: 2,
-          }}
-        >
+        <FloatingTip x={active.x} y={active.y} width={width} height={height}>
           {tooltip(point)}
-        </div>
+        </FloatingTip>
       ) : null}
     </>
   );
