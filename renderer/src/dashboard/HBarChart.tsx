@@ -15,11 +15,12 @@
  * beside it. A click anywhere on a clickable row (bar, label or band) does what the row's bar does;
  * a click on one segment of a stacked bar says which.
  */
-import { memo, useMemo, useRef, useState, type MouseEvent, type PointerEvent, type ReactNode } from 'react';
+import { memo, useMemo, useRef, type MouseEvent, type ReactNode } from 'react';
 import { formatCount } from '../format';
 import { barGeometry, labelWidth, rowAt, TICK_GAP, VALUE_LABEL_GAP, type BarLayout } from './barGeometry';
 import { AXIS_COLOR, GRID_COLOR } from './palette';
 import { FloatingTip } from './tooltip';
+import { useChartPointer } from './useChartPointer';
 import { useElementWidth } from './useElementWidth';
 
 export interface HBar {
@@ -66,8 +67,8 @@ export const HBarChart = memo(function HBarChart({ bars, defs, tooltip, onRowCli
       { width, height, labelWidth: labelColumn, margin, axis, axisHeight, barSize, ticks, valueLabelWidth, tickLabelWidth },
     );
   }, [bars, width, height, labelColumn, margin, axis, axisHeight, barSize, ticks]);
-  const [active, setActive] = useState<{ index: number; x: number; y: number } | null>(null);
   const { plot } = geometry;
+  const { active, pointerAt, handlers } = useChartPointer((_x, y) => rowAt(y, plot, bars.length));
 
   const drawing = useMemo(() => {
     const axisY = axis === 'top' ? plot.y : plot.y + plot.height;
@@ -134,16 +135,6 @@ export const HBarChart = memo(function HBarChart({ bars, defs, tooltip, onRowCli
     );
   }, [geometry, bars, defs, plot, axis, ticks]);
 
-  const pointerAt = (event: MouseEvent<SVGSVGElement>) => {
-    const box = event.currentTarget.getBoundingClientRect();
-    const x = event.clientX - box.left;
-    const y = event.clientY - box.top;
-    return { index: rowAt(y, plot, bars.length), x, y };
-  };
-  const onPointerMove = (event: PointerEvent<SVGSVGElement>) => {
-    const at = pointerAt(event);
-    setActive((now) => (at.index < 0 ? null : now && now.index === at.index && Math.abs(now.x - at.x) < 8 && Math.abs(now.y - at.y) < 8 ? now : at));
-  };
   const onClick = (event: MouseEvent<SVGSVGElement>) => {
     const rect = (event.target as Element).closest?.('rect.dash-bar');
     const segment = rect?.getAttribute('data-segment');
@@ -161,8 +152,7 @@ export const HBarChart = memo(function HBarChart({ bars, defs, tooltip, onRowCli
         viewBox={`0 0 ${width} ${height}`}
         aria-hidden="true"
         style={{ cursor: active && bars[active.index]?.clickable ? 'pointer' : 'default', display: 'block' }}
-        onPointerMove={onPointerMove}
-        onPointerLeave={() => setActive(null)}
+        {...handlers}
         onClick={onClick}
       >
         {activeRow ? <rect className="dash-cursor" x={plot.x} y={activeRow.bandY} width={plot.width} height={geometry.band} fill={CURSOR_COLOR} /> : null}

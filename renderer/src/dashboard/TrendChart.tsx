@@ -13,7 +13,7 @@
  * and the tooltip. The picture is role="img" with its summary on the container (TrendCard); the
  * keyboard path to each period is the table under it, so nothing in the SVG takes focus.
  */
-import { memo, useMemo, useState, type MouseEvent, type PointerEvent, type ReactNode } from 'react';
+import { memo, useMemo, type MouseEvent, type ReactNode } from 'react';
 import type { Period } from './dates';
 import { periodTick } from './dates';
 import { formatCount } from '../format';
@@ -22,6 +22,7 @@ import { AXIS_COLOR, CANCELLED_COLOR, CONFIRMED_COLOR, GRID_COLOR, RATE_COLOR } 
 import { FloatingTip } from './tooltip';
 import { bandCentre, indexAt, trendGeometry, X_AXIS_HEIGHT, type TrendLayout } from './trendGeometry';
 import type { ChartPoint } from './trendPoints';
+import { useChartPointer } from './useChartPointer';
 
 interface Props extends TrendLayout {
   points: readonly ChartPoint[];
@@ -43,9 +44,9 @@ export const TrendChart = memo(function TrendChart({ points, granularity, manyYe
     () => trendGeometry(points, { width, height, countAxisWidth, rateAxisWidth, countTicks, rateTicks }),
     [points, width, height, countAxisWidth, rateAxisWidth, countTicks, rateTicks],
   );
-  const [active, setActive] = useState<{ index: number; x: number; y: number } | null>(null);
   const { plot } = geometry;
   const n = points.length;
+  const { active, pointerAt, handlers } = useChartPointer((x, y) => (y >= plot.y && y <= plot.y + plot.height ? indexAt(x, plot, n) : -1));
 
   const drawing = useMemo(() => {
     const indexOf = new Map(points.map((p, i) => [p.period, i]));
@@ -114,16 +115,6 @@ export const TrendChart = memo(function TrendChart({ points, granularity, manyYe
     );
   }, [geometry, points, plot, n, xTicks, granularity, manyYears, countTicks, rateTicks]);
 
-  const pointerAt = (event: MouseEvent<SVGSVGElement>) => {
-    const box = event.currentTarget.getBoundingClientRect();
-    const x = event.clientX - box.left;
-    const y = event.clientY - box.top;
-    return { index: y >= plot.y && y <= plot.y + plot.height ? indexAt(x, plot, n) : -1, x, y };
-  };
-  const onPointerMove = (event: PointerEvent<SVGSVGElement>) => {
-    const at = pointerAt(event);
-    setActive((now) => (at.index < 0 ? null : now && now.index === at.index && Math.abs(now.x - at.x) < 8 && Math.abs(now.y - at.y) < 8 ? now : at));
-  };
   const onClick = (event: MouseEvent<SVGSVGElement>) => {
     const target = event.target as Element;
     const bar = target.closest?.('rect.dash-bar');
@@ -148,8 +139,7 @@ export const TrendChart = memo(function TrendChart({ points, granularity, manyYe
         viewBox={`0 0 ${width} ${height}`}
         aria-hidden="true"
         style={{ cursor: 'pointer', display: 'block' }}
-        onPointerMove={onPointerMove}
-        onPointerLeave={() => setActive(null)}
+        {...handlers}
         onClick={onClick}
       >
         {active && point ? <rect className="dash-cursor" x={plot.x + active.index * geometry.band} y={plot.y} width={geometry.band} height={plot.height} fill="#eef2f7" /> : null}
