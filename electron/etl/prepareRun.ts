@@ -84,7 +84,9 @@ export async function prepareRun(options: PrepareOptions, hooks: PrepareHooks = 
   const timed = <T>(reading: Promise<T>) => reading.then((read) => ({ read, ms: Date.now() - readStarted }));
   const doctorsReading = timed(readInto('doctors', options.doctors, DOCTOR_COLUMNS, (row, cells) => doctorRows.add(row, cells), options, hooks, logger));
   const appointmentsReading = timed(
-    readInto('appointments', options.appointments, APPOINTMENT_COLUMNS, (row, cells) => appointmentRows.add(row, cells), options, { ...hooks, signal: appointmentsSignal }, logger),
+    readInto('appointments', options.appointments, APPOINTMENT_COLUMNS, (row, cells) => appointmentRows.add(row, cells), options, { ...hooks, signal: appointmentsSignal }, logger, {
+      reserve: (rows) => appointmentRows.reserve(rows),
+    }),
   );
   appointmentsReading.catch(() => undefined);
   let doctorsDone: Awaited<typeof doctorsReading>;
@@ -198,6 +200,7 @@ async function readInto(
   options: PrepareOptions,
   hooks: PrepareHooks,
   logger: Logger,
+  sink: { reserve?: (rows: number) => void } = {},
 ): Promise<SheetRead> {
   const started = Date.now();
   const table = new SheetTable(spec, { file: input.path });
@@ -216,6 +219,8 @@ async function readInto(
   try {
     ({ sheet: target, note } = await chooseInputSheet(workbook, input, spec, hooks.signal));
     table.setSheet(target.name);
+    // Told before the rows come at most how many can (sizes the columns once).
+    sink.reserve?.(workbook.rowsAtMost(target));
     await workbook.readRows(
       target,
       (row, cells) => {

@@ -13,7 +13,7 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
-  // React, recharts and the virtual lists set styles through the CSSOM, which CSP allows; no
+  // React, the charts and the virtual lists set styles through the CSSOM, which CSP allows; no
   // inline <style> or style="" markup, no stylesheets from elsewhere.
   "style-src 'self'",
   "img-src 'self' data: blob:",

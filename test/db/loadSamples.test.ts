@@ -161,6 +161,7 @@ describe.each(testServers())('loading the samples on $name PostgreSQL', ({ url }
     const { rows: indexes } = await h.admin.query<{ name: string }>(`SELECT indexname AS name FROM pg_indexes WHERE schemaname = $1 ORDER BY 1`, [SCHEMA]);
     expect(indexes.map((i) => i.name)).toEqual([
       'appointments_booking_date_idx',
+      'appointments_by_day_idx',
       'appointments_by_doctor_month_idx',
       'appointments_doctor_idx',
       'appointments_patient_idx',

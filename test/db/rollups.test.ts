@@ -13,6 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DashboardFilter } from '../../shared/contract';
+import { kpis, leaderboard, specialties, trend } from '../../electron/db/dashboard/aggregates';
 import { patientsInRange } from '../../electron/db/dashboard/patientDays';
 import { ROLLUP_TABLES } from '../../electron/db/schema';
 import type { PreparedRun } from '../../electron/etl/prepareRun';
@@ -160,5 +162,36 @@ describe.each(testServers())('rollups on $name PostgreSQL', ({ url }) => {
     }
     const firstDays = await h.admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${SCHEMA}.patients_first_day`);
     expect(Number(firstDays.rows[0]?.n)).toBe(new Set(run.appointments.map((a) => String(a.patientId))).size);
+  });
+
+  /**
+   * The dashboard's figures on these shapes, read as they are (from the rollups: the whole load's
+   * trend on the load's own axis, a range's doctors from its whole months and the days at either
+   * end) against the same figures once the rollups are marked as another run's (every figure then
+   * comes from the appointments). Ranges with whole months and days at both ends, reaching the
+   * outliers centuries away, with a status, with a segment.
+   */
+  const views: [string, DashboardFilter][] = [
+    ['everything', {}],
+    ['whole months and the days at either end', { from: '2025-09-20', to: '2025-11-01' }],
+    ['the same, cancelled only', { from: '2025-09-20', to: '2025-11-01', statuses: ['cancelled'] }],
+    ['from centuries back to a month end, confirmed only', { from: '1800-01-15', to: '2025-10-31', statuses: ['confirmed'] }],
+    ['returning patients of whole months to centuries ahead', { from: '2025-10-02', to: '2300-01-01', segment: 'returning' }],
+    ['new patients from a month start, cancelled only', { from: '2025-10-01', segment: 'new', statuses: ['cancelled'] }],
+  ];
+  it.each([...shapes.map((s) => s.name), 'generated'])('the dashboard reads the rollups and the appointments alike: %s', async (name) => {
+    const run = await (runs.get(name) as Promise<PreparedRun>);
+    await load(h, run);
+    const figures = async (filter: DashboardFilter) => ({
+      kpis: { ...(await kpis(h.target, SCHEMA, filter)), ms: 0 },
+      leaderboard: { ...(await leaderboard(h.target, SCHEMA, filter, 500)), ms: 0 },
+      trend: { ...(await trend(h.target, SCHEMA, filter, 'auto')), ms: 0 },
+      specialties: { ...(await specialties(h.target, SCHEMA, filter)), ms: 0 },
+    });
+    const rolled = await Promise.all(views.map(([, filter]) => figures(filter)));
+    // Figures of the loaded rows, not of an empty view.
+    expect(rolled[0]?.kpis.appointments).toBe(run.appointments.length);
+    for (const table of ROLLUP_TABLES) await h.admin.query(`COMMENT ON TABLE ${SCHEMA}.${table} IS 'stale'`);
+    for (const [i, [label, filter]] of views.entries()) expect(await figures(filter), label).toEqual(rolled[i]);
   });
 });

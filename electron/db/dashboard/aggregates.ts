@@ -8,10 +8,10 @@
  * hashing a million rows (measured at a million rows: ~150 ms against ~500 ms).
  */
 import type pg from 'pg';
-import type { DashboardFilter, Granularity, Kpis, Leaderboard, Segments, SpecialtyRow, Trend } from '../../../shared/contract';
+import type { DashboardFilter, DenseSpan, Granularity, Kpis, Leaderboard, Segments, SpecialtyRow, Trend } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
 import { doctorConditions, filterSql, isWholeLoad, previousRange } from './filter';
-import { autoGranularity, bucketStart, denseSpan } from './timeAxis';
+import { autoGranularity, bucketStart, denseSpan, denseSpanOfClusters } from './timeAxis';
 import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
 import { rollupAnswers, rollupsCurrent, rollupSql, whereOf, wholeMonths } from './rollup';
 import { firstDaysAnswer, newPatientDoctors, newPatientFigures, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
@@ -88,6 +88,21 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
         const { rows } = await client.query<Record<string, string>>(newPatientDoctors(schema, filter, params), params);
         return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
       }
+      if (current) {
+        // A date range's doctors from its whole months in the rollup and the days at either end
+        // (or a segment's, as the range's less its new patients'): a search per doctor of the
+        // appointments took ~180 ms for a year at a million rows, 2,780 index probes.
+        const { perDoctor, params, fromRollups } = perDoctorSql(schema, filter, current);
+        if (fromRollups) {
+          for (const setting of NO_PARALLEL) await client.query(`SET LOCAL ${setting}`);
+          const { rows } = await client.query<Record<string, string>>(
+            `SELECT count(*) AS doctors, count(*) FILTER (WHERE d.is_placeholder) AS placeholders
+               FROM (${perDoctor}) p JOIN ${s}.doctors d USING (doctor_id) WHERE p.total > 0`,
+            params,
+          );
+          return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
+        }
+      }
       // Each doctor's EXISTS stops at its first row in the filter; a segment's rows are decided
       // with one lookup per first-day row when the first-day rollup is current (filter.ts).
       const { where, params } = filterSql(s, filter, [], undefined, current);
@@ -138,7 +153,8 @@ export function leaderboard(db: DashboardDb, schema: string, filter: DashboardFi
   return timed(() =>
     readOnly(db, 'ranking the doctors', async (client) => {
       const rolled = await rollupsCurrent(client, schema);
-      const { perDoctor, params } = perDoctorSql(schema, filter, rolled);
+      const { perDoctor, params, fromRollups } = perDoctorSql(schema, filter, rolled);
+      if (fromRollups) for (const setting of NO_PARALLEL) await client.query(`SET LOCAL ${setting}`);
       const doctorsWhere = doctorConditions(filter, params);
       const { rows } = await client.query<Record<string, string | number | boolean | null>>(
         `WITH per_doctor AS (${perDoctor}),
@@ -155,9 +171,11 @@ export function leaderboard(db: DashboardDb, schema: string, filter: DashboardFi
              whole
                ? ''
                : rolled
-                 ? `CROSS JOIN LATERAL (SELECT sum(x.bookings) AS total, sum(x.bookings) FILTER (WHERE x.status = 'confirmed') AS confirmed,
-                                               sum(x.bookings) FILTER (WHERE x.status = 'cancelled') AS cancelled
-                                          FROM ${s}.appointments_by_doctor x WHERE x.doctor_id = r.doctor_id) w`
+                 ? // One pass over the doctor rollup for the ranked few (it has no index: a lookup per
+                   // row read all of its ~21k rows each time, ~3 ms a row at a million bookings).
+                   `LEFT JOIN (SELECT x.doctor_id, sum(x.bookings) AS total, sum(x.bookings) FILTER (WHERE x.status = 'confirmed') AS confirmed,
+                                      sum(x.bookings) FILTER (WHERE x.status = 'cancelled') AS cancelled
+                                 FROM ${s}.appointments_by_doctor x WHERE x.doctor_id IN (SELECT doctor_id FROM ranked) GROUP BY x.doctor_id) w USING (doctor_id)`
                  : `CROSS JOIN LATERAL (SELECT count(*) AS total, count(*) FILTER (WHERE x.status = 'confirmed') AS confirmed,
                                                count(*) FILTER (WHERE x.status = 'cancelled') AS cancelled
                                           FROM ${s}.appointments x WHERE x.doctor_id = r.doctor_id) w`
@@ -199,7 +217,23 @@ export function trend(db: DashboardDb, schema: string, filter: DashboardFilter, 
       async (client) => {
         let rows: { day: string; confirmed: string | null; cancelled: string | null }[];
         const days = await dayRows(client, schema, filter);
-        if (days) {
+        // The whole load's axis is the load's own, from its runs of booking days (as the context
+        // reads it): then only the days of that span are read and received. Outliers make most of
+        // the days (19.8k at a million appointments, ~1k of them in the span), and receiving and
+        // clustering them all cost more than the query itself.
+        const wholeAxis = days && isWholeLoad(filter) ? await loadAxis(client, schema) : undefined;
+        if (days && wholeAxis !== undefined) {
+          const params = [...days.params];
+          ({ rows } = wholeAxis
+            ? await client.query(
+                `SELECT r.booking_date::text AS day, sum(r.bookings) FILTER (WHERE r.status = 'confirmed') AS confirmed,
+                        sum(r.bookings) FILTER (WHERE r.status = 'cancelled') AS cancelled
+                   FROM ${days.from} GROUP BY r.booking_date
+                 HAVING r.booking_date BETWEEN $${params.push(wholeAxis.from)}::date AND $${params.push(wholeAxis.to)}::date ORDER BY r.booking_date`,
+                params,
+              )
+            : { rows: [] });
+        } else if (days) {
           ({ rows } = await client.query(
             `SELECT r.booking_date::text AS day, sum(r.bookings) FILTER (WHERE r.status = 'confirmed') AS confirmed,
                     sum(r.bookings) FILTER (WHERE r.status = 'cancelled') AS cancelled
@@ -217,7 +251,7 @@ export function trend(db: DashboardDb, schema: string, filter: DashboardFilter, 
             params,
           ));
         }
-        const axis = denseSpan(rows.map((row) => ({ day: row.day, bookings: num(row.confirmed) + num(row.cancelled) })));
+        const axis = wholeAxis !== undefined ? wholeAxis : denseSpan(rows.map((row) => ({ day: row.day, bookings: num(row.confirmed) + num(row.cancelled) })));
         const granularity: Granularity = requested !== 'auto' ? requested : axis ? autoGranularity(axis.from, axis.to) : 'day';
         const buckets = new Map<string, { confirmed: number; cancelled: number }>();
         for (const row of rows) {
@@ -239,11 +273,21 @@ export function trend(db: DashboardDb, schema: string, filter: DashboardFilter, 
   );
 }
 
+/** The dense span of every loaded booking from the booking-day rollup; undefined when it is not current. */
+async function loadAxis(client: pg.ClientBase, schema: string): Promise<DenseSpan | null | undefined> {
+  if (!(await rollupsCurrent(client, schema, ['booking_day_clusters']))) return undefined;
+  const { rows } = await client.query<{ first: string; last: string; bookings: number }>(
+    `SELECT first_day::text AS first, last_day::text AS last, bookings FROM ${quoteIdent(schema)}.booking_day_clusters ORDER BY first_day`,
+  );
+  return denseSpanOfClusters(rows.map((c) => ({ first: c.first, last: c.last, bookings: num(c.bookings) })));
+}
+
 export function specialties(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<{ rows: SpecialtyRow[]; ms: number }> {
   const s = quoteIdent(schema);
   return timed(() =>
     readOnly(db, 'grouping by specialty', async (client) => {
-      const { perDoctor, params } = perDoctorSql(schema, filter, await rollupsCurrent(client, schema));
+      const { perDoctor, params, fromRollups } = perDoctorSql(schema, filter, await rollupsCurrent(client, schema));
+      if (fromRollups) for (const setting of NO_PARALLEL) await client.query(`SET LOCAL ${setting}`);
       const { rows } = await client.query<Record<string, string | null>>(
         `WITH per_doctor AS (${perDoctor})
          SELECT d.specialty, count(*) AS doctors, sum(p.total) AS total, sum(p.confirmed) AS confirmed, sum(p.cancelled) AS cancelled
@@ -337,10 +381,11 @@ async function segmentFigures(db: DashboardDb, schema: string, filter: Dashboard
  * doctor-by-month rollup and the days at either end from the appointments; else from the
  * appointments. `current`: the rollups belong to the appointments beside them.
  */
-function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean): { perDoctor: string; params: unknown[] } {
+function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean): PerDoctor {
   const s = quoteIdent(schema);
   if (current && firstDaysAnswer(filter)) {
-    return segmentByDoctor(schema, filter, filter.segment === 'new' ? null : perDoctorSql(schema, withoutSegment(filter), current));
+    const whole = filter.segment === 'new' ? null : perDoctorSql(schema, withoutSegment(filter), current);
+    return { ...segmentByDoctor(schema, filter, whole), fromRollups: whole?.fromRollups ?? true };
   }
   // A doctor's own bookings come straight off the doctor index: no rollup is faster.
   const months = current && (filter.segment ?? 'all') === 'all' && !filter.doctorIds?.length && (filter.from || filter.to) ? wholeMonths(filter.from, filter.to) : null;
@@ -354,23 +399,27 @@ function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean)
     const inMonths = [...shared];
     if (months.first) inMonths.push(`x.month >= ${bind(months.first)}::date`);
     if (months.last) inMonths.push(`x.month <= ${bind(months.last)}::date`);
-    // The days of the range outside its whole months: before the first, after the last.
+    // The days of the range outside its whole months: before the first, after the last. Each end
+    // is its own range of the date index, read index-only: as one OR of the two, PostgreSQL
+    // combined two bitmaps and read the table's pages (a year at a million rows: ~90 of the
+    // ~250 ms, with parallel workers that took longer to start than the ~30k rows took to read).
     const ends: string[] = [];
-    if (filter.from && months.first && filter.from < months.first) ends.push(`(x.booking_date >= ${bind(filter.from)}::date AND x.booking_date < ${bind(months.first)}::date)`);
-    if (filter.to && months.last) ends.push(`(x.booking_date >= (${bind(months.last)}::date + interval '1 month')::date AND x.booking_date <= ${bind(filter.to)}::date)`);
+    if (filter.from && months.first && filter.from < months.first) ends.push(`x.booking_date >= ${bind(filter.from)}::date AND x.booking_date < ${bind(months.first)}::date`);
+    if (filter.to && months.last) ends.push(`x.booking_date >= (${bind(months.last)}::date + interval '1 month')::date AND x.booking_date <= ${bind(filter.to)}::date`);
     const count = (status: string) => `count(*) FILTER (WHERE x.status = '${status}')`;
     const parts = [
       `SELECT x.doctor_id, sum(x.bookings) AS total, sum(x.bookings) FILTER (WHERE x.status = 'confirmed') AS confirmed, sum(x.bookings) FILTER (WHERE x.status = 'cancelled') AS cancelled
          FROM ${s}.appointments_by_doctor_month x ${whereOf(inMonths)} GROUP BY x.doctor_id`,
-      ...(ends.length
-        ? [`SELECT x.doctor_id, count(*) AS total, ${count('confirmed')} AS confirmed, ${count('cancelled')} AS cancelled
-              FROM ${s}.appointments x ${whereOf([...shared, `(${ends.join(' OR ')})`])} GROUP BY x.doctor_id`]
-        : []),
+      ...ends.map(
+        (end) => `SELECT x.doctor_id, count(*) AS total, ${count('confirmed')} AS confirmed, ${count('cancelled')} AS cancelled
+              FROM ${s}.appointments x ${whereOf([...shared, end])} GROUP BY x.doctor_id`,
+      ),
     ];
     return {
       perDoctor: `SELECT p.doctor_id, sum(p.total) AS total, sum(p.confirmed) AS confirmed, sum(p.cancelled) AS cancelled
                     FROM (${parts.join(' UNION ALL ')}) p GROUP BY p.doctor_id`,
       params,
+      fromRollups: true,
     };
   }
   if (current && rollupAnswers('byDoctor', filter)) {
@@ -381,6 +430,7 @@ function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean)
                          sum(r.bookings) FILTER (WHERE r.status = 'cancelled') AS cancelled
                     FROM ${s}.appointments_by_doctor r ${whereOf(conditions)} GROUP BY r.doctor_id`,
       params,
+      fromRollups: true,
     };
   }
   const { where, params } = filterSql(s, filter);
@@ -389,8 +439,27 @@ function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean)
                        count(*) FILTER (WHERE a.status = 'cancelled') AS cancelled
                   FROM ${s}.appointments a ${where} GROUP BY a.doctor_id`,
     params,
+    fromRollups: false,
   };
 }
+
+/**
+ * Bookings per doctor as SQL (doctor_id, total, confirmed, cancelled: doctors without any may be
+ * left out or carry a total of 0). `fromRollups`: read from the rollups and at most a few weeks
+ * of the date index, never a scan of the appointments; such reads run without parallel workers
+ * (see NO_PARALLEL).
+ */
+interface PerDoctor {
+  perDoctor: string;
+  params: unknown[];
+  fromRollups: boolean;
+}
+
+/**
+ * Queries that read a few thousand rollup rows and index entries: PostgreSQL's parallel plans for
+ * them spent more starting their workers (40–70 ms on the shared 2-core machine) than reading.
+ */
+const NO_PARALLEL = ['max_parallel_workers_per_gather = 0'];
 
 /**
  * The filter's bookings per day × status × placeholder doctor from the rollups, as a FROM item

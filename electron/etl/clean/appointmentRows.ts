@@ -325,8 +325,21 @@ export class AppointmentRows {
     return codeOf(standardiseStatus(cell));
   }
 
+  /**
+   * Sizes the columns for `rows` rows at once (the reader's upper bound for the sheet), instead of
+   * doubling them ten times on the way to a million: each doubling copied every column and its
+   * new memory counted against V8's external-memory budget, which set off full collections.
+   * The bound is at most a worksheet's last row; pages never written are never touched.
+   */
+  reserve(rows: number): void {
+    if (rows > this.rows.length) this.resize(rows);
+  }
+
   private grow(): void {
-    const capacity = this.rows.length * 2;
+    this.resize(this.rows.length * 2);
+  }
+
+  private resize(capacity: number): void {
     this.rows = grown(this.rows, new Uint32Array(capacity));
     this.bookingIds = grown(this.bookingIds, new Float64Array(capacity));
     this.patientIds = grown(this.patientIds, new Float64Array(capacity));

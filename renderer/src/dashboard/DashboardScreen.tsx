@@ -177,7 +177,7 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
   const whole = isWholeLoad(filter);
   // The drill-through callbacks read the filter when clicked, so they stay the same functions
   // across filter changes: a card re-renders when its figures arrive, not also when the filter
-  // moves before them (each re-render of the trend chart is hundreds of recharts elements).
+  // moves before them (each re-render of the trend chart is hundreds of SVG elements).
   const filterNow = useRef(filter);
   useLayoutEffect(() => {
     filterNow.current = filter;

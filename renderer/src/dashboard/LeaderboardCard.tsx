@@ -6,19 +6,18 @@
  * beside it. A click on a bar or a doctor's name filters the whole dashboard to that doctor; the
  * table's list button opens the doctor's bookings.
  */
-import { memo, useMemo, useRef, type ReactNode } from 'react';
-import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useCallback, useMemo, useRef, type ReactNode } from 'react';
 import type { Leaderboard, LeaderboardRow } from '../../../shared/contract';
 import { formatCount, plural } from '../format';
 import { ChartCard } from './ChartCard';
+import { HBarChart, type HBar } from './HBarChart';
 import { ListIcon } from './ListIcon';
 import { downloadChartPng, downloadCsv, type LegendEntry } from './exportFiles';
 import { TOP_CHOICES, type TopChoice } from './filters';
 import { formatRate } from './format';
-import { AXIS_COLOR, GRID_COLOR, HATCH_ID, NO_SPECIALTY_COLOR, swatch } from './palette';
+import { HATCH_ID, NO_SPECIALTY_COLOR, swatch } from './palette';
 import { countTicks } from './ticks';
-import { StatusFigures, tipData } from './tooltip';
-import { useChartFocus } from './useChartFocus';
+import { StatusFigures } from './tooltip';
 import type { QueryState } from './useDashboardQuery';
 
 interface Props {
@@ -37,14 +36,24 @@ interface Props {
 /** Rows with a second line (specialty and id) for the top 10; one line for longer lists. */
 const ROW_PITCH = { roomy: 44, compact: 32 };
 const AXIS_HEIGHT = 32;
+const MARGIN = { top: 0, right: 36, bottom: 0, left: 4 };
+const PLACEHOLDER_STROKE = '#7b8794';
+const SELECTED_STROKE = '#18212c';
+
+/** Diagonal stripes for placeholder doctors (grey, so no specialty's colour is taken). */
+const hatch = (
+  <pattern id={HATCH_ID} patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
+    <rect width="6" height="6" fill="#e3e7ec" />
+    <line x1="0" y1="0" x2="0" y2="6" stroke={PLACEHOLDER_STROKE} strokeWidth="2.5" />
+  </pattern>
+);
 
 const doctorLabel = (row: LeaderboardRow) => (row.placeholder ? `${row.name} · #${row.doctorId}` : row.name);
 const short = (text: string, max = 24) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 const MEASURE_WORD = { confirmed: 'Confirmed', cancelled: 'Cancelled' } as const;
 
-function LeaderTooltip({ row, rankedBy }: { row: LeaderboardRow | null; rankedBy: Leaderboard['rankedBy'] }) {
-  if (!row) return null;
+function LeaderTooltip({ row, rankedBy }: { row: LeaderboardRow; rankedBy: Leaderboard['rankedBy'] }) {
   return (
     <div className="dash-tooltip">
       <p className="strong">{doctorLabel(row)}</p>
@@ -78,17 +87,40 @@ function MeasureCell({ value, all, ranked }: { value: number; all: number | unde
 
 export const LeaderboardCard = memo(function LeaderboardCard({ query, colorOf, top, onTop, selectedIds, onSelectDoctor, onDrillDoctor, caveats, fileSlug, footnote }: Props) {
   const chartRef = useRef<HTMLDivElement>(null);
-  useChartFocus(chartRef);
   const data = query.data;
   const rankedBy = data?.rankedBy ?? 'confirmed';
   const measureWord = MEASURE_WORD[rankedBy];
   const rows = useMemo(() => (data?.rows ?? []).map((row) => ({ ...row, key: String(row.doctorId) })), [data]);
-  const byKey = useMemo(() => new Map(rows.map((row) => [row.key, row])), [rows]);
   // The chart's rows line up with the table's: the same row pitch, the axis where the table's
   // header is (see .dash-lb-table in dashboard.css).
   const compact = top > 10;
   const xTicks = useMemo(() => countTicks(rows.reduce((m, r) => Math.max(m, r[rankedBy]), 0)), [rows, rankedBy]);
   const height = AXIS_HEIGHT + rows.length * (compact ? ROW_PITCH.compact : ROW_PITCH.roomy);
+  const bars = useMemo(
+    () =>
+      rows.map((row): HBar => {
+        const selected = selectedIds.includes(row.doctorId);
+        return {
+          key: row.key,
+          label: short(doctorLabel(row)),
+          values: [row[rankedBy]],
+          fills: [row.placeholder ? `url(#${HATCH_ID})` : colorOf(row.specialty)],
+          stroke: selected ? SELECTED_STROKE : row.placeholder ? PLACEHOLDER_STROKE : undefined,
+          strokeWidth: selected ? 2 : 1,
+          valueLabel: formatCount(row[rankedBy]),
+          clickable: true,
+        };
+      }),
+    [rows, rankedBy, selectedIds, colorOf],
+  );
+  const barTooltip = useCallback((index: number) => {
+    const row = rows[index];
+    return row ? <LeaderTooltip row={row} rankedBy={rankedBy} /> : null;
+  }, [rows, rankedBy]);
+  const onBarClick = useCallback((index: number) => {
+    const row = rows[index];
+    if (row) onSelectDoctor(row.doctorId);
+  }, [rows, onSelectDoctor]);
 
   const legend = useMemo(() => {
     const seen = new Map<string, LegendEntry>();
@@ -171,51 +203,19 @@ export const LeaderboardCard = memo(function LeaderboardCard({ query, colorOf, t
         <div className="dash-split">
           <div className="dash-chart-col">
             <div ref={chartRef} className="dash-chart" role="img" aria-label={summary}>
-              <BarChart
-                layout="vertical"
-                width="100%"
+              <HBarChart
+                bars={bars}
                 height={height}
-                responsive
-                data={rows}
-                margin={{ top: 0, right: 36, bottom: 0, left: 4 }}
+                labelWidth={168}
+                margin={MARGIN}
+                axis="top"
+                axisHeight={AXIS_HEIGHT}
                 barSize={compact ? 16 : 20}
-                accessibilityLayer={false}
-              >
-                <defs>
-                  <pattern id={HATCH_ID} patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
-                    <rect width="6" height="6" fill="#e3e7ec" />
-                    <line x1="0" y1="0" x2="0" y2="6" stroke="#7b8794" strokeWidth="2.5" />
-                  </pattern>
-                </defs>
-                <CartesianGrid horizontal={false} stroke={GRID_COLOR} />
-                {/* niceTicks none: the ticks are ours (ticks.ts); recharts' own, worked out with decimal.js on each of its store updates, cost tens of ms a render. */}
-                <XAxis type="number" niceTicks="none" orientation="top" height={AXIS_HEIGHT} allowDecimals={false} ticks={xTicks} domain={[0, xTicks[xTicks.length - 1] ?? 'auto']} interval={0} tickFormatter={(v: number) => formatCount(v)} tick={{ fill: AXIS_COLOR, fontSize: 12 }} axisLine={{ stroke: GRID_COLOR }} tickLine={false} />
-                <YAxis
-                  type="category"
-                  dataKey="key"
-                  width={168}
-                  interval={0}
-                  tick={{ fill: '#18212c', fontSize: 12.5 }}
-                  tickLine={false}
-                  axisLine={{ stroke: '#c4cbd4' }}
-                  tickFormatter={(key: string) => {
-                    const row = byKey.get(key);
-                    return row ? short(doctorLabel(row)) : key;
-                  }}
-                />
-                <Tooltip content={(props) => <LeaderTooltip row={tipData<LeaderboardRow>(props)} rankedBy={rankedBy} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
-                <Bar dataKey={rankedBy} name={measureWord} isAnimationActive={false} cursor="pointer" onClick={(item) => onSelectDoctor(Number((item.payload as LeaderboardRow).doctorId))}>
-                  {rows.map((row) => (
-                    <Cell
-                      key={row.key}
-                      fill={row.placeholder ? `url(#${HATCH_ID})` : colorOf(row.specialty)}
-                      stroke={selectedIds.includes(row.doctorId) ? '#18212c' : row.placeholder ? '#7b8794' : 'none'}
-                      strokeWidth={selectedIds.includes(row.doctorId) ? 2 : 1}
-                    />
-                  ))}
-                  <LabelList dataKey={rankedBy} position="right" fill={AXIS_COLOR} fontSize={12} formatter={(value) => formatCount(Number(value))} />
-                </Bar>
-              </BarChart>
+                ticks={xTicks}
+                defs={hatch}
+                tooltip={barTooltip}
+                onRowClick={onBarClick}
+              />
             </div>
             <ul className="dash-legend" aria-label="Colours">
               {legend.entries.map((entry) => (

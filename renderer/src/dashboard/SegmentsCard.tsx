@@ -6,20 +6,19 @@
  * counts and the same figures as numbers. A click on a segment's or a visit-count bucket's bar or
  * name lists those patients' bookings in the filter.
  */
-import { memo, useMemo, useRef, type ReactNode } from 'react';
-import { Bar, BarChart, CartesianGrid, Cell, LabelList, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useCallback, useMemo, useRef, type ReactNode } from 'react';
 import type { Segments, VisitBucket } from '../../../shared/contract';
 import { formatCount } from '../format';
 import { ChartCard } from './ChartCard';
+import { HBarChart, type HBar } from './HBarChart';
 import { downloadChartPng, downloadCsv } from './exportFiles';
 import { formatRate } from './format';
-import { AXIS_COLOR, CANCELLED_COLOR, GRID_COLOR, NEW_COLOR, RETURNING_COLOR, swatch } from './palette';
+import { CANCELLED_COLOR, NEW_COLOR, RETURNING_COLOR, swatch } from './palette';
 import { countTicks } from './ticks';
-import { tipData } from './tooltip';
-import { useChartFocus } from './useChartFocus';
 import type { QueryState } from './useDashboardQuery';
 
 const VISITS_COLOR = '#6b7fa8';
+const MARGIN = { top: 4, right: 44, bottom: 4, left: 4 };
 
 interface Bucket {
   key: string;
@@ -54,8 +53,7 @@ interface Props {
   footnote: string;
 }
 
-function SegmentTooltip({ bucket, patients }: { bucket: Bucket | null; patients: number }) {
-  if (!bucket) return null;
+function SegmentTooltip({ bucket, patients }: { bucket: Bucket; patients: number }) {
   return (
     <div className="dash-tooltip">
       <p className="strong">{bucket.label}</p>
@@ -69,11 +67,22 @@ function SegmentTooltip({ bucket, patients }: { bucket: Bucket | null; patients:
 
 export const SegmentsCard = memo(function SegmentsCard({ query, onDrill, caveats, fileSlug, footnote }: Props) {
   const chartRef = useRef<HTMLDivElement>(null);
-  useChartFocus(chartRef);
   const segments = query.data;
   const rows = useMemo(() => (segments ? buckets(segments) : []), [segments]);
   const patients = segments?.patients ?? 0;
   const xTicks = useMemo(() => countTicks(rows.reduce((m, r) => Math.max(m, r.value), 0)), [rows]);
+  const bars = useMemo(
+    () => rows.map((row): HBar => ({ key: row.key, label: row.label, values: [row.value], fills: [row.color], valueLabel: formatCount(row.value), clickable: Boolean(row.drill && row.value > 0) })),
+    [rows],
+  );
+  const barTooltip = useCallback((index: number) => {
+    const bucket = rows[index];
+    return bucket ? <SegmentTooltip bucket={bucket} patients={patients} /> : null;
+  }, [rows, patients]);
+  const onBarClick = useCallback((index: number) => {
+    const drill = rows[index]?.drill;
+    if (drill) onDrill(drill);
+  }, [rows, onDrill]);
   const share = (value: number) => (patients > 0 ? formatRate(value / patients) : '—');
   const summary = segments
     ? `Bar chart of patient counts: ${rows.map((r) => `${r.label} ${formatCount(r.value)}`).join(', ')}; ${formatCount(patients)} patients in all.`
@@ -116,26 +125,7 @@ export const SegmentsCard = memo(function SegmentsCard({ query, onDrill, caveats
           {patients === 0 ? <p className="dash-nodata">No patients match the filters.</p> : null}
           {patients > 0 ? (
             <div ref={chartRef} className="dash-chart" role="img" aria-label={summary}>
-              <BarChart layout="vertical" width="100%" height={rows.length * 30 + 34} responsive data={rows} margin={{ top: 4, right: 44, bottom: 4, left: 4 }} barSize={16} accessibilityLayer={false}>
-                <CartesianGrid horizontal={false} stroke={GRID_COLOR} />
-                {/* niceTicks none: the ticks are ours (ticks.ts); recharts' own, worked out with decimal.js on each of its store updates, cost tens of ms a render. */}
-                <XAxis type="number" niceTicks="none" allowDecimals={false} ticks={xTicks} domain={[0, xTicks[xTicks.length - 1] ?? 'auto']} interval={0} tickFormatter={(v: number) => formatCount(v)} tick={{ fill: AXIS_COLOR, fontSize: 12 }} axisLine={{ stroke: GRID_COLOR }} tickLine={false} />
-                <YAxis type="category" dataKey="label" width={132} interval={0} tick={{ fill: '#18212c', fontSize: 12.5 }} tickLine={false} axisLine={{ stroke: '#c4cbd4' }} />
-                <Tooltip content={(props) => <SegmentTooltip bucket={tipData<Bucket>(props)} patients={patients} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
-                <Bar
-                  dataKey="value"
-                  isAnimationActive={false}
-                  onClick={(item) => {
-                    const bucket = item.payload as Bucket;
-                    if (bucket.drill && bucket.value > 0) onDrill(bucket.drill);
-                  }}
-                >
-                  {rows.map((row) => (
-                    <Cell key={row.key} fill={row.color} cursor={row.drill && row.value > 0 ? 'pointer' : 'default'} />
-                  ))}
-                  <LabelList dataKey="value" position="right" fill={AXIS_COLOR} fontSize={12} formatter={(value) => formatCount(Number(value))} />
-                </Bar>
-              </BarChart>
+              <HBarChart bars={bars} height={rows.length * 30 + 34} labelWidth={132} margin={MARGIN} axis="bottom" axisHeight={30} barSize={16} ticks={xTicks} tooltip={barTooltip} onRowClick={onBarClick} />
             </div>
           ) : null}
           <table className="data-table compact dash-table">

@@ -3,21 +3,23 @@
  * table with doctors, appointments and the cancellation rate. A click on a bar or a row's list
  * button opens those bookings.
  */
-import { memo, useMemo, useRef, type ReactNode } from 'react';
-import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useCallback, useMemo, useRef, type ReactNode } from 'react';
 import type { SpecialtyRow } from '../../../shared/contract';
 import { formatCount } from '../format';
 import { ChartCard } from './ChartCard';
+import { HBarChart, type HBar } from './HBarChart';
 import { downloadChartPng, downloadCsv } from './exportFiles';
 import { formatRate } from './format';
-import { AXIS_COLOR, CANCELLED_COLOR, CONFIRMED_COLOR, GRID_COLOR, swatch } from './palette';
+import { CANCELLED_COLOR, CONFIRMED_COLOR, swatch } from './palette';
 import { countTicks } from './ticks';
-import { StatusFigures, tipData } from './tooltip';
-import { useChartFocus } from './useChartFocus';
+import { StatusFigures } from './tooltip';
 import type { QueryState } from './useDashboardQuery';
 
 const specialtyName = (specialty: string | null) => specialty ?? 'No specialty';
 const short = (text: string, max = 20) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const MARGIN = { top: 4, right: 30, bottom: 4, left: 4 };
+const FILLS = [CONFIRMED_COLOR, CANCELLED_COLOR];
+const STATUS_OF = ['confirmed', 'cancelled'] as const;
 
 interface Props {
   query: QueryState<{ rows: SpecialtyRow[]; ms: number }>;
@@ -28,8 +30,7 @@ interface Props {
   footnote: string;
 }
 
-function SpecialtyTooltip({ row }: { row: SpecialtyRow | null }) {
-  if (!row) return null;
+function SpecialtyTooltip({ row }: { row: SpecialtyRow }) {
   return (
     <div className="dash-tooltip">
       <p className="strong">{specialtyName(row.specialty)}</p>
@@ -42,10 +43,22 @@ function SpecialtyTooltip({ row }: { row: SpecialtyRow | null }) {
 
 export const SpecialtyCard = memo(function SpecialtyCard({ query, colorOf, onDrill, caveats, fileSlug, footnote }: Props) {
   const chartRef = useRef<HTMLDivElement>(null);
-  useChartFocus(chartRef);
   const rows = useMemo(() => (query.data?.rows ?? []).map((row) => ({ ...row, key: row.specialty ?? '' })), [query.data]);
   const height = Math.max(120, rows.length * 28 + 40);
   const xTicks = useMemo(() => countTicks(rows.reduce((m, r) => Math.max(m, r.appointments), 0)), [rows]);
+  const bars = useMemo(
+    () => rows.map((row): HBar => ({ key: row.key, label: short(specialtyName(row.specialty)), values: [row.confirmed, row.cancelled], fills: FILLS, valueLabel: null, clickable: true })),
+    [rows],
+  );
+  const barTooltip = useCallback((index: number) => {
+    const row = rows[index];
+    return row ? <SpecialtyTooltip row={row} /> : null;
+  }, [rows]);
+  // A click on the confirmed or cancelled part of a bar lists those bookings; elsewhere on the row, all of them.
+  const onBarClick = useCallback((index: number, segment: number | null) => {
+    const row = rows[index];
+    if (row) onDrill(row.specialty, segment === null ? undefined : STATUS_OF[segment]);
+  }, [rows, onDrill]);
   const summary = rows.length
     ? `Stacked bar chart of appointments per specialty. ${rows
         .slice(0, 3)
@@ -92,24 +105,7 @@ export const SpecialtyCard = memo(function SpecialtyCard({ query, colorOf, onDri
             </li>
           </ul>
           <div ref={chartRef} className="dash-chart" role="img" aria-label={summary}>
-            <BarChart layout="vertical" width="100%" height={height} responsive data={rows} margin={{ top: 4, right: 30, bottom: 4, left: 4 }} barSize={16} accessibilityLayer={false}>
-              <CartesianGrid horizontal={false} stroke={GRID_COLOR} />
-              {/* niceTicks none: the ticks are ours (ticks.ts); recharts' own, worked out with decimal.js on each of its store updates, cost tens of ms a render. */}
-              <XAxis type="number" niceTicks="none" allowDecimals={false} ticks={xTicks} domain={[0, xTicks[xTicks.length - 1] ?? 'auto']} interval={0} tickFormatter={(v: number) => formatCount(v)} tick={{ fill: AXIS_COLOR, fontSize: 12 }} axisLine={{ stroke: GRID_COLOR }} tickLine={false} />
-              <YAxis
-                type="category"
-                dataKey="key"
-                width={132}
-                interval={0}
-                tick={{ fill: '#18212c', fontSize: 12.5 }}
-                tickLine={false}
-                axisLine={{ stroke: '#c4cbd4' }}
-                tickFormatter={(key: string) => short(key === '' ? 'No specialty' : key)}
-              />
-              <Tooltip content={(props) => <SpecialtyTooltip row={tipData<SpecialtyRow>(props)} />} cursor={{ fill: '#eef2f7' }} isAnimationActive={false} />
-              <Bar dataKey="confirmed" stackId="s" fill={CONFIRMED_COLOR} isAnimationActive={false} cursor="pointer" onClick={(item) => onDrill((item.payload as SpecialtyRow).specialty, 'confirmed')} />
-              <Bar dataKey="cancelled" stackId="s" fill={CANCELLED_COLOR} isAnimationActive={false} cursor="pointer" onClick={(item) => onDrill((item.payload as SpecialtyRow).specialty, 'cancelled')} />
-            </BarChart>
+            <HBarChart bars={bars} height={height} labelWidth={132} margin={MARGIN} axis="bottom" axisHeight={30} barSize={16} ticks={xTicks} tooltip={barTooltip} onRowClick={onBarClick} />
           </div>
           <table className="data-table compact dash-table" data-testid="specialty-table">
             <caption className="visually-hidden">Appointments per specialty</caption>

@@ -35,7 +35,7 @@ const ADVERB: Record<Granularity, string> = { day: 'daily', week: 'weekly', mont
 
 /**
  * The narrowest bar drawn, in CSS pixels: more periods than the chart has room for are summed
- * (trendPoints.ts). Also what a redraw costs: each bar is a handful of recharts elements.
+ * (trendPoints.ts). Also what a redraw costs: each bar is an SVG element or two.
  */
 const MIN_BAR_PX = 5;
 

@@ -7,20 +7,22 @@
  * Why not recharts here: CPU profiles of the dashboard at a million rows showed every change of the
  * trend's data re-running recharts' store selectors and re-rendering each of its elements (100–250
  * ms a redraw, on top of the bars); this component draws the same points on the same scales in a
- * few ms. The other cards (a handful of bars each) stay on recharts, where it is cheap.
+ * few ms. The other cards' bar charts are drawn the same way (HBarChart.tsx).
  *
  * The bars, line and axes are one memoised element: moving the pointer re-renders only the cursor
  * and the tooltip. The picture is role="img" with its summary on the container (TrendCard); the
  * keyboard path to each period is the table under it, so nothing in the SVG takes focus.
  */
-import { memo, useMemo, useState, type MouseEvent, type PointerEvent, type ReactNode } from 'react';
+import { memo, useMemo, type MouseEvent, type ReactNode } from 'react';
 import type { Period } from './dates';
 import { periodTick } from './dates';
 import { formatCount } from '../format';
 import { formatRateShort } from './format';
 import { AXIS_COLOR, CANCELLED_COLOR, CONFIRMED_COLOR, GRID_COLOR, RATE_COLOR } from './palette';
+import { FloatingTip } from './tooltip';
 import { bandCentre, indexAt, trendGeometry, X_AXIS_HEIGHT, type TrendLayout } from './trendGeometry';
 import type { ChartPoint } from './trendPoints';
+import { useChartPointer } from './useChartPointer';
 
 interface Props extends TrendLayout {
   points: readonly ChartPoint[];
@@ -35,7 +37,6 @@ interface Props extends TrendLayout {
 }
 
 const TICK_FONT = 12;
-const TOOLTIP_GAP = 12;
 
 export const TrendChart = memo(function TrendChart({ points, granularity, manyYears, xTicks, onDrill, tooltip, ...layout }: Props) {
   const { width, height, countAxisWidth, rateAxisWidth, countTicks, rateTicks } = layout;
@@ -43,9 +44,9 @@ export const TrendChart = memo(function TrendChart({ points, granularity, manyYe
     () => trendGeometry(points, { width, height, countAxisWidth, rateAxisWidth, countTicks, rateTicks }),
     [points, width, height, countAxisWidth, rateAxisWidth, countTicks, rateTicks],
   );
-  const [active, setActive] = useState<{ index: number; x: number; y: number } | null>(null);
   const { plot } = geometry;
   const n = points.length;
+  const { active, pointerAt, handlers } = useChartPointer((x, y) => (y >= plot.y && y <= plot.y + plot.height ? indexAt(x, plot, n) : -1));
 
   const drawing = useMemo(() => {
     const indexOf = new Map(points.map((p, i) => [p.period, i]));
@@ -114,16 +115,6 @@ export const TrendChart = memo(function TrendChart({ points, granularity, manyYe
     );
   }, [geometry, points, plot, n, xTicks, granularity, manyYears, countTicks, rateTicks]);
 
-  const pointerAt = (event: MouseEvent<SVGSVGElement>) => {
-    const box = event.currentTarget.getBoundingClientRect();
-    const x = event.clientX - box.left;
-    const y = event.clientY - box.top;
-    return { index: y >= plot.y && y <= plot.y + plot.height ? indexAt(x, plot, n) : -1, x, y };
-  };
-  const onPointerMove = (event: PointerEvent<SVGSVGElement>) => {
-    const at = pointerAt(event);
-    setActive((now) => (at.index < 0 ? null : now && now.index === at.index && Math.abs(now.x - at.x) < 8 && Math.abs(now.y - at.y) < 8 ? now : at));
-  };
   const onClick = (event: MouseEvent<SVGSVGElement>) => {
     const target = event.target as Element;
     const bar = target.closest?.('rect.dash-bar');
@@ -139,7 +130,6 @@ export const TrendChart = memo(function TrendChart({ points, granularity, manyYe
   };
 
   const point = active ? points[active.index] : undefined;
-  const onRight = active ? active.x > width / 2 : false;
   return (
     <>
       <svg
@@ -149,27 +139,16 @@ export const TrendChart = memo(function TrendChart({ points, granularity, manyYe
         viewBox={`0 0 ${width} ${height}`}
         aria-hidden="true"
         style={{ cursor: 'pointer', display: 'block' }}
-        onPointerMove={onPointerMove}
-        onPointerLeave={() => setActive(null)}
+        {...handlers}
         onClick={onClick}
       >
         {active && point ? <rect className="dash-cursor" x={plot.x + active.index * geometry.band} y={plot.y} width={geometry.band} height={plot.height} fill="#eef2f7" /> : null}
         {drawing}
       </svg>
       {active && point ? (
-        <div
-          className="dash-trend-tip"
-          style={{
-            position: 'absolute',
-            top: Math.max(0, Math.min(active.y, height - 140)),
-            left: onRight ? undefined : active.x + TOOLTIP_GAP,
-            right: onRight ? width - active.x + TOOLTIP_GAP : undefined,
-            pointerEvents: 'none',
-            zIndex: 2,
-          }}
-        >
+        <FloatingTip x={active.x} y={active.y} width={width} height={height}>
           {tooltip(point)}
-        </div>
+        </FloatingTip>
       ) : null}
     </>
   );

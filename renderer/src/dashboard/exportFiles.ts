@@ -117,7 +117,7 @@ function legendLayout(context: CanvasRenderingContext2D, legend: readonly Legend
  * chart's title, legend and a footnote (caveats) as text, and downloads it as PNG.
  */
 export async function downloadChartPng(container: HTMLElement, fileName: string, title: string, legend: readonly LegendEntry[], footnote: string): Promise<void> {
-  const svg = container.querySelector<SVGSVGElement>('.recharts-wrapper > svg') ?? container.querySelector<SVGSVGElement>('svg');
+  const svg = container.querySelector<SVGSVGElement>('svg');
   if (!svg) throw new Error('There is no chart to export yet.');
   const box = svg.getBoundingClientRect();
   const width = Math.ceil(box.width);

@@ -33,9 +33,9 @@ export function countTicks(max: number): number[] {
 
 /**
  * The category ticks labelled on a time axis of `periods`: every k-th period, counted back from
- * the last, so that each label has `labelPx` of the `plotPx` wide plot. Given to recharts with
- * interval 0, which then draws them as they are: left to choose them itself it measured every
- * period's label in the DOM (a forced layout per label, ~250 ms for a few hundred periods).
+ * the last, so that each label has `labelPx` of the `plotPx` wide plot, chosen without measuring
+ * any label in the DOM (recharts, which drew the chart before, did: a forced layout per label,
+ * ~250 ms for a few hundred periods).
  */
 export function periodTicks(periods: readonly string[], plotPx: number, labelPx = 90): string[] {
   const room = Math.max(2, Math.floor(plotPx / labelPx));

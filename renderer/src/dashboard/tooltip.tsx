@@ -1,15 +1,33 @@
+import type { ReactNode } from 'react';
 import { formatCount } from '../format';
 import { formatRate } from './format';
 
-/** The data point under the pointer, from recharts' tooltip props (null when none is active). */
-export interface TipProps {
-  active?: boolean | undefined;
-  payload?: ReadonlyArray<{ payload?: unknown }> | undefined;
-}
+const TIP_GAP = 12;
+/** About the height of the tallest tooltip: one that would run past the chart's foot is raised. */
+const TIP_HEIGHT = 140;
 
-export function tipData<T>(props: TipProps): T | null {
-  if (!props.active) return null;
-  return (props.payload?.[0]?.payload as T | undefined) ?? null;
+/**
+ * A chart's tooltip beside the pointer (at `x`, `y` in the chart's box of `width` × `height`): on
+ * its right in the chart's left half, on its left in the right half, so it stays inside the card.
+ * The chart's container is `position: relative` (.dash-chart); the tip never takes the pointer.
+ */
+export function FloatingTip({ x, y, width, height, children }: { x: number; y: number; width: number; height: number; children: ReactNode }) {
+  const onRight = x > width / 2;
+  return (
+    <div
+      className="dash-chart-tip"
+      style={{
+        position: 'absolute',
+        top: Math.max(0, Math.min(y, height - TIP_HEIGHT)),
+        left: onRight ? undefined : x + TIP_GAP,
+        right: onRight ? width - x + TIP_GAP : undefined,
+        pointerEvents: 'none',
+        zIndex: 2,
+      }}
+    >
+      {children}
+    </div>
+  );
 }
 
 /** A bar's bookings by status and its cancellation rate, as a tooltip lists them. */

@@ -27,7 +27,7 @@ import type { WorkbookPackage } from './packageParts';
 import type { PartIndex } from './packageParts';
 import { parsePart, quoteName, type PartSource } from './partParser';
 import { SharedStringsHandler } from './sharedStrings';
-import { SheetRowsHandler } from './sheetRows';
+import { SheetRowsHandler, rowsAtMost } from './sheetRows';
 import { StylesHandler, StyleTable } from './styles';
 import { NS_SML } from './xmlScanner';
 
@@ -88,6 +88,12 @@ export class OpenedWorkbook {
 
   close(): void {
     this.zip.close();
+  }
+
+  /** At most how many rows with a value the sheet can hold, from its part's declared size (0 when it has none). */
+  rowsAtMost(target: SheetEntry): number {
+    const entry = target.kind === 'worksheet' && target.part ? this.index.get(target.part) : undefined;
+    return entry ? rowsAtMost(entry.uncompressedSize) : 0;
   }
 
   /** The sheet's rows in order; `onRow` may throw to stop. */

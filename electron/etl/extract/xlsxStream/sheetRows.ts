@@ -49,6 +49,17 @@ const MODE_INLINE = 3;
 
 const MAX_COLUMN = 16_384;
 const MAX_ROW = 1_048_576;
+/** The fewest bytes a row holding a value takes: `<row><c><v>1</v></c></row>`. */
+const MIN_VALUED_ROW_BYTES = 26;
+
+/**
+ * At most how many rows with a value a sheet part of `partBytes` inflated bytes can hold: lets a
+ * caller size its columns once instead of growing them as rows arrive. Never more than a
+ * worksheet's last row (a lying size cannot make a caller reserve more than that).
+ */
+export function rowsAtMost(partBytes: number): number {
+  return Math.max(0, Math.min(MAX_ROW, Math.floor(partBytes / MIN_VALUED_ROW_BYTES)));
+}
 /** Enough of a formula to show the analyst which one it is. */
 const MAX_FORMULA_BYTES = 64 * 1024;
 
