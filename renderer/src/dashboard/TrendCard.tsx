@@ -223,12 +223,15 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
           were ~19,000 elements that React removed and made again on every filter change (250-785 ms
           tasks at a million rows) and that slowed every query of the page. The chart's summary
           points to the button, the pattern charting libraries use for their accessible tables. */}
-      <div id="trend-table" className={showTable ? 'dash-trend-table' : undefined} hidden={!showTable}>
+      <div id="trend-table" className={showTable ? `dash-trend-table${(trend?.points.length ?? 0) > TALL_TABLE_ROWS ? ' dash-trend-table-tall' : ''}` : undefined} hidden={!showTable}>
         {trend && showTable ? <TrendTable trend={trend} onDrill={onDrill} /> : null}
       </div>
     </ChartCard>
   );
 });
+
+/** Rows beyond which the table overflows its box (320 px of ~30 px rows): the box then has a fixed height (dash-trend-table-tall). */
+const TALL_TABLE_ROWS = 9;
 
 /** Rows of the trend's table added per render. */
 const TABLE_SLICE = 250;
