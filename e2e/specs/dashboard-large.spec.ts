@@ -201,6 +201,13 @@ test.describe('dashboard at a large size', () => {
     // The trend's table is made only when asked for: what showing it costs, and a filter change
     // while it is shown (every period's row).
     await measure('the table shown', () => dashboard.showTrendTable(), all);
+    // Every period is in the table once it settled (its rows come in renders of growing size), and
+    // its figures add up to every booking: on the axis, or in the before/after rows.
+    const shown = await dashboard.figures();
+    expect(shown.trend.points.reduce((sum, p) => sum + p.confirmed + p.cancelled, 0) + shown.trend.outside.before + shown.trend.outside.after, 'the trend table accounts for every booking').toBe(all);
+    // The taller page must not set the charts resizing one another: each is redrawn at a new width
+    // at most once (a scroll bar appearing), never in a loop.
+    expect(steps.at(-1)?.chartResizes ?? 0, `charts redrawn at a new width when the table was shown: ${steps.at(-1)?.chartWidths.join(', ') ?? ''}`).toBeLessThanOrEqual(4);
     await picture('dashboard-large-trend-table.png', dashboard.trendCard);
     await measure('Cancelled, table shown', () => dashboard.setStatus('Cancelled'), await sql(`WHERE status = 'cancelled'`));
     await measure('All, table shown', () => dashboard.setStatus('All'), all);
