@@ -597,7 +597,7 @@ async function copyRollups(client: pg.ClientBase, schema: string, runId: number,
   let rows = 0;
   for (const table of ROLLUP_TABLES) {
     const { chunks, rows: expected } = rollups[table];
-    const copied = await copyInto(client, `${quoteIdent(schema)}.${quoteIdent(nextName(table))}`, ROLLUP_COPY_COLUMNS[table], chunks, expected, 'index', options, () => undefined);
+    const copied = await copyInto(client, `${quoteIdent(schema)}.${quoteIdent(nextName(table))}`, ROLLUP_COPY_COLUMNS[table], chunks, expected, 'index', options, () => undefined, true);
     if (copied !== expected) {
       throw new InternalError('count_mismatch', `The load was rolled back: ${table} has ${copied} rows in the database but ${expected} were computed.`, { table, copied, expected });
     }

@@ -1,6 +1,6 @@
 /**
  * The rows of the dashboard's rollups (rollups.ts), computed from the final appointments' columns
- * and written as COPY text, instead of six CREATE TABLE … AS SELECT over the staged appointments:
+ * and written in COPY's binary format (binaryCopyWriter.ts says why), instead of six CREATE TABLE … AS SELECT over the staged appointments:
  * at a million appointments those statements took 5.8 s of the load on an idle 2-core machine
  * (window functions and sorts over a million rows, six times); this takes 0.8–0.9 s in the
  * reading worker, and the COPY of the 855k rollup rows 0.7–0.9 s of the load (PostgreSQL 15 and
@@ -12,22 +12,22 @@
  * counts the numbers (groupBy). Temporary arrays hold at most a few entries per row, and the rows
  * come out sorted by the grouped columns. */
 import type { AppointmentColumns } from '../etl/appointmentTable';
-import { ByteWriter } from '../etl/output/byteWriter';
 import { IdGroups } from '../etl/rules/idGroups';
+import { BinaryCopyWriter } from './binaryCopyWriter';
 import { CLUSTER_GAP_DAYS } from './dashboard/timeAxis';
 import type { RollupTable } from './schema';
 
 /** Visit counts are kept up to this many per status: the largest bucket is "4 or more". */
 export const VISITS_CAP = 4;
 
-/** A table in COPY text: chunks of encoded rows (transferable from the worker). */
+/** A table in COPY's binary format, header and trailer included: chunks of encoded rows (transferable from the worker). */
 export interface RollupCopyTable {
   rows: number;
   chunks: Uint8Array[];
 }
 export type RollupCopy = Record<RollupTable, RollupCopyTable>;
 
-/** The columns the COPY text carries, in its order (the tables' own column order, schema.ts). */
+/** The columns the COPY data carries, in its order (the tables' own column order, schema.ts). */
 export const ROLLUP_COPY_COLUMNS: Record<RollupTable, readonly string[]> = {
   appointments_by_day: ['booking_date', 'status', 'placeholder', 'later_confirmed', 'later_cancelled', 'bookings'],
   appointments_by_doctor: ['doctor_id', 'status', 'later_confirmed', 'later_cancelled', 'bookings'],
@@ -45,11 +45,8 @@ type Columns = Pick<AppointmentColumns, 'patientIds' | 'bigPatientIds' | 'doctor
 const CONFIRMED = 0;
 const CANCELLED = 1;
 const STATUS_BYTES = [Buffer.from('confirmed'), Buffer.from('cancelled')];
-const TAB = 0x09;
-const NEWLINE = 0x0a;
-const NULL_BYTES = Buffer.from('\\N');
-// A chunk is handed over (transferred) with its whole buffer: flush before the longest row (< 200
-// bytes) could make the writer grow its 256 KiB buffer.
+// A chunk is handed over (transferred) with its whole buffer: flush before the longest row (< 100
+// bytes) could pass the end of the writer's 256 KiB buffer.
 const BUFFER_BYTES = 256 * 1024;
 const CHUNK_BYTES = BUFFER_BYTES - 256;
 
@@ -264,7 +261,7 @@ function monthOf(day: number): number {
 }
 
 /**
- * The rollups of these appointments as COPY text. `placeholder` says whether a doctor id is
+ * The rollups of these appointments as COPY data (binary format). `placeholder` says whether a doctor id is
  * one of the placeholder doctors the load adds (every appointment's doctor is among the doctors).
  * `packedLimit` is for tests: 0 groups every table by sorting row indexes (see groupBy).
  */
@@ -325,27 +322,28 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   for (let p = 0; p < patientCount; p++) later[p] = ((next[CONFIRMED][p] as number) < dayCount ? 2 : 0) | ((next[CANCELLED][p] as number) < dayCount ? 1 : 0);
 
 
-  const out = new ByteWriter(BUFFER_BYTES);
-  const bool = (value: number | boolean) => out.byte(value ? 0x74 : 0x66);
-  const status = (code: number) => out.bytes(STATUS_BYTES[code] as Buffer);
-  const dayOrNull = (rank: number) => (rank < dayCount ? out.day(days[rank] as number) : out.bytes(NULL_BYTES));
-  const tab = () => out.byte(TAB);
+  const out = new BinaryCopyWriter(BUFFER_BYTES);
+  const bool = (value: number | boolean) => out.bool(value);
+  const status = (code: number) => out.text(STATUS_BYTES[code] as Buffer);
+  const dayOrNull = (rank: number) => (rank < dayCount ? out.date(days[rank] as number) : out.null());
 
-  /** `rows` rows written by `line`, in chunks that fill the writer's buffer without outgrowing it. */
-  const encode = (rows: number, line: (g: number) => void): RollupCopyTable => {
+  /** `rows` rows of `fields` fields written by `line`, in chunks that fill the writer's buffer without outgrowing it. */
+  const encode = (rows: number, fields: number, line: (g: number) => void): RollupCopyTable => {
     const chunks: Uint8Array[] = [];
+    out.header();
     for (let g = 0; g < rows; g++) {
+      out.row(fields);
       line(g);
-      out.byte(NEWLINE);
       if (out.length >= CHUNK_BYTES) chunks.push(out.take());
     }
-    if (out.length > 0) chunks.push(out.take());
+    out.trailer();
+    chunks.push(out.take());
     return { rows, chunks };
   };
   /** A GROUP BY … count(*) table: `line` writes a group from its key values (`v[k]`, key by key). */
-  const groupedTable = (rows: Int32Array, keys: readonly Key[], line: (v: readonly Int32Array[], g: number, count: number) => void): RollupCopyTable => {
+  const groupedTable = (rows: Int32Array, keys: readonly Key[], fields: number, line: (v: readonly Int32Array[], g: number, count: number) => void): RollupCopyTable => {
     const { size, values, count } = groupBy(rows, keys, packedLimit, scratch);
-    return encode(size, (g) => line(values, g, count[g] as number));
+    return encode(size, fields, (g) => line(values, g, count[g] as number));
   };
   const at = (column: Int32Array | undefined, g: number) => (column as Int32Array)[g] as number;
 
@@ -357,40 +355,28 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   const everyRow = all(n);
   const scratch = new Float64Array(n);
 
-  const appointmentsByDay = groupedTable(everyRow, [dayKey, statusKey, placeholderKey, laterKey], ([d, s, ph, l], g, count) => {
-    out.day(days[at(d, g)] as number);
-    tab();
+  const appointmentsByDay = groupedTable(everyRow, [dayKey, statusKey, placeholderKey, laterKey], 6, ([d, s, ph, l], g, count) => {
+    out.date(days[at(d, g)] as number);
     status(at(s, g));
-    tab();
     bool(at(ph, g));
-    tab();
     bool(at(l, g) & 2);
-    tab();
     bool(at(l, g) & 1);
-    tab();
-    out.uint(count);
+    out.int4(count);
   });
 
-  const appointmentsByDoctor = groupedTable(everyRow, [doctorKey, statusKey, laterKey], ([doc, s, l], g, count) => {
-    out.uint(doctor.sorted[at(doc, g)] as number);
-    tab();
+  const appointmentsByDoctor = groupedTable(everyRow, [doctorKey, statusKey, laterKey], 5, ([doc, s, l], g, count) => {
+    out.int4(doctor.sorted[at(doc, g)] as number);
     status(at(s, g));
-    tab();
     bool(at(l, g) & 2);
-    tab();
     bool(at(l, g) & 1);
-    tab();
-    out.uint(count);
+    out.int4(count);
   });
 
-  const appointmentsByDoctorMonth = groupedTable(everyRow, [{ of: day.rank, through: monthOfDay, size: months.length }, doctorKey, statusKey], ([m, doc, s], g, count) => {
-    out.day(months[at(m, g)] as number);
-    tab();
-    out.uint(doctor.sorted[at(doc, g)] as number);
-    tab();
+  const appointmentsByDoctorMonth = groupedTable(everyRow, [{ of: day.rank, through: monthOfDay, size: months.length }, doctorKey, statusKey], 4, ([m, doc, s], g, count) => {
+    out.date(months[at(m, g)] as number);
+    out.int4(doctor.sorted[at(doc, g)] as number);
     status(at(s, g));
-    tab();
-    out.uint(count);
+    out.int4(count);
   });
 
   // Patients by visit counts (each capped) × flags: at most 5 × 5 × 4 cells.
@@ -404,40 +390,29 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   }
   const visitCells: number[] = [];
   for (let cell = 0; cell < visits.length; cell++) if ((visits[cell] as number) > 0) visitCells.push(cell);
-  const patientsByVisits = encode(visitCells.length, (g) => {
+  const patientsByVisits = encode(visitCells.length, 5, (g) => {
     const cell = visitCells[g] as number;
-    out.uint(Math.floor(cell / (4 * cap)));
-    tab();
-    out.uint(Math.floor(cell / 4) % cap);
-    tab();
+    out.int4(Math.floor(cell / (4 * cap)));
+    out.int4(Math.floor(cell / 4) % cap);
     bool(cell & 2);
-    tab();
     bool(cell & 1);
-    tab();
-    out.uint(visits[cell] as number);
+    out.int4(visits[cell] as number);
   });
 
   // One row per patient, in the order patients were first seen: every column is read in order
   // (in first-day order, each row read ten arrays at random and took longer than the index's sort).
-  const patientsFirstDay = encode(patientCount, (p) => {
+  const patientsFirstDay = encode(patientCount, 8, (p) => {
     const row = patientRow[p] as number;
     const id = patientIds[row] as number;
-    if (id === id) out.uint(id);
-    else out.text(bigPatientIds.get(row) as string);
-    tab();
-    out.day(days[first[p] as number] as number);
-    tab();
+    if (id === id) out.int8(id);
+    else out.int8Text(bigPatientIds.get(row) as string);
+    out.date(days[first[p] as number] as number);
     dayOrNull(next[CONFIRMED][p] as number);
-    tab();
     dayOrNull(next[CANCELLED][p] as number);
-    tab();
-    out.uint(onFirst[CONFIRMED][p] as number);
-    tab();
-    out.uint(onFirst[CANCELLED][p] as number);
-    tab();
-    out.uint(total[CONFIRMED][p] as number);
-    tab();
-    out.uint(total[CANCELLED][p] as number);
+    out.int4(onFirst[CONFIRMED][p] as number);
+    out.int4(onFirst[CANCELLED][p] as number);
+    out.int4(total[CONFIRMED][p] as number);
+    out.int4(total[CANCELLED][p] as number);
   });
 
   // The bookings of each patient's first day, by day, status, doctor and the patient's next days.
@@ -456,22 +431,16 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   const pairRank = new Int32Array(pairKeys.length);
   for (let r = 0; r < sortedPairs.length; r++) pairRank[pairs.of(sortedPairs[r] as number)] = r;
   for (let p = 0; p < patientCount; p++) pairOf[p] = pairRank[pairOf[p] as number] as number;
-  const firstDayBookings = groupedTable(onFirstDay, [dayKey, statusKey, doctorKey, { of: patientOf, through: pairOf, size: sortedPairs.length }], ([d, s, doc, pair], g, count) => {
+  const firstDayBookings = groupedTable(onFirstDay, [dayKey, statusKey, doctorKey, { of: patientOf, through: pairOf, size: sortedPairs.length }], 7, ([d, s, doc, pair], g, count) => {
     const pairKey = sortedPairs[at(pair, g)] as number;
     const nextCancelled = pairKey % (dayCount + 1);
-    out.day(days[at(d, g)] as number);
-    tab();
+    out.date(days[at(d, g)] as number);
     status(at(s, g));
-    tab();
-    out.uint(doctor.sorted[at(doc, g)] as number);
-    tab();
+    out.int4(doctor.sorted[at(doc, g)] as number);
     bool(isPlaceholder[at(doc, g)] as number);
-    tab();
     dayOrNull((pairKey - nextCancelled) / (dayCount + 1));
-    tab();
     dayOrNull(nextCancelled);
-    tab();
-    out.uint(count);
+    out.int4(count);
   });
 
   // Every day a patient has bookings on, with the patient's previous such day (none: dayCount),
@@ -508,12 +477,10 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
     }
     touched.length = 0;
   }
-  const patientDaysByPrevious = encode(pairDays.length, (g) => {
-    out.day(days[pairDays[g] as number] as number);
-    tab();
+  const patientDaysByPrevious = encode(pairDays.length, 3, (g) => {
+    out.date(days[pairDays[g] as number] as number);
     dayOrNull(pairPrevious[g] as number);
-    tab();
-    out.uint(pairCounts[g] as number);
+    out.int4(pairCounts[g] as number);
   });
 
   // Booking days less than CLUSTER_GAP_DAYS apart, summed: the dashboard's dense span (timeAxis.ts)
@@ -523,16 +490,14 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   for (let i = 0; i < n; i++) perDay[day.rank[i] as number] = (perDay[day.rank[i] as number] as number) + 1;
   const clusterStarts: number[] = [];
   for (let d = 0; d < dayCount; d++) if (d === 0 || (days[d] as number) - (days[d - 1] as number) >= CLUSTER_GAP_DAYS) clusterStarts.push(d);
-  const bookingDayClusters = encode(clusterStarts.length, (c) => {
+  const bookingDayClusters = encode(clusterStarts.length, 3, (c) => {
     const start = clusterStarts[c] as number;
     const end = c + 1 < clusterStarts.length ? (clusterStarts[c + 1] as number) : dayCount;
     let bookings = 0;
     for (let d = start; d < end; d++) bookings += perDay[d] as number;
-    out.day(days[start] as number);
-    tab();
-    out.day(days[end - 1] as number);
-    tab();
-    out.uint(bookings);
+    out.date(days[start] as number);
+    out.date(days[end - 1] as number);
+    out.int4(bookings);
   });
 
   return {

