@@ -244,18 +244,20 @@ const TrendTable = memo(function TrendTable({ trend, onDrill }: { trend: Trend; 
   const granularity = trend.granularity;
   const axis = trend.axis;
   // Rows come in renders of their own between which the page stays responsive: centuries of months
-  // are thousands of rows, which made in one render blocked the page for over a second. The first
-  // render has TABLE_SLICE rows and each next one doubles them (250, 500, 1,000, 2,000, 4,000):
+  // are thousands of rows, which made in one render blocked the page for over a second. The click's
+  // own render makes only the box and the header (250 rows with it were a 108–263 ms task, the
+  // click's frame 180–400 ms late); the next render has TABLE_SLICE rows and each one after doubles
+  // them (250, 500, 1,000, 2,000, 4,000):
   // every render lays the whole table out again, so adding a fixed 250 at a time laid 3,505 rows
   // out 14 times (0.9–1.4 s of layout at a million bookings, the step settling in 2.8–5.4 s); doubling
   // does it 5 times. The rows themselves are rendered in a transition, which yields to the page.
   // Busy (aria-busy) until every row is there.
-  const [filled, setFilled] = useState<{ trend: Trend; rows: number }>({ trend, rows: TABLE_SLICE });
-  const rows = filled.trend === trend ? filled.rows : TABLE_SLICE;
+  const [filled, setFilled] = useState<{ trend: Trend; rows: number }>({ trend, rows: 0 });
+  const rows = filled.trend === trend ? filled.rows : 0;
   const complete = rows >= trend.points.length;
   useEffect(() => {
     if (complete) return undefined;
-    const timer = window.setTimeout(() => startTransition(() => setFilled({ trend, rows: rows * 2 })), 0);
+    const timer = window.setTimeout(() => startTransition(() => setFilled({ trend, rows: Math.max(TABLE_SLICE, rows * 2) })), 0);
     return () => window.clearTimeout(timer);
   }, [trend, rows, complete]);
   return (
