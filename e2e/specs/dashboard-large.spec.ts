@@ -38,10 +38,15 @@ interface StepFigures {
   requests: { channel: string; startMs: number; endMs: number }[];
   /** What the page drew once settled: the trend's period (asked/drawn), its bars, its table's rows, and the elements on the page. */
   drawn: { trend: string; bars: number; tableRows: number; elements: number };
+  /** The browser's own work during the step (CDP Performance metrics): layouts and style recalculations, their time, and the script's. */
+  engine: { layouts: number; layoutMs: number; styles: number; styleMs: number; scriptMs: number };
+  /** How often a chart's drawn width changed during the step (its SVG's width attribute), and the widths it went through. */
+  chartResizes: number;
+  chartWidths: string[];
 }
 
 type PerfWindow = {
-  __perf: { longTasks: { start: number; duration: number }[]; frames: { click: number; frame: number }[] };
+  __perf: { longTasks: { start: number; duration: number }[]; frames: { click: number; frame: number }[]; resizes: { at: number; from: string; to: string }[] };
   performance: { now(): number };
 };
 
@@ -71,7 +76,18 @@ test.describe('dashboard at a large size', () => {
     const page = app.page;
     await page.evaluate(() => {
       const w = globalThis as unknown as PerfWindow & { PerformanceObserver: new (cb: (list: { getEntries(): { startTime: number; duration: number }[] }) => void) => { observe(o: object): void }; addEventListener(type: string, cb: (e: { timeStamp: number }) => void, capture: boolean): void; requestAnimationFrame(cb: () => void): void; setTimeout(cb: () => void, ms: number): void };
-      w.__perf = { longTasks: [], frames: [] };
+      w.__perf = { longTasks: [], frames: [], resizes: [] };
+      // A chart redrawn at a new width (the svg's width attribute changes): what a resize costs, counted per step.
+      const { MutationObserver: Observer, document: doc } = w as unknown as {
+        MutationObserver: new (cb: (records: { target: { tagName: string; getAttribute(n: string): string | null }; oldValue: string | null }[]) => void) => { observe(target: unknown, options: object): void };
+        document: { body: unknown };
+      };
+      new Observer((records) => {
+        for (const record of records) {
+          const to = record.target.getAttribute('width') ?? '';
+          if (record.target.tagName.toLowerCase() === 'svg' && record.oldValue !== to) w.__perf.resizes.push({ at: w.performance.now(), from: `${record.target.getAttribute('class') ?? 'svg'} ${record.oldValue ?? ''}`, to });
+        }
+      }).observe(doc.body, { subtree: true, attributes: true, attributeFilter: ['width'], attributeOldValue: true });
       new w.PerformanceObserver((list) => {
         for (const entry of list.getEntries()) w.__perf.longTasks.push({ start: entry.startTime, duration: entry.duration });
       }).observe({ type: 'longtask', buffered: true });
@@ -82,12 +98,20 @@ test.describe('dashboard at a large size', () => {
     // E2E_CPU_PROFILE=1: a CPU profile of the page per step (CDP's Profiler), its heaviest functions
     // printed and the profile attached (open it in Chromium's Performance panel).
     const profiler = process.env.E2E_CPU_PROFILE ? await page.context().newCDPSession(page) : null;
+    const metrics = await page.context().newCDPSession(page);
+    await metrics.send('Performance.enable');
+    const engine = async () => {
+      const { metrics: list } = await metrics.send('Performance.getMetrics');
+      const value = (name: string) => list.find((m) => m.name === name)?.value ?? 0;
+      return { layouts: value('LayoutCount'), layoutMs: value('LayoutDuration') * 1000, styles: value('RecalcStyleCount'), styleMs: value('RecalcStyleDuration') * 1000, scriptMs: value('ScriptDuration') * 1000 };
+    };
     if (profiler) {
       await profiler.send('Profiler.enable');
       await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
     }
     const measure = async (step: string, act: () => Promise<void>, expectedAppointments: number, firstFigure = false) => {
       if (profiler) await profiler.send('Profiler.start');
+      const engineBefore = await engine();
       const started = await page.evaluate(() => (globalThis as unknown as PerfWindow).performance.now());
       const wall = Date.now();
       await act();
@@ -104,6 +128,7 @@ test.describe('dashboard at a large size', () => {
         .toBe(expectedAppointments);
       await dashboard.waitUntilSettled();
       const settledMs = Date.now() - wall;
+      const engineAfter = await engine();
       if (profiler) {
         const { profile } = await profiler.send('Profiler.stop');
         process.stdout.write(`${step}: heaviest functions (self / total ms)\n${heaviest(profile).join('\n')}\n`);
@@ -128,7 +153,8 @@ test.describe('dashboard at a large size', () => {
           tableRows: document.querySelectorAll('[data-testid="trend-table"] tr').length,
           elements: document.querySelectorAll('*').length,
         };
-        return { tasks: w.__perf.longTasks.filter((t) => t.start >= since), frames: w.__perf.frames.filter((f) => f.click >= since), requests, drawn };
+        const resizes = w.__perf.resizes.filter((r) => r.at >= since);
+        return { tasks: w.__perf.longTasks.filter((t) => t.start >= since), frames: w.__perf.frames.filter((f) => f.click >= since), requests, drawn, resizes };
       }, started);
       steps.push({
         step,
@@ -141,6 +167,15 @@ test.describe('dashboard at a large size', () => {
         taskMs: perf.tasks.map((t) => Math.round(t.duration)),
         requests: perf.requests,
         drawn: perf.drawn,
+        engine: {
+          layouts: engineAfter.layouts - engineBefore.layouts,
+          layoutMs: Math.round(engineAfter.layoutMs - engineBefore.layoutMs),
+          styles: engineAfter.styles - engineBefore.styles,
+          styleMs: Math.round(engineAfter.styleMs - engineBefore.styleMs),
+          scriptMs: Math.round(engineAfter.scriptMs - engineBefore.scriptMs),
+        },
+        chartResizes: perf.resizes.length,
+        chartWidths: perf.resizes.map((r) => `${r.from}→${r.to}`),
       });
       expect((await dashboard.figures()).kpis.appointments, `${step}: the appointments shown equal SQL`).toBe(expectedAppointments);
     };
@@ -166,6 +201,13 @@ test.describe('dashboard at a large size', () => {
     // The trend's table is made only when asked for: what showing it costs, and a filter change
     // while it is shown (every period's row).
     await measure('the table shown', () => dashboard.showTrendTable(), all);
+    // Every period is in the table once it settled (its rows come in renders of growing size), and
+    // its figures add up to every booking: on the axis, or in the before/after rows.
+    const shown = await dashboard.figures();
+    expect(shown.trend.points.reduce((sum, p) => sum + p.confirmed + p.cancelled, 0) + shown.trend.outside.before + shown.trend.outside.after, 'the trend table accounts for every booking').toBe(all);
+    // The taller page must not set the charts resizing one another: each is redrawn at a new width
+    // at most once (a scroll bar appearing), never in a loop.
+    expect(steps.at(-1)?.chartResizes ?? 0, `charts redrawn at a new width when the table was shown: ${steps.at(-1)?.chartWidths.join(', ') ?? ''}`).toBeLessThanOrEqual(4);
     await picture('dashboard-large-trend-table.png', dashboard.trendCard);
     await measure('Cancelled, table shown', () => dashboard.setStatus('Cancelled'), await sql(`WHERE status = 'cancelled'`));
     await measure('All, table shown', () => dashboard.setStatus('All'), all);
@@ -174,7 +216,8 @@ test.describe('dashboard at a large size', () => {
       (s) =>
         `${s.step.padEnd(20)}${s.firstFigureMs === undefined ? '' : ` first figures ${s.firstFigureMs} ms ·`} settled ${String(s.settledMs).padStart(5)} ms · click→frame ${s.nextFrameMs === null ? '   -' : String(Math.round(s.nextFrameMs)).padStart(4)} ms · long tasks ${s.longTasks} (longest ${s.longestTaskMs} ms, ${s.blockedMs} ms in all: ${s.taskMs.join(', ') || '-'})\n` +
         `${''.padEnd(22)}requests: ${s.requests.map((r) => `${r.channel} ${r.startMs}–${r.endMs}`).join(', ')}\n` +
-        `${''.padEnd(22)}drawn: trend ${s.drawn.trend}, ${s.drawn.bars} bars, ${s.drawn.tableRows} table rows, ${s.drawn.elements} elements on the page`,
+        `${''.padEnd(22)}drawn: trend ${s.drawn.trend}, ${s.drawn.bars} bars, ${s.drawn.tableRows} table rows, ${s.drawn.elements} elements on the page\n` +
+        `${''.padEnd(22)}browser: ${s.engine.layouts} layouts (${s.engine.layoutMs} ms), ${s.engine.styles} style recalcs (${s.engine.styleMs} ms), script ${s.engine.scriptMs} ms; charts redrawn at a new width ${s.chartResizes} times${s.chartResizes ? ` (${s.chartWidths.slice(0, 8).join(', ')}${s.chartResizes > 8 ? ', …' : ''})` : ''}`,
     );
     process.stdout.write(`dashboard at ${ROWS.toLocaleString('en-US')} appointments (${app.shell}):\n  ${report.join('\n  ')}\n`);
     await testInfo.attach('dashboard-long-tasks.json', { body: JSON.stringify({ rows: ROWS, steps }, null, 2), contentType: 'application/json' });
