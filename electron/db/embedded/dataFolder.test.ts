@@ -102,6 +102,23 @@ describe('the start lock', () => {
     }
   }, 300_000);
 
+  it('never removes a lock taken after the dead one it read: the holder released it and a live process took the name', async () => {
+    const dir = fs.mkdtempSync(path.join(root, 'replaced-'));
+    const folder = dataFolder(dir);
+    fs.writeFileSync(folder.startLock, `${deadPid()}\n\n`);
+    const live = `${process.pid}\n\nsomeone-else\n`;
+    let replaced = false;
+    const release = await acquireStartLock(folder, 300, () => {
+      if (replaced) return;
+      replaced = true;
+      // Between our read and our look at its holder: the lock is released and taken by a live process.
+      fs.rmSync(folder.startLock);
+      fs.writeFileSync(folder.startLock, live);
+    });
+    expect(release).toBeUndefined();
+    expect(fs.readFileSync(folder.startLock, 'utf8')).toBe(live);
+  });
+
   it('takes over an unreadable lock only once it is old, and releases only its own', async () => {
     const dir = fs.mkdtempSync(path.join(root, 'unreadable-'));
     const folder = dataFolder(dir);

@@ -208,14 +208,19 @@ const REAP_MARKER_MAX_AGE_MS = 60 * 60 * 1000;
 /**
  * Removes a start.lock left by a dead process — if this process is the one allowed to. Several
  * processes may find the same dead lock at once; each tries to create `start.lock.reap-<id>` for
- * that very lock (exclusive create), and only the one that succeeds removes it. Nobody else ever
- * removes it (its holder is dead, and live holders remove only their own), so it is still that
- * lock when the winner removes it, and a fresh lock taken meanwhile is never removed by a
- * process that looked at the old one. (Should the winner itself die between creating the marker
- * and removing the lock — two system calls apart — the lock stays until removed by hand; the
+ * that very lock (exclusive create), and only the one that succeeds removes it.
+ *
+ * What was seen may be gone by then: its holder may have released it and exited between our read
+ * and our liveness check (a live holder removes its own lock), and a new holder taken the name.
+ * So the winner looks again (`stillThere`: the same file, the same record) after the holder was
+ * found dead: from then on nobody else removes that file (its holder is dead, and only this
+ * winner reaps it), so it is still that lock when removed, and a fresh lock is never removed by a
+ * process that looked at an old one. Racing processes found this: without the second look, one
+ * removed the lock of a live holder, and two were inside at once. (Should the winner itself die
+ * between creating the marker and removing the lock, the lock stays until removed by hand; the
  * start then fails saying another instance holds the folder.)
  */
-function reapDeadLock(folder: DataFolder, id: string): void {
+function reapDeadLock(folder: DataFolder, id: string, stillThere: () => boolean): void {
   const marker = `${folder.startLock}.reap-${id.replace(/[^a-zA-Z0-9_.-]/g, '_').slice(0, 120)}`;
   try {
     fs.writeFileSync(marker, ownRecord(), { mode: 0o600, flag: 'wx' });
@@ -223,6 +228,7 @@ function reapDeadLock(folder: DataFolder, id: string): void {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
     throw error;
   }
+  if (!stillThere()) return;
   fs.rmSync(folder.startLock, { force: true });
   removeOldReapMarkers(folder);
 }
@@ -241,13 +247,29 @@ function removeOldReapMarkers(folder: DataFolder): void {
   }
 }
 
+/** Whether start.lock is still the file seen (same inode and time, same record). */
+function sameLock(folder: DataFolder, seen: { stat: fs.Stats; text: string }): boolean {
+  try {
+    const now = fs.statSync(folder.startLock);
+    if (now.ino !== seen.stat.ino || now.mtimeMs !== seen.stat.mtimeMs || now.size !== seen.stat.size) return false;
+    return fs.readFileSync(folder.startLock, 'utf8') === seen.text;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Cross-process mutex for init/start/stop on one data folder: the lock file is created atomically
  * (see createExclusively), and a lock left by a dead process is taken over by exactly one of the
  * processes waiting for it (see reapDeadLock). Returns a release function, or undefined when
  * `timeoutMs` passed first.
  */
-export async function acquireStartLock(folder: DataFolder, timeoutMs: number): Promise<(() => void) | undefined> {
+export async function acquireStartLock(
+  folder: DataFolder,
+  timeoutMs: number,
+  /** Tests: runs after the lock was read, before its holder is checked (to replace it there). */
+  afterRead?: () => void,
+): Promise<(() => void) | undefined> {
   const deadline = Date.now() + timeoutMs;
   const nonce = randomBytes(8).toString('hex');
   for (;;) {
@@ -257,21 +279,24 @@ export async function acquireStartLock(folder: DataFolder, timeoutMs: number): P
       };
     }
     let stat: fs.Stats | undefined;
-    let holder: PidRecord | undefined;
+    let text: string;
     try {
       stat = fs.statSync(folder.startLock);
-      holder = parsePidRecord(fs.readFileSync(folder.startLock, 'utf8'));
+      text = fs.readFileSync(folder.startLock, 'utf8');
     } catch {
       continue; // released meanwhile: try again at once
     }
+    afterRead?.();
+    const holder = parsePidRecord(text);
+    const seen = { stat, text };
     if (holder && !isLive(holder)) {
-      reapDeadLock(folder, `${holder.pid}-${holder.startTime ?? ''}-${holder.nonce ?? `${stat.ino}-${stat.mtimeMs}`}`);
+      reapDeadLock(folder, `${holder.pid}-${holder.startTime ?? ''}-${holder.nonce ?? `${stat.ino}-${stat.mtimeMs}`}`, () => sameLock(folder, seen));
       continue;
     }
     // Unreadable: an earlier version wrote it in two steps, or the disk lost it. Only an old one is
     // taken over; a fresh one may still be being written.
     if (!holder && Date.now() - stat.mtimeMs > 2_000) {
-      reapDeadLock(folder, `unreadable-${stat.ino}-${stat.mtimeMs}-${stat.size}`);
+      reapDeadLock(folder, `unreadable-${stat.ino}-${stat.mtimeMs}-${stat.size}`, () => sameLock(folder, seen));
       continue;
     }
     if (Date.now() >= deadline) return undefined;
