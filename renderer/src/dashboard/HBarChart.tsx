@@ -57,7 +57,10 @@ const CURSOR_COLOR = '#eef2f7';
 
 export const HBarChart = memo(function HBarChart({ bars, defs, tooltip, onRowClick, ...rest }: Props) {
   const boxRef = useRef<HTMLDivElement>(null);
-  const width = useElementWidth(boxRef, 480, true);
+  const measured = useElementWidth(boxRef, true);
+  // Positions are worked out for a guess until the box is measured (before the first paint); the
+  // SVG itself is made only at the measured width.
+  const width = measured ?? 480;
   const { height, labelWidth: labelColumn, margin, axis, axisHeight, barSize, ticks } = rest;
   const geometry = useMemo(() => {
     const valueLabelWidth = bars.reduce((m, bar) => Math.max(m, bar.valueLabel ? labelWidth(bar.valueLabel, TICK_FONT) : 0), 0);
@@ -144,20 +147,22 @@ export const HBarChart = memo(function HBarChart({ bars, defs, tooltip, onRowCli
 
   const activeRow = active ? geometry.rows[active.index] : undefined;
   return (
-    <div ref={boxRef} className="dash-hbar">
-      <svg
-        className="dash-hbar-svg"
-        width={width}
-        height={height}
-        viewBox={`0 0 ${width} ${height}`}
-        aria-hidden="true"
-        style={{ cursor: active && bars[active.index]?.clickable ? 'pointer' : 'default', display: 'block' }}
-        {...handlers}
-        onClick={onClick}
-      >
-        {activeRow ? <rect className="dash-cursor" x={plot.x} y={activeRow.bandY} width={plot.width} height={geometry.band} fill={CURSOR_COLOR} /> : null}
-        {drawing}
-      </svg>
+    <div ref={boxRef} className="dash-hbar" style={measured === null ? { height } : undefined}>
+      {measured === null ? null : (
+        <svg
+          className="dash-hbar-svg"
+          width={width}
+          height={height}
+          viewBox={`0 0 ${width} ${height}`}
+          aria-hidden="true"
+          style={{ cursor: active && bars[active.index]?.clickable ? 'pointer' : 'default', display: 'block' }}
+          {...handlers}
+          onClick={onClick}
+        >
+          {activeRow ? <rect className="dash-cursor" x={plot.x} y={activeRow.bandY} width={plot.width} height={geometry.band} fill={CURSOR_COLOR} /> : null}
+          {drawing}
+        </svg>
+      )}
       {active && activeRow ? (
         <FloatingTip x={active.x} y={active.y} width={width} height={height}>
           {tooltip(active.index)}

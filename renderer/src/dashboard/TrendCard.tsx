@@ -66,7 +66,10 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
   const trend = query.data;
   const granularity: Granularity = trend?.granularity ?? 'month';
   const floor = MIN_RATE_BOOKINGS;
-  const width = useElementWidth(chartRef, 900, Boolean(trend && trend.points.length > 0));
+  const measured = useElementWidth(chartRef, Boolean(trend && trend.points.length > 0));
+  // The bars are chosen for a guess until the box is measured (before the first paint); the chart
+  // itself is drawn only at the measured width.
+  const width = measured ?? 900;
   // A bar needs a few pixels to be seen apart from its neighbours; the axes take ~100.
   const maxBars = Math.max(24, Math.floor((width - 100) / MIN_BAR_PX));
   const {
@@ -196,7 +199,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
             </li>
           </ul>
           <div ref={chartRef} className="dash-chart" role="img" aria-label={summary} data-testid="trend-chart" data-granularity={granularity} data-drawn={drawn}>
-            {chart}
+            {measured === null ? null : chart}
           </div>
           {drawn !== granularity ? (
             <p className="hint" data-testid="trend-drawn-note">
