@@ -7,6 +7,7 @@
  * two runs each, load average ~8). Any order loads the same rows; only the build is cheaper.
  */
 import type { AppointmentColumns } from '../etl/appointmentTable';
+import { rankValues } from './rankValues';
 
 type Columns = Pick<AppointmentColumns, 'bookingIds' | 'bigBookingIds' | 'days'>;
 
@@ -17,7 +18,8 @@ const INSERTION_ROWS = 64;
 export function bookingOrder(columns: Columns): Int32Array {
   const { days } = columns;
   const n = days.length;
-  const { rank, size } = dayRanks(days);
+  const { rank, sorted } = rankValues(days);
+  const size = sorted.length;
   // A stable counting sort by day: each day's rows stay in the workbook's order.
   const start = new Int32Array(size + 1);
   for (let i = 0; i < n; i++) start[(rank[i] as number) + 1] = (start[(rank[i] as number) + 1] as number) + 1;
@@ -32,49 +34,6 @@ export function bookingOrder(columns: Columns): Int32Array {
   const before = bookingIdBefore(columns);
   for (let d = 0; d < size; d++) sortSpan(order, start[d] as number, start[d + 1] as number, before);
   return order;
-}
-
-/** Each row's day as its rank among the distinct days, and how many there are. */
-function dayRanks(days: Int32Array): { rank: Int32Array; size: number } {
-  const n = days.length;
-  let min = 0;
-  let max = 0;
-  for (let i = 0; i < n; i++) {
-    const day = days[i] as number;
-    if (i === 0 || day < min) min = day;
-    if (i === 0 || day > max) max = day;
-  }
-  const rank = new Int32Array(n);
-  if (max - min < 2 * n + 4096) {
-    // Days within a span of a few per row: ranked through an array over the span.
-    const rankAt = new Int32Array(max - min + 2);
-    for (let i = 0; i < n; i++) rankAt[(days[i] as number) - min + 1] = 1;
-    let distinct = 0;
-    for (let v = 1; v < rankAt.length; v++) {
-      const seen = rankAt[v] as number;
-      rankAt[v] = distinct;
-      distinct += seen;
-    }
-    for (let i = 0; i < n; i++) rank[i] = rankAt[(days[i] as number) - min + 1] as number;
-    return { rank, size: distinct };
-  }
-  // Outliers spread the days very far: rank through the sorted distinct days.
-  const sorted = days.slice().sort();
-  let distinct = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i] as number;
-  const unique = sorted.subarray(0, distinct);
-  for (let i = 0; i < n; i++) {
-    const day = days[i] as number;
-    let lo = 0;
-    let hi = distinct;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((unique[mid] as number) < day) lo = mid + 1;
-      else hi = mid;
-    }
-    rank[i] = lo;
-  }
-  return { rank, size: distinct };
 }
 
 /** Whether row a's booking id is below row b's (ids beyond 2^53 are NaN in the column, kept as text). */

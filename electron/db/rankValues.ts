@@ -1,0 +1,66 @@
+/**
+ * Ranks of int32 values (booking days, doctor ids): shared by the rollups and the load's booking
+ * order.
+ */
+import { IdGroups } from '../etl/rules/idGroups';
+
+/** Distinct values sorted, and each row's rank among them. */
+export interface Ranked {
+  sorted: Int32Array;
+  rank: Int32Array;
+}
+
+/**
+ * Ranks of int32 values: equal values share a rank, ranks follow the values' order. Values within
+ * a span of at most two per row (doctor ids, booking days unless outliers spread them very far)
+ * are ranked through an array over the span; others through a hash table of the distinct values.
+ */
+export function rankValues(values: Int32Array): Ranked {
+  const n = values.length;
+  let min = 0;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const value = values[i] as number;
+    if (i === 0 || value < min) min = value;
+    if (i === 0 || value > max) max = value;
+  }
+  const rank = new Int32Array(n);
+  if (max - min < 2 * n + 4096) {
+    const rankAt = new Int32Array(max - min + 2);
+    for (let i = 0; i < n; i++) rankAt[(values[i] as number) - min + 1] = 1;
+    let distinct = 0;
+    for (let v = 1; v < rankAt.length; v++) {
+      const seen = rankAt[v] as number;
+      rankAt[v] = distinct;
+      distinct += seen;
+    }
+    const sorted = new Int32Array(distinct);
+    for (let i = 0; i < n; i++) {
+      const r = rankAt[(values[i] as number) - min + 1] as number;
+      rank[i] = r;
+      sorted[r] = values[i] as number;
+    }
+    return { sorted, rank };
+  }
+  const groups = new IdGroups(64);
+  for (let i = 0; i < n; i++) rank[i] = groups.of((values[i] as number) - min);
+  const distinct = new Int32Array(groups.size);
+  for (let i = 0; i < n; i++) distinct[rank[i] as number] = values[i] as number;
+  const sorted = distinct.slice().sort();
+  // Group → rank, through the sorted values (a binary search per distinct value).
+  const rankOfGroup = new Int32Array(distinct.length);
+  for (let g = 0; g < distinct.length; g++) rankOfGroup[g] = lowerBound(sorted, distinct[g] as number);
+  for (let i = 0; i < n; i++) rank[i] = rankOfGroup[rank[i] as number] as number;
+  return { sorted, rank };
+}
+
+function lowerBound(sorted: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
