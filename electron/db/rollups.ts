@@ -66,7 +66,7 @@ import type { FinalAppointment, FinalDoctor } from '../etl/types';
 import { quoteIdent } from './identifiers';
 import type { EncodedTable } from './load';
 import { rollupCopy, type RollupCopy } from './rollupRows';
-import { ROLLUP_COLUMNS, ROLLUP_INDEXES, ROLLUP_TABLES } from './schema';
+import { BUILT_ONCE_INDEX, DEFAULT_STATISTICS_ROLLUPS, LOAD_STATISTICS_TARGET, ROLLUP_COLUMNS, ROLLUP_INDEXES, ROLLUP_TABLES } from './schema';
 import { nextName, runComment } from './staging';
 
 type Client = { query(statement: string): Promise<unknown> };
@@ -80,12 +80,18 @@ export async function createRollupTables(client: Client, schema: string, runId: 
   }
 }
 
-/** The statements that complete the filled rollup tables, in order: their indexes, then their statistics. */
+/**
+ * The statements that complete the filled rollup tables, in order: their indexes, then their
+ * statistics (two statements, either session may take one: the larger rollups at the load's lower
+ * target, the two whose plans need the default at it).
+ */
 export function rollupStatements(schema: string): string[] {
   const next = (table: string) => `${quoteIdent(schema)}.${quoteIdent(nextName(table))}`;
+  const lower = ROLLUP_TABLES.filter((table) => !DEFAULT_STATISTICS_ROLLUPS.includes(table));
   return [
-    ...ROLLUP_TABLES.flatMap((table) => (ROLLUP_INDEXES[table] ?? []).map((index) => `CREATE INDEX ${quoteIdent(nextName(index.name))} ON ${next(table)} ${index.on}`)),
-    `ANALYZE ${ROLLUP_TABLES.map(next).join(', ')}`,
+    ...ROLLUP_TABLES.flatMap((table) => (ROLLUP_INDEXES[table] ?? []).map((index) => `CREATE INDEX ${quoteIdent(nextName(index.name))} ON ${next(table)} ${index.on} ${BUILT_ONCE_INDEX}`)),
+    `SET LOCAL default_statistics_target = ${LOAD_STATISTICS_TARGET}; ANALYZE ${lower.map(next).join(', ')}`,
+    `ANALYZE ${DEFAULT_STATISTICS_ROLLUPS.map(next).join(', ')}`,
   ];
 }
 

@@ -19,7 +19,7 @@ import type pg from 'pg';
 import { DatabaseError } from '../etl/errors';
 import type { ServerLabel } from './databaseErrors';
 import { quoteIdent } from './identifiers';
-import { LOADED_TABLES, ROLLUP_INDEXES, SWAPPED_TABLES, TABLES, type LoadedTable, type RollupTable, type SwappedTable } from './schema';
+import { BUILT_ONCE_INDEX, LOAD_STATISTICS_TARGET, LOADED_TABLES, ROLLUP_INDEXES, SWAPPED_TABLES, TABLES, type LoadedTable, type RollupTable, type SwappedTable } from './schema';
 
 export const nextName = (name: string): string => `${name}__next`;
 export const replacedName = (name: string): string => `${name}__replaced`;
@@ -153,7 +153,8 @@ export async function createStagingTables(client: Client, schema: string, runId:
  *   builds one index per session, and serially the three covering indexes on appointments left one
  *   core idle for ~3 s at a million rows.
  * - `analyze`: statistics for the planner, so the first dashboard query after the swap is planned
- *   on the new data: of the columns queries filter, join and group on, where a table says which.
+ *   on the new data: of the columns queries filter, join and group on, where a table says which,
+ *   at the load's statistics target (LOAD_STATISTICS_TARGET, run in the statement's transaction).
  * - `constraints`: in the swap's transaction, the keys over those unique indexes (no scan: their
  *   columns are NOT NULL, and the index is already unique) and the foreign keys, each checked once
  *   with one join against a table that has its key.
@@ -175,8 +176,8 @@ export function buildPlan(schema: string): BuildPlan {
   for (const table of BY_SIZE) {
     const { primaryKey, indexes: others } = TABLES[table];
     const key = quoteIdent(nextName(primaryKey.name));
-    indexes.push(`CREATE UNIQUE INDEX ${key} ON ${target(table)} (${primaryKey.columns})`);
-    for (const index of others) indexes.push(`CREATE INDEX ${quoteIdent(nextName(index.name))} ON ${target(table)} ${index.on}`);
+    indexes.push(`CREATE UNIQUE INDEX ${key} ON ${target(table)} (${primaryKey.columns}) ${BUILT_ONCE_INDEX}`);
+    for (const index of others) indexes.push(`CREATE INDEX ${quoteIdent(nextName(index.name))} ON ${target(table)} ${index.on} ${BUILT_ONCE_INDEX}`);
     constraints.push(`ALTER TABLE ${target(table)} ADD CONSTRAINT ${key} PRIMARY KEY USING INDEX ${key}`);
   }
   for (const table of LOADED_TABLES) {
@@ -185,7 +186,7 @@ export function buildPlan(schema: string): BuildPlan {
     }
   }
   const statistics = (table: LoadedTable) => (TABLES[table].statistics ? ` (${TABLES[table].statistics})` : '');
-  const analyze = `ANALYZE ${LOADED_TABLES.map((table) => `${target(table)}${statistics(table)}`).join(', ')}`;
+  const analyze = `SET LOCAL default_statistics_target = ${LOAD_STATISTICS_TARGET}; ANALYZE ${LOADED_TABLES.map((table) => `${target(table)}${statistics(table)}`).join(', ')}`;
   return { indexes, analyze, constraints };
 }
 

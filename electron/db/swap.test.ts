@@ -40,10 +40,11 @@ describe('buildPlan', () => {
   const plan = buildPlan('healthtech');
   it('builds every key as a unique index and the indexes, largest table first, each independent of the others', () => {
     expect(plan.indexes.every((s) => /^CREATE (UNIQUE )?INDEX "[a-z_]+__next" ON "healthtech"\."[a-z_]+__next" /.test(s))).toBe(true);
-    expect(plan.indexes[0]).toBe('CREATE UNIQUE INDEX "appointments_pkey__next" ON "healthtech"."appointments__next" (booking_id)');
+    expect(plan.indexes[0]).toBe('CREATE UNIQUE INDEX "appointments_pkey__next" ON "healthtech"."appointments__next" (booking_id) WITH (fillfactor = 100)');
+    expect(plan.indexes.every((s) => s.endsWith(' WITH (fillfactor = 100)'))).toBe(true);
     expect(plan.indexes.filter((s) => s.startsWith('CREATE UNIQUE INDEX'))).toHaveLength(3);
     expect(plan.indexes).toHaveLength(7);
-    expect(plan.analyze).toMatch(/^ANALYZE "healthtech"\."doctors__next", "healthtech"\."appointments__next".*"rejected_rows__next" \(/);
+    expect(plan.analyze).toMatch(/^SET LOCAL default_statistics_target = \d+; ANALYZE "healthtech"\."doctors__next", "healthtech"\."appointments__next".*"rejected_rows__next" \(/);
   });
   it('adds the keys over those indexes, then the foreign keys, in the transaction that swaps', () => {
     const firstForeignKey = plan.constraints.findIndex((s) => s.includes('FOREIGN KEY'));
@@ -53,9 +54,12 @@ describe('buildPlan', () => {
   });
   it("completes the rollups with their indexes, then their statistics", () => {
     const statements = rollupStatements('healthtech');
-    expect(statements.slice(0, -1).every((s) => /^CREATE INDEX "[a-z_]+__next" ON "healthtech"\."[a-z_]+__next"/.test(s))).toBe(true);
-    expect(statements.at(-1)).toMatch(new RegExp(`^ANALYZE .*"${ROLLUP_TABLES.at(-1)}__next"$`));
-    for (const table of ROLLUP_TABLES) expect(statements.at(-1)).toContain(`"${table}__next"`);
+    expect(statements.slice(0, -2).every((s) => /^CREATE INDEX "[a-z_]+__next" ON "healthtech"\."[a-z_]+__next" .* WITH \(fillfactor = 100\)$/.test(s))).toBe(true);
+    const analyses = statements.slice(-2);
+    expect(analyses[0]).toMatch(new RegExp(`^SET LOCAL default_statistics_target = \\d+; ANALYZE .*"${ROLLUP_TABLES.at(-1)}__next"$`));
+    expect(analyses[1]).toMatch(/^ANALYZE /);
+    // Every rollup analysed exactly once.
+    for (const table of ROLLUP_TABLES) expect(analyses.join(' ').split(`"${table}__next"`)).toHaveLength(2);
   });
 });
 
