@@ -16,6 +16,7 @@ import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
 import { rollupAnswers, rollupsCurrent, rollupSql, whereOf, wholeMonths } from './rollup';
 import { firstDaysAnswer, newPatientDoctors, newPatientFigures, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
 import { patientDaysAnswer, patientsInRange } from './patientDays';
+import { rangeSides, rangeVisitsAnswer, visitsInside, visitsOutside, VISIT_FIGURES, type VisitFigure } from './rangeVisits';
 
 const SORTED_GROUPING = ['enable_hashagg = off'];
 
@@ -311,6 +312,8 @@ export function specialties(db: DashboardDb, schema: string, filter: DashboardFi
 
 export function segments(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Segments> {
   return timed(async () => {
+    const ofRange = await rangeSegments(db, schema, filter);
+    if (ofRange) return ofRange;
     const [fresh, wholeView] = await Promise.all([
       newPatients(db, schema, filter, 'computing the patient segments'),
       filter.segment === 'returning' && firstDaysAnswer(filter) ? segmentFigures(db, schema, withoutSegment(filter)) : null,
@@ -337,6 +340,85 @@ export function segments(db: DashboardDb, schema: string, filter: DashboardFilte
     };
   });
 }
+
+/**
+ * The segments of a date range without doctors: the range's visit figures (rangeVisits.ts) and
+ * its new patients' (firstDays.ts); the returning ones are the rest. Null when the rollups are
+ * not current or the filter names doctors.
+ */
+async function rangeSegments(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Omit<Segments, 'ms'> | null> {
+  const view = withoutSegment(filter);
+  if (!rangeVisitsAnswer(view)) return null;
+  const during = 'computing the patient segments';
+  const [fresh, whole] = await Promise.all([newPatients(db, schema, { ...filter, segment: 'new' }, during), filter.segment === 'new' ? null : rangeVisits(db, schema, view, during)]);
+  if (!fresh) return null;
+  const newOnes = { patients: num(fresh.patients), one: num(fresh.one), two_to_three: num(fresh.two_to_three), four_plus: num(fresh.four_plus), repeated_cancellations: num(fresh.repeated_cancellations) };
+  const figures = (of: Record<VisitFigure, number>, newPatients: number, returningPatients: number): Omit<Segments, 'ms'> => ({
+    patients: of.patients,
+    newPatients,
+    returningPatients,
+    visitBuckets: { one: of.one, twoToThree: of.two_to_three, fourPlus: of.four_plus },
+    repeatedCancellations: of.repeated_cancellations,
+  });
+  if (filter.segment === 'new') return figures(newOnes, newOnes.patients, 0);
+  if (!whole) return null;
+  if (filter.segment === 'returning') {
+    const rest = Object.fromEntries(VISIT_FIGURES.map((f) => [f, whole[f] - newOnes[f]])) as Record<VisitFigure, number>;
+    return figures(rest, 0, rest.patients);
+  }
+  return figures(whole, newOnes.patients, whole.patients - newOnes.patients);
+}
+
+/**
+ * A date range's visit figures (rangeVisits.ts), grouping by patient whichever side of the range
+ * holds fewer bookings; null when the rollups are not current.
+ */
+async function rangeVisits(db: DashboardDb, schema: string, filter: DashboardFilter, during: string): Promise<Record<VisitFigure, number> | null> {
+  const sides = await readOnly(
+    db,
+    during,
+    async (client) => {
+      if (!(await rollupsCurrent(client, schema))) return null;
+      const params: unknown[] = [];
+      const { rows } = await client.query<{ outside: string; inside: string }>(rangeSides(schema, filter, params), params);
+      return { outside: num(rows[0]?.outside), inside: num(rows[0]?.inside) };
+    },
+    NO_PARALLEL,
+  );
+  if (!sides) return null;
+  // A booking outside costs its patient's other bookings too (about three a patient at a million).
+  if (sides.outside * OUTSIDE_COST >= sides.inside) {
+    const rows = await perPatientSlices(db, schema, filter, during, (where) => visitsInside(schema, where));
+    return Object.fromEntries(VISIT_FIGURES.map((f) => [f, sumField(rows, f)])) as Record<VisitFigure, number>;
+  }
+  const [whole, moved] = await Promise.all([
+    byVisits(
+      db,
+      schema,
+      filter.statuses ? { statuses: filter.statuses } : {},
+      during,
+      (where, sql) => `
+        SELECT sum(r.patients) AS patients, sum(r.patients) FILTER (WHERE ${sql.visits()} = 1) AS one,
+               sum(r.patients) FILTER (WHERE ${sql.visits()} BETWEEN 2 AND 3) AS two_to_three, sum(r.patients) FILTER (WHERE ${sql.visits()} >= 4) AS four_plus,
+               sum(r.patients) FILTER (WHERE ${sql.cancels()} >= 2) AS repeated_cancellations
+          FROM ${quoteIdent(schema)}.patients_by_visits r ${where}`,
+    ),
+    readOnly(
+      db,
+      during,
+      async (client) => {
+        const params: unknown[] = [];
+        const { rows } = await client.query<Record<string, string>>(visitsOutside(schema, filter, params), params);
+        return rows[0] ?? {};
+      },
+      NO_PARALLEL,
+    ),
+  ]);
+  if (!whole) return null;
+  return Object.fromEntries(VISIT_FIGURES.map((f) => [f, num(whole[f]) - num(moved[`all_${f}`]) + num(moved[`in_${f}`])])) as Record<VisitFigure, number>;
+}
+
+const OUTSIDE_COST = 4;
 
 /** The segments' figures from the visits rollup or the appointments (decided over the filter itself). */
 async function segmentFigures(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Omit<Segments, 'ms'>> {
