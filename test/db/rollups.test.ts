@@ -186,6 +186,8 @@ describe.each(testServers())('rollups on $name PostgreSQL', ({ url }) => {
     ['everything but the outliers, cancelled only', { from: '2025-10-02', to: '2025-11-02', statuses: ['cancelled'] }],
     ['from a day to centuries ahead, confirmed only', { from: '2025-10-09', statuses: ['confirmed'] }],
     ['new patients of everything but the outliers', { from: '2025-10-02', to: '2025-11-02', segment: 'new' }],
+    ['returning patients of two days, cancelled only', { from: '2025-11-01', to: '2025-11-02', segment: 'returning', statuses: ['cancelled'] }],
+    ['returning patients of everything but the outliers', { from: '2025-10-02', to: '2025-11-02', segment: 'returning' }],
   ];
   it.each([...shapes.map((s) => s.name), 'generated'])('the dashboard reads the rollups and the appointments alike: %s', async (name) => {
     const run = await (runs.get(name) as Promise<PreparedRun>);

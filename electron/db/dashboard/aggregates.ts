@@ -342,56 +342,43 @@ export function segments(db: DashboardDb, schema: string, filter: DashboardFilte
 }
 
 /**
- * The segments of a date range without doctors: the range's visit figures (rangeVisits.ts) and
- * its new patients' (firstDays.ts); the returning ones are the rest. Null when the rollups are
- * not current or the filter names doctors.
+ * The segments of a date range without doctors (all patients or the returning ones), from its
+ * visit figures grouped on the smaller side of the range (rangeVisits.ts): inside, the segment
+ * is decided in the same pass; outside, the new patients come from the first-day rollup
+ * (firstDays.ts) and the returning ones are the rest. Null when the rollups are not current, or
+ * for the new patients (the first-day rollup holds all of their figures).
  */
 async function rangeSegments(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Omit<Segments, 'ms'> | null> {
   const view = withoutSegment(filter);
-  if (!rangeVisitsAnswer(view)) return null;
+  if (!rangeVisitsAnswer(view) || filter.segment === 'new') return null;
   const during = 'computing the patient segments';
-  const [fresh, whole] = await Promise.all([newPatients(db, schema, { ...filter, segment: 'new' }, during), filter.segment === 'new' ? null : rangeVisits(db, schema, view, during)]);
-  if (!fresh) return null;
-  const newOnes = { patients: num(fresh.patients), one: num(fresh.one), two_to_three: num(fresh.two_to_three), four_plus: num(fresh.four_plus), repeated_cancellations: num(fresh.repeated_cancellations) };
-  const figures = (of: Record<VisitFigure, number>, newPatients: number, returningPatients: number): Omit<Segments, 'ms'> => ({
-    patients: of.patients,
-    newPatients,
-    returningPatients,
-    visitBuckets: { one: of.one, twoToThree: of.two_to_three, fourPlus: of.four_plus },
-    repeatedCancellations: of.repeated_cancellations,
-  });
-  if (filter.segment === 'new') return figures(newOnes, newOnes.patients, 0);
-  if (!whole) return null;
-  if (filter.segment === 'returning') {
-    const rest = Object.fromEntries(VISIT_FIGURES.map((f) => [f, whole[f] - newOnes[f]])) as Record<VisitFigure, number>;
-    return figures(rest, 0, rest.patients);
-  }
-  return figures(whole, newOnes.patients, whole.patients - newOnes.patients);
-}
-
-/**
- * A date range's visit figures (rangeVisits.ts), grouping by patient whichever side of the range
- * holds fewer bookings; null when the rollups are not current.
- */
-async function rangeVisits(db: DashboardDb, schema: string, filter: DashboardFilter, during: string): Promise<Record<VisitFigure, number> | null> {
+  const returning = filter.segment === 'returning';
   const sides = await readOnly(
     db,
     during,
     async (client) => {
       if (!(await rollupsCurrent(client, schema))) return null;
       const params: unknown[] = [];
-      const { rows } = await client.query<{ outside: string; inside: string }>(rangeSides(schema, filter, params), params);
+      const { rows } = await client.query<{ outside: string; inside: string }>(rangeSides(schema, view, params), params);
       return { outside: num(rows[0]?.outside), inside: num(rows[0]?.inside) };
     },
     NO_PARALLEL,
   );
   if (!sides) return null;
+  const figures = (of: Record<VisitFigure, number>, returningPatients: number): Omit<Segments, 'ms'> => ({
+    patients: of.patients,
+    newPatients: returning ? 0 : of.patients - returningPatients,
+    returningPatients: returning ? of.patients : returningPatients,
+    visitBuckets: { one: of.one, twoToThree: of.two_to_three, fourPlus: of.four_plus },
+    repeatedCancellations: of.repeated_cancellations,
+  });
   // A booking outside costs its patient's other bookings too (about three a patient at a million).
   if (sides.outside * OUTSIDE_COST >= sides.inside) {
-    const rows = await perPatientSlices(db, schema, filter, during, (where) => visitsInside(schema, where));
-    return Object.fromEntries(VISIT_FIGURES.map((f) => [f, sumField(rows, f)])) as Record<VisitFigure, number>;
+    const rows = await perPatientSlices(db, schema, view, during, (where) => visitsInside(schema, where, returning));
+    return figures(Object.fromEntries(VISIT_FIGURES.map((f) => [f, sumField(rows, f)])) as Record<VisitFigure, number>, sumField(rows, 'returning_patients'));
   }
-  const [whole, moved] = await Promise.all([
+  const [fresh, whole, moved] = await Promise.all([
+    newPatients(db, schema, { ...filter, segment: 'new' }, during),
     byVisits(
       db,
       schema,
@@ -408,14 +395,17 @@ async function rangeVisits(db: DashboardDb, schema: string, filter: DashboardFil
       during,
       async (client) => {
         const params: unknown[] = [];
-        const { rows } = await client.query<Record<string, string>>(visitsOutside(schema, filter, params), params);
+        const { rows } = await client.query<Record<string, string>>(visitsOutside(schema, view, params), params);
         return rows[0] ?? {};
       },
       NO_PARALLEL,
     ),
   ]);
-  if (!whole) return null;
-  return Object.fromEntries(VISIT_FIGURES.map((f) => [f, num(whole[f]) - num(moved[`all_${f}`]) + num(moved[`in_${f}`])])) as Record<VisitFigure, number>;
+  if (!fresh || !whole) return null;
+  const of = (row: Record<string, string>, f: VisitFigure) => num(row[f]);
+  const range = Object.fromEntries(VISIT_FIGURES.map((f) => [f, of(whole, f) - num(moved[`all_${f}`]) + num(moved[`in_${f}`])])) as Record<VisitFigure, number>;
+  if (!returning) return figures(range, range.patients - of(fresh, 'patients'));
+  return figures(Object.fromEntries(VISIT_FIGURES.map((f) => [f, range[f] - of(fresh, f)])) as Record<VisitFigure, number>, 0);
 }
 
 const OUTSIDE_COST = 4;
