@@ -357,7 +357,7 @@ async function rangeSegments(db: DashboardDb, schema: string, filter: DashboardF
     db,
     during,
     async (client) => {
-      if (!(await rollupsCurrent(client, schema))) return null;
+      if (!(await rollupsCurrent(client, schema, ['booking_day_clusters']))) return null;
       const params: unknown[] = [];
       const { rows } = await client.query<{ outside: string; inside: string }>(rangeSides(schema, view, params), params);
       return { outside: num(rows[0]?.outside), inside: num(rows[0]?.inside) };
