@@ -368,7 +368,8 @@ async function rangeSegments(db: DashboardDb, schema: string, filter: DashboardF
       if (!(await rollupsCurrent(client, schema, ['booking_day_clusters']))) return null;
       const params: unknown[] = [];
       const { rows } = await client.query<{ outside: string; inside: string }>(rangeSides(schema, view, params), params);
-      return { outside: num(rows[0]?.outside), inside: num(rows[0]?.inside) };
+      // The patient slices' bounds in the same transaction: the inside side needs them next.
+      return { outside: num(rows[0]?.outside), inside: num(rows[0]?.inside), bounds: await sliceBounds(client, schema) };
     },
     NO_PARALLEL,
   );
@@ -382,7 +383,7 @@ async function rangeSegments(db: DashboardDb, schema: string, filter: DashboardF
   });
   // A booking outside costs its patient's other bookings too (about three a patient at a million).
   if (sides.outside * OUTSIDE_COST >= sides.inside) {
-    const rows = await perPatientSlices(db, schema, view, during, (where) => visitsInside(schema, where, returning));
+    const rows = await perPatientSlices(db, schema, view, during, (where) => visitsInside(schema, where, returning), sides.bounds);
     return figures(Object.fromEntries(VISIT_FIGURES.map((f) => [f, sumField(rows, f)])) as Record<VisitFigure, number>, sumField(rows, 'returning_patients'));
   }
   const [fresh, whole, moved] = await Promise.all([
@@ -620,9 +621,10 @@ async function perPatientSlices(
   filter: DashboardFilter,
   during: string,
   build: (where: string, params: unknown[]) => string,
+  planned?: string[],
 ): Promise<Record<string, string>[]> {
   const s = quoteIdent(schema);
-  const bounds = await patientSliceBounds(db, schema);
+  const bounds = planned ?? (await patientSliceBounds(db, schema));
   const slices = [null, ...bounds].map((low, i, all) => ({ low, high: all[i + 1] ?? null }));
   return Promise.all(
     slices.map(({ low, high }) =>
@@ -646,15 +648,17 @@ async function perPatientSlices(
 
 /** Where to cut the patient ids: the middle of the column's histogram (from ANALYZE). */
 async function patientSliceBounds(db: DashboardDb, schema: string): Promise<string[]> {
-  return readOnly(db, 'planning the patient slices', async (client) => {
-    const { rows } = await client.query<{ bound: string | null }>(
-      `SELECT (histogram_bounds::text::bigint[])[array_length(histogram_bounds::text::bigint[], 1) / 2 + 1]::text AS bound
-         FROM pg_stats WHERE schemaname = $1 AND tablename = 'appointments' AND attname = 'patient_id'`,
-      [schema],
-    );
-    const bound = rows[0]?.bound;
-    return bound ? [bound] : [];
-  });
+  return readOnly(db, 'planning the patient slices', (client) => sliceBounds(client, schema));
+}
+
+async function sliceBounds(client: pg.ClientBase, schema: string): Promise<string[]> {
+  const { rows } = await client.query<{ bound: string | null }>(
+    `SELECT (histogram_bounds::text::bigint[])[array_length(histogram_bounds::text::bigint[], 1) / 2 + 1]::text AS bound
+       FROM pg_stats WHERE schemaname = $1 AND tablename = 'appointments' AND attname = 'patient_id'`,
+    [schema],
+  );
+  const bound = rows[0]?.bound;
+  return bound ? [bound] : [];
 }
 
 function sumField(rows: Record<string, string>[], field: string): number {
