@@ -14,7 +14,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DashboardFilter } from '../../shared/contract';
-import { kpis, leaderboard, specialties, trend } from '../../electron/db/dashboard/aggregates';
+import { kpis, leaderboard, segments, specialties, trend } from '../../electron/db/dashboard/aggregates';
 import { patientsInRange } from '../../electron/db/dashboard/patientDays';
 import { ROLLUP_TABLES } from '../../electron/db/schema';
 import type { PreparedRun } from '../../electron/etl/prepareRun';
@@ -169,7 +169,8 @@ describe.each(testServers())('rollups on $name PostgreSQL', ({ url }) => {
    * trend on the load's own axis, a range's doctors from its whole months and the days at either
    * end) against the same figures once the rollups are marked as another run's (every figure then
    * comes from the appointments). Ranges with whole months and days at both ends, reaching the
-   * outliers centuries away, with a status, with a segment.
+   * outliers centuries away, with a status, with a segment; the segments of ranges that leave few
+   * bookings out and of ranges that keep few.
    */
   const views: [string, DashboardFilter][] = [
     ['everything', {}],
@@ -178,6 +179,15 @@ describe.each(testServers())('rollups on $name PostgreSQL', ({ url }) => {
     ['from centuries back to a month end, confirmed only', { from: '1800-01-15', to: '2025-10-31', statuses: ['confirmed'] }],
     ['returning patients of whole months to centuries ahead', { from: '2025-10-02', to: '2300-01-01', segment: 'returning' }],
     ['new patients from a month start, cancelled only', { from: '2025-10-01', segment: 'new', statuses: ['cancelled'] }],
+    // A range's visit figures: grouped by patient inside a short range; outside one that leaves
+    // only the outliers out (the whole load's, corrected for the patients with bookings outside).
+    ['two days', { from: '2025-11-01', to: '2025-11-02' }],
+    ['everything but the outliers', { from: '2025-10-02', to: '2025-11-02' }],
+    ['everything but the outliers, cancelled only', { from: '2025-10-02', to: '2025-11-02', statuses: ['cancelled'] }],
+    ['from a day to centuries ahead, confirmed only', { from: '2025-10-09', statuses: ['confirmed'] }],
+    ['new patients of everything but the outliers', { from: '2025-10-02', to: '2025-11-02', segment: 'new' }],
+    ['returning patients of two days, cancelled only', { from: '2025-11-01', to: '2025-11-02', segment: 'returning', statuses: ['cancelled'] }],
+    ['returning patients of everything but the outliers', { from: '2025-10-02', to: '2025-11-02', segment: 'returning' }],
   ];
   it.each([...shapes.map((s) => s.name), 'generated'])('the dashboard reads the rollups and the appointments alike: %s', async (name) => {
     const run = await (runs.get(name) as Promise<PreparedRun>);
@@ -187,6 +197,7 @@ describe.each(testServers())('rollups on $name PostgreSQL', ({ url }) => {
       leaderboard: { ...(await leaderboard(h.target, SCHEMA, filter, 500)), ms: 0 },
       trend: { ...(await trend(h.target, SCHEMA, filter, 'auto')), ms: 0 },
       specialties: { ...(await specialties(h.target, SCHEMA, filter)), ms: 0 },
+      segments: { ...(await segments(h.target, SCHEMA, filter)), ms: 0 },
     });
     const rolled = await Promise.all(views.map(([, filter]) => figures(filter)));
     // Figures of the loaded rows, not of an empty view.

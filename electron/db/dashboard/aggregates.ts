@@ -16,6 +16,7 @@ import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
 import { rollupAnswers, rollupsCurrent, rollupSql, whereOf, wholeMonths } from './rollup';
 import { firstDaysAnswer, newPatientDoctors, newPatientFigures, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
 import { patientDaysAnswer, patientsInRange } from './patientDays';
+import { rangeSides, rangeVisitsAnswer, visitsInside, visitsOutside, VISIT_FIGURES, type VisitFigure } from './rangeVisits';
 
 const SORTED_GROUPING = ['enable_hashagg = off'];
 
@@ -29,6 +30,13 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
     readOnly(db, 'computing the key figures', async (client) => {
       // Rule 9's bounds come from the run date of the load shown (today when it has none).
       const shown = `WITH shown AS (SELECT coalesce((SELECT run_date FROM ${s}.etl_runs WHERE outcome = 'succeeded' ORDER BY run_id DESC LIMIT 1), current_date) + 365 AS suspicious_after)`;
+      if (range) {
+        // A previous period reaching past the first booking ever is not shown (see below): its
+        // figures are not computed (a year's segment read ~1/3 of the kpis' CPU for them).
+        const { rows } = await client.query<{ first_ever: string | null }>(`SELECT (SELECT min(booking_date) FROM ${s}.appointments)::text AS first_ever`);
+        const firstEver = rows[0]?.first_ever;
+        if (!firstEver || !range.from || range.from < firstEver) return null;
+      }
       const ranged = range ? { ...filter, from: range.from, to: range.to } : filter;
       const days = await dayRows(client, schema, ranged);
       if (days) {
@@ -115,7 +123,8 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
     });
   const range = filter.from && filter.to ? previousRange(filter.from, filter.to) : null;
   return timed(async () => {
-    const [current, patientCount, doctorCounts, before] = await Promise.all([totals(), patients(filter), doctors(), range ? totals(range) : Promise.resolve(null)]);
+    const [shown, patientCount, doctorCounts, before] = await Promise.all([totals(), patients(filter), doctors(), range ? totals(range) : Promise.resolve(null)]);
+    const current = shown ?? {};
     const appointments = num(current.appointments);
     const previousAppointments = num(before?.appointments);
     // No period is named before the data starts: a previous period reaching past the first
@@ -311,6 +320,8 @@ export function specialties(db: DashboardDb, schema: string, filter: DashboardFi
 
 export function segments(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Segments> {
   return timed(async () => {
+    const ofRange = await rangeSegments(db, schema, filter);
+    if (ofRange) return ofRange;
     const [fresh, wholeView] = await Promise.all([
       newPatients(db, schema, filter, 'computing the patient segments'),
       filter.segment === 'returning' && firstDaysAnswer(filter) ? segmentFigures(db, schema, withoutSegment(filter)) : null,
@@ -337,6 +348,76 @@ export function segments(db: DashboardDb, schema: string, filter: DashboardFilte
     };
   });
 }
+
+/**
+ * The segments of a date range without doctors (all patients or the returning ones), from its
+ * visit figures grouped on the smaller side of the range (rangeVisits.ts): inside, the segment
+ * is decided in the same pass; outside, the new patients come from the first-day rollup
+ * (firstDays.ts) and the returning ones are the rest. Null when the rollups are not current, or
+ * for the new patients (the first-day rollup holds all of their figures).
+ */
+async function rangeSegments(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Omit<Segments, 'ms'> | null> {
+  const view = withoutSegment(filter);
+  if (!rangeVisitsAnswer(view) || filter.segment === 'new') return null;
+  const during = 'computing the patient segments';
+  const returning = filter.segment === 'returning';
+  const sides = await readOnly(
+    db,
+    during,
+    async (client) => {
+      if (!(await rollupsCurrent(client, schema, ['booking_day_clusters']))) return null;
+      const params: unknown[] = [];
+      const { rows } = await client.query<{ outside: string; inside: string }>(rangeSides(schema, view, params), params);
+      // The patient slices' bounds in the same transaction: the inside side needs them next.
+      return { outside: num(rows[0]?.outside), inside: num(rows[0]?.inside), bounds: await sliceBounds(client, schema) };
+    },
+    NO_PARALLEL,
+  );
+  if (!sides) return null;
+  const figures = (of: Record<VisitFigure, number>, returningPatients: number): Omit<Segments, 'ms'> => ({
+    patients: of.patients,
+    newPatients: returning ? 0 : of.patients - returningPatients,
+    returningPatients: returning ? of.patients : returningPatients,
+    visitBuckets: { one: of.one, twoToThree: of.two_to_three, fourPlus: of.four_plus },
+    repeatedCancellations: of.repeated_cancellations,
+  });
+  // A booking outside costs its patient's other bookings too (about three a patient at a million).
+  if (sides.outside * OUTSIDE_COST >= sides.inside) {
+    const rows = await perPatientSlices(db, schema, view, during, (where) => visitsInside(schema, where, returning), sides.bounds);
+    return figures(Object.fromEntries(VISIT_FIGURES.map((f) => [f, sumField(rows, f)])) as Record<VisitFigure, number>, sumField(rows, 'returning_patients'));
+  }
+  const [fresh, whole, moved] = await Promise.all([
+    newPatients(db, schema, { ...filter, segment: 'new' }, during),
+    byVisits(
+      db,
+      schema,
+      filter.statuses ? { statuses: filter.statuses } : {},
+      during,
+      (where, sql) => `
+        SELECT sum(r.patients) AS patients, sum(r.patients) FILTER (WHERE ${sql.visits()} = 1) AS one,
+               sum(r.patients) FILTER (WHERE ${sql.visits()} BETWEEN 2 AND 3) AS two_to_three, sum(r.patients) FILTER (WHERE ${sql.visits()} >= 4) AS four_plus,
+               sum(r.patients) FILTER (WHERE ${sql.cancels()} >= 2) AS repeated_cancellations
+          FROM ${quoteIdent(schema)}.patients_by_visits r ${where}`,
+    ),
+    readOnly(
+      db,
+      during,
+      async (client) => {
+        const params: unknown[] = [];
+        const { rows } = await client.query<Record<string, string>>(visitsOutside(schema, view, params), params);
+        return rows[0] ?? {};
+      },
+      NO_PARALLEL,
+    ),
+  ]);
+  if (!fresh || !whole) return null;
+  const of = (row: Record<string, string>, f: VisitFigure) => num(row[f]);
+  const range = Object.fromEntries(VISIT_FIGURES.map((f) => [f, of(whole, f) - num(moved[`all_${f}`]) + num(moved[`in_${f}`])])) as Record<VisitFigure, number>;
+  if (!returning) return figures(range, range.patients - of(fresh, 'patients'));
+  return figures(Object.fromEntries(VISIT_FIGURES.map((f) => [f, range[f] - of(fresh, f)])) as Record<VisitFigure, number>, 0);
+}
+
+const OUTSIDE_COST = 4;
 
 /** The segments' figures from the visits rollup or the appointments (decided over the filter itself). */
 async function segmentFigures(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Omit<Segments, 'ms'>> {
@@ -540,9 +621,10 @@ async function perPatientSlices(
   filter: DashboardFilter,
   during: string,
   build: (where: string, params: unknown[]) => string,
+  planned?: string[],
 ): Promise<Record<string, string>[]> {
   const s = quoteIdent(schema);
-  const bounds = await patientSliceBounds(db, schema);
+  const bounds = planned ?? (await patientSliceBounds(db, schema));
   const slices = [null, ...bounds].map((low, i, all) => ({ low, high: all[i + 1] ?? null }));
   return Promise.all(
     slices.map(({ low, high }) =>
@@ -566,15 +648,17 @@ async function perPatientSlices(
 
 /** Where to cut the patient ids: the middle of the column's histogram (from ANALYZE). */
 async function patientSliceBounds(db: DashboardDb, schema: string): Promise<string[]> {
-  return readOnly(db, 'planning the patient slices', async (client) => {
-    const { rows } = await client.query<{ bound: string | null }>(
-      `SELECT (histogram_bounds::text::bigint[])[array_length(histogram_bounds::text::bigint[], 1) / 2 + 1]::text AS bound
-         FROM pg_stats WHERE schemaname = $1 AND tablename = 'appointments' AND attname = 'patient_id'`,
-      [schema],
-    );
-    const bound = rows[0]?.bound;
-    return bound ? [bound] : [];
-  });
+  return readOnly(db, 'planning the patient slices', (client) => sliceBounds(client, schema));
+}
+
+async function sliceBounds(client: pg.ClientBase, schema: string): Promise<string[]> {
+  const { rows } = await client.query<{ bound: string | null }>(
+    `SELECT (histogram_bounds::text::bigint[])[array_length(histogram_bounds::text::bigint[], 1) / 2 + 1]::text AS bound
+       FROM pg_stats WHERE schemaname = $1 AND tablename = 'appointments' AND attname = 'patient_id'`,
+    [schema],
+  );
+  const bound = rows[0]?.bound;
+  return bound ? [bound] : [];
 }
 
 function sumField(rows: Record<string, string>[], field: string): number {
