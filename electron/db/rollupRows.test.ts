@@ -1,5 +1,6 @@
 /**
- * The rollups' three ways of grouping (a count per packed key, a hash table of packed keys, and
+ * The rollups' three ways of grouping (a count per packed key, packed keys sorted in buckets of the
+ * first key, and
  * sorting row indexes key by key when the keys cannot be packed) give the same bytes. Which rows
  * they give is held to SQL in test/db/rollups.test.ts; this covers the way that real data only
  * takes with a great many days and doctors at once.
@@ -39,7 +40,7 @@ function appointments(seed: number, n: number, spread: { patients: number; docto
 describe('rollup rows', () => {
   const shapes = [
     { name: 'few doctors and days (counted per key)', spread: { patients: 300, doctors: 3, days: 20 } },
-    { name: 'many doctors and months (a hash table of keys)', spread: { patients: 2000, doctors: 900, days: 400 } },
+    { name: 'many doctors and months (packed keys in buckets of the first key)', spread: { patients: 2000, doctors: 900, days: 400 } },
   ];
   it.each(shapes)('every way of grouping gives the same rows: $name', ({ spread }) => {
     const columns = appointments(7, 5000, spread);
@@ -58,6 +59,23 @@ describe('rollup rows', () => {
       { of: Int32Array.from([1, 0, 1, 0, 1, 1]), size: 2 },
     ];
     const expected = { size: 4, values: [Int32Array.from([0, 0, 1, 2]), Int32Array.from([0, 1, 0, 1])], count: Int32Array.from([1, 1, 1, 3]) };
+    expect(groupBy(rows, keys)).toEqual(expected);
+    expect(groupBy(rows, keys, 0)).toEqual(expected);
+  });
+
+  it('groups rows in buckets of the first key when the packed keys outnumber the rows', () => {
+    // 3 × 3 × 5000 keys for 7 rows: too many to count in an array; the first key goes through a table.
+    const rows = Int32Array.from([6, 0, 1, 2, 3, 4, 5]);
+    const keys = [
+      { of: Int32Array.from([0, 1, 0, 1, 2, 0, 1]), through: Int32Array.from([2, 0, 1]), size: 3 },
+      { of: Int32Array.from([1, 0, 1, 0, 1, 1, 0]), size: 3 },
+      { of: Int32Array.from([4999, 7, 4999, 3, 0, 4999, 7]), size: 5000 },
+    ];
+    const expected = {
+      size: 4,
+      values: [Int32Array.from([0, 0, 1, 2]), Int32Array.from([0, 0, 1, 1]), Int32Array.from([3, 7, 0, 4999])],
+      count: Int32Array.from([1, 2, 1, 3]),
+    };
     expect(groupBy(rows, keys)).toEqual(expected);
     expect(groupBy(rows, keys, 0)).toEqual(expected);
   });

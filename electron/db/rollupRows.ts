@@ -105,24 +105,38 @@ export const PACKED_KEY_LIMIT = 2 ** 53;
 /**
  * `rows` grouped by `keys`. When the keys' sizes multiply to at most `packedLimit`, each row's
  * keys are packed into one number whose order is the keys' order, and counted: in an array
- * indexed by it when that array is no larger than a few entries per row, else in a hash table of
- * the distinct packed keys, of which only those are sorted. No row index is followed after the
- * packing: at a million rows, sorting row indexes and reading each key through them took ~4×
- * as long (cache misses), and sorting a million packed doubles ~2×. Otherwise (a great many
- * days and doctors at once), the row indexes are sorted key by key (sortBy).
+ * indexed by it when that array is no larger than a few entries per row, else by bucketing the
+ * packed rest of the keys by the first key (a counting sort) and sorting each bucket, small at a
+ * million rows (a day's or a month's rows). No row index is followed after the packing: at a
+ * million rows, sorting row indexes and reading each key through them took ~4× as long (cache
+ * misses). The buckets replaced a hash table of the distinct packed keys, sorted afterwards and
+ * probed again for each one's count: at a million rows the rollups (with the scatter by day below)
+ * took 0.9–1.6 s of CPU against 1.4–2.0 s with it (six alternating runs each in one process, load
+ * average 10–13), and its table and key copies were up to ~40 MB of temporary arrays. Otherwise (a great many days and doctors at
+ * once), the row indexes are sorted key by key (sortBy).
  */
 export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PACKED_KEY_LIMIT, scratch?: Float64Array): Groups {
   const m = rows.length;
   const product = keys.reduce((p, key) => p * key.size, 1);
   if (product <= packedLimit) {
     const packed = scratch && scratch.length >= m ? scratch.subarray(0, m).fill(0) : new Float64Array(m);
-    for (const { of, size, through } of keys) {
+    const direct = product <= m + 4096;
+    // Bucketed: the first key stays out of the packed number (it is the bucket).
+    const firstKey = keys[0] as Key;
+    const firstValues = direct ? undefined : new Int32Array(m);
+    if (firstValues) {
+      const { of, through } = firstKey;
+      if (through) for (let j = 0; j < m; j++) firstValues[j] = through[of[rows[j] as number] as number] as number;
+      else for (let j = 0; j < m; j++) firstValues[j] = of[rows[j] as number] as number;
+    }
+    for (let k = direct ? 0 : 1; k < keys.length; k++) {
+      const { of, size, through } = keys[k] as Key;
       if (through) for (let j = 0; j < m; j++) packed[j] = (packed[j] as number) * size + (through[of[rows[j] as number] as number] as number);
       else for (let j = 0; j < m; j++) packed[j] = (packed[j] as number) * size + (of[rows[j] as number] as number);
     }
     let distinct: Float64Array;
-    let counted: (key: number) => number;
-    if (product <= m + 4096) {
+    let count: Int32Array;
+    if (!firstValues) {
       const counts = new Int32Array(product);
       for (let j = 0; j < m; j++) {
         const key = packed[j] as number;
@@ -131,27 +145,51 @@ export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PA
       let size = 0;
       for (let key = 0; key < product; key++) if ((counts[key] as number) > 0) size++;
       distinct = new Float64Array(size);
-      for (let key = 0, g = 0; key < product; key++) if ((counts[key] as number) > 0) distinct[g++] = key;
-      counted = (key) => counts[key] as number;
-    } else {
-      const groups = new IdGroups(m >> 1);
-      const counts = new Int32Array(m);
-      const keyOf = new Float64Array(m);
-      for (let j = 0; j < m; j++) {
-        const key = packed[j] as number;
-        const g = groups.of(key);
-        keyOf[g] = key;
-        counts[g] = (counts[g] as number) + 1;
+      count = new Int32Array(size);
+      for (let key = 0, g = 0; key < product; key++) {
+        if ((counts[key] as number) > 0) {
+          distinct[g] = key;
+          count[g++] = counts[key] as number;
+        }
       }
-      distinct = keyOf.slice(0, groups.size).sort();
-      counted = (key) => counts[groups.of(key)] as number;
+    } else {
+      const buckets = firstKey.size;
+      const rest = product / buckets;
+      const start = new Int32Array(buckets + 1);
+      for (let j = 0; j < m; j++) start[(firstValues[j] as number) + 1] = (start[(firstValues[j] as number) + 1] as number) + 1;
+      for (let b = 0; b < buckets; b++) start[b + 1] = (start[b + 1] as number) + (start[b] as number);
+      const bucketed = new Float64Array(m);
+      const at = start.slice(0, buckets);
+      for (let j = 0; j < m; j++) {
+        const b = firstValues[j] as number;
+        bucketed[at[b] as number] = packed[j] as number;
+        at[b] = (at[b] as number) + 1;
+      }
+      let size = 0;
+      for (let b = 0; b < buckets; b++) {
+        const from = start[b] as number;
+        const to = start[b + 1] as number;
+        if (to - from > 1) bucketed.subarray(from, to).sort();
+        for (let j = from; j < to; j++) if (j === from || bucketed[j] !== bucketed[j - 1]) size++;
+      }
+      distinct = new Float64Array(size);
+      count = new Int32Array(size);
+      for (let b = 0, g = -1; b < buckets; b++) {
+        const to = start[b + 1] as number;
+        for (let j = start[b] as number; j < to; j++) {
+          if (j === start[b] || bucketed[j] !== bucketed[j - 1]) {
+            distinct[++g] = b * rest + (bucketed[j] as number);
+            count[g] = 1;
+          } else {
+            count[g] = (count[g] as number) + 1;
+          }
+        }
+      }
     }
     const size = distinct.length;
     const values = keys.map(() => new Int32Array(size));
-    const count = new Int32Array(size);
     for (let g = 0; g < size; g++) {
       let key = distinct[g] as number;
-      count[g] = counted(key);
       for (let k = keys.length - 1; k >= 0; k--) {
         const keySize = (keys[k] as Key).size;
         const value = key % keySize;
@@ -385,21 +423,32 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   // Every day a patient has bookings on, with the patient's previous such day (none: dayCount),
   // counted per (day, previous day): the patients of a date range are that range's rows whose
   // previous day is before it, a sum instead of a distinct count over the range's bookings.
-  // The rows in day order (a counting sort by day rank); a patient's day is new when it differs
-  // from the last one seen for them, and that last one is its previous day. Each day's previous
-  // days are counted in an array over the day ranks (only the touched entries are read and reset).
-  // The generic groupBy took ~1 s more at a million rows (a hash table and a sort of ~950k keys).
-  const byDay = sortBy(everyRow, [dayKey]);
+  // Each row's patient in day order (a counting sort by day rank, each day's rows in file order);
+  // a patient's day is new when it differs from the last one seen for them, and that last one is
+  // its previous day. Each day's previous days are counted in an array over the day ranks (only
+  // the touched entries are read and reset). The generic groupBy took ~1 s more at a million rows
+  // (a hash table and a sort of ~950k keys); sorting row indexes by day and reading each row's day
+  // and patient through them cost ~3× this scatter of the patients (cache misses).
+  const dayStart = new Int32Array(dayCount + 1);
+  for (let i = 0; i < n; i++) dayStart[(day.rank[i] as number) + 1] = (dayStart[(day.rank[i] as number) + 1] as number) + 1;
+  for (let d = 0; d < dayCount; d++) dayStart[d + 1] = (dayStart[d + 1] as number) + (dayStart[d] as number);
+  const patientsByDay = new Int32Array(n);
+  const dayAt = dayStart.slice(0, dayCount);
+  for (let i = 0; i < n; i++) {
+    const d = day.rank[i] as number;
+    patientsByDay[dayAt[d] as number] = patientOf[i] as number;
+    dayAt[d] = (dayAt[d] as number) + 1;
+  }
   const lastDay = new Int32Array(patientCount).fill(-1);
   const previousCounts = new Int32Array(dayCount + 1);
   const touched: number[] = [];
   const pairDays: number[] = [];
   const pairPrevious: number[] = [];
   const pairCounts: number[] = [];
-  for (let j = 0; j < n; ) {
-    const d = day.rank[byDay[j] as number] as number;
-    for (; j < n && day.rank[byDay[j] as number] === d; j++) {
-      const p = patientOf[byDay[j] as number] as number;
+  for (let d = 0; d < dayCount; d++) {
+    const to = dayStart[d + 1] as number;
+    for (let j = dayStart[d] as number; j < to; j++) {
+      const p = patientsByDay[j] as number;
       const last = lastDay[p] as number;
       if (last === d) continue;
       const previous = last === -1 ? dayCount : last;
@@ -425,15 +474,12 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   // Booking days less than CLUSTER_GAP_DAYS apart, summed: the dashboard's dense span (timeAxis.ts)
   // from a few dozen rows instead of every day's bookings (19.8k days at a million, outliers spread
   // over six centuries).
-  const perDay = new Int32Array(dayCount);
-  for (let i = 0; i < n; i++) perDay[day.rank[i] as number] = (perDay[day.rank[i] as number] as number) + 1;
   const clusterStarts: number[] = [];
   for (let d = 0; d < dayCount; d++) if (d === 0 || (days[d] as number) - (days[d - 1] as number) >= CLUSTER_GAP_DAYS) clusterStarts.push(d);
   const bookingDayClusters = encode(clusterStarts.length, 3, (c) => {
     const start = clusterStarts[c] as number;
     const end = c + 1 < clusterStarts.length ? (clusterStarts[c + 1] as number) : dayCount;
-    let bookings = 0;
-    for (let d = start; d < end; d++) bookings += perDay[d] as number;
+    const bookings = (dayStart[end] as number) - (dayStart[start] as number);
     out.date(days[start] as number);
     out.date(days[end - 1] as number);
     out.int4(bookings);
