@@ -215,7 +215,7 @@ async function main(): Promise<number> {
     const cancelled = session.run(request('auto')).catch((error: unknown) => (error as Error).message);
     await sleep(2500);
     session.cancel();
-    await measure(`rerun ${r + 1}: cancel`, () => cancelled, (m) => String(m));
+    await measure(`rerun ${r + 1}: cancel`, () => cancelled, (m) => (typeof m === 'string' ? m : 'the run had finished before the cancel'));
     await interact(`rerun ${r + 1} again`, 'auto');
     await settle(`rerun ${r + 1} again`);
   }
