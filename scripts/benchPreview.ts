@@ -11,6 +11,7 @@
  * level. The main process carries every IPC call and window event: the goal is no block over 50 ms.
  * Figures are reported, never asserted on; run it on a quiet machine and give ranges.
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -29,24 +30,63 @@ interface Figure {
   /** monitorEventLoopDelay's maximum over the step (10 ms resolution). */
   delayMaxMs: number;
   /**
+   * The most CPU time the main thread used within one of those gaps between two timer turns: the
+   * longest block its own work would cause on an idle machine (a gap much longer than its CPU was
+   * the thread waiting for a core the worker or the machine's other load held).
+   */
+  blockCpuMs: number;
+  /**
    * CPU time of the process (every thread) over the step: with no worker running, a block much
    * longer than this share of the wall time was the machine's other load, not this process's work.
    */
   cpuMs: number;
   rssMiB: number;
+  /** The highest RSS seen during the step (read every ~50 ms): main process and worker together. */
+  peakRssMiB: number;
   detail?: string;
 }
 
+/**
+ * CPU time of the main thread alone, in ns (Linux: the first field of its schedstat), so a block is
+ * measured without the worker's, the collector helpers' or the machine's other load; undefined
+ * elsewhere (then the whole process's CPU time is used).
+ */
+function mainThreadCpuNs(): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Watches the event loop with a 5 ms timer; stop() gives the longest lateness seen. */
-function watchBlocks(): { stop(): { blockMs: number; delayMaxMs: number } } {
+function watchBlocks(): { stop(): { blockMs: number; delayMaxMs: number; blockCpuMs: number; peakRssMiB: number } } {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
   let longest = 0;
+  let longestCpu = 0;
   let expected = performance.now() + 5;
+  let cpu = process.cpuUsage();
+  let peakRss = process.memoryUsage.rss();
+  let ticks = 0;
   let timer: NodeJS.Timeout;
+  let threadNs = mainThreadCpuNs();
+  const gapCpu = () => {
+    if (threadNs !== undefined) {
+      const now = mainThreadCpuNs() as number;
+      const used = (now - threadNs) / 1e6;
+      threadNs = now;
+      return used;
+    }
+    const used = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    return (used.user + used.system) / 1000;
+  };
   const tick = () => {
     const now = performance.now();
     longest = Math.max(longest, now - expected);
+    longestCpu = Math.max(longestCpu, gapCpu());
+    if (++ticks % 10 === 0) peakRss = Math.max(peakRss, process.memoryUsage.rss());
     expected = now + 5;
     timer = setTimeout(tick, 5);
   };
@@ -56,10 +96,20 @@ function watchBlocks(): { stop(): { blockMs: number; delayMaxMs: number } } {
       clearTimeout(timer);
       histogram.disable();
       longest = Math.max(longest, performance.now() - expected);
-      return { blockMs: Math.round(longest), delayMaxMs: Math.round(histogram.max / 1e6) };
+      longestCpu = Math.max(longestCpu, gapCpu());
+      return { blockMs: Math.round(longest), delayMaxMs: Math.round(histogram.max / 1e6), blockCpuMs: Math.round(longestCpu), peakRssMiB: Math.round(Math.max(peakRss, process.memoryUsage.rss()) / 1024 ** 2) };
     },
   };
 }
+
+const USAGE = `npm run bench:preview -- --doctors FILE --appointments FILE [--reruns N] [--json]
+
+The preview as the app's main process serves it: a run, each tab opened, filters typed letter by
+letter, a fast scroll's pages; then N re-runs (date order changed, a run cancelled midway, the
+first run again). Per step: wall and CPU time, the event loop's longest block (wall; and the CPU
+the main thread used within it, which is what the block would be on an idle machine), RSS after the
+step and its peak during it. Run under node --expose-gc for RSS after a full collection.
+`;
 
 const rssMiB = () => Math.round(process.memoryUsage().rss / 1024 ** 2);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -71,8 +121,13 @@ async function main(): Promise<number> {
       appointments: { type: 'string' },
       reruns: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   if (!values.doctors || !values.appointments) {
     process.stderr.write('bench:preview: give --doctors FILE and --appointments FILE\n');
     return 2;
@@ -105,14 +160,14 @@ async function main(): Promise<number> {
   /** RSS 3 s after the step; with --expose-gc also after a full collection (what is still held, not merely uncollected). */
   const settle = async (step: string) => {
     await sleep(3000);
-    figures.push({ step: `${step}: settled 3 s later`, ms: 0, blockMs: 0, delayMaxMs: 0, cpuMs: 0, rssMiB: rssMiB() });
+    figures.push({ step: `${step}: settled 3 s later`, ms: 0, blockMs: 0, delayMaxMs: 0, blockCpuMs: 0, cpuMs: 0, rssMiB: rssMiB(), peakRssMiB: rssMiB() });
     const gc = (globalThis as { gc?: () => void }).gc;
     if (gc) {
       gc();
       await sleep(500);
       const { heapUsed, external, arrayBuffers } = process.memoryUsage();
       const mib = (n: number) => Math.round(n / 1024 ** 2);
-      figures.push({ step: `${step}: after a full GC`, ms: 0, blockMs: 0, delayMaxMs: 0, cpuMs: 0, rssMiB: rssMiB(), detail: `heap ${mib(heapUsed)} MiB, external ${mib(external)} MiB (array buffers ${mib(arrayBuffers)})` });
+      figures.push({ step: `${step}: after a full GC`, ms: 0, blockMs: 0, delayMaxMs: 0, blockCpuMs: 0, cpuMs: 0, rssMiB: rssMiB(), peakRssMiB: rssMiB(), detail: `heap ${mib(heapUsed)} MiB, external ${mib(external)} MiB (array buffers ${mib(arrayBuffers)})` });
     }
   };
 
@@ -149,7 +204,7 @@ async function main(): Promise<number> {
   };
 
   process.stdout.write(`bench:preview on ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}\n`);
-  figures.push({ step: 'start', ms: 0, blockMs: 0, delayMaxMs: 0, cpuMs: 0, rssMiB: rssMiB() });
+  figures.push({ step: 'start', ms: 0, blockMs: 0, delayMaxMs: 0, blockCpuMs: 0, cpuMs: 0, rssMiB: rssMiB(), peakRssMiB: rssMiB() });
   await interact('first', 'auto');
   await settle('first');
   const reruns = Number(values.reruns);
@@ -160,14 +215,14 @@ async function main(): Promise<number> {
     const cancelled = session.run(request('auto')).catch((error: unknown) => (error as Error).message);
     await sleep(2500);
     session.cancel();
-    await measure(`rerun ${r + 1}: cancel`, () => cancelled, (m) => String(m));
+    await measure(`rerun ${r + 1}: cancel`, () => cancelled, (m) => (typeof m === 'string' ? m : 'the run had finished before the cancel'));
     await interact(`rerun ${r + 1} again`, 'auto');
     await settle(`rerun ${r + 1} again`);
   }
   if (values.json) process.stdout.write(`${JSON.stringify({ loadavg: os.loadavg(), figures })}\n`);
   else {
     for (const f of figures) {
-      process.stdout.write(`${f.step.padEnd(44)} ${String(f.ms).padStart(7)} ms (cpu ${String(f.cpuMs).padStart(6)})  block ${String(f.blockMs).padStart(5)} ms (delay max ${String(f.delayMaxMs).padStart(4)})  rss ${String(f.rssMiB).padStart(5)} MiB  ${f.detail ?? ''}\n`);
+      process.stdout.write(`${f.step.padEnd(44)} ${String(f.ms).padStart(7)} ms (cpu ${String(f.cpuMs).padStart(6)})  block ${String(f.blockMs).padStart(5)} ms (delay max ${String(f.delayMaxMs).padStart(4)}, cpu ${String(f.blockCpuMs).padStart(4)})  rss ${String(f.rssMiB).padStart(5)} MiB (peak ${String(f.peakRssMiB).padStart(5)})  ${f.detail ?? ''}\n`);
     }
     process.stdout.write(`load average at the end ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}\n`);
   }

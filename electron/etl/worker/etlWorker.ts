@@ -6,12 +6,11 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ConnectionRecipe } from '../../db/serverConnection';
 import { doctorsCopy, rejectedCopyWithoutRunId } from '../../db/copyText';
 import { rollupsOf } from '../../db/rollups';
+import { collectGarbage } from '../collectGarbage';
 import { toErrorData } from '../errorData';
 import { identifyWorkbook } from '../extract/identifyWorkbook';
 import { CleanedOutputs } from '../output/writeOutputs';
@@ -40,26 +39,6 @@ let extras: WorkerExtras | undefined;
 function loadExtras(): WorkerExtras {
   extras ??= createRequire(__filename)(path.join(__dirname, 'etl-worker-extras.cjs')) as WorkerExtras;
   return extras;
-}
-
-/**
- * A full collection before the rollups' temporary arrays are allocated: what writing the outputs
- * left (buffers, strings) would otherwise still be held when they are, and the two together made
- * the run's peak memory (419 MiB at a million rows, against 384–394 MiB before the rollups moved
- * after the outputs). Off the load's path: the load is building its indexes meanwhile.
- *
- * Needed, by measurement: with the load's index step on two sessions, the CLI at a million
- * openpyxl rows into PostgreSQL 15 peaked at 352–418 MiB without it (median 370) against
- * 327–357 MiB with it (median 329), three paired runs each at load average 9–18, no more CPU
- * with it. Nothing the outputs leave is still referenced here (they go out of scope with
- * `outputs.write`): V8 just had no reason yet to collect them before the next allocations.
- * Safe: the flag only puts `gc` on the globals of contexts created afterwards (the one below),
- * not on the worker's or the main thread's own; `--expose-gc` cannot be given to the worker
- * alone (a Worker's execArgv takes no V8 options).
- */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
 }
 
 /** Handles a cancel waiting on the port now, from inside a step that does not yield to the event loop. */
@@ -121,6 +100,15 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     // rollups after those. Computed earlier, during the COPYs, they competed with the host and
     // the server for the two cores and their temporary arrays met the outputs' at the run's
     // peak memory (414 MiB at a million rows, against 373–399 MiB before).
+    // A full collection before the rollups' temporary arrays are allocated: what writing the outputs
+    // left (buffers, strings) would otherwise still be held when they are, and the two together made
+    // the run's peak memory (419 MiB at a million rows, against 384–394 MiB before the rollups moved
+    // after the outputs). Off the load's path: the load is building its indexes meanwhile. Needed, by
+    // measurement: with the load's index step on two sessions, the CLI at a million openpyxl rows into
+    // PostgreSQL 15 peaked at 352–418 MiB without it (median 370) against 327–357 MiB with it (median
+    // 329), three paired runs each at load average 9–18, no more CPU with it. Nothing the outputs
+    // leave is still referenced here (they go out of scope with `outputs.write`): V8 just had no
+    // reason yet to collect them before the next allocations (collectGarbage.ts).
     collectGarbage();
     const rollups = computeRollups(run);
     // A cancel that came while they were computed has not been seen yet (the computation does not
