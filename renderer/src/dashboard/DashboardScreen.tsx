@@ -25,6 +25,7 @@ import { SegmentsCard, type SegmentDrill } from './SegmentsCard';
 import { SpecialtyCard } from './SpecialtyCard';
 import { TrendCard } from './TrendCard';
 import { prefetch, useDashboardQuery } from './useDashboardQuery';
+import { useTypedDates } from './useTypedDates';
 import './dashboard.css';
 
 interface Props {
@@ -164,9 +165,10 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
 
   useEffect(() => remember(schema, filters, view), [schema, filters, view]);
 
-  // The filters bar shows a change at once; the cards follow it in a deferred render, which React
-  // can interrupt for the next click (and which leaves every card that did not change alone).
-  const shown = useDeferredValue(filters);
+  // The filters bar shows a change at once; the cards follow it (a typed date once the typing
+  // paused, see useTypedDates) in a deferred render, which React can interrupt for the next click
+  // (and which leaves every card that did not change alone).
+  const shown = useDeferredValue(useTypedDates(filters));
   // While a typed range is wrong, the charts keep showing the last good filter.
   const lastGood = useRef<DashboardFilter | null>(null);
   const problem = rangeProblem(shown);

@@ -49,6 +49,19 @@ describe('fillPeriods', () => {
     expect(result.points.map((p) => p.period)).toEqual(['2000-01-01', '2025-10-01']);
     expect(fillPeriods(input, 'month').filled).toBe(true);
   });
+
+  it(`fills exactly ${MAX_FILLED} slots and gives up at one more, at every granularity`, () => {
+    const last = { day: ['2004-02-08', '2004-02-09'], week: ['2028-09-25', '2028-10-02'], month: ['2124-12-01', '2125-01-01'], quarter: ['2374-10-01', '2375-01-01'], year: ['3499-01-01', '3500-01-01'] } as const;
+    const first = { day: '2000-01-01', week: '2000-01-03', month: '2000-01-01', quarter: '2000-01-01', year: '2000-01-01' } as const;
+    for (const granularity of ['day', 'week', 'month', 'quarter', 'year'] as const) {
+      const [fits, over] = last[granularity];
+      const filled = fillPeriods([point(first[granularity], 1, 0), point(fits, 1, 0)], granularity);
+      expect(filled.filled, granularity).toBe(true);
+      expect(filled.points, granularity).toHaveLength(MAX_FILLED);
+      expect(filled.points.at(-1)?.period, granularity).toBe(fits);
+      expect(fillPeriods([point(first[granularity], 1, 0), point(over, 1, 0)], granularity).filled, granularity).toBe(false);
+    }
+  });
 });
 
 describe('the rate floor', () => {

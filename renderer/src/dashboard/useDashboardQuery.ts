@@ -40,6 +40,39 @@ function take<C extends BridgeChannel>(channel: C, version: number, key: string)
   return answer as Promise<ResponseOf<C>> | undefined;
 }
 
+/**
+ * Answers rendered one card at a time: each waits until the one before it was committed (its
+ * effects ran, after the paint), so every card's first drawing and layout is a task of its own.
+ * Answers arriving together (on opening at a million rows: the leaderboard, the trend, the
+ * specialties and the segments within a few ms) were one render and commit of every card, a
+ * 170 ms task; a card whose answer arrives alone is rendered at once as before.
+ */
+const turns: ((done: () => void) => void)[] = [];
+let turnTaken = false;
+/** A turn not handed on by then (its render never committed: the card left the screen) ends anyway. */
+const TURN_MS = 250;
+
+function inTurn(render: (done: () => void) => void): void {
+  turns.push(render);
+  if (!turnTaken) nextTurn();
+}
+
+function nextTurn(): void {
+  const render = turns.shift();
+  turnTaken = render !== undefined;
+  if (!render) return;
+  let over = false;
+  const done = () => {
+    if (over) return;
+    over = true;
+    window.clearTimeout(timer);
+    // The next card in a task of its own, after this one's effects.
+    window.setTimeout(nextTurn, 0);
+  };
+  const timer = window.setTimeout(done, TURN_MS);
+  render(done);
+}
+
 export interface QueryState<T> {
   data: T | null;
   error: ErrorData | null;
@@ -76,6 +109,13 @@ export function useDashboardQuery<C extends BridgeChannel>(
   });
   const [attempt, setAttempt] = useState(0);
   const sequence = useRef(0);
+  /** Hands the turn on once this card's answer is on screen (see inTurn). */
+  const rendered = useRef<(() => void) | null>(null);
+  useEffect(() => {
+    const done = rendered.current;
+    rendered.current = null;
+    done?.();
+  }, [state]);
 
   useEffect(() => {
     if (key === null || !go) return undefined;
@@ -86,7 +126,15 @@ export function useDashboardQuery<C extends BridgeChannel>(
         if (sequence.current !== mine) return;
         const answered = { data, error: null, loading: false, answers: `${version} ${key}` };
         if (urgent) setState(answered);
-        else startTransition(() => setState(answered));
+        else
+          inTurn((done) => {
+            if (sequence.current !== mine) {
+              done();
+              return;
+            }
+            rendered.current = done;
+            startTransition(() => setState(answered));
+          });
       })
       .catch((reason: unknown) => {
         if (sequence.current === mine) startTransition(() => setState((now) => ({ data: now.data, error: toErrorData(reason), loading: false, answers: `${version} ${key}` })));
