@@ -186,6 +186,14 @@ describe.each(testServers())('rollups on $name PostgreSQL', ({ url }) => {
     ['everything but the outliers, cancelled only', { from: '2025-10-02', to: '2025-11-02', statuses: ['cancelled'] }],
     ['from a day to centuries ahead, confirmed only', { from: '2025-10-09', statuses: ['confirmed'] }],
     ['new patients of everything but the outliers', { from: '2025-10-02', to: '2025-11-02', segment: 'new' }],
+    // New patients of a range that leaves few bookings out: the whole load's, corrected for the
+    // patients with bookings before or after it (either end, or one).
+    ['new patients of everything but the outliers, confirmed only', { from: '2025-10-02', to: '2025-11-02', segment: 'new', statuses: ['confirmed'] }],
+    ['new patients of everything but the outliers, cancelled only', { from: '2025-10-02', to: '2025-11-02', segment: 'new', statuses: ['cancelled'] }],
+    ['new patients from centuries back to a day', { from: '1800-01-01', to: '2025-11-01', segment: 'new' }],
+    ['new patients from a day to centuries ahead, confirmed only', { from: '2025-10-09', segment: 'new', statuses: ['confirmed'] }],
+    ['returning patients from a day to centuries ahead, confirmed only', { from: '2025-10-03', segment: 'returning', statuses: ['confirmed'] }],
+    ['returning patients of everything but the outliers, cancelled only', { from: '2025-10-02', to: '2025-11-02', segment: 'returning', statuses: ['cancelled'] }],
     ['returning patients of two days, cancelled only', { from: '2025-11-01', to: '2025-11-02', segment: 'returning', statuses: ['cancelled'] }],
     ['returning patients of everything but the outliers', { from: '2025-10-02', to: '2025-11-02', segment: 'returning' }],
   ];

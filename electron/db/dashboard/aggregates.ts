@@ -17,6 +17,7 @@ import { rollupAnswers, rollupsCurrent, rollupSql, whereOf, wholeMonths } from '
 import { firstDaysAnswer, newPatientDoctors, newPatientFigures, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
 import { patientDaysAnswer, patientsInRange } from './patientDays';
 import { rangeSides, rangeVisitsAnswer, visitsInside, visitsOutside, VISIT_FIGURES, type VisitFigure } from './rangeVisits';
+import { newByDayFromWhole, newPatientDoctorsFromWhole, newPatientFiguresFromWhole } from './newFromWhole';
 
 const SORTED_GROUPING = ['enable_hashagg = off'];
 
@@ -93,7 +94,8 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
       }
       if (current && filter.segment === 'new' && firstDaysAnswer(filter)) {
         const params: unknown[] = [];
-        const { rows } = await client.query<Record<string, string>>(newPatientDoctors(schema, filter, params), params);
+        const sql = (await fewOutside(client, schema, filter)) ? newPatientDoctorsFromWhole : newPatientDoctors;
+        const { rows } = await client.query<Record<string, string>>(sql(schema, filter, params), params);
         return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
       }
       if (current) {
@@ -419,6 +421,22 @@ async function rangeSegments(db: DashboardDb, schema: string, filter: DashboardF
 
 const OUTSIDE_COST = 4;
 
+/**
+ * Whether a range's new patients are read as the whole load's corrected for the patients with
+ * bookings outside the range (newFromWhole.ts) rather than from the range's first days: when the
+ * range leaves few bookings out, by the same measure as its visit figures (rangeVisits.ts). Then
+ * the rest of the transaction runs without parallel workers.
+ */
+async function fewOutside(client: pg.ClientBase, schema: string, filter: DashboardFilter): Promise<boolean> {
+  if (!(filter.from || filter.to) || !(await rollupsCurrent(client, schema, ['booking_day_clusters']))) return false;
+  const params: unknown[] = [];
+  const { rows } = await client.query<{ outside: string; inside: string }>(rangeSides(schema, filter, params), params);
+  const few = num(rows[0]?.outside) * OUTSIDE_COST < num(rows[0]?.inside);
+  // Its statement reads a few thousand rollup rows and index entries (see NO_PARALLEL).
+  if (few) for (const setting of NO_PARALLEL) await client.query(`SET LOCAL ${setting}`);
+  return few;
+}
+
 /** The segments' figures from the visits rollup or the appointments (decided over the filter itself). */
 async function segmentFigures(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Omit<Segments, 'ms'>> {
   const s = quoteIdent(schema);
@@ -559,7 +577,8 @@ export async function dayRows(client: pg.ClientBase, schema: string, filter: Das
   const whole = (into: unknown[]) =>
     `SELECT r.booking_date, r.status, r.placeholder, sum(r.bookings) AS bookings
        FROM ${s}.appointments_by_day r ${whereOf(rollupSql(schema, 'byDay', withoutSegment(filter), into).conditions)} GROUP BY 1, 2, 3`;
-  return { from: `(${segmentByDay(schema, filter, whole, params)}) r`, params };
+  const fresh = (await fewOutside(client, schema, filter)) ? (into: unknown[]) => newByDayFromWhole(schema, filter, into) : undefined;
+  return { from: `(${segmentByDay(schema, filter, whole, params, fresh)}) r`, params };
 }
 
 /** The new patients' figures of a segment over dates (firstDays.ts), when the rollups answer it; null otherwise. */
@@ -573,7 +592,8 @@ async function newPatients(db: DashboardDb, schema: string, filter: DashboardFil
     async (client) => {
       if (!(await rollupsCurrent(client, schema))) return null;
       const params: unknown[] = [];
-      const { rows } = await client.query<Record<string, string>>(newPatientFigures(schema, filter, params), params);
+      const sql = (await fewOutside(client, schema, filter)) ? newPatientFiguresFromWhole : newPatientFigures;
+      const { rows } = await client.query<Record<string, string>>(sql(schema, filter, params), params);
       return rows[0] ?? {};
     },
     ['max_parallel_workers_per_gather = 0'],

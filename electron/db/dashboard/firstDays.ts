@@ -71,14 +71,21 @@ function newByDay(schema: string, filter: DashboardFilter, params: unknown[]): s
 /**
  * The segment's bookings per day, status and placeholder doctor (columns of appointments_by_day:
  * booking_date, status, placeholder, bookings). `whole`: the same rows for the filter without
- * its segment (from the day rollup), binding its values into the params it is given.
+ * its segment (from the day rollup), binding its values into the params it is given; `fresh`:
+ * the new patients' rows likewise (newFromWhole.ts's for a range that leaves few bookings out).
  */
-export function segmentByDay(schema: string, filter: DashboardFilter, whole: (params: unknown[]) => string, params: unknown[]): string {
-  if (filter.segment === 'new') return newByDay(schema, filter, params);
+export function segmentByDay(
+  schema: string,
+  filter: DashboardFilter,
+  whole: (params: unknown[]) => string,
+  params: unknown[],
+  fresh: (params: unknown[]) => string = (into) => newByDay(schema, filter, into),
+): string {
+  if (filter.segment === 'new') return fresh(params);
   const all = whole(params);
-  const fresh = newByDay(schema, filter, params);
+  const freshRows = fresh(params);
   return `SELECT w.booking_date, w.status, w.placeholder, w.bookings - coalesce(n.bookings, 0) AS bookings
-            FROM (${all}) w LEFT JOIN (${fresh}) n USING (booking_date, status, placeholder)
+            FROM (${all}) w LEFT JOIN (${freshRows}) n USING (booking_date, status, placeholder)
            WHERE w.bookings > coalesce(n.bookings, 0)`;
 }
 
