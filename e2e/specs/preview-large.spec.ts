@@ -324,7 +324,13 @@ test.describe('preview at a large size', () => {
         return { rows };
       });
       expect(rows, `${tab}: the table lists the preview's count`).toBe(expected[tab]);
-      if (rows > 0) await measure(`scroll ${tab}`, () => scrollFast(testId));
+      if (rows > 0) {
+        await measure(`scroll ${tab}`, () => scrollFast(testId));
+        // What the table shows where the wheel stopped (far down a long list the scroll is compressed).
+        const name = `scrolled-${testId}.png`;
+        await page.getByTestId(testId).screenshot({ path: testInfo.outputPath(name) });
+        await testInfo.attach(name, { path: testInfo.outputPath(name), contentType: 'image/png' });
+      }
       if (tab === 'Fixes') {
         await measure('fixes: type "2025"', () => typeSearch(testId, '2025'));
         if (steps.at(-1)?.rows) await measure('scroll fixes "2025"', () => scrollFast(testId));
