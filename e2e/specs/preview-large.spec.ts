@@ -15,6 +15,7 @@
  * rows, and that the rows on screen once a scroll stops are filled in and in order.
  */
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '../fixtures';
 import { cachedLargePair, type WorkbookPair } from '../fixtures/workbooks';
@@ -39,6 +40,18 @@ interface StepFigures {
   onlyLoading?: number;
   longestRun?: number;
   rows?: number;
+  /** E2E_TRACE=1: the renderer main thread's tasks over 50 ms from a Chromium trace, wall and CPU (thread) time. */
+  traced?: TracedTasks;
+}
+
+interface TracedTasks {
+  /** Tasks over 50 ms of wall time, and over 50 ms of CPU time (work, not waiting for a core). */
+  overWall: number;
+  overCpu: number;
+  longestWallMs: number;
+  longestCpuMs: number;
+  /** The five longest by CPU: when in the step (ms from the trace's start), wall/CPU ms and what their time went to (ms, by trace event, exclusive of children). */
+  top: { atMs: number; wallMs: number; cpuMs: number; parts: Record<string, number> }[];
 }
 
 interface Sample {
@@ -103,6 +116,56 @@ function watchMainLoop(): { stop(): { blockMs: number; blockCpuMs: number | null
   };
 }
 
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * The renderer main thread's long tasks in a trace: each RunTask's wall time (dur) and thread time
+ * (tdur, the CPU the thread got), so waiting for a core on a loaded machine is told apart from work;
+ * and, for the longest by CPU, the wall time of the events inside it by name (self time).
+ */
+function tracedTasks(events: TraceEvent[]): TracedTasks {
+  const main = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`);
+  const onMain = events.filter((e) => e.ph === 'X' && main.includes(`${e.pid}:${e.tid}`) && e.dur !== undefined);
+  // One event per task: Chromium logs a task as ThreadControllerImpl::RunTask (newer) or RunTask, sometimes both, nested.
+  const taskName = onMain.some((e) => e.name === 'ThreadControllerImpl::RunTask') ? 'ThreadControllerImpl::RunTask' : 'RunTask';
+  const tasks = onMain.filter((e) => e.name === taskName);
+  const start = Math.min(...onMain.map((e) => e.ts));
+  const long = tasks.filter((t) => (t.dur ?? 0) > 50_000 || (t.tdur ?? 0) > 50_000);
+  const top = [...long].sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0)).slice(0, 5).map((task) => {
+    const end = task.ts + (task.dur ?? 0);
+    const inside = onMain.filter((e) => e !== task && e.name !== 'RunTask' && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= end && e.name !== taskName);
+    const parts: Record<string, number> = {};
+    // Self time by a walk over the nested events in start order: each event's time less its children's.
+    const sorted = [...inside].sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+    const stack: TraceEvent[] = [];
+    for (const event of sorted) {
+      while (stack.length && (stack.at(-1) as TraceEvent).ts + ((stack.at(-1) as TraceEvent).dur ?? 0) <= event.ts) stack.pop();
+      const parent = stack.at(-1);
+      if (parent) parts[parent.name] = (parts[parent.name] ?? 0) - (event.dur ?? 0) / 1000;
+      parts[event.name] = (parts[event.name] ?? 0) + (event.dur ?? 0) / 1000;
+      stack.push(event);
+    }
+    const rounded = Object.fromEntries(Object.entries(parts).filter(([, ms]) => ms >= 1).sort((a, b) => b[1] - a[1]).map(([k, ms]) => [k, Math.round(ms)]));
+    return { atMs: Math.round((task.ts - start) / 1000), wallMs: Math.round((task.dur ?? 0) / 1000), cpuMs: Math.round((task.tdur ?? 0) / 1000), parts: rounded };
+  });
+  return {
+    overWall: tasks.filter((t) => (t.dur ?? 0) > 50_000).length,
+    overCpu: tasks.filter((t) => (t.tdur ?? 0) > 50_000).length,
+    longestWallMs: Math.round(Math.max(0, ...tasks.map((t) => t.dur ?? 0)) / 1000),
+    longestCpuMs: Math.round(Math.max(0, ...tasks.map((t) => t.tdur ?? 0)) / 1000),
+    top,
+  };
+}
+
 const TABLES: Record<DetailTab, string> = {
   'Rejected rows': 'table-rejected',
   Fixes: 'table-fixes',
@@ -142,13 +205,39 @@ test.describe('preview at a large size', () => {
       }).observe({ type: 'longtask', buffered: false });
     });
 
+    // E2E_TRACE=1: a Chromium trace per scroll step, its long tasks split into wall and CPU time.
+    // E2E_CPU_PROFILE=1: a CPU profile of the page per scroll step (CDP's Profiler), attached.
+    const browser = page.context().browser();
+    const tracing = process.env.E2E_TRACE && browser ? browser : null;
+    const profiler = process.env.E2E_CPU_PROFILE ? await page.context().newCDPSession(page) : null;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+    }
     const measure = async (step: string, act: () => Promise<Partial<StepFigures> | void>) => {
+      const scrolling = step.startsWith('scroll');
+      if (tracing && scrolling) await tracing.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] });
+      if (profiler && scrolling) await profiler.send('Profiler.start');
       const since = await page.evaluate(() => (globalThis as unknown as PerfWindow).performance.now());
       const main = watchMainLoop();
       const wall = Date.now();
-      const extra = (await act()) ?? {};
+      const extra: Partial<StepFigures> = (await act()) ?? {};
       const ms = Date.now() - wall;
       const { blockMs: mainBlockMs, blockCpuMs: mainBlockCpuMs } = main.stop();
+      const name = step.replace(/\W+/g, '-');
+      if (tracing && scrolling) {
+        const trace = await tracing.stopTracing();
+        extra.traced = tracedTasks((JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents);
+        const file = testInfo.outputPath(`${name}.trace.json`);
+        await writeFile(file, trace);
+        await testInfo.attach(`${name}.trace.json`, { path: file, contentType: 'application/json' });
+      }
+      if (profiler && scrolling) {
+        const { profile } = await profiler.send('Profiler.stop');
+        const file = testInfo.outputPath(`${name}.cpuprofile`);
+        await writeFile(file, JSON.stringify(profile));
+        await testInfo.attach(`${name}.cpuprofile`, { path: file, contentType: 'application/json' });
+      }
       const tasks = await page.evaluate((from) => (globalThis as unknown as PerfWindow).__longTasks.filter((t) => t.start >= from), since);
       const figures: StepFigures = { step, ms, mainBlockMs, mainBlockCpuMs, longTasks: tasks.length, longestTaskMs: Math.round(Math.max(0, ...tasks.map((t) => t.duration))), ...extra };
       steps.push(figures);
@@ -235,7 +324,13 @@ test.describe('preview at a large size', () => {
         return { rows };
       });
       expect(rows, `${tab}: the table lists the preview's count`).toBe(expected[tab]);
-      if (rows > 0) await measure(`scroll ${tab}`, () => scrollFast(testId));
+      if (rows > 0) {
+        await measure(`scroll ${tab}`, () => scrollFast(testId));
+        // What the table shows where the wheel stopped (far down a long list the scroll is compressed).
+        const name = `scrolled-${testId}.png`;
+        await page.getByTestId(testId).screenshot({ path: testInfo.outputPath(name) });
+        await testInfo.attach(name, { path: testInfo.outputPath(name), contentType: 'image/png' });
+      }
       if (tab === 'Fixes') {
         await measure('fixes: type "2025"', () => typeSearch(testId, '2025'));
         if (steps.at(-1)?.rows) await measure('scroll fixes "2025"', () => scrollFast(testId));

@@ -12,7 +12,7 @@
  * rendered row, so assistive technology knows where a row sits in the whole list.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { toErrorData } from '../api';
 
 export interface Column<T> {
@@ -196,6 +196,8 @@ export function VirtualPagedTable<T>({ cacheKey: key, fetchPage, columns, label,
   const virtualOffset = virtualizer.scrollOffset ?? 0;
   const realOffset = virtualOffset / ratio.current;
   const loading = total === null && !error;
+  // Rows are placed from the start of the first one's page (see .vt-window).
+  const anchor = Math.floor((items[0]?.index ?? 0) / PAGE_SIZE) * PAGE_SIZE;
 
   return (
     <div className="vt-wrap">
@@ -227,32 +229,20 @@ export function VirtualPagedTable<T>({ cacheKey: key, fetchPage, columns, label,
           </div>
         </div>
         <div className="vt-body" role="rowgroup" style={{ height: bodyHeight }}>
-          {items.map((item) => {
-            const page = cache.current.pages.get(Math.floor(item.index / PAGE_SIZE));
-            const row = page?.[item.index % PAGE_SIZE];
-            const top = item.start - headerHeight - virtualOffset + realOffset;
-            return (
-              <div
+          {/* One transform moves the rows on screen; each row's own offset is from the start of its
+              page, so while the list scrolls within a page a row keeps its props and is not re-rendered. */}
+          <div className="vt-window" style={{ transform: `translateY(${anchor * rowHeight - virtualOffset + realOffset}px)` }}>
+            {items.map((item) => (
+              <VirtualRow
                 key={item.key}
-                role="row"
-                aria-rowindex={item.index + 2}
-                className={`vt-row ${item.index % 2 === 1 ? 'odd' : ''} ${row ? '' : 'pending'}`}
-                style={{ height: rowHeight, transform: `translateY(${top}px)` }}
-              >
-                {columns.map((column, i) =>
-                  row ? (
-                    <div key={column.key} role="cell" className={`vt-cell ${column.align === 'end' ? 'num' : ''}`} title={column.title?.(row)}>
-                      {column.render(row)}
-                    </div>
-                  ) : (
-                    <div key={column.key} role="cell" className="vt-cell">
-                      {i === 0 ? <span className="skeleton">Loading…</span> : null}
-                    </div>
-                  ),
-                )}
-              </div>
-            );
-          })}
+                index={item.index}
+                top={(item.index - anchor) * rowHeight}
+                height={rowHeight}
+                row={cache.current.pages.get(Math.floor(item.index / PAGE_SIZE))?.[item.index % PAGE_SIZE]}
+                columns={columns}
+              />
+            ))}
+          </div>
         </div>
       </div>
       {loading ? <p className="vt-empty">Loading…</p> : null}
@@ -260,6 +250,38 @@ export function VirtualPagedTable<T>({ cacheKey: key, fetchPage, columns, label,
     </div>
   );
 }
+
+interface VirtualRowProps<T> {
+  index: number;
+  /** Offset from the window's top (px). */
+  top: number;
+  height: number;
+  /** Undefined while its page is being fetched. */
+  row: T | undefined;
+  columns: readonly Column<T>[];
+}
+
+/**
+ * One row. Memoised: a scroll frame or a page arriving re-renders only the rows that came on screen
+ * or got their data, not every row shown.
+ */
+const VirtualRow = memo(function VirtualRow<T>({ index, top, height, row, columns }: VirtualRowProps<T>) {
+  return (
+    <div role="row" aria-rowindex={index + 2} className={`vt-row ${index % 2 === 1 ? 'odd' : ''} ${row ? '' : 'pending'}`} style={{ height, transform: `translateY(${top}px)` }}>
+      {columns.map((column, i) =>
+        row ? (
+          <div key={column.key} role="cell" className={`vt-cell ${column.align === 'end' ? 'num' : ''}`} title={column.title?.(row)}>
+            {column.render(row)}
+          </div>
+        ) : (
+          <div key={column.key} role="cell" className="vt-cell">
+            {i === 0 ? <span className="skeleton">Loading…</span> : null}
+          </div>
+        ),
+      )}
+    </div>
+  );
+}) as <T>(props: VirtualRowProps<T>) => ReactNode;
 
 interface Range {
   firstPage: number;
