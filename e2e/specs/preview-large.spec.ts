@@ -301,7 +301,9 @@ test.describe('preview at a large size', () => {
       const field = panel.getByRole('searchbox');
       await field.pressSequentially(text, { delay: 120 });
       const table = page.getByTestId(testId);
-      // The count shown is the filter's once the debounce ran and the pages came back.
+      // The count shown is the filter's once the debounce ran (the table was asked for the whole
+      // text, not a prefix typed before it) and the pages came back.
+      await expect(panel.locator('.match-count')).toHaveAttribute('data-search', text.trim(), { timeout: 120_000 });
       await expect(panel.locator('.match-count')).not.toHaveText('Counting…', { timeout: 120_000 });
       const rows = await firstRowShown(testId);
       await expect(table).toHaveAttribute('data-total', String(rows));

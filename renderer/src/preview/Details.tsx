@@ -145,9 +145,14 @@ function useTotal() {
   return [total, useCallback((t: number | null) => setTotal(t), [])] as const;
 }
 
-function MatchCount({ total, all, noun, many }: { total: number | null; all: number; noun: string; many?: string }) {
+/**
+ * `data-search` is the search the table below was last asked for (the debounced text), set in the
+ * same render as the table's new list, so a reader (the end-to-end specs) can tell the count of
+ * that search from the count of the text typed before it.
+ */
+function MatchCount({ total, all, noun, many, search }: { total: number | null; all: number; noun: string; many?: string; search: string }) {
   return (
-    <p className="match-count num" aria-live="polite">
+    <p className="match-count num" aria-live="polite" data-search={search}>
       {total === null ? 'Counting…' : total === all ? plural(all, noun, many) : `${formatCount(total)} of ${plural(all, noun, many)} match`}
     </p>
   );
@@ -203,7 +208,7 @@ function RejectedPanel({ summary }: { summary: PreviewSummary }) {
         </div>
         <FileFilter id={`${id}-file`} value={file} onChange={setFile} />
         <SearchField id={`${id}-search`} value={text} onChange={setText} placeholder="Row, message or value" />
-        <MatchCount total={total} all={summary.totals.rejected} noun="row" />
+        <MatchCount total={total} search={search} all={summary.totals.rejected} noun="row" />
       </div>
       <PagedTable
         previewId={summary.previewId}
@@ -288,7 +293,7 @@ function FixesPanel({ summary }: { summary: PreviewSummary }) {
           </select>
         </div>
         <SearchField id={`${id}-search`} value={text} onChange={setText} placeholder="Row or value" />
-        <MatchCount total={total} all={summary.totals.fixes} noun="fix" many="fixes" />
+        <MatchCount total={total} search={search} all={summary.totals.fixes} noun="fix" many="fixes" />
       </div>
       <PagedTable
         previewId={summary.previewId}
@@ -359,7 +364,7 @@ function DuplicatesPanel({ summary }: { summary: PreviewSummary }) {
       <div className="filters" role="search" aria-label="Filter duplicates">
         <FileFilter id={`${id}-file`} value={file} onChange={setFile} />
         <SearchField id={`${id}-search`} value={text} onChange={setText} placeholder="Row, message or value" />
-        <MatchCount total={total} all={summary.totals.duplicates} noun="duplicate" />
+        <MatchCount total={total} search={search} all={summary.totals.duplicates} noun="duplicate" />
       </div>
       <PagedTable
         previewId={summary.previewId}
@@ -402,7 +407,7 @@ function SuspiciousPanel({ summary }: { summary: PreviewSummary }) {
       </p>
       <div className="filters" role="search" aria-label="Filter suspicious dates">
         <SearchField id={`${id}-search`} value={text} onChange={setText} placeholder="Row, booking id or date" />
-        <MatchCount total={total} all={summary.totals.suspicious} noun="date" />
+        <MatchCount total={total} search={search} all={summary.totals.suspicious} noun="date" />
       </div>
       <PagedTable
         previewId={summary.previewId}
