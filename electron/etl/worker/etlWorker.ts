@@ -110,7 +110,9 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     // leave is still referenced here (they go out of scope with `outputs.write`): V8 just had no
     // reason yet to collect them before the next allocations (collectGarbage.ts).
     collectGarbage();
-    const rollups = computeRollups(run);
+    // And again once the rollups' row-sized arrays are unreachable, before their largest tables
+    // are encoded (rollupCopy says why).
+    const rollups = computeRollups(run, collectGarbage);
     // A cancel that came while they were computed has not been seen yet (the computation does not
     // yield): look for it before they go, so the task ends cancelled rather than complete.
     takeCancel();
@@ -121,12 +123,12 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
 }
 
 /** The dashboard's rollups of a prepared run; a failure says what failed (the load it was for rolls back). */
-function computeRollups(run: PreparedRun): RollupCopy {
+function computeRollups(run: PreparedRun, afterRows?: () => void): RollupCopy {
   post({ type: 'log', level: 'debug', message: 'computing rollups' });
   const started = Date.now();
   let rollups: RollupCopy;
   try {
-    rollups = rollupsOf(run);
+    rollups = rollupsOf(run, afterRows);
   } catch (error) {
     if (isEtlError(error)) throw error;
     throw new InternalError('rollups_failed', `Computing the dashboard's sums of the appointments failed (${(error as Error)?.message ?? String(error)}); nothing was loaded.`, {}, { cause: error });
