@@ -80,6 +80,15 @@ describe('rollup rows', () => {
     expect(groupBy(rows, keys, 0)).toEqual(expected);
   });
 
+  it('calls afterRows once, between its two steps, and gives the same rows with it', () => {
+    const columns = appointments(11, 3000, { patients: 500, doctors: 40, days: 60 });
+    const placeholder = (doctorId: number) => doctorId % 5 === 0;
+    let calls = 0;
+    const withHook = text(rollupCopy(columns, placeholder, undefined, () => calls++));
+    expect(calls).toBe(1);
+    expect(withHook).toEqual(text(rollupCopy(columns, placeholder)));
+  });
+
   it('gives empty tables for no appointments', () => {
     const empty = rollupCopy(appointments(1, 0, { patients: 1, doctors: 1, days: 1 }), () => false);
     expect(Object.values(empty).map((table) => table.rows)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);

@@ -236,14 +236,204 @@ function monthOf(day: number): number {
   date.setUTCDate(1);
   return Math.round(date.getTime() / 86_400_000);
 }
+/** What a patient's rows come to: indexed by the patient's dense group, in the order patients were first seen. */
+interface PatientFigures {
+  count: number;
+  /** The patient's first row (for its id). */
+  row: Int32Array;
+  /** Day rank of the first day. */
+  first: Int32Array;
+  /** Per status: the day rank of the next day after the first with such a booking; dayCount when there is none. */
+  next: readonly [Int32Array, Int32Array];
+  /** Per status: bookings on the first day. */
+  onFirst: readonly [Int32Array, Int32Array];
+  /** Per status: all bookings. */
+  total: readonly [Int32Array, Int32Array];
+  /** Came back later with a confirmed booking (bit 1), a cancelled one (bit 0). */
+  later: Int32Array;
+}
+
+/** `rows` rows of `fields` fields written by `line`, in chunks that fill the writer's buffer without outgrowing it. */
+function encode(out: BinaryCopyWriter, rows: number, fields: number, line: (g: number) => void): RollupCopyTable {
+  const chunks: Uint8Array[] = [];
+  out.header();
+  for (let g = 0; g < rows; g++) {
+    out.row(fields);
+    line(g);
+    if (out.length >= CHUNK_BYTES) chunks.push(out.take());
+  }
+  out.trailer();
+  chunks.push(out.take());
+  return { rows, chunks };
+}
+
+function writeStatus(out: BinaryCopyWriter, code: number): void {
+  out.text(STATUS_BYTES[code] as Buffer);
+}
+
+/** A day by its rank among `days`, null for the rank past the last (none). */
+function writeDayOrNull(out: BinaryCopyWriter, days: Int32Array, rank: number): void {
+  if (rank < days.length) out.date(days[rank] as number);
+  else out.null();
+}
 
 /**
  * The rollups of these appointments as COPY data (binary format). `placeholder` says whether a doctor id is
  * one of the placeholder doctors the load adds (every appointment's doctor is among the doctors).
  * `packedLimit` is for tests: 0 groups every table by sorting row indexes (see groupBy).
+ *
+ * In two steps, for the peak memory: the tables grouped over rows need arrays of a few entries per
+ * row (ranks, each row's patient, the grouping's scratch: ~75 MB at a million rows), and are
+ * encoded first (rowTables); those arrays are unreachable once it returns, before the largest
+ * table (patients_first_day, one row per patient: ~23 MB of its ~60 MB of COPY data at a million
+ * rows) is written from the per-patient figures alone. Encoded among them, it met them at the end
+ * of the rollups, the CLI run's peak memory. `afterRows` runs between the steps (the worker
+ * collects garbage there, so V8 frees those arrays before the last tables grow). Peak RSS of the
+ * CLI while the rollups were computed, a million openpyxl rows into PostgreSQL 15: 335–370 MiB
+ * (eight runs, median 366) before, 347–356 MiB after (three), 331–346 MiB (five) with the
+ * worker's collection before the outputs too (etlWorker.ts); load average 9–15.
  */
-export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => boolean, packedLimit = PACKED_KEY_LIMIT): RollupCopy {
-  const { patientIds, bigPatientIds, doctorIds, statuses } = columns;
+export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => boolean, packedLimit = PACKED_KEY_LIMIT, afterRows?: () => void): RollupCopy {
+  const out = new BinaryCopyWriter(BUFFER_BYTES);
+  const { tables, patients, days, dayStart } = rowTables(columns, placeholder, packedLimit, out);
+  afterRows?.();
+  const { patientIds, bigPatientIds } = columns;
+  const dayCount = days.length;
+  const bool = (value: number | boolean) => out.bool(value);
+  const { count: patientCount, row: patientRow, first, next, onFirst, total, later } = patients;
+
+  // Patients by visit counts (each capped) × flags: at most 5 × 5 × 4 cells.
+  const cap = VISITS_CAP + 1;
+  const visits = new Int32Array(cap * cap * 4);
+  for (let p = 0; p < patientCount; p++) {
+    const c = Math.min(total[CONFIRMED][p] as number, VISITS_CAP);
+    const x = Math.min(total[CANCELLED][p] as number, VISITS_CAP);
+    const cell = (c * cap + x) * 4 + (later[p] as number);
+    visits[cell] = (visits[cell] as number) + 1;
+  }
+  const visitCells: number[] = [];
+  for (let cell = 0; cell < visits.length; cell++) if ((visits[cell] as number) > 0) visitCells.push(cell);
+  const patientsByVisits = encode(out, visitCells.length, 5, (g) => {
+    const cell = visitCells[g] as number;
+    out.int4(Math.floor(cell / (4 * cap)));
+    out.int4(Math.floor(cell / 4) % cap);
+    bool(cell & 2);
+    bool(cell & 1);
+    out.int4(visits[cell] as number);
+  });
+
+  // One row per patient, in the order patients were first seen: every column is read in order
+  // (in first-day order, each row read ten arrays at random and took longer than the index's sort).
+  const patientsFirstDay = encode(out, patientCount, 8, (p) => {
+    const row = patientRow[p] as number;
+    const id = patientIds[row] as number;
+    if (id === id) out.int8(id);
+    else out.int8Text(bigPatientIds.get(row) as string);
+    out.date(days[first[p] as number] as number);
+    writeDayOrNull(out, days, next[CONFIRMED][p] as number);
+    writeDayOrNull(out, days, next[CANCELLED][p] as number);
+    out.int4(onFirst[CONFIRMED][p] as number);
+    out.int4(onFirst[CANCELLED][p] as number);
+    out.int4(total[CONFIRMED][p] as number);
+    out.int4(total[CANCELLED][p] as number);
+  });
+
+  // Booking days less than CLUSTER_GAP_DAYS apart, summed: the dashboard's dense span (timeAxis.ts)
+  // from a few dozen rows instead of every day's bookings (19.8k days at a million, outliers spread
+  // over six centuries).
+  const clusterStarts: number[] = [];
+  for (let d = 0; d < dayCount; d++) if (d === 0 || (days[d] as number) - (days[d - 1] as number) >= CLUSTER_GAP_DAYS) clusterStarts.push(d);
+  const bookingDayClusters = encode(out, clusterStarts.length, 3, (c) => {
+    const start = clusterStarts[c] as number;
+    const end = c + 1 < clusterStarts.length ? (clusterStarts[c + 1] as number) : dayCount;
+    const bookings = (dayStart[end] as number) - (dayStart[start] as number);
+    out.date(days[start] as number);
+    out.date(days[end - 1] as number);
+    out.int4(bookings);
+  });
+
+  return {
+    appointments_by_day: tables.appointmentsByDay,
+    appointments_by_doctor: tables.appointmentsByDoctor,
+    appointments_by_doctor_month: tables.appointmentsByDoctorMonth,
+    patients_by_visits: patientsByVisits,
+    patients_first_day: patientsFirstDay,
+    first_day_bookings: tables.firstDayBookings,
+    patient_days_by_previous: tables.patientDaysByPrevious,
+    booking_day_clusters: bookingDayClusters,
+  };
+}
+
+/** Each row's patient as a dense group (the hash table of the ids is dropped on return), and how many there are. */
+function patientGroups(columns: Columns): { patientOf: Int32Array; count: number } {
+  const { patientIds, bigPatientIds } = columns;
+  const n = columns.statuses.length;
+  const patients = new IdGroups(n >> 1);
+  const patientOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = patientIds[i] as number;
+    patientOf[i] = id === id ? patients.of(id) : patients.ofText(bigPatientIds.get(i) as string);
+  }
+  return { patientOf, count: patients.size };
+}
+
+/** Each patient's figures (PatientFigures) from the rows' patients, day ranks and statuses. */
+function patientFigures(patientOf: Int32Array, patientCount: number, dayRank: Int32Array, dayCount: number, statuses: Columns['statuses']): PatientFigures {
+  const n = patientOf.length;
+  const row = new Int32Array(patientCount).fill(-1);
+  const first = new Int32Array(patientCount).fill(dayCount);
+  for (let i = 0; i < n; i++) {
+    const p = patientOf[i] as number;
+    if (row[p] === -1) row[p] = i;
+    if ((dayRank[i] as number) < (first[p] as number)) first[p] = dayRank[i] as number;
+  }
+  const next = [new Int32Array(patientCount).fill(dayCount), new Int32Array(patientCount).fill(dayCount)] as const;
+  const onFirst = [new Int32Array(patientCount), new Int32Array(patientCount)] as const;
+  const total = [new Int32Array(patientCount), new Int32Array(patientCount)] as const;
+  for (let i = 0; i < n; i++) {
+    const p = patientOf[i] as number;
+    const s = statuses[i] as number;
+    const d = dayRank[i] as number;
+    const totals = total[s] as Int32Array;
+    totals[p] = (totals[p] as number) + 1;
+    if (d === first[p]) {
+      const firsts = onFirst[s] as Int32Array;
+      firsts[p] = (firsts[p] as number) + 1;
+    } else if (d < ((next[s] as Int32Array)[p] as number)) {
+      (next[s] as Int32Array)[p] = d;
+    }
+  }
+  const later = new Int32Array(patientCount);
+  for (let p = 0; p < patientCount; p++) later[p] = ((next[CONFIRMED][p] as number) < dayCount ? 2 : 0) | ((next[CANCELLED][p] as number) < dayCount ? 1 : 0);
+  return { count: patientCount, row, first, next, onFirst, total, later };
+}
+
+/**
+ * A patient's two next days as one key: the rank of the pair among the pairs that occur (the two
+ * day ranks side by side would make the packed key too wide when outliers spread the days). Per
+ * patient, and the pairs' keys sorted (a rank's key).
+ */
+function nextDayPairs(patients: PatientFigures, dayCount: number): { pairOf: Int32Array; sortedPairs: Float64Array } {
+  const { count: patientCount, next } = patients;
+  const pairs = new IdGroups(patientCount >> 1);
+  const pairOf = new Int32Array(patientCount);
+  for (let p = 0; p < patientCount; p++) pairOf[p] = pairs.of((next[CONFIRMED][p] as number) * (dayCount + 1) + (next[CANCELLED][p] as number));
+  const pairKeys = new Float64Array(pairs.size);
+  for (let p = 0; p < patientCount; p++) pairKeys[pairOf[p] as number] = (next[CONFIRMED][p] as number) * (dayCount + 1) + (next[CANCELLED][p] as number);
+  const sortedPairs = pairKeys.slice().sort();
+  const pairRank = new Int32Array(pairKeys.length);
+  for (let r = 0; r < sortedPairs.length; r++) pairRank[pairs.of(sortedPairs[r] as number)] = r;
+  for (let p = 0; p < patientCount; p++) pairOf[p] = pairRank[pairOf[p] as number] as number;
+  return { pairOf, sortedPairs };
+}
+
+/**
+ * The tables grouped over the rows, encoded, with what the rest of the rollups need of the rows:
+ * the per-patient figures, the sorted distinct days and each day rank's first row in day order.
+ * Every array of a few entries per row is local to this call.
+ */
+function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean, packedLimit: number, out: BinaryCopyWriter) {
+  const { doctorIds, statuses } = columns;
   const n = statuses.length;
 
   // Days, doctors and months as ranks; a day rank's month rank follows from the sorted days.
@@ -262,65 +452,19 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
     monthOfDay[d] = months.length - 1;
   }
 
-  // Patients: a dense group each, its first row (for its id), and its figures by day rank.
-  const patients = new IdGroups(n >> 1);
-  const patientOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const id = patientIds[i] as number;
-    patientOf[i] = id === id ? patients.of(id) : patients.ofText(bigPatientIds.get(i) as string);
-  }
-  const patientCount = patients.size;
-  const patientRow = new Int32Array(patientCount).fill(-1);
-  const first = new Int32Array(patientCount).fill(dayCount);
-  for (let i = 0; i < n; i++) {
-    const p = patientOf[i] as number;
-    if (patientRow[p] === -1) patientRow[p] = i;
-    if ((day.rank[i] as number) < (first[p] as number)) first[p] = day.rank[i] as number;
-  }
-  // The next day after the first with a confirmed (cancelled) booking; dayCount when there is none.
-  const next = [new Int32Array(patientCount).fill(dayCount), new Int32Array(patientCount).fill(dayCount)] as const;
-  const onFirst = [new Int32Array(patientCount), new Int32Array(patientCount)] as const;
-  const total = [new Int32Array(patientCount), new Int32Array(patientCount)] as const;
-  for (let i = 0; i < n; i++) {
-    const p = patientOf[i] as number;
-    const s = statuses[i] as number;
-    const d = day.rank[i] as number;
-    const totals = total[s] as Int32Array;
-    totals[p] = (totals[p] as number) + 1;
-    if (d === first[p]) {
-      const firsts = onFirst[s] as Int32Array;
-      firsts[p] = (firsts[p] as number) + 1;
-    } else if (d < ((next[s] as Int32Array)[p] as number)) {
-      (next[s] as Int32Array)[p] = d;
-    }
-  }
-  // Came back later with a confirmed booking (bit 1), a cancelled one (bit 0).
-  const later = new Int32Array(patientCount);
-  for (let p = 0; p < patientCount; p++) later[p] = ((next[CONFIRMED][p] as number) < dayCount ? 2 : 0) | ((next[CANCELLED][p] as number) < dayCount ? 1 : 0);
+  // Patients: a dense group each, and their figures by day rank.
+  const { patientOf, count: patientCount } = patientGroups(columns);
+  const patients = patientFigures(patientOf, patientCount, day.rank, dayCount, statuses);
+  const { first, later } = patients;
 
-
-  const out = new BinaryCopyWriter(BUFFER_BYTES);
   const bool = (value: number | boolean) => out.bool(value);
-  const status = (code: number) => out.text(STATUS_BYTES[code] as Buffer);
-  const dayOrNull = (rank: number) => (rank < dayCount ? out.date(days[rank] as number) : out.null());
-
-  /** `rows` rows of `fields` fields written by `line`, in chunks that fill the writer's buffer without outgrowing it. */
-  const encode = (rows: number, fields: number, line: (g: number) => void): RollupCopyTable => {
-    const chunks: Uint8Array[] = [];
-    out.header();
-    for (let g = 0; g < rows; g++) {
-      out.row(fields);
-      line(g);
-      if (out.length >= CHUNK_BYTES) chunks.push(out.take());
-    }
-    out.trailer();
-    chunks.push(out.take());
-    return { rows, chunks };
-  };
+  const status = (code: number) => writeStatus(out, code);
+  const dayOrNull = (rank: number) => writeDayOrNull(out, days, rank);
+  const scratch = new Float64Array(n);
   /** A GROUP BY … count(*) table: `line` writes a group from its key values (`v[k]`, key by key). */
   const groupedTable = (rows: Int32Array, keys: readonly Key[], fields: number, line: (v: readonly Int32Array[], g: number, count: number) => void): RollupCopyTable => {
     const { size, values, count } = groupBy(rows, keys, packedLimit, scratch);
-    return encode(size, fields, (g) => line(values, g, count[g] as number));
+    return encode(out, size, fields, (g) => line(values, g, count[g] as number));
   };
   const at = (column: Int32Array | undefined, g: number) => (column as Int32Array)[g] as number;
 
@@ -330,7 +474,6 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   const laterKey: Key = { of: patientOf, through: later, size: 4 };
   const placeholderKey: Key = { of: doctor.rank, through: isPlaceholder, size: 2 };
   const everyRow = all(n);
-  const scratch = new Float64Array(n);
 
   const appointmentsByDay = groupedTable(everyRow, [dayKey, statusKey, placeholderKey, laterKey], 6, ([d, s, ph, l], g, count) => {
     out.date(days[at(d, g)] as number);
@@ -356,58 +499,12 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
     out.int4(count);
   });
 
-  // Patients by visit counts (each capped) × flags: at most 5 × 5 × 4 cells.
-  const cap = VISITS_CAP + 1;
-  const visits = new Int32Array(cap * cap * 4);
-  for (let p = 0; p < patientCount; p++) {
-    const c = Math.min(total[CONFIRMED][p] as number, VISITS_CAP);
-    const x = Math.min(total[CANCELLED][p] as number, VISITS_CAP);
-    const cell = (c * cap + x) * 4 + (later[p] as number);
-    visits[cell] = (visits[cell] as number) + 1;
-  }
-  const visitCells: number[] = [];
-  for (let cell = 0; cell < visits.length; cell++) if ((visits[cell] as number) > 0) visitCells.push(cell);
-  const patientsByVisits = encode(visitCells.length, 5, (g) => {
-    const cell = visitCells[g] as number;
-    out.int4(Math.floor(cell / (4 * cap)));
-    out.int4(Math.floor(cell / 4) % cap);
-    bool(cell & 2);
-    bool(cell & 1);
-    out.int4(visits[cell] as number);
-  });
-
-  // One row per patient, in the order patients were first seen: every column is read in order
-  // (in first-day order, each row read ten arrays at random and took longer than the index's sort).
-  const patientsFirstDay = encode(patientCount, 8, (p) => {
-    const row = patientRow[p] as number;
-    const id = patientIds[row] as number;
-    if (id === id) out.int8(id);
-    else out.int8Text(bigPatientIds.get(row) as string);
-    out.date(days[first[p] as number] as number);
-    dayOrNull(next[CONFIRMED][p] as number);
-    dayOrNull(next[CANCELLED][p] as number);
-    out.int4(onFirst[CONFIRMED][p] as number);
-    out.int4(onFirst[CANCELLED][p] as number);
-    out.int4(total[CONFIRMED][p] as number);
-    out.int4(total[CANCELLED][p] as number);
-  });
-
   // The bookings of each patient's first day, by day, status, doctor and the patient's next days.
   let firstDayRows = 0;
   for (let i = 0; i < n; i++) if (day.rank[i] === first[patientOf[i] as number]) firstDayRows++;
   const onFirstDay = new Int32Array(firstDayRows);
   for (let i = 0, j = 0; i < n; i++) if (day.rank[i] === first[patientOf[i] as number]) onFirstDay[j++] = i;
-  // A patient's two next days as one key: the rank of the pair among the pairs that occur (the two
-  // day ranks side by side would make the packed key too wide when outliers spread the days).
-  const pairs = new IdGroups(patientCount >> 1);
-  const pairOf = new Int32Array(patientCount);
-  for (let p = 0; p < patientCount; p++) pairOf[p] = pairs.of((next[CONFIRMED][p] as number) * (dayCount + 1) + (next[CANCELLED][p] as number));
-  const pairKeys = new Float64Array(pairs.size);
-  for (let p = 0; p < patientCount; p++) pairKeys[pairOf[p] as number] = (next[CONFIRMED][p] as number) * (dayCount + 1) + (next[CANCELLED][p] as number);
-  const sortedPairs = pairKeys.slice().sort();
-  const pairRank = new Int32Array(pairKeys.length);
-  for (let r = 0; r < sortedPairs.length; r++) pairRank[pairs.of(sortedPairs[r] as number)] = r;
-  for (let p = 0; p < patientCount; p++) pairOf[p] = pairRank[pairOf[p] as number] as number;
+  const { pairOf, sortedPairs } = nextDayPairs(patients, dayCount);
   const firstDayBookings = groupedTable(onFirstDay, [dayKey, statusKey, doctorKey, { of: patientOf, through: pairOf, size: sortedPairs.length }], 7, ([d, s, doc, pair], g, count) => {
     const pairKey = sortedPairs[at(pair, g)] as number;
     const nextCancelled = pairKey % (dayCount + 1);
@@ -465,34 +562,16 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
     }
     touched.length = 0;
   }
-  const patientDaysByPrevious = encode(pairDays.length, 3, (g) => {
+  const patientDaysByPrevious = encode(out, pairDays.length, 3, (g) => {
     out.date(days[pairDays[g] as number] as number);
     dayOrNull(pairPrevious[g] as number);
     out.int4(pairCounts[g] as number);
   });
 
-  // Booking days less than CLUSTER_GAP_DAYS apart, summed: the dashboard's dense span (timeAxis.ts)
-  // from a few dozen rows instead of every day's bookings (19.8k days at a million, outliers spread
-  // over six centuries).
-  const clusterStarts: number[] = [];
-  for (let d = 0; d < dayCount; d++) if (d === 0 || (days[d] as number) - (days[d - 1] as number) >= CLUSTER_GAP_DAYS) clusterStarts.push(d);
-  const bookingDayClusters = encode(clusterStarts.length, 3, (c) => {
-    const start = clusterStarts[c] as number;
-    const end = c + 1 < clusterStarts.length ? (clusterStarts[c + 1] as number) : dayCount;
-    const bookings = (dayStart[end] as number) - (dayStart[start] as number);
-    out.date(days[start] as number);
-    out.date(days[end - 1] as number);
-    out.int4(bookings);
-  });
-
   return {
-    appointments_by_day: appointmentsByDay,
-    appointments_by_doctor: appointmentsByDoctor,
-    appointments_by_doctor_month: appointmentsByDoctorMonth,
-    patients_by_visits: patientsByVisits,
-    patients_first_day: patientsFirstDay,
-    first_day_bookings: firstDayBookings,
-    patient_days_by_previous: patientDaysByPrevious,
-    booking_day_clusters: bookingDayClusters,
+    tables: { appointmentsByDay, appointmentsByDoctor, appointmentsByDoctorMonth, firstDayBookings, patientDaysByPrevious },
+    patients,
+    days,
+    dayStart,
   };
 }

@@ -98,12 +98,13 @@ export function rollupStatements(schema: string): string[] {
 /**
  * The rollups of a load's rows: as the reading worker handed them over, or computed here from the
  * rows (callers that give rows rather than the worker's result: tests, small tables).
+ * `afterRows`: see rollupCopy.
  */
 export function rollupsOf(input: {
   doctors: readonly FinalDoctor[] | EncodedTable;
   appointments: readonly FinalAppointment[] | EncodedTable;
   rollups?: RollupCopy | undefined;
-}): RollupCopy {
+}, afterRows?: () => void): RollupCopy {
   if (input.rollups) return input.rollups;
   const { doctors, appointments } = input;
   const table = appointments instanceof AppointmentTable ? appointments : Array.isArray(appointments) ? AppointmentTable.fromRows(appointments) : undefined;
@@ -111,5 +112,5 @@ export function rollupsOf(input: {
     throw new InternalError('rollups_missing', 'The dashboard\'s sums of the appointments were not handed to the load with the encoded rows; nothing was loaded.');
   }
   const placeholders = new Set((doctors as readonly FinalDoctor[]).filter((d) => d.placeholder).map((d) => d.doctorId));
-  return rollupCopy(table.columns, (doctorId) => placeholders.has(doctorId));
+  return rollupCopy(table.columns, (doctorId) => placeholders.has(doctorId), undefined, afterRows);
 }
