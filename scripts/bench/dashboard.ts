@@ -56,7 +56,13 @@ export async function dashboardScenarios(db: DashboardDb, schema: string): Promi
     { name: 'year+cancelled', filter: { from: facts.year_from, to: facts.year_to, statuses: ['cancelled'] } },
     { name: 'month+specialty+confirmed', filter: { ...month, specialties: [specialty], statuses: ['confirmed'] } },
     { name: 'year+returning', filter: { from: facts.year_from, to: facts.year_to, segment: 'returning' } },
-    ...(main ? [{ name: 'main span', filter: { from: main.from, to: main.to } }, { name: 'main span+new', filter: { from: main.from, to: main.to, segment: 'new' as const } }] : []),
+    ...(main
+      ? [
+          { name: 'main span', filter: { from: main.from, to: main.to } },
+          { name: 'main span+new', filter: { from: main.from, to: main.to, segment: 'new' as const } },
+          { name: 'main span+returning', filter: { from: main.from, to: main.to, segment: 'returning' as const } },
+        ]
+      : []),
   ];
 }
 

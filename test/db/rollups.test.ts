@@ -183,6 +183,10 @@ describe.each(testServers())('rollups on $name PostgreSQL', ({ url }) => {
     // only the outliers out (the whole load's, corrected for the patients with bookings outside).
     ['two days', { from: '2025-11-01', to: '2025-11-02' }],
     ['everything but the outliers', { from: '2025-10-02', to: '2025-11-02' }],
+    // A range holding few bookings (a twentieth of the load or less): one statement, hashed.
+    ['a day of one booking, a new patient\'s', { from: '2025-10-26', to: '2025-10-26' }],
+    ['returning patients of a day of one booking, a new patient\'s', { from: '2025-10-26', to: '2025-10-26', segment: 'returning' }],
+    ['returning patients of a day of one booking, cancelled only', { from: '2025-10-09', to: '2025-10-09', segment: 'returning', statuses: ['cancelled'] }],
     ['everything but the outliers, cancelled only', { from: '2025-10-02', to: '2025-11-02', statuses: ['cancelled'] }],
     ['from a day to centuries ahead, confirmed only', { from: '2025-10-09', statuses: ['confirmed'] }],
     ['new patients of everything but the outliers', { from: '2025-10-02', to: '2025-11-02', segment: 'new' }],

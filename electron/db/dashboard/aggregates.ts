@@ -16,8 +16,8 @@ import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
 import { rollupAnswers, rollupsCurrent, rollupSql, whereOf, wholeMonths } from './rollup';
 import { firstDaysAnswer, newPatientDoctors, newPatientFigures, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
 import { patientDaysAnswer, patientsInRange } from './patientDays';
-import { rangeSides, rangeVisitsAnswer, visitsInside, visitsOutside, VISIT_FIGURES, type VisitFigure } from './rangeVisits';
-import { newByDayFromWhole, newPatientDoctorsFromWhole, newPatientFiguresFromWhole } from './newFromWhole';
+import { groupHashed, rangeBookings, rangeSides, rangeVisitsAnswer, visitsInside, visitsOutside, VISIT_FIGURES, type VisitFigure } from './rangeVisits';
+import { newByDayFromWhole, newByDoctorFromWhole, newPatientDoctorsFromWhole, newPatientFiguresFromWhole } from './newFromWhole';
 
 const SORTED_GROUPING = ['enable_hashagg = off'];
 
@@ -102,7 +102,8 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
         // A date range's doctors from its whole months in the rollup and the days at either end
         // (or a segment's, as the range's less its new patients'): a search per doctor of the
         // appointments took ~180 ms for a year at a million rows, 2,780 index probes.
-        const { perDoctor, params, fromRollups } = perDoctorSql(schema, filter, current);
+        const few = firstDaysAnswer(filter) && (await fewOutside(client, schema, filter));
+        const { perDoctor, params, fromRollups } = perDoctorSql(schema, filter, current, few);
         if (fromRollups) {
           for (const setting of NO_PARALLEL) await client.query(`SET LOCAL ${setting}`);
           const { rows } = await client.query<Record<string, string>>(
@@ -164,7 +165,8 @@ export function leaderboard(db: DashboardDb, schema: string, filter: DashboardFi
   return timed(() =>
     readOnly(db, 'ranking the doctors', async (client) => {
       const rolled = await rollupsCurrent(client, schema);
-      const { perDoctor, params, fromRollups } = perDoctorSql(schema, filter, rolled);
+      const few = rolled && firstDaysAnswer(filter) && (await fewOutside(client, schema, filter));
+      const { perDoctor, params, fromRollups } = perDoctorSql(schema, filter, rolled, few);
       if (fromRollups) for (const setting of NO_PARALLEL) await client.query(`SET LOCAL ${setting}`);
       const doctorsWhere = doctorConditions(filter, params);
       const { rows } = await client.query<Record<string, string | number | boolean | null>>(
@@ -297,7 +299,9 @@ export function specialties(db: DashboardDb, schema: string, filter: DashboardFi
   const s = quoteIdent(schema);
   return timed(() =>
     readOnly(db, 'grouping by specialty', async (client) => {
-      const { perDoctor, params, fromRollups } = perDoctorSql(schema, filter, await rollupsCurrent(client, schema));
+      const current = await rollupsCurrent(client, schema);
+      const few = current && firstDaysAnswer(filter) && (await fewOutside(client, schema, filter));
+      const { perDoctor, params, fromRollups } = perDoctorSql(schema, filter, current, few);
       if (fromRollups) for (const setting of NO_PARALLEL) await client.query(`SET LOCAL ${setting}`);
       const { rows } = await client.query<Record<string, string | null>>(
         `WITH per_doctor AS (${perDoctor})
@@ -369,9 +373,15 @@ async function rangeSegments(db: DashboardDb, schema: string, filter: DashboardF
     async (client) => {
       if (!(await rollupsCurrent(client, schema, ['booking_day_clusters']))) return null;
       const params: unknown[] = [];
-      const { rows } = await client.query<{ outside: string; inside: string }>(rangeSides(schema, view, params), params);
-      // The patient slices' bounds in the same transaction: the inside side needs them next.
-      return { outside: num(rows[0]?.outside), inside: num(rows[0]?.inside), bounds: await sliceBounds(client, schema) };
+      const { rows } = await client.query<{ outside: string; inside: string; total: string }>(rangeSides(schema, view, params), params);
+      const outside = num(rows[0]?.outside);
+      const inside = num(rows[0]?.inside);
+      if (outside * OUTSIDE_COST < inside) return { outside, inside, hashed: false, bounds: [] };
+      // The inside side next: how it groups, and the patient slices' bounds, in the same transaction.
+      const counted: unknown[] = [];
+      const { rows: held } = await client.query<{ bookings: string }>(rangeBookings(schema, view, counted), counted);
+      const hashed = groupHashed(num(held[0]?.bookings), num(rows[0]?.total));
+      return { outside, inside, hashed, bounds: hashed ? [] : await sliceBounds(client, schema) };
     },
     NO_PARALLEL,
   );
@@ -384,6 +394,19 @@ async function rangeSegments(db: DashboardDb, schema: string, filter: DashboardF
     repeatedCancellations: of.repeated_cancellations,
   });
   // A booking outside costs its patient's other bookings too (about three a patient at a million).
+  if (sides.hashed) {
+    const row = await readOnly(
+      db,
+      during,
+      async (client) => {
+        const { where, params } = filterSql(quoteIdent(schema), view);
+        const { rows } = await client.query<Record<string, string>>(visitsInside(schema, where, returning), params);
+        return rows[0] ?? {};
+      },
+      NO_PARALLEL,
+    );
+    return figures(Object.fromEntries(VISIT_FIGURES.map((f) => [f, num(row[f])])) as Record<VisitFigure, number>, num(row.returning_patients));
+  }
   if (sides.outside * OUTSIDE_COST >= sides.inside) {
     const rows = await perPatientSlices(db, schema, view, during, (where) => visitsInside(schema, where, returning), sides.bounds);
     return figures(Object.fromEntries(VISIT_FIGURES.map((f) => [f, sumField(rows, f)])) as Record<VisitFigure, number>, sumField(rows, 'returning_patients'));
@@ -478,13 +501,16 @@ async function segmentFigures(db: DashboardDb, schema: string, filter: Dashboard
  * Bookings per doctor for the filter (doctor_id, total, confirmed, cancelled): from the doctor
  * rollup when it answers the filter; for a date range holding whole months, those months from the
  * doctor-by-month rollup and the days at either end from the appointments; else from the
- * appointments. `current`: the rollups belong to the appointments beside them.
+ * appointments. `current`: the rollups belong to the appointments beside them; `few`: the range
+ * leaves few bookings out (fewOutside), so a segment's new patients per doctor are the whole
+ * load's, corrected (newFromWhole.ts), instead of the range's first-day bookings.
  */
-function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean): PerDoctor {
+function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean, few = false): PerDoctor {
   const s = quoteIdent(schema);
   if (current && firstDaysAnswer(filter)) {
     const whole = filter.segment === 'new' ? null : perDoctorSql(schema, withoutSegment(filter), current);
-    return { ...segmentByDoctor(schema, filter, whole), fromRollups: whole?.fromRollups ?? true };
+    const fromWhole = few ? (into: unknown[]) => newByDoctorFromWhole(schema, filter, into) : undefined;
+    return { ...segmentByDoctor(schema, filter, whole, fromWhole), fromRollups: whole?.fromRollups ?? true };
   }
   // A doctor's own bookings come straight off the doctor index: no rollup is faster.
   const months = current && (filter.segment ?? 'all') === 'all' && !filter.doctorIds?.length && (filter.from || filter.to) ? wholeMonths(filter.from, filter.to) : null;

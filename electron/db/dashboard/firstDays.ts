@@ -89,18 +89,29 @@ export function segmentByDay(
            WHERE w.bookings > coalesce(n.bookings, 0)`;
 }
 
+/** The new patients' bookings per doctor (doctor_id, total, confirmed, cancelled) from their first days. */
+function newByDoctor(schema: string, filter: DashboardFilter, params: unknown[]): string {
+  const bind = binder(params);
+  const conditions = [...newConditions(filter, bind), `r.status = ANY(${bind(statusesOf(filter))}::text[])`];
+  return `SELECT r.doctor_id, sum(r.bookings) AS total, sum(r.bookings) FILTER (WHERE r.status = 'confirmed') AS confirmed,
+                 sum(r.bookings) FILTER (WHERE r.status = 'cancelled') AS cancelled
+            FROM ${quoteIdent(schema)}.first_day_bookings r ${where(conditions)} GROUP BY r.doctor_id`;
+}
+
 /**
  * The segment's bookings per doctor (doctor_id, total, confirmed, cancelled), only doctors with
  * some. `whole`: the same for the filter without its segment, with its parameters (null for the
- * new patients, who need none).
+ * new patients, who need none); `fromWhole`: the new patients' per doctor as newFromWhole.ts
+ * reads them, for a range that leaves few bookings out.
  */
-export function segmentByDoctor(schema: string, filter: DashboardFilter, whole: { perDoctor: string; params: unknown[] } | null): { perDoctor: string; params: unknown[] } {
+export function segmentByDoctor(
+  schema: string,
+  filter: DashboardFilter,
+  whole: { perDoctor: string; params: unknown[] } | null,
+  fromWhole?: (into: unknown[]) => string,
+): { perDoctor: string; params: unknown[] } {
   const params = whole?.params ?? [];
-  const bind = binder(params);
-  const conditions = [...newConditions(filter, bind), `r.status = ANY(${bind(statusesOf(filter))}::text[])`];
-  const fresh = `SELECT r.doctor_id, sum(r.bookings) AS total, sum(r.bookings) FILTER (WHERE r.status = 'confirmed') AS confirmed,
-                        sum(r.bookings) FILTER (WHERE r.status = 'cancelled') AS cancelled
-                   FROM ${quoteIdent(schema)}.first_day_bookings r ${where(conditions)} GROUP BY r.doctor_id`;
+  const fresh = fromWhole ? fromWhole(params) : newByDoctor(schema, filter, params);
   if (!whole) return { perDoctor: fresh, params };
   const perDoctor = `SELECT w.doctor_id, w.total - coalesce(n.total, 0) AS total, coalesce(w.confirmed, 0) - coalesce(n.confirmed, 0) AS confirmed,
                  coalesce(w.cancelled, 0) - coalesce(n.cancelled, 0) AS cancelled

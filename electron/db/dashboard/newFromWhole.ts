@@ -119,3 +119,25 @@ export function newPatientDoctorsFromWhole(schema: string, filter: DashboardFilt
                    GROUP BY p.doctor_id HAVING sum(p.bookings) > 0) p
             JOIN ${s}.doctors d USING (doctor_id)`;
 }
+
+/**
+ * The new patients' bookings per doctor (doctor_id, total, confirmed, cancelled, as firstDays.ts's
+ * segmentByDoctor reads them from first_day_bookings): the whole load's new patients' bookings per
+ * doctor and status, corrected by the first-day bookings of the patients moved in or out. Doctors
+ * left at none are left out, as there.
+ */
+export function newByDoctorFromWhole(schema: string, filter: DashboardFilter, params: unknown[]): string {
+  const s = quoteIdent(schema);
+  const byDoctor = rollupSql(schema, 'byDoctor', wholeNew(filter), params).conditions;
+  const bind = binder(params);
+  const { whole, range } = membership(filter, bind);
+  const moved = `SELECT a.doctor_id, a.status, sum((CASE WHEN ${range} THEN 1 ELSE 0 END) - (CASE WHEN ${whole} THEN 1 ELSE 0 END)) AS bookings
+                   FROM ${movedPatients(schema, filter, bind)}
+                   JOIN ${s}.appointments a ON a.patient_id = r.patient_id AND a.booking_date = r.first_day
+                  WHERE a.status = ANY(${bind(statusesOf(filter))}::text[])
+                  GROUP BY a.doctor_id, a.status`;
+  return `SELECT p.doctor_id, sum(p.bookings) AS total, sum(p.bookings) FILTER (WHERE p.status = 'confirmed') AS confirmed,
+                 sum(p.bookings) FILTER (WHERE p.status = 'cancelled') AS cancelled
+            FROM (SELECT r.doctor_id, r.status, r.bookings FROM ${s}.appointments_by_doctor r ${whereOf(byDoctor)} UNION ALL ${moved}) p
+           GROUP BY p.doctor_id HAVING sum(p.bookings) > 0`;
+}
