@@ -11,7 +11,6 @@
  * level. The main process carries every IPC call and window event: the goal is no block over 50 ms.
  * Figures are reported, never asserted on; run it on a quiet machine and give ranges.
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -21,6 +20,7 @@ import { PreviewSession } from '../electron/app/previewSession';
 import type { RowsFilter } from '../electron/app/previewRows';
 import { silentLogger } from '../electron/etl/logger';
 import { setWorkerScript } from '../electron/etl/worker/runInWorker';
+import { mainThreadCpuNs } from './bench/mainThreadCpu';
 
 interface Figure {
   step: string;
@@ -44,19 +44,6 @@ interface Figure {
   /** The highest RSS seen during the step (read every ~50 ms): main process and worker together. */
   peakRssMiB: number;
   detail?: string;
-}
-
-/**
- * CPU time of the main thread alone, in ns (Linux: the first field of its schedstat), so a block is
- * measured without the worker's, the collector helpers' or the machine's other load; undefined
- * elsewhere (then the whole process's CPU time is used).
- */
-function mainThreadCpuNs(): number | undefined {
-  try {
-    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Watches the event loop with a 5 ms timer; stop() gives the longest lateness seen. */

@@ -14,13 +14,14 @@
  * the benchmark, never by tests. What is asserted is that each tab's table shows its own count of
  * rows, and that the rows on screen once a scroll stops are filled in and in order.
  */
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '../fixtures';
 import { cachedLargePair, type WorkbookPair } from '../fixtures/workbooks';
+import { scrollFast as wheelFast } from '../pages/fastScroll';
 import { ImportPage } from '../pages/importPage';
 import { PreviewPage, type DetailTab } from '../pages/previewPage';
+import { mainThreadCpuNs } from '../../scripts/bench/mainThreadCpu';
 
 const ROWS = Number(process.env.E2E_LARGE_ROWS ?? 300_000);
 /** Frames of fast scrolling per list (at 60 frames a second, 4 s). */
@@ -54,31 +55,11 @@ interface TracedTasks {
   top: { atMs: number; wallMs: number; cpuMs: number; parts: Record<string, number> }[];
 }
 
-interface Sample {
-  frames: number;
-  onlyLoading: number;
-  longestRun: number;
-  done: boolean;
-}
-
-type Row = { className: string; getAttribute(name: string): string | null; getBoundingClientRect(): { top: number; bottom: number } };
-type Table = Row & { scrollTop: number; scrollHeight: number; clientHeight: number; querySelectorAll(selector: string): ArrayLike<Row> };
 type PerfWindow = {
-  document: { querySelector(selector: string): Table | null };
   requestAnimationFrame(callback: () => void): void;
   performance: { now(): number };
   __longTasks: { start: number; duration: number }[];
-  __scroll?: Sample;
 };
-
-/** CPU time of this process's main thread in ns (Linux: its schedstat), or undefined elsewhere. */
-function mainThreadCpuNs(): number | undefined {
-  try {
-    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The longest lateness of a 5 ms timer on this process's event loop until stopped, and the CPU the
@@ -255,38 +236,7 @@ test.describe('preview at a large size', () => {
 
     /** A fast wheel from the top, one step per frame, counting the frames that show only "Loading…" rows. */
     const scrollFast = async (testId: string): Promise<Partial<StepFigures>> => {
-      await page.evaluate(
-        ({ testId, step, frames }) => {
-          const w = globalThis as unknown as PerfWindow;
-          const element = w.document.querySelector(`[data-testid="${testId}"]`) as Table;
-          const sample: Sample = { frames: 0, onlyLoading: 0, longestRun: 0, done: false };
-          w.__scroll = sample;
-          let run = 0;
-          const frame = () => {
-            const view = element.getBoundingClientRect();
-            const rows = Array.from(element.querySelectorAll('.vt-body [role="row"]')).filter((row) => {
-              const box = row.getBoundingClientRect();
-              return box.bottom > view.top && box.top < view.bottom;
-            });
-            sample.frames += 1;
-            if (rows.length > 0 && rows.every((row) => row.className.includes('pending'))) {
-              sample.onlyLoading += 1;
-              run += 1;
-              sample.longestRun = Math.max(sample.longestRun, run);
-            } else run = 0;
-            if (sample.frames >= frames || element.scrollTop + element.clientHeight >= element.scrollHeight - 1) {
-              sample.done = true;
-              return;
-            }
-            element.scrollTop += step;
-            w.requestAnimationFrame(frame);
-          };
-          w.requestAnimationFrame(frame);
-        },
-        { testId, step: STEP_PX, frames: SCROLL_FRAMES },
-      );
-      await expect.poll(() => page.evaluate(() => (globalThis as unknown as PerfWindow).__scroll?.done), { timeout: 120_000 }).toBe(true);
-      const sample = (await page.evaluate(() => (globalThis as unknown as PerfWindow).__scroll)) as Sample;
+      const sample = await wheelFast(page, testId, { stepPx: STEP_PX, maxFrames: SCROLL_FRAMES, timeoutMs: 120_000 });
       // Once the wheel stops: the rows on screen are filled in, and in order.
       const table = page.getByTestId(testId);
       await expect.poll(() => table.locator('.vt-body [role="row"].pending').count(), { timeout: 60_000 }).toBe(0);

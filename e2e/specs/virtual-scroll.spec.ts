@@ -9,22 +9,8 @@
 import { expect, test } from '../fixtures';
 import { DASHBOARD_PAIR, generatePair } from '../fixtures/workbooks';
 import { DashboardPage } from '../pages/dashboardPage';
+import { scrollFast } from '../pages/fastScroll';
 import { importAndLoad } from '../pages/flows';
-
-interface Sample {
-  frames: number;
-  onlyLoading: number;
-  longestRun: number;
-  done: boolean;
-}
-
-type Row = { className: string; getAttribute(name: string): string | null; getBoundingClientRect(): { top: number; bottom: number } };
-type Table = Row & { scrollTop: number; scrollHeight: number; clientHeight: number; querySelectorAll(selector: string): ArrayLike<Row> };
-type Page = {
-  document: { querySelector(selector: string): Table | null };
-  requestAnimationFrame(callback: () => void): void;
-  __scroll?: Sample;
-};
 
 test('fast scrolling through a long drill-through shows rows, not "Loading…"', async ({ app }, testInfo) => {
   const pair = await generatePair(testInfo.outputPath('workbooks'), DASHBOARD_PAIR);
@@ -38,35 +24,7 @@ test('fast scrolling through a long drill-through shows rows, not "Loading…"',
   expect(total).toBeGreaterThan(2000);
 
   // ~18,000 px a second at 60 frames (300 px a frame), from the top to the end of the list.
-  await app.page.evaluate((step) => {
-    const page = globalThis as unknown as Page;
-    const element = page.document.querySelector('[data-testid="drill-table"]') as Table;
-    const sample: Sample = { frames: 0, onlyLoading: 0, longestRun: 0, done: false };
-    page.__scroll = sample;
-    let run = 0;
-    const frame = () => {
-      const view = element.getBoundingClientRect();
-      const rows = Array.from(element.querySelectorAll('.vt-body [role="row"]')).filter((row) => {
-        const box = row.getBoundingClientRect();
-        return box.bottom > view.top && box.top < view.bottom;
-      });
-      sample.frames += 1;
-      if (rows.length > 0 && rows.every((row) => row.className.includes('pending'))) {
-        sample.onlyLoading += 1;
-        run += 1;
-        sample.longestRun = Math.max(sample.longestRun, run);
-      } else run = 0;
-      if (element.scrollTop + element.clientHeight >= element.scrollHeight - 1) {
-        sample.done = true;
-        return;
-      }
-      element.scrollTop += step;
-      page.requestAnimationFrame(frame);
-    };
-    page.requestAnimationFrame(frame);
-  }, 300);
-  await expect.poll(() => app.page.evaluate(() => (globalThis as unknown as Page).__scroll?.done), { timeout: 60_000 }).toBe(true);
-  const sample = (await app.page.evaluate(() => (globalThis as unknown as Page).__scroll)) as Sample;
+  const sample = await scrollFast(app.page, 'drill-table', { stepPx: 300 });
   process.stdout.write(
     `virtual scroll (${app.shell}): ${sample.onlyLoading} of ${sample.frames} frames showed only "Loading…" rows; longest run ${sample.longestRun} frames\n`,
   );
