@@ -374,14 +374,12 @@ async function rangeSegments(db: DashboardDb, schema: string, filter: DashboardF
       if (!(await rollupsCurrent(client, schema, ['booking_day_clusters']))) return null;
       const params: unknown[] = [];
       const { rows } = await client.query<{ outside: string; inside: string; total: string }>(rangeSides(schema, view, params), params);
-      const outside = num(rows[0]?.outside);
-      const inside = num(rows[0]?.inside);
-      if (outside * OUTSIDE_COST < inside) return { outside, inside, hashed: false, bounds: [] };
+      if (num(rows[0]?.outside) * OUTSIDE_COST < num(rows[0]?.inside)) return { fewOutside: true, hashed: false, bounds: [] };
       // The inside side next: how it groups, and the patient slices' bounds, in the same transaction.
       const counted: unknown[] = [];
       const { rows: held } = await client.query<{ bookings: string }>(rangeBookings(schema, view, counted), counted);
       const hashed = groupHashed(num(held[0]?.bookings), num(rows[0]?.total));
-      return { outside, inside, hashed, bounds: hashed ? [] : await sliceBounds(client, schema) };
+      return { fewOutside: false, hashed, bounds: hashed ? [] : await sliceBounds(client, schema) };
     },
     NO_PARALLEL,
   );
@@ -407,7 +405,7 @@ async function rangeSegments(db: DashboardDb, schema: string, filter: DashboardF
     );
     return figures(Object.fromEntries(VISIT_FIGURES.map((f) => [f, num(row[f])])) as Record<VisitFigure, number>, num(row.returning_patients));
   }
-  if (sides.outside * OUTSIDE_COST >= sides.inside) {
+  if (!sides.fewOutside) {
     const rows = await perPatientSlices(db, schema, view, during, (where) => visitsInside(schema, where, returning), sides.bounds);
     return figures(Object.fromEntries(VISIT_FIGURES.map((f) => [f, sumField(rows, f)])) as Record<VisitFigure, number>, sumField(rows, 'returning_patients'));
   }

@@ -13,9 +13,9 @@ import type { DashboardFilter } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
 import { cameBackBy, nextVisit } from './firstDays';
 import { rollupSql, whereOf } from './rollup';
+import { statusesOf, visitConditions } from './rangeVisits';
 
 type Status = 'confirmed' | 'cancelled';
-const statusesOf = (filter: DashboardFilter): Status[] => (filter.statuses?.length ? filter.statuses : ['confirmed', 'cancelled']);
 const binder = (params: unknown[]) => (value: unknown) => `$${params.push(value)}`;
 
 /** The whole load's new patients for the view's statuses (no dates). */
@@ -71,15 +71,6 @@ export function newByDayFromWhole(schema: string, filter: DashboardFilter, param
   return `SELECT n.booking_date, n.status, n.placeholder, sum(n.bookings) AS bookings FROM (${parts.join(' UNION ALL ')}) n GROUP BY 1, 2, 3`;
 }
 
-/** Figures of patients with `v` bookings and `x` cancelled ones in the view, as conditions. */
-const FIGURES = (v: string, x: string): [string, string][] => [
-  ['patients', `${v} > 0`],
-  ['one', `${v} = 1`],
-  ['two_to_three', `${v} BETWEEN 2 AND 3`],
-  ['four_plus', `${v} >= 4`],
-  ['repeated_cancellations', `${x} >= 2`],
-];
-
 /** The new patients' figures (as firstDays.ts's newPatientFigures). */
 export function newPatientFiguresFromWhole(schema: string, filter: DashboardFilter, params: unknown[]): string {
   const s = quoteIdent(schema);
@@ -89,11 +80,11 @@ export function newPatientFiguresFromWhole(schema: string, filter: DashboardFilt
   const count = (status: Status) => (statuses.includes(status) ? `r.${status}` : '0');
   const v = `(${count('confirmed')} + ${count('cancelled')})`;
   const { whole, range } = membership(filter, bind);
-  const wholeFigures = FIGURES(visits.visits(), visits.cancels()).map(([name, when]) => `coalesce(sum(r.patients) FILTER (WHERE ${when}), 0) AS ${name}`);
-  const moved = FIGURES(v, count('cancelled')).map(
+  const wholeFigures = visitConditions(visits.visits(), visits.cancels()).map(([name, when]) => `coalesce(sum(r.patients) FILTER (WHERE ${when}), 0) AS ${name}`);
+  const moved = visitConditions(v, count('cancelled')).map(
     ([name, when]) => `count(*) FILTER (WHERE ${when} AND ${range}) - count(*) FILTER (WHERE ${when} AND ${whole}) AS ${name}`,
   );
-  const names = FIGURES('', '').map(([name]) => `w.${name} + m.${name} AS ${name}`);
+  const names = visitConditions('', '').map(([name]) => `w.${name} + m.${name} AS ${name}`);
   return `SELECT ${names.join(', ')}
             FROM (SELECT ${wholeFigures.join(', ')} FROM ${s}.patients_by_visits r ${whereOf(visits.conditions)}) w,
                  (SELECT ${moved.join(', ')} FROM ${movedPatients(schema, filter, bind)}) m`;
@@ -101,23 +92,11 @@ export function newPatientFiguresFromWhole(schema: string, filter: DashboardFilt
 
 /**
  * The doctors (doctors, placeholders) of the new patients' bookings (as firstDays.ts's
- * newPatientDoctors): the whole load's new patients' bookings per doctor, corrected by the
- * first-day bookings of the patients moved in or out.
+ * newPatientDoctors): those with any left in newByDoctorFromWhole.
  */
 export function newPatientDoctorsFromWhole(schema: string, filter: DashboardFilter, params: unknown[]): string {
-  const s = quoteIdent(schema);
-  const byDoctor = rollupSql(schema, 'byDoctor', wholeNew(filter), params).conditions;
-  const bind = binder(params);
-  const { whole, range } = membership(filter, bind);
-  const moved = `SELECT a.doctor_id, sum((CASE WHEN ${range} THEN 1 ELSE 0 END) - (CASE WHEN ${whole} THEN 1 ELSE 0 END)) AS bookings
-                   FROM ${movedPatients(schema, filter, bind)}
-                   JOIN ${s}.appointments a ON a.patient_id = r.patient_id AND a.booking_date = r.first_day
-                  WHERE a.status = ANY(${bind(statusesOf(filter))}::text[])
-                  GROUP BY a.doctor_id`;
   return `SELECT count(*) AS doctors, count(*) FILTER (WHERE d.is_placeholder) AS placeholders
-            FROM (SELECT p.doctor_id FROM (SELECT r.doctor_id, r.bookings FROM ${s}.appointments_by_doctor r ${whereOf(byDoctor)} UNION ALL ${moved}) p
-                   GROUP BY p.doctor_id HAVING sum(p.bookings) > 0) p
-            JOIN ${s}.doctors d USING (doctor_id)`;
+            FROM (${newByDoctorFromWhole(schema, filter, params)}) p JOIN ${quoteIdent(schema)}.doctors d USING (doctor_id)`;
 }
 
 /**

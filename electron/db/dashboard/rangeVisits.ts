@@ -23,7 +23,8 @@ export function rangeVisitsAnswer(filter: DashboardFilter): boolean {
   return Boolean(filter.from || filter.to) && !filter.doctorIds?.length && !filter.specialties?.length && (filter.segment ?? 'all') === 'all';
 }
 
-const statusesOf = (filter: DashboardFilter): string[] => (filter.statuses?.length ? filter.statuses : ['confirmed', 'cancelled']);
+/** The statuses the view counts (both when it names none). */
+export const statusesOf = (filter: DashboardFilter): string[] => (filter.statuses?.length ? filter.statuses : ['confirmed', 'cancelled']);
 
 /** The range as conditions on a booking date (SQL), binding into `params`. */
 function inRange(filter: DashboardFilter, column: string, bind: (value: unknown) => string): string {
@@ -85,19 +86,26 @@ export function groupHashed(bookings: number, loadBookings: number): boolean {
   return bookings <= HASHED_AT_MOST && bookings * 20 <= loadBookings;
 }
 
+/** The visit figures of patients with `n` bookings and `x` cancelled ones in the view, as conditions. */
+export function visitConditions(n: string, x: string): [VisitFigure, string][] {
+  return [
+    ['patients', `${n} > 0`],
+    ['one', `${n} = 1`],
+    ['two_to_three', `${n} BETWEEN 2 AND 3`],
+    ['four_plus', `${n} >= 4`],
+    ['repeated_cancellations', `${x} >= 2`],
+  ];
+}
+
 /**
  * The visit figures of a set of patients (n: bookings, x: cancelled ones), with `prefix` on each
  * name; `only`: a condition a patient must meet to be counted.
  */
 function figuresOf(n: string, x: string, prefix: string, only = ''): string {
   const and = only ? ` AND ${only}` : '';
-  return [
-    `count(*) FILTER (WHERE ${n} > 0${and}) AS ${prefix}patients`,
-    `count(*) FILTER (WHERE ${n} = 1${and}) AS ${prefix}one`,
-    `count(*) FILTER (WHERE ${n} BETWEEN 2 AND 3${and}) AS ${prefix}two_to_three`,
-    `count(*) FILTER (WHERE ${n} >= 4${and}) AS ${prefix}four_plus`,
-    `count(*) FILTER (WHERE ${x} >= 2${and}) AS ${prefix}repeated_cancellations`,
-  ].join(', ');
+  return visitConditions(n, x)
+    .map(([name, when]) => `count(*) FILTER (WHERE ${when}${and}) AS ${prefix}${name}`)
+    .join(', ');
 }
 
 /**
