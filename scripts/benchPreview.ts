@@ -20,7 +20,7 @@ import { PreviewSession } from '../electron/app/previewSession';
 import type { RowsFilter } from '../electron/app/previewRows';
 import { silentLogger } from '../electron/etl/logger';
 import { setWorkerScript } from '../electron/etl/worker/runInWorker';
-import { mainThreadCpuNs } from './bench/mainThreadCpu';
+import { watchMainLoop } from './bench/watchMainLoop';
 
 interface Figure {
   step: string;
@@ -46,45 +46,20 @@ interface Figure {
   detail?: string;
 }
 
-/** Watches the event loop with a 5 ms timer; stop() gives the longest lateness seen. */
+/** The event loop's longest block (see watchMainLoop), its delay histogram's maximum, and the peak RSS sampled every 10 ticks. */
 function watchBlocks(): { stop(): { blockMs: number; delayMaxMs: number; blockCpuMs: number; peakRssMiB: number } } {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
-  let longest = 0;
-  let longestCpu = 0;
-  let expected = performance.now() + 5;
-  let cpu = process.cpuUsage();
   let peakRss = process.memoryUsage.rss();
   let ticks = 0;
-  let timer: NodeJS.Timeout;
-  let threadNs = mainThreadCpuNs();
-  const gapCpu = () => {
-    if (threadNs !== undefined) {
-      const now = mainThreadCpuNs() as number;
-      const used = (now - threadNs) / 1e6;
-      threadNs = now;
-      return used;
-    }
-    const used = process.cpuUsage(cpu);
-    cpu = process.cpuUsage();
-    return (used.user + used.system) / 1000;
-  };
-  const tick = () => {
-    const now = performance.now();
-    longest = Math.max(longest, now - expected);
-    longestCpu = Math.max(longestCpu, gapCpu());
+  const loop = watchMainLoop(() => {
     if (++ticks % 10 === 0) peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    expected = now + 5;
-    timer = setTimeout(tick, 5);
-  };
-  timer = setTimeout(tick, 5);
+  });
   return {
     stop() {
-      clearTimeout(timer);
+      const block = loop.stop();
       histogram.disable();
-      longest = Math.max(longest, performance.now() - expected);
-      longestCpu = Math.max(longestCpu, gapCpu());
-      return { blockMs: Math.round(longest), delayMaxMs: Math.round(histogram.max / 1e6), blockCpuMs: Math.round(longestCpu), peakRssMiB: Math.round(Math.max(peakRss, process.memoryUsage.rss()) / 1024 ** 2) };
+      return { ...block, delayMaxMs: Math.round(histogram.max / 1e6), peakRssMiB: Math.round(Math.max(peakRss, process.memoryUsage.rss()) / 1024 ** 2) };
     },
   };
 }

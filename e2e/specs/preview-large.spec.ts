@@ -21,7 +21,7 @@ import { cachedLargePair, type WorkbookPair } from '../fixtures/workbooks';
 import { scrollFast as wheelFast } from '../pages/fastScroll';
 import { ImportPage } from '../pages/importPage';
 import { PreviewPage, type DetailTab } from '../pages/previewPage';
-import { mainThreadCpuNs } from '../../scripts/bench/mainThreadCpu';
+import { watchMainLoop } from '../../scripts/bench/watchMainLoop';
 
 const ROWS = Number(process.env.E2E_LARGE_ROWS ?? 300_000);
 /** Frames of fast scrolling per list (at 60 frames a second, 4 s). */
@@ -60,42 +60,6 @@ type PerfWindow = {
   performance: { now(): number };
   __longTasks: { start: number; duration: number }[];
 };
-
-/**
- * The longest lateness of a 5 ms timer on this process's event loop until stopped, and the CPU the
- * main thread used within the longest such gap: on a loaded machine the lateness is mostly the wait
- * for a core, the CPU is the block itself (the app's handlers and Playwright's client together).
- */
-function watchMainLoop(): { stop(): { blockMs: number; blockCpuMs: number | null } } {
-  let longest = 0;
-  let longestCpu = 0;
-  let expected = performance.now() + 5;
-  let cpu = mainThreadCpuNs();
-  let timer: NodeJS.Timeout;
-  const gapCpu = () => {
-    if (cpu === undefined) return 0;
-    const now = mainThreadCpuNs() as number;
-    const used = (now - cpu) / 1e6;
-    cpu = now;
-    return used;
-  };
-  const tick = () => {
-    const now = performance.now();
-    longest = Math.max(longest, now - expected);
-    longestCpu = Math.max(longestCpu, gapCpu());
-    expected = now + 5;
-    timer = setTimeout(tick, 5);
-  };
-  timer = setTimeout(tick, 5);
-  return {
-    stop() {
-      clearTimeout(timer);
-      longest = Math.max(longest, performance.now() - expected);
-      longestCpu = Math.max(longestCpu, gapCpu());
-      return { blockMs: Math.round(longest), blockCpuMs: cpu === undefined ? null : Math.round(longestCpu) };
-    },
-  };
-}
 
 interface TraceEvent {
   name: string;
