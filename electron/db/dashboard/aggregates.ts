@@ -16,7 +16,7 @@ import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
 import { rollupAnswers, rollupsCurrent, rollupSql, whereOf, wholeMonths } from './rollup';
 import { firstDaysAnswer, newPatientDoctors, newPatientFigures, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
 import { patientDaysAnswer, patientsInRange } from './patientDays';
-import { groupHashed, rangeBookings, rangeSides, rangeVisitsAnswer, visitsInside, visitsOutside, VISIT_FIGURES, type VisitFigure } from './rangeVisits';
+import { groupHashed, rangeBookings, rangeSides, rangeVisitsAnswer, visitFigures, visitsInside, visitsOutside, VISIT_FIGURES, type VisitFigure } from './rangeVisits';
 import { newByDayFromWhole, newByDoctorFromWhole, newPatientDoctorsFromWhole, newPatientFiguresFromWhole } from './newFromWhole';
 
 const SORTED_GROUPING = ['enable_hashagg = off'];
@@ -27,6 +27,8 @@ const SORTED_GROUPING = ['enable_hashagg = off'];
  */
 export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Kpis> {
   const s = quoteIdent(schema);
+  // The shown range's few-outside decision, for its totals, patients and doctors alike.
+  const few: SharedFewOutside = {};
   const totals = (range?: { from?: string; to?: string }) =>
     readOnly(db, 'computing the key figures', async (client) => {
       // Rule 9's bounds come from the run date of the load shown (today when it has none).
@@ -39,7 +41,7 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
         if (!firstEver || !range.from || range.from < firstEver) return null;
       }
       const ranged = range ? { ...filter, from: range.from, to: range.to } : filter;
-      const days = await dayRows(client, schema, ranged);
+      const days = await dayRows(client, schema, ranged, range ? undefined : few);
       if (days) {
         const { rows } = await client.query<Record<string, string | null>>(
           `${shown}
@@ -70,7 +72,7 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
     });
   const patients = async (f: DashboardFilter): Promise<number> => {
     // The whole view's count runs beside the new patients' (it is the slow one), for returning.
-    const [fresh, whole] = await Promise.all([newPatients(db, schema, f, 'counting patients'), f.segment === 'returning' && firstDaysAnswer(f) ? patients(withoutSegment(f)) : null]);
+    const [fresh, whole] = await Promise.all([newPatients(db, schema, f, 'counting patients', few), f.segment === 'returning' && firstDaysAnswer(f) ? patients(withoutSegment(f)) : null]);
     if (fresh) return f.segment === 'new' ? num(fresh.patients) : (whole ?? 0) - num(fresh.patients);
     const fromPatientDays = await patientDays(db, schema, f, 'counting patients');
     if (fromPatientDays !== null) return fromPatientDays;
@@ -94,7 +96,7 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
       }
       if (current && filter.segment === 'new' && firstDaysAnswer(filter)) {
         const params: unknown[] = [];
-        const sql = (await fewOutside(client, schema, filter)) ? newPatientDoctorsFromWhole : newPatientDoctors;
+        const sql = (await fewOutside(client, schema, filter, few)) ? newPatientDoctorsFromWhole : newPatientDoctors;
         const { rows } = await client.query<Record<string, string>>(sql(schema, filter, params), params);
         return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
       }
@@ -102,13 +104,13 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
         // A date range's doctors from its whole months in the rollup and the days at either end
         // (or a segment's, as the range's less its new patients'): a search per doctor of the
         // appointments took ~180 ms for a year at a million rows, 2,780 index probes.
-        const few = firstDaysAnswer(filter) && (await fewOutside(client, schema, filter));
-        const { perDoctor, params, fromRollups } = perDoctorSql(schema, filter, current, few);
+        const { perDoctor, doctorsWithBookings, params, fromRollups } = perDoctorSql(schema, filter, current, firstDaysAnswer(filter) && (await fewOutside(client, schema, filter, few)));
         if (fromRollups) {
           for (const setting of NO_PARALLEL) await client.query(`SET LOCAL ${setting}`);
+          const withBookings = doctorsWithBookings ?? `SELECT p.doctor_id FROM (${perDoctor}) p WHERE p.total > 0`;
           const { rows } = await client.query<Record<string, string>>(
             `SELECT count(*) AS doctors, count(*) FILTER (WHERE d.is_placeholder) AS placeholders
-               FROM (${perDoctor}) p JOIN ${s}.doctors d USING (doctor_id) WHERE p.total > 0`,
+               FROM (${withBookings}) p JOIN ${s}.doctors d USING (doctor_id)`,
             params,
           );
           return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
@@ -410,17 +412,14 @@ async function rangeSegments(db: DashboardDb, schema: string, filter: DashboardF
     return figures(Object.fromEntries(VISIT_FIGURES.map((f) => [f, sumField(rows, f)])) as Record<VisitFigure, number>, sumField(rows, 'returning_patients'));
   }
   const [fresh, whole, moved] = await Promise.all([
-    newPatients(db, schema, { ...filter, segment: 'new' }, during),
+    // The range's sides were decided above.
+    newPatients(db, schema, { ...filter, segment: 'new' }, during, { decided: Promise.resolve(true) }),
     byVisits(
       db,
       schema,
       filter.statuses ? { statuses: filter.statuses } : {},
       during,
-      (where, sql) => `
-        SELECT sum(r.patients) AS patients, sum(r.patients) FILTER (WHERE ${sql.visits()} = 1) AS one,
-               sum(r.patients) FILTER (WHERE ${sql.visits()} BETWEEN 2 AND 3) AS two_to_three, sum(r.patients) FILTER (WHERE ${sql.visits()} >= 4) AS four_plus,
-               sum(r.patients) FILTER (WHERE ${sql.cancels()} >= 2) AS repeated_cancellations
-          FROM ${quoteIdent(schema)}.patients_by_visits r ${where}`,
+      (where, sql) => `SELECT ${visitFigures(sql.visits(), sql.cancels(), { weight: 'r.patients' })} FROM ${quoteIdent(schema)}.patients_by_visits r ${where}`,
     ),
     readOnly(
       db,
@@ -446,44 +445,52 @@ const OUTSIDE_COST = 4;
  * Whether a range's new patients are read as the whole load's corrected for the patients with
  * bookings outside the range (newFromWhole.ts) rather than from the range's first days: when the
  * range leaves few bookings out, by the same measure as its visit figures (rangeVisits.ts). Then
- * the rest of the transaction runs without parallel workers.
+ * the rest of the transaction runs without parallel workers. A call's transactions run at once
+ * and ask the same question of the same range: `shared` (sharedFewOutside) has the first to ask
+ * decide it and the others wait for that answer instead of asking again.
  */
-async function fewOutside(client: pg.ClientBase, schema: string, filter: DashboardFilter): Promise<boolean> {
-  if (!(filter.from || filter.to) || !(await rollupsCurrent(client, schema, ['booking_day_clusters']))) return false;
-  const params: unknown[] = [];
-  const { rows } = await client.query<{ outside: string; inside: string }>(rangeSides(schema, filter, params), params);
-  const few = num(rows[0]?.outside) * OUTSIDE_COST < num(rows[0]?.inside);
+async function fewOutside(client: pg.ClientBase, schema: string, filter: DashboardFilter, shared?: SharedFewOutside): Promise<boolean> {
+  const few = await (shared ? (shared.decided ??= decideFewOutside(client, schema, filter)) : decideFewOutside(client, schema, filter));
   // Its statement reads a few thousand rollup rows and index entries (see NO_PARALLEL).
   if (few) for (const setting of NO_PARALLEL) await client.query(`SET LOCAL ${setting}`);
   return few;
 }
 
-/** The segments' figures from the visits rollup or the appointments (decided over the filter itself). */
+async function decideFewOutside(client: pg.ClientBase, schema: string, filter: DashboardFilter): Promise<boolean> {
+  if (!(filter.from || filter.to) || !(await rollupsCurrent(client, schema, ['booking_day_clusters']))) return false;
+  const params: unknown[] = [];
+  const { rows } = await client.query<{ outside: string; inside: string }>(rangeSides(schema, filter, params), params);
+  return num(rows[0]?.outside) * OUTSIDE_COST < num(rows[0]?.inside);
+}
+
+/**
+ * One call's few-outside decision for its filter's range, made once (by whichever transaction
+ * asks first: no round trip is added in front of the others) and shared by its transactions.
+ * The key figures asked it up to three times a call, once in each of their parallel transactions.
+ * Deciding in another transaction than the one it serves is safe: the choice changes what is
+ * read, never a figure.
+ */
+interface SharedFewOutside {
+  decided?: Promise<boolean>;
+}
+
+/**
+ * The segments' figures from the visits rollup or the appointments (decided over the filter
+ * itself). The rollup's rows with no booking in the view are already left out by its conditions
+ * (rollupSql), and every patient grouped from the appointments has one, so `patients` counts the
+ * same patients as the visit buckets do either way.
+ */
 async function segmentFigures(db: DashboardDb, schema: string, filter: DashboardFilter): Promise<Omit<Segments, 'ms'>> {
   const s = quoteIdent(schema);
-  const fromRollup = await byVisits(db, schema, filter, 'computing the patient segments', (where, sql) => `
-    SELECT sum(r.patients) AS patients, sum(r.patients) FILTER (WHERE ${sql.returning()}) AS returning_patients,
-           sum(r.patients) FILTER (WHERE ${sql.visits()} = 1) AS one,
-           sum(r.patients) FILTER (WHERE ${sql.visits()} BETWEEN 2 AND 3) AS two_to_three,
-           sum(r.patients) FILTER (WHERE ${sql.visits()} >= 4) AS four_plus,
-           sum(r.patients) FILTER (WHERE ${sql.cancels()} >= 2) AS repeated_cancellations
-      FROM ${s}.patients_by_visits r ${where}`);
-  // Returning: the patient's last booking in the filter is after their first day ever.
-  const rows = fromRollup ? [fromRollup] : await perPatientSlices(
+  const fromRollup = await byVisits(
     db,
     schema,
     filter,
     'computing the patient segments',
-    (where) => `SELECT count(*) AS patients,
-                   count(*) FILTER (WHERE p.last > p.first) AS returning_patients,
-                   count(*) FILTER (WHERE p.n = 1) AS one,
-                   count(*) FILTER (WHERE p.n BETWEEN 2 AND 3) AS two_to_three,
-                   count(*) FILTER (WHERE p.n >= 4) AS four_plus,
-                   count(*) FILTER (WHERE p.x >= 2) AS repeated_cancellations
-              FROM (SELECT a.patient_id, count(*) AS n, count(*) FILTER (WHERE a.status = 'cancelled') AS x,
-                           min(a.patient_first_booking) AS first, max(a.booking_date) AS last
-                      FROM ${s}.appointments a ${where} GROUP BY a.patient_id) p`,
+    (where, sql) => `SELECT ${visitFigures(sql.visits(), sql.cancels(), { weight: 'r.patients' })}, sum(r.patients) FILTER (WHERE ${sql.returning()}) AS returning_patients
+                       FROM ${s}.patients_by_visits r ${where}`,
   );
+  const rows = fromRollup ? [fromRollup] : await perPatientSlices(db, schema, filter, 'computing the patient segments', (where) => visitsInside(schema, where, false));
   const patients = sumField(rows, 'patients');
   const returningPatients = sumField(rows, 'returning_patients');
   return {
@@ -538,9 +545,15 @@ function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean,
               FROM ${s}.appointments x ${whereOf([...shared, end])} GROUP BY x.doctor_id`,
       ),
     ];
+    // Every rollup row and every end's group holds a booking: a doctor with any has bookings.
+    const withBookings = [
+      `SELECT x.doctor_id FROM ${s}.appointments_by_doctor_month x ${whereOf(inMonths)}`,
+      ...ends.map((end) => `SELECT x.doctor_id FROM ${s}.appointments x ${whereOf([...shared, end])}`),
+    ];
     return {
       perDoctor: `SELECT p.doctor_id, sum(p.total) AS total, sum(p.confirmed) AS confirmed, sum(p.cancelled) AS cancelled
                     FROM (${parts.join(' UNION ALL ')}) p GROUP BY p.doctor_id`,
+      doctorsWithBookings: withBookings.join(' UNION '),
       params,
       fromRollups: true,
     };
@@ -574,6 +587,12 @@ function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean,
  */
 interface PerDoctor {
   perDoctor: string;
+  /**
+   * The doctors with a booking (doctor_id), when that is cheaper than their sums: for the key
+   * figures' doctor count over a range's whole months (a year at a million appointments with one
+   * status, ~15 against ~20 ms of server CPU: no sums per doctor and status).
+   */
+  doctorsWithBookings?: string;
   params: unknown[];
   fromRollups: boolean;
 }
@@ -587,9 +606,10 @@ const NO_PARALLEL = ['max_parallel_workers_per_gather = 0'];
 /**
  * The filter's bookings per day × status × placeholder doctor from the rollups, as a FROM item
  * (alias `r`: booking_date, status, placeholder, bookings) with its parameters; null when the
- * rollups do not answer the filter or are not current.
+ * rollups do not answer the filter or are not current. `few`: the call's decision for this range,
+ * when its other transactions share it (SharedFewOutside).
  */
-export async function dayRows(client: pg.ClientBase, schema: string, filter: DashboardFilter): Promise<{ from: string; params: unknown[] } | null> {
+export async function dayRows(client: pg.ClientBase, schema: string, filter: DashboardFilter, few?: SharedFewOutside): Promise<{ from: string; params: unknown[] } | null> {
   const byDay = rollupAnswers('byDay', filter);
   if (!(byDay || firstDaysAnswer(filter)) || !(await rollupsCurrent(client, schema))) return null;
   const s = quoteIdent(schema);
@@ -601,12 +621,15 @@ export async function dayRows(client: pg.ClientBase, schema: string, filter: Das
   const whole = (into: unknown[]) =>
     `SELECT r.booking_date, r.status, r.placeholder, sum(r.bookings) AS bookings
        FROM ${s}.appointments_by_day r ${whereOf(rollupSql(schema, 'byDay', withoutSegment(filter), into).conditions)} GROUP BY 1, 2, 3`;
-  const fresh = (await fewOutside(client, schema, filter)) ? (into: unknown[]) => newByDayFromWhole(schema, filter, into) : undefined;
+  const fresh = (await fewOutside(client, schema, filter, few)) ? (into: unknown[]) => newByDayFromWhole(schema, filter, into) : undefined;
   return { from: `(${segmentByDay(schema, filter, whole, params, fresh)}) r`, params };
 }
 
-/** The new patients' figures of a segment over dates (firstDays.ts), when the rollups answer it; null otherwise. */
-async function newPatients(db: DashboardDb, schema: string, filter: DashboardFilter, during: string): Promise<Record<string, string> | null> {
+/**
+ * The new patients' figures of a segment over dates (firstDays.ts), when the rollups answer it;
+ * null otherwise. `few`: the call's decision for this range, when shared (SharedFewOutside).
+ */
+async function newPatients(db: DashboardDb, schema: string, filter: DashboardFilter, during: string, few?: SharedFewOutside): Promise<Record<string, string> | null> {
   if (!firstDaysAnswer(filter)) return null;
   // One index range of ~100k rows at most: parallel workers took longer to start (40–70 ms on
   // the shared 2-core machine) than the scan itself (~30 ms), and it runs beside the slow count.
@@ -616,7 +639,7 @@ async function newPatients(db: DashboardDb, schema: string, filter: DashboardFil
     async (client) => {
       if (!(await rollupsCurrent(client, schema))) return null;
       const params: unknown[] = [];
-      const sql = (await fewOutside(client, schema, filter)) ? newPatientFiguresFromWhole : newPatientFigures;
+      const sql = (await fewOutside(client, schema, filter, few)) ? newPatientFiguresFromWhole : newPatientFigures;
       const { rows } = await client.query<Record<string, string>>(sql(schema, filter, params), params);
       return rows[0] ?? {};
     },

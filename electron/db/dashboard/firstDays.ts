@@ -12,6 +12,7 @@
  */
 import type { DashboardFilter } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
+import { statusesOf, visitFigures } from './rangeVisits';
 
 type Status = 'confirmed' | 'cancelled';
 
@@ -27,8 +28,6 @@ export function firstDaysAnswer(filter: DashboardFilter): boolean {
 export function withoutSegment(filter: DashboardFilter): DashboardFilter {
   return { ...filter, segment: 'all' };
 }
-
-const statusesOf = (filter: DashboardFilter): Status[] => (filter.statuses?.length ? filter.statuses : ['confirmed', 'cancelled']);
 
 /**
  * The patient's next day after the first with a booking of the view's statuses, on a row with
@@ -129,9 +128,7 @@ export function newPatientFigures(schema: string, filter: DashboardFilter, param
   const count = (status: Status) => (statuses.includes(status) ? `r.${status}` : '0');
   const visits = `(${count('confirmed')} + ${count('cancelled')})`;
   const conditions = [...newConditions(filter, binder(params)), `${visits} > 0`];
-  return `SELECT count(*) AS patients, count(*) FILTER (WHERE ${visits} = 1) AS one, count(*) FILTER (WHERE ${visits} BETWEEN 2 AND 3) AS two_to_three,
-                 count(*) FILTER (WHERE ${visits} >= 4) AS four_plus, count(*) FILTER (WHERE ${count('cancelled')} >= 2) AS repeated_cancellations
-            FROM ${quoteIdent(schema)}.patients_first_day r ${where(conditions)}`;
+  return `SELECT ${visitFigures(visits, count('cancelled'))} FROM ${quoteIdent(schema)}.patients_first_day r ${where(conditions)}`;
 }
 
 /**
