@@ -226,22 +226,27 @@ export class DashboardPage extends AppShell {
 
   /** Waits until no card is computing (after the figures for the current filters arrived). */
   async waitUntilSettled(): Promise<void> {
-    await expect.poll(async () => (await this.snapshot()).busy, { timeout: 60_000 }).toBe(false);
+    await expect.poll(async () => (await this.snapshot(false)).busy, { timeout: 60_000 }).toBe(false);
   }
 
   /**
    * Every figure on screen, read in one pass; fails when a number's text differs from the value
    * behind it. Specs poll it: `await expect.poll(() => dashboard.figures()).toEqual(expected)`.
+   *
+   * The trend's table renders only the rows in its box: its periods are read by scrolling it from
+   * the first row to the last, as a person would (and it fails when a row is not drawn when
+   * scrolled to). `wholeTrendTable: false` reads only the rows drawn, for a poll that times the
+   * page and must not scroll it.
    */
-  async figures(): Promise<FiguresOnScreen & { busy: boolean }> {
-    const { mismatches, ...figures } = await this.snapshot();
+  async figures({ wholeTrendTable = true }: { wholeTrendTable?: boolean } = {}): Promise<FiguresOnScreen & { busy: boolean }> {
+    const { mismatches, ...figures } = await this.snapshot(wholeTrendTable);
     expect(mismatches, 'numbers on screen equal the values behind them').toEqual([]);
     return figures;
   }
 
-  private snapshot(): Promise<Snapshot> {
-    return this.page.evaluate(() => {
-      const { document } = globalThis as unknown as BrowserGlobals;
+  private snapshot(wholeTrendTable: boolean): Promise<Snapshot> {
+    return this.page.evaluate(async (wholeTable) => {
+      const { document, Event, performance, requestAnimationFrame } = globalThis as unknown as BrowserGlobals;
       const screen = document.querySelector('.dash-screen');
       const mismatches: string[] = [];
       const digits = (text: string | null) => Number((text ?? '').replace(/[^\d-]/g, ''));
@@ -273,7 +278,39 @@ export class DashboardPage extends AppShell {
       });
       const rankedBy = (screen?.querySelector('[data-testid="leaderboard-table"] th[aria-sort="descending"]')?.textContent ?? '').trim().toLowerCase();
       const intro = screen?.querySelector('#leaderboard-title')?.closest('section')?.querySelector('.dash-card-intro')?.textContent ?? '';
-      const trendPoints = rowsOf('trend-row-').filter((row) => row.hasAttribute('data-confirmed')).map((row) => {
+      // The trend table's rows, every one when `wholeTable`: each scroll puts the last row read at
+      // the top of the box (under its header), and the rows drawn there are read, until the last.
+      const trendRows = async (): Promise<DomElement[]> => {
+        const table = byId('trend-table');
+        const box = table?.closest('#trend-table') ?? null;
+        const drawn = () => Array.from(table?.querySelectorAll('tbody tr[data-index]') ?? []);
+        const indexOf = (row: DomElement) => Number(row.getAttribute('data-index'));
+        const total = Number(table?.getAttribute('aria-rowcount') ?? 1) - 1;
+        if (!table || !box || !wholeTable || drawn().length >= total) return drawn();
+        const rows = new Map<number, DomElement>();
+        const header = table.querySelector('thead')?.getBoundingClientRect().height ?? 0;
+        const saved = box.scrollTop;
+        const scrollTo = async (top: number) => {
+          box.scrollTop = top;
+          box.dispatchEvent(new Event('scroll'));
+          await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+        };
+        await scrollTo(0);
+        const deadline = performance.now() + 60_000;
+        while (performance.now() < deadline) {
+          const shown = drawn();
+          for (const row of shown) rows.set(indexOf(row), row);
+          const last = shown[shown.length - 1];
+          if (!last || rows.size >= total) break;
+          const offset = last.getBoundingClientRect().top - box.getBoundingClientRect().top - header;
+          if (offset <= 0) break;
+          await scrollTo(box.scrollTop + offset);
+        }
+        await scrollTo(saved);
+        if (rows.size < total) mismatches.push(`trend table: ${rows.size} of ${total} rows drawn when scrolled through`);
+        return [...rows.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
+      };
+      const trendPoints = (await trendRows()).filter((row) => row.hasAttribute('data-confirmed')).map((row) => {
         const period = (row.getAttribute('data-testid') ?? '').replace('trend-row-', '');
         const confirmed = Number(row.getAttribute('data-confirmed'));
         const cancelled = Number(row.getAttribute('data-cancelled'));
@@ -328,7 +365,7 @@ export class DashboardPage extends AppShell {
           repeatedCancellations: count('repeated-cancellations'),
         },
       };
-    });
+    }, wholeTrendTable);
   }
 
   /** The cancellation rate as people read it ("29.4%"). */

@@ -13,7 +13,7 @@ export interface DomElement {
   scrollTop: number;
   getAttribute(name: string): string | null;
   hasAttribute(name: string): boolean;
-  getBoundingClientRect(): { height: number; width: number };
+  getBoundingClientRect(): { top: number; height: number; width: number };
   querySelector(selectors: string): DomElement | null;
   querySelectorAll(selectors: string): Iterable<DomElement> & ArrayLike<DomElement>;
   closest(selectors: string): DomElement | null;
