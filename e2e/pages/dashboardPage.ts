@@ -246,7 +246,7 @@ export class DashboardPage extends AppShell {
 
   private snapshot(wholeTrendTable: boolean): Promise<Snapshot> {
     return this.page.evaluate(async (wholeTable) => {
-      const { document, Event, performance, requestAnimationFrame } = globalThis as unknown as BrowserGlobals;
+      const { document, Event, MutationObserver, performance, requestAnimationFrame } = globalThis as unknown as BrowserGlobals;
       const screen = document.querySelector('.dash-screen');
       const mismatches: string[] = [];
       const digits = (text: string | null) => Number((text ?? '').replace(/[^\d-]/g, ''));
@@ -280,14 +280,16 @@ export class DashboardPage extends AppShell {
       const intro = screen?.querySelector('#leaderboard-title')?.closest('section')?.querySelector('.dash-card-intro')?.textContent ?? '';
       // The trend table's rows, every one when `wholeTable`: each scroll puts the last row read at
       // the top of the box (under its header), and the rows drawn there are read, until the last.
+      // The figures can change while it scrolls (a filter typed a moment ago arrives): a row read
+      // again with other figures, figures changed in place, or another row count start it again.
       const trendRows = async (): Promise<DomElement[]> => {
         const table = byId('trend-table');
         const box = table?.closest('#trend-table') ?? null;
         const drawn = () => Array.from(table?.querySelectorAll('tbody tr[data-index]') ?? []);
         const indexOf = (row: DomElement) => Number(row.getAttribute('data-index'));
-        const total = Number(table?.getAttribute('aria-rowcount') ?? 1) - 1;
-        if (!table || !box || !wholeTable || drawn().length >= total) return drawn();
-        const rows = new Map<number, DomElement>();
+        const identity = (row: DomElement) => ['data-testid', 'data-confirmed', 'data-cancelled', 'data-count'].map((name) => row.getAttribute(name)).join('|');
+        const totalOf = () => Number(table?.getAttribute('aria-rowcount') ?? 1) - 1;
+        if (!table || !box || !wholeTable || drawn().length >= totalOf()) return drawn();
         const header = table.querySelector('thead')?.getBoundingClientRect().height ?? 0;
         const saved = box.scrollTop;
         const scrollTo = async (top: number) => {
@@ -295,20 +297,41 @@ export class DashboardPage extends AppShell {
           box.dispatchEvent(new Event('scroll'));
           await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
         };
-        await scrollTo(0);
+        let changed: boolean;
+        const observer = new MutationObserver(() => {
+          changed = true;
+        });
+        observer.observe(table, { subtree: true, attributes: true, attributeFilter: ['data-confirmed', 'data-cancelled', 'data-count', 'aria-rowcount'] });
+        const rows = new Map<number, { row: DomElement; identity: string }>();
         const deadline = performance.now() + 60_000;
-        while (performance.now() < deadline) {
-          const shown = drawn();
-          for (const row of shown) rows.set(indexOf(row), row);
-          const last = shown[shown.length - 1];
-          if (!last || rows.size >= total) break;
-          const offset = last.getBoundingClientRect().top - box.getBoundingClientRect().top - header;
-          if (offset <= 0) break;
-          await scrollTo(box.scrollTop + offset);
+        let total = totalOf();
+        let complete = false;
+        while (!complete && performance.now() < deadline) {
+          changed = false;
+          total = totalOf();
+          rows.clear();
+          await scrollTo(0);
+          while (!changed && performance.now() < deadline) {
+            const shown = drawn();
+            for (const row of shown) {
+              const read = rows.get(indexOf(row));
+              if (read && read.identity !== identity(row)) changed = true;
+              rows.set(indexOf(row), { row, identity: identity(row) });
+            }
+            const last = shown[shown.length - 1];
+            if (changed || !last || rows.size >= total) break;
+            const offset = last.getBoundingClientRect().top - box.getBoundingClientRect().top - header;
+            const before = box.scrollTop;
+            if (offset <= 0) break;
+            await scrollTo(before + offset);
+            if (box.scrollTop === before) break;
+          }
+          complete = !changed && totalOf() === total && rows.size === total;
         }
+        observer.disconnect();
         await scrollTo(saved);
-        if (rows.size < total) mismatches.push(`trend table: ${rows.size} of ${total} rows drawn when scrolled through`);
-        return [...rows.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
+        if (!complete) mismatches.push(`trend table: ${rows.size} of ${total} rows drawn when scrolled through`);
+        return [...rows.entries()].sort(([a], [b]) => a - b).map(([, read]) => read.row);
       };
       const trendPoints = (await trendRows()).filter((row) => row.hasAttribute('data-confirmed')).map((row) => {
         const period = (row.getAttribute('data-testid') ?? '').replace('trend-row-', '');

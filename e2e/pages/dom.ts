@@ -36,7 +36,10 @@ export interface BrowserGlobals {
   };
   performance: { now(): number };
   requestAnimationFrame(callback: () => void): number;
-  MutationObserver: new (callback: () => void) => { observe(target: DomElement, options: { childList?: boolean; subtree?: boolean; characterData?: boolean }): void; disconnect(): void };
+  MutationObserver: new (callback: () => void) => {
+    observe(target: DomElement, options: { childList?: boolean; subtree?: boolean; characterData?: boolean; attributes?: boolean; attributeFilter?: string[] }): void;
+    disconnect(): void;
+  };
   DataTransfer: new () => { items: { add(file: unknown): unknown } };
   File: new (parts: unknown[], name: string, options?: { type?: string }) => unknown;
   Event: new (type: string) => unknown;
