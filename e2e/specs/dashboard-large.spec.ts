@@ -209,6 +209,17 @@ test.describe('dashboard at a large size', () => {
     // at most once (a scroll bar appearing), never in a loop.
     expect(steps.at(-1)?.chartResizes ?? 0, `charts redrawn at a new width when the table was shown: ${steps.at(-1)?.chartWidths.join(', ') ?? ''}`).toBeLessThanOrEqual(4);
     await picture('dashboard-large-trend-table.png', dashboard.trendCard);
+    // Its end, scrolled to (the rows there are rendered when they come into the box); then back to the top.
+    const tableBox = page.locator('#trend-table');
+    await tableBox.evaluate((box: { scrollTop: number; scrollHeight: number }) => {
+      box.scrollTop = box.scrollHeight;
+    });
+    await expect(page.getByTestId(shown.trend.outside.after > 0 ? 'trend-row-after' : `trend-row-${shown.trend.points.at(-1)?.period ?? ''}`)).toBeInViewport();
+    await picture('dashboard-large-trend-table-end.png', dashboard.trendCard);
+    await tableBox.evaluate((box: { scrollTop: number }) => {
+      box.scrollTop = 0;
+    });
+    await expect(page.getByTestId(`trend-row-${shown.trend.points[0]?.period ?? ''}`)).toBeInViewport();
     await measure('Cancelled, table shown', () => dashboard.setStatus('Cancelled'), await sql(`WHERE status = 'cancelled'`));
     await measure('All, table shown', () => dashboard.setStatus('All'), all);
 
