@@ -226,22 +226,27 @@ export class DashboardPage extends AppShell {
 
   /** Waits until no card is computing (after the figures for the current filters arrived). */
   async waitUntilSettled(): Promise<void> {
-    await expect.poll(async () => (await this.snapshot()).busy, { timeout: 60_000 }).toBe(false);
+    await expect.poll(async () => (await this.snapshot(false)).busy, { timeout: 60_000 }).toBe(false);
   }
 
   /**
    * Every figure on screen, read in one pass; fails when a number's text differs from the value
    * behind it. Specs poll it: `await expect.poll(() => dashboard.figures()).toEqual(expected)`.
+   *
+   * The trend's table renders only the rows in its box: its periods are read by scrolling it from
+   * the first row to the last, as a person would (and it fails when a row is not drawn when
+   * scrolled to). `wholeTrendTable: false` reads only the rows drawn, for a poll that times the
+   * page and must not scroll it.
    */
-  async figures(): Promise<FiguresOnScreen & { busy: boolean }> {
-    const { mismatches, ...figures } = await this.snapshot();
+  async figures({ wholeTrendTable = true }: { wholeTrendTable?: boolean } = {}): Promise<FiguresOnScreen & { busy: boolean }> {
+    const { mismatches, ...figures } = await this.snapshot(wholeTrendTable);
     expect(mismatches, 'numbers on screen equal the values behind them').toEqual([]);
     return figures;
   }
 
-  private snapshot(): Promise<Snapshot> {
-    return this.page.evaluate(() => {
-      const { document } = globalThis as unknown as BrowserGlobals;
+  private snapshot(wholeTrendTable: boolean): Promise<Snapshot> {
+    return this.page.evaluate(async (wholeTable) => {
+      const { document, Event, MutationObserver, performance, requestAnimationFrame } = globalThis as unknown as BrowserGlobals;
       const screen = document.querySelector('.dash-screen');
       const mismatches: string[] = [];
       const digits = (text: string | null) => Number((text ?? '').replace(/[^\d-]/g, ''));
@@ -273,7 +278,62 @@ export class DashboardPage extends AppShell {
       });
       const rankedBy = (screen?.querySelector('[data-testid="leaderboard-table"] th[aria-sort="descending"]')?.textContent ?? '').trim().toLowerCase();
       const intro = screen?.querySelector('#leaderboard-title')?.closest('section')?.querySelector('.dash-card-intro')?.textContent ?? '';
-      const trendPoints = rowsOf('trend-row-').filter((row) => row.hasAttribute('data-confirmed')).map((row) => {
+      // The trend table's rows, every one when `wholeTable`: each scroll puts the last row read at
+      // the top of the box (under its header), and the rows drawn there are read, until the last.
+      // The figures can change while it scrolls (a filter typed a moment ago arrives): a row read
+      // again with other figures, figures changed in place, or another row count start it again.
+      const trendRows = async (): Promise<DomElement[]> => {
+        const table = byId('trend-table');
+        const box = table?.closest('#trend-table') ?? null;
+        const drawn = () => Array.from(table?.querySelectorAll('tbody tr[data-index]') ?? []);
+        const indexOf = (row: DomElement) => Number(row.getAttribute('data-index'));
+        const identity = (row: DomElement) => ['data-testid', 'data-confirmed', 'data-cancelled', 'data-count'].map((name) => row.getAttribute(name)).join('|');
+        const totalOf = () => Number(table?.getAttribute('aria-rowcount') ?? 1) - 1;
+        if (!table || !box || !wholeTable || drawn().length >= totalOf()) return drawn();
+        const header = table.querySelector('thead')?.getBoundingClientRect().height ?? 0;
+        const saved = box.scrollTop;
+        const scrollTo = async (top: number) => {
+          box.scrollTop = top;
+          box.dispatchEvent(new Event('scroll'));
+          await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+        };
+        let changed: boolean;
+        const observer = new MutationObserver(() => {
+          changed = true;
+        });
+        observer.observe(table, { subtree: true, attributes: true, attributeFilter: ['data-confirmed', 'data-cancelled', 'data-count', 'aria-rowcount'] });
+        const rows = new Map<number, { row: DomElement; identity: string }>();
+        const deadline = performance.now() + 60_000;
+        let total = totalOf();
+        let complete = false;
+        while (!complete && performance.now() < deadline) {
+          changed = false;
+          total = totalOf();
+          rows.clear();
+          await scrollTo(0);
+          while (!changed && performance.now() < deadline) {
+            const shown = drawn();
+            for (const row of shown) {
+              const read = rows.get(indexOf(row));
+              if (read && read.identity !== identity(row)) changed = true;
+              rows.set(indexOf(row), { row, identity: identity(row) });
+            }
+            const last = shown[shown.length - 1];
+            if (changed || !last || rows.size >= total) break;
+            const offset = last.getBoundingClientRect().top - box.getBoundingClientRect().top - header;
+            const before = box.scrollTop;
+            if (offset <= 0) break;
+            await scrollTo(before + offset);
+            if (box.scrollTop === before) break;
+          }
+          complete = !changed && totalOf() === total && rows.size === total;
+        }
+        observer.disconnect();
+        await scrollTo(saved);
+        if (!complete) mismatches.push(`trend table: ${rows.size} of ${total} rows drawn when scrolled through`);
+        return [...rows.entries()].sort(([a], [b]) => a - b).map(([, read]) => read.row);
+      };
+      const trendPoints = (await trendRows()).filter((row) => row.hasAttribute('data-confirmed')).map((row) => {
         const period = (row.getAttribute('data-testid') ?? '').replace('trend-row-', '');
         const confirmed = Number(row.getAttribute('data-confirmed'));
         const cancelled = Number(row.getAttribute('data-cancelled'));
@@ -328,7 +388,7 @@ export class DashboardPage extends AppShell {
           repeatedCancellations: count('repeated-cancellations'),
         },
       };
-    });
+    }, wholeTrendTable);
   }
 
   /** The cancellation rate as people read it ("29.4%"). */

@@ -13,7 +13,7 @@ export interface DomElement {
   scrollTop: number;
   getAttribute(name: string): string | null;
   hasAttribute(name: string): boolean;
-  getBoundingClientRect(): { height: number; width: number };
+  getBoundingClientRect(): { top: number; height: number; width: number };
   querySelector(selectors: string): DomElement | null;
   querySelectorAll(selectors: string): Iterable<DomElement> & ArrayLike<DomElement>;
   closest(selectors: string): DomElement | null;
@@ -36,7 +36,10 @@ export interface BrowserGlobals {
   };
   performance: { now(): number };
   requestAnimationFrame(callback: () => void): number;
-  MutationObserver: new (callback: () => void) => { observe(target: DomElement, options: { childList?: boolean; subtree?: boolean; characterData?: boolean }): void; disconnect(): void };
+  MutationObserver: new (callback: () => void) => {
+    observe(target: DomElement, options: { childList?: boolean; subtree?: boolean; characterData?: boolean; attributes?: boolean; attributeFilter?: string[] }): void;
+    disconnect(): void;
+  };
   DataTransfer: new () => { items: { add(file: unknown): unknown } };
   File: new (parts: unknown[], name: string, options?: { type?: string }) => unknown;
   Event: new (type: string) => unknown;

@@ -362,6 +362,27 @@ test.describe('Dashboard', () => {
     expect(daily.trend.points.length, 'many days').toBeGreaterThan(250);
     await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(daily);
     await expect(dashboard.trendChart).toHaveAttribute('data-granularity', 'day');
+
+    // The table renders only the rows in its box (and a few either side), and says how many it has.
+    const table = dashboard.page.getByTestId('trend-table');
+    const tableRows = daily.trend.points.length + (daily.trend.outside.before > 0 ? 1 : 0) + (daily.trend.outside.after > 0 ? 1 : 0);
+    await expect(table).toHaveAttribute('aria-rowcount', String(tableRows + 1));
+    expect(await table.locator('tbody tr[aria-rowindex]').count()).toBeLessThan(60);
+    // Tab goes from one day's drill button to the next, past the rows first drawn.
+    const firstDay = daily.trend.points[0];
+    const drillOf = (period: string) => dashboard.page.getByTestId(`trend-row-${period}`).getByRole('button');
+    await drillOf(firstDay?.period ?? '').focus();
+    for (let i = 0; i < 40; i++) await dashboard.page.keyboard.press('Tab');
+    const fortyFirst = daily.trend.points[40];
+    await expect(drillOf(fortyFirst?.period ?? '')).toBeFocused();
+    // End in the focused box scrolls to the last day, whose drill button lists its bookings.
+    await dashboard.page.locator('#trend-table').focus();
+    await dashboard.page.keyboard.press('End');
+    const lastDay = daily.trend.points[daily.trend.points.length - 1];
+    await expect(drillOf(lastDay?.period ?? '')).toBeInViewport();
+    await drillOf(lastDay?.period ?? '').click();
+    expect(await dashboard.drillTotal()).toBe((lastDay?.confirmed ?? 0) + (lastDay?.cancelled ?? 0));
+    await dashboard.closeDrill();
     const drawn = await dashboard.trendChart.getAttribute('data-drawn');
     expect(['week', 'month']).toContain(drawn);
     await expect(dashboard.trendCard.getByTestId('trend-drawn-note')).toContainText(`Drawn per ${drawn}`);

@@ -8,11 +8,10 @@
  * behind a "Show as a table" button (made only when asked for). A click on a bar opens the
  * bookings of that period (and status); a click elsewhere in a period opens all of its bookings.
  */
-import { memo, startTransition, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { DenseSpan, Granularity, Kpis, Trend, TrendPoint } from '../../../shared/contract';
 import { formatCount, plural } from '../format';
 import { ChartCard } from './ChartCard';
-import { ListIcon } from './ListIcon';
 import { bucketEnd, daysInclusive, formatDay, formatRange, periodLabel, type Period } from './dates';
 import { downloadChartPng, downloadCsv } from './exportFiles';
 import type { TrendChoice } from './filters';
@@ -20,6 +19,7 @@ import { comparisonSentence, formatRate } from './format';
 import { CANCELLED_COLOR, CONFIRMED_COLOR, RATE_COLOR } from './palette';
 import { axisTicks, periodTicks } from './ticks';
 import { TrendChart } from './TrendChart';
+import { TrendTable } from './TrendTable';
 import { drawnPoints, MIN_RATE_BOOKINGS, type ChartPoint } from './trendPoints';
 import { useElementWidth } from './useElementWidth';
 import type { QueryState } from './useDashboardQuery';
@@ -62,6 +62,7 @@ interface Props {
 
 export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBooking, choice, onChoice, onDrill, onDrillOutside, caveats, fileSlug, footnote }: Props) {
   const chartRef = useRef<HTMLDivElement>(null);
+  const tableBoxRef = useRef<HTMLDivElement>(null);
   const [showTable, setShowTable] = useState(false);
   const trend = query.data;
   const granularity: Granularity = trend?.granularity ?? 'month';
@@ -81,6 +82,7 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
   const manyYears = points.length > 0 && points[0]?.period.slice(0, 4) !== points[points.length - 1]?.period.slice(0, 4);
   const comparison = kpis ? comparisonSentence(kpis, range, firstBooking, formatRange, formatDay) : null;
   const axis = trend?.axis ?? null;
+  const tall = (trend?.points.length ?? 0) > TALL_TABLE_ROWS;
   const totals = useMemo(() => (trend?.points ?? []).reduce((sum, p) => ({ confirmed: sum.confirmed + p.confirmed, cancelled: sum.cancelled + p.cancelled }), { confirmed: 0, cancelled: 0 }), [trend]);
   const ticks = useMemo(
     () =>
@@ -225,9 +227,18 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
       {/* The table exists only while shown: kept in the DOM for screen readers, centuries of months
           were ~19,000 elements that React removed and made again on every filter change (250-785 ms
           tasks at a million rows) and that slowed every query of the page. The chart's summary
-          points to the button, the pattern charting libraries use for their accessible tables. */}
-      <div id="trend-table" className={showTable ? `dash-trend-table${(trend?.points.length ?? 0) > TALL_TABLE_ROWS ? ' dash-trend-table-tall' : ''}` : undefined} hidden={!showTable}>
-        {trend && showTable ? <TrendTable trend={trend} onDrill={onDrill} /> : null}
+          points to the button, the pattern charting libraries use for their accessible tables.
+          A tall table scrolls in its box, which takes the focus so the keyboard scrolls it too
+          (only the rows in view are rendered: TrendTable.tsx). */}
+      <div
+        id="trend-table"
+        ref={tableBoxRef}
+        className={showTable ? `dash-trend-table${tall ? ' dash-trend-table-tall' : ''}` : undefined}
+        hidden={!showTable}
+        tabIndex={showTable && tall ? 0 : undefined}
+        data-testid="trend-table-box"
+      >
+        {trend && showTable ? <TrendTable trend={trend} onDrill={onDrill} scrollRef={tableBoxRef} /> : null}
       </div>
     </ChartCard>
   );
@@ -235,97 +246,6 @@ export const TrendCard = memo(function TrendCard({ query, kpis, range, firstBook
 
 /** Rows beyond which the table overflows its box (320 px of ~30 px rows): the box then has a fixed height (dash-trend-table-tall). */
 const TALL_TABLE_ROWS = 9;
-
-/** Rows of the trend's table added per render. */
-const TABLE_SLICE = 250;
-
-/**
- * Every period's figures as a table, made while shown: its own memoised component, so its rows
- * are made again only when the trend changes, not on every render of the card.
- */
-const TrendTable = memo(function TrendTable({ trend, onDrill }: { trend: Trend; onDrill: Props['onDrill'] }) {
-  const granularity = trend.granularity;
-  const axis = trend.axis;
-  // Rows come in renders of their own between which the page stays responsive: centuries of months
-  // are thousands of rows, which made in one render blocked the page for over a second. The click's
-  // own render makes only the box and the header (250 rows with it were a 108–263 ms task, the
-  // click's frame 180–400 ms late); the next render has TABLE_SLICE rows and each one after doubles
-  // them (250, 500, 1,000, 2,000, 4,000):
-  // every render lays the whole table out again, so adding a fixed 250 at a time laid 3,505 rows
-  // out 14 times (0.9–1.4 s of layout at a million bookings, the step settling in 2.8–5.4 s); doubling
-  // does it 5 times. The rows themselves are rendered in a transition, which yields to the page.
-  // Busy (aria-busy) until every row is there.
-  const [filled, setFilled] = useState<{ trend: Trend; rows: number }>({ trend, rows: 0 });
-  const rows = filled.trend === trend ? filled.rows : 0;
-  const complete = rows >= trend.points.length;
-  useEffect(() => {
-    if (complete) return undefined;
-    const timer = window.setTimeout(() => startTransition(() => setFilled({ trend, rows: Math.max(TABLE_SLICE, rows * 2) })), 0);
-    return () => window.clearTimeout(timer);
-  }, [trend, rows, complete]);
-  return (
-        <div aria-busy={!complete} data-loading={complete ? undefined : true}>
-          <table className="data-table compact dash-table" data-testid="trend-table">
-            <caption className="visually-hidden">Appointments per {granularity} (periods with bookings)</caption>
-            <thead>
-              <tr>
-                <th scope="col">{granularity === 'day' ? 'Day' : granularity === 'week' ? 'Week starting' : 'Month'}</th>
-                <th scope="col" className="num">
-                  Confirmed
-                </th>
-                <th scope="col" className="num">
-                  Cancelled
-                </th>
-                <th scope="col" className="num">
-                  Cancellation rate
-                </th>
-                <th scope="col">
-                  <span className="visually-hidden">Bookings</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {axis ? <OffChartRow side="before" count={axis.before} day={axis.from} /> : null}
-              {Array.from({ length: Math.ceil(Math.min(rows, trend.points.length) / TABLE_SLICE) }, (_, i) => (
-                <TrendRows key={i} points={trend.points} start={i * TABLE_SLICE} granularity={granularity} onDrill={onDrill} />
-              ))}
-              {axis ? <OffChartRow side="after" count={axis.after} day={axis.to} /> : null}
-            </tbody>
-          </table>
-        </div>
-  );
-});
-
-/** One slice of the trend table's rows: memoised, so adding a slice renders only its own rows. */
-const TrendRows = memo(function TrendRows({
-  points,
-  start,
-  granularity,
-  onDrill,
-}: {
-  points: readonly TrendPoint[];
-  start: number;
-  granularity: Granularity;
-  onDrill: Props['onDrill'];
-}) {
-  return (
-    <>
-    {points.slice(start, start + TABLE_SLICE).map((p) => (
-                <tr key={p.period} data-testid={`trend-row-${p.period}`} data-confirmed={p.confirmed} data-cancelled={p.cancelled}>
-                  <th scope="row">{periodLabel(p.period, granularity)}</th>
-                  <td className="num">{formatCount(p.confirmed)}</td>
-                  <td className="num">{formatCount(p.cancelled)}</td>
-                  <td className="num">{formatRate(p.cancellationRate)}</td>
-                  <td className="dash-row-action">
-                    <button type="button" className="dash-icon-button" onClick={() => onDrill(p.period, granularity)} aria-label={`List the bookings of ${periodLabel(p.period, granularity)}`} title="List these bookings">
-                      <ListIcon />
-                    </button>
-                  </td>
-                </tr>
-              ))}
-    </>
-  );
-});
 
 /** How many periods of `granularity` the days from `from` to `to` span (days, or the months touched; weeks are never summed). */
 function periodsSpanned(from: string, to: string, granularity: Granularity): number {
@@ -387,21 +307,5 @@ function TrendTooltip({ point, granularity }: { point: ChartPoint; granularity: 
       </dl>
       <p className="dash-tooltip-hint">{total > 0 ? 'Click to list these bookings' : 'No bookings'}</p>
     </div>
-  );
-}
-
-/** The table's row for the bookings before or after the chart's axis (none when there are none). */
-function OffChartRow({ side, count, day }: { side: 'before' | 'after'; count: number; day: string }) {
-  if (count <= 0) return null;
-  return (
-    <tr data-testid={`trend-row-${side}`} data-count={count}>
-      <th scope="row">
-        {side === 'before' ? 'Before' : 'After'} {formatDay(day)}
-      </th>
-      <td className="num" colSpan={3}>
-        {plural(count, 'booking')} (not on the chart)
-      </td>
-      <td />
-    </tr>
   );
 }
