@@ -128,7 +128,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       const { loadRun, answerBusinessQuestions } = await steps;
       timings.database_ready = Date.now() - dbStarted;
       const loadStarted = Date.now();
+      let answersStarted = 0;
+      let answering: Promise<BusinessAnswers> | undefined;
+      const answer = (database: Database): Promise<BusinessAnswers> => {
+        answersStarted = Date.now();
+        const started = answerBusinessQuestions(database.pool, config.schema);
+        started.catch(() => undefined);
+        return started;
+      };
+      const database = db;
       load = await loadRun(db, prepared, {
+        // The answers read the committed run while the load drops the tables it replaced.
+        afterCommit: () => {
+          answering = answer(database);
+        },
         schema: config.schema,
         source: 'cli',
         appVersion: io.version,
@@ -142,8 +155,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       });
       progress.clear();
       timings.load = Date.now() - loadStarted;
-      const answersStarted = Date.now();
-      answers = await answerBusinessQuestions(db.pool, config.schema);
+      answers = await (answering ?? answer(db));
       timings.answers = Date.now() - answersStarted;
       outputs = await writing;
       outputs.confirmed_by_doctor = await writeConfirmedByDoctor(config.outputDir, answers.q4);

@@ -138,7 +138,8 @@ export async function liveTables(client: Client, schema: string): Promise<LiveTa
  * transaction of their own, beside the appointments' COPY).
  */
 export async function createStagingTables(client: Client, schema: string, runId: number, tables: readonly LoadedTable[] = LOADED_TABLES): Promise<void> {
-  for (const statement of stagingTableStatements(schema, runId, tables)) await client.query(statement);
+  // One round trip for all of them.
+  await client.query(stagingTableStatements(schema, runId, tables).join(';\n'));
 }
 
 /** The statements createStagingTables runs, for a caller that sends them in one round trip. */
