@@ -7,12 +7,14 @@
  *              interrupted load left is dropped, the right to replace the tables is checked, and
  *              empty new tables (with the run's mark) are created beside the live ones
  *   copy_*     COPY … FROM STDIN (FREEZE) into the new tables, in the transaction that created
- *              them, which commits when they are full (staging.ts says why)
+ *              them, which commits when they are full (staging.ts says why); the rejected rows in
+ *              one of the second session's, beside the appointments', committed right after it
  *   index      their keys (as unique indexes), indexes and statistics, and the dashboard's
- *              rollups, on two sessions at once, each statement in its own transaction
+ *              rollups, on two sessions at once, each statement in its own transaction; the rows
+ *              of the new tables are counted there
  *   verify     in the swap's transaction: the keys and foreign keys are added, the grants carried
- *              over, and the rows in the new tables, and the rows COPY reported, must equal the
- *              preview's counts
+ *              over, and the rows counted in the new tables, and the rows COPY reported, must
+ *              equal the preview's counts
  *   swap       the new tables take the live ones' place, the run is marked succeeded, and all of
  *              it commits at once (swap.ts): readers see the whole new run from here, never a part
  *   finish     the replaced tables are dropped; the load lock is released
