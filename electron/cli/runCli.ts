@@ -104,6 +104,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     steps = config.dryRun ? undefined : import('./databaseSteps');
     opening = steps?.then(({ openDatabase }) => openDatabase({ ...(config.dbUrl ? { url: config.dbUrl } : {}), embeddedDataDir: config.dataDir }, logger));
     opening?.catch(() => undefined);
+    // The sessions the end of the run uses at once (warmPool says why), opened while the files are read.
+    void opening?.then(async (database) => (await (steps as Promise<typeof DatabaseSteps>)).warmPool(database.pool, 3)).catch(() => undefined);
     const prepared = await preparing;
     progress.clear();
     timings.read_and_clean = Date.now() - started;
