@@ -4,5 +4,5 @@
  * start; loaded here, that overlaps the worker's own start, and a dry run never loads it.
  */
 export { answerBusinessQuestions } from '../db/businessQuestions';
-export { openDatabase } from '../db/connection';
+export { openDatabase, warmPool } from '../db/connection';
 export { loadRun } from '../db/load';

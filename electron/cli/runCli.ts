@@ -104,6 +104,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     steps = config.dryRun ? undefined : import('./databaseSteps');
     opening = steps?.then(({ openDatabase }) => openDatabase({ ...(config.dbUrl ? { url: config.dbUrl } : {}), embeddedDataDir: config.dataDir }, logger));
     opening?.catch(() => undefined);
+    // The sessions the end of the run uses at once (warmPool says why), opened while the files are read.
+    void opening?.then(async (database) => (await (steps as Promise<typeof DatabaseSteps>)).warmPool(database.pool, 3)).catch(() => undefined);
     const prepared = await preparing;
     progress.clear();
     timings.read_and_clean = Date.now() - started;
@@ -128,7 +130,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       const { loadRun, answerBusinessQuestions } = await steps;
       timings.database_ready = Date.now() - dbStarted;
       const loadStarted = Date.now();
+      let answersStarted = 0;
+      let answering: Promise<BusinessAnswers> | undefined;
+      const answer = (database: Database): Promise<BusinessAnswers> => {
+        answersStarted = Date.now();
+        const started = answerBusinessQuestions(database.pool, config.schema);
+        started.catch(() => undefined);
+        return started;
+      };
+      const database = db;
       load = await loadRun(db, prepared, {
+        // The answers read the committed run while the load drops the tables it replaced.
+        afterCommit: () => {
+          answering = answer(database);
+        },
         schema: config.schema,
         source: 'cli',
         appVersion: io.version,
@@ -142,8 +157,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       });
       progress.clear();
       timings.load = Date.now() - loadStarted;
-      const answersStarted = Date.now();
-      answers = await answerBusinessQuestions(db.pool, config.schema);
+      answers = await (answering ?? answer(db));
       timings.answers = Date.now() - answersStarted;
       outputs = await writing;
       outputs.confirmed_by_doctor = await writeConfirmedByDoctor(config.outputDir, answers.q4);

@@ -134,15 +134,21 @@ export async function liveTables(client: Client, schema: string): Promise<LiveTa
  * The new tables with their columns, NOT NULL and CHECK rules (checked by COPY as rows arrive) but
  * no key or index yet (built once after the COPY, see buildPlan), and the run's mark. Created in
  * the transaction that fills them, which is what lets COPY … FREEZE write the rows already frozen
- * (see copyInto).
+ * (see copyInto). `tables`: those this transaction fills (the load copies the rejected rows in a
+ * transaction of their own, beside the appointments' COPY).
  */
-export async function createStagingTables(client: Client, schema: string, runId: number): Promise<void> {
+export async function createStagingTables(client: Client, schema: string, runId: number, tables: readonly LoadedTable[] = LOADED_TABLES): Promise<void> {
+  // One round trip for all of them.
+  await client.query(stagingTableStatements(schema, runId, tables).join(';\n'));
+}
+
+/** The statements createStagingTables runs, for a caller that sends them in one round trip. */
+export function stagingTableStatements(schema: string, runId: number, tables: readonly LoadedTable[]): string[] {
   const s = quoteIdent(schema);
-  for (const table of LOADED_TABLES) {
+  return tables.flatMap((table) => {
     const next = `${s}.${quoteIdent(nextName(table))}`;
-    await client.query(`CREATE TABLE ${next} (\n      ${TABLES[table].columns}\n    )`);
-    await client.query(`COMMENT ON TABLE ${next} IS '${runComment(runId)}'`);
-  }
+    return [`CREATE TABLE ${next} (\n      ${TABLES[table].columns}\n    )`, `COMMENT ON TABLE ${next} IS '${runComment(runId)}'`];
+  });
 }
 
 /**
