@@ -115,7 +115,7 @@ export class InternedTexts {
   }
 }
 
-function grownInt32(from: Int32Array, size: number): Int32Array {
+function grownInt32(from: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
   const to = new Int32Array(size);
   to.set(from);
   return to;
