@@ -17,15 +17,21 @@
 /** Longer texts are rarely repeated and would fill the arena: they are never interned. */
 export const MAX_INTERNED_BYTES = 48;
 const FIRST_SLOTS = 1024;
-/** Texts held before starting over; the slot table is twice this (load at most one half). */
-const CAPACITY = 1 << 17;
+/** Texts held before starting over (~5 MB at most with the slot table, twice this: load at most one half). */
+const CAPACITY = 1 << 16;
+
+/** Per slot in `table`: the text's hash, its entry + 1 (0: a free slot), its arena offset, its shape. */
+const HASH = 0;
+const ENTRY = 1;
+const START = 2;
+const SHAPE = 3;
 
 export class InternedTexts {
-  private slots = new Int32Array(FIRST_SLOTS).fill(-1);
-  private hashes = new Int32Array(FIRST_SLOTS / 2);
-  private starts = new Int32Array(FIRST_SLOTS / 2);
-  /** Length in bytes; bit 7 set when xml:space="preserve". */
-  private shapes = new Uint8Array(FIRST_SLOTS / 2);
+  /**
+   * Open addressing, linear probing, the four fields of a slot side by side: a lookup of a text
+   * met before reads one slot (one cache line), then its bytes, then its string.
+   */
+  private table = new Int32Array(FIRST_SLOTS * 4);
   private values: string[] = [];
   private arena = Buffer.allocUnsafe(16 * 1024);
   private arenaLength = 0;
@@ -48,14 +54,15 @@ export class InternedTexts {
   find(buf: Buffer, start: number, end: number, preserve: boolean, hash: number): string | undefined {
     if (end - start > MAX_INTERNED_BYTES) return undefined;
     const shape = (end - start) | (preserve ? 0x80 : 0);
-    const slots = this.slots;
-    const mask = slots.length - 1;
+    const table = this.table;
+    const mask = (table.length >> 2) - 1;
     const arena = this.arena;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = slots[slot]!;
-      if (entry === -1) return undefined;
-      if (this.hashes[entry] !== hash || this.shapes[entry] !== shape) continue;
-      const at = this.starts[entry]! - start;
+      const t = slot << 2;
+      const entry = table[t + ENTRY]!;
+      if (entry === 0) return undefined;
+      if (table[t + HASH] !== hash || table[t + SHAPE] !== shape) continue;
+      const at = table[t + START]! - start;
       let same = true;
       for (let i = start; i < end; i++) {
         if (arena[at + i] !== buf[i]) {
@@ -63,7 +70,7 @@ export class InternedTexts {
           break;
         }
       }
-      if (same) return this.values[entry];
+      if (same) return this.values[entry - 1];
     }
   }
 
@@ -72,51 +79,43 @@ export class InternedTexts {
     const length = end - start;
     if (length > MAX_INTERNED_BYTES) return;
     if (this.count === CAPACITY) this.clear();
-    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    if ((this.count + 1) * 2 > this.table.length >> 2) this.grow();
     if (this.arenaLength + length > this.arena.length) {
       const arena = Buffer.allocUnsafe(this.arena.length * 2);
       this.arena.copy(arena, 0, 0, this.arenaLength);
       this.arena = arena;
     }
     buf.copy(this.arena, this.arenaLength, start, end);
-    const entry = this.count++;
-    this.hashes[entry] = hash;
-    this.starts[entry] = this.arenaLength;
-    this.shapes[entry] = length | (preserve ? 0x80 : 0);
-    this.values[entry] = value;
+    this.values.push(value);
+    this.count += 1;
+    place(this.table, hash, this.count, this.arenaLength, length | (preserve ? 0x80 : 0));
     this.arenaLength += length;
-    this.place(entry, hash);
-  }
-
-  private place(entry: number, hash: number): void {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let slot = hash & mask;
-    while (slots[slot] !== -1) slot = (slot + 1) & mask;
-    slots[slot] = entry;
   }
 
   private grow(): void {
-    const size = this.slots.length * 2;
-    this.slots = new Int32Array(size).fill(-1);
-    this.hashes = grownInt32(this.hashes, size / 2);
-    this.starts = grownInt32(this.starts, size / 2);
-    const shapes = new Uint8Array(size / 2);
-    shapes.set(this.shapes);
-    this.shapes = shapes;
-    for (let entry = 0; entry < this.count; entry++) this.place(entry, this.hashes[entry]!);
+    const old = this.table;
+    const table = new Int32Array(old.length * 2);
+    for (let t = 0; t < old.length; t += 4) {
+      if (old[t + ENTRY] !== 0) place(table, old[t + HASH]!, old[t + ENTRY]!, old[t + START]!, old[t + SHAPE]!);
+    }
+    this.table = table;
   }
 
   private clear(): void {
-    this.slots.fill(-1);
+    this.table.fill(0);
     this.values = [];
     this.arenaLength = 0;
     this.count = 0;
   }
 }
 
-function grownInt32(from: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
-  const to = new Int32Array(size);
-  to.set(from);
-  return to;
+function place(table: Int32Array, hash: number, entry: number, start: number, shape: number): void {
+  const mask = (table.length >> 2) - 1;
+  let slot = hash & mask;
+  while (table[(slot << 2) + ENTRY] !== 0) slot = (slot + 1) & mask;
+  const t = slot << 2;
+  table[t + HASH] = hash;
+  table[t + ENTRY] = entry;
+  table[t + START] = start;
+  table[t + SHAPE] = shape;
 }
