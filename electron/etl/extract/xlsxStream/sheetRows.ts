@@ -128,6 +128,8 @@ export interface SheetRowsOptions {
   signal?: AbortSignal | undefined;
   /** Read the usual cell shapes in one pass (fastElement); default true. Tests turn it off. */
   fastCells?: boolean;
+  /** The sink reads each row's cells before it returns and keeps none: one array serves every row. */
+  reuseRow?: boolean;
 }
 
 export class SheetRowsHandler implements XmlHandler {
@@ -169,6 +171,11 @@ export class SheetRowsHandler implements XmlHandler {
   private readonly onRow: RowSink;
   private readonly signal: AbortSignal | undefined;
   private readonly fastCells: boolean;
+  /**
+   * With reuseRow, the array handed to onRow for every row of a length, by length (null
+   * otherwise): an array's length is never changed, which would reallocate its elements.
+   */
+  private readonly rowArrays: RawCell[][] | null;
 
   constructor(options: SheetRowsOptions) {
     this.styles = options.styles;
@@ -178,6 +185,7 @@ export class SheetRowsHandler implements XmlHandler {
     this.onRow = options.onRow;
     this.signal = options.signal;
     this.fastCells = options.fastCells ?? true;
+    this.rowArrays = options.reuseRow === true ? [] : null;
     this.dayCells = new DayCells(options.date1904);
   }
 
@@ -474,7 +482,8 @@ export class SheetRowsHandler implements XmlHandler {
         break;
       }
     }
-    const cells: RawCell[] = new Array<RawCell>(length);
+    const arrays = this.rowArrays;
+    const cells = arrays === null ? new Array<RawCell>(length) : (arrays[length] ??= new Array<RawCell>(length));
     for (let i = 1; i <= length; i++) {
       const value = values[i];
       cells[i - 1] = value === undefined ? null : value;
