@@ -237,6 +237,8 @@ async function readInto(
           bytesRead = read;
           bytesTotal = total;
         },
+        // SheetTable copies what it keeps (the header's texts, a data row's picked cells).
+        reuseRow: true,
       },
     );
   } catch (error) {

@@ -32,7 +32,10 @@ const CONTENTS = ['/>', '></c>', '><v>1</v></c>', '><v>45000</v></c>', '><v> 7 <
   '><v xml:space="preserve"> x </v></c>', '><is><t>text</t></is></c>', '><is><t> padded </t></is></c>', '><is><t xml:space="preserve"> kept </t></is></c>', '><is><t xml:space="default"> cut </t></is></c>',
   '><is><t xml:space="bad">x</t></is></c>', '><is><t>a &amp; b</t></is></c>', '><is><t>_x000D_x</t></is></c>', '><is><t></t></is></c>', '><is><r><t>a</t></r><r><t>b</t></r></is></c>',
   '><f>A1</f><v>2</v></c>', '><f>A1</f></c>', '> <v>3</v> </c>', '><v>4</v> </c>', '><!-- c --><v>5</v></c>', '><x:v xmlns:x="urn:x">6</x:v></c>', '><v>8</v></c >', '><v>2025-10-21T10:00:00Z</v></c>',
-  '><v>1</v><v>2</v></c>', '><v>0</v></c>', '><v>1</v></x>'];
+  '><v>1</v><v>2</v></c>', '><v>0</v></c>', '><v>1</v></x>',
+  // Numbers the one-pass reader parses from the bytes ([-]digits, up to 15) and the shapes it leaves to parseDoubleStrict.
+  '><v>-12</v></c>', '><v>-0</v></c>', '><v>-</v></c>', '><v>123456789012345</v></c>', '><v>1234567890123456</v></c>', '><v>9007199254740993</v></c>',
+  '><v>1e5</v></c>', '><v>-1.5E-3</v></c>', '><v>.5</v></c>', '><v>1.</v></c>', '><v>+1</v></c>', '><v>0045</v></c>', '><v>-45000</v></c>'];
 
 type Outcome = { rows: [number, RawCell[]][] } | { error: string };
 
@@ -87,4 +90,32 @@ describe('one-pass cells and generic cells give the same rows or the same error'
       }
     }
   }, 120_000);
+});
+
+describe('inline strings met again read as the first time', () => {
+  it('with more distinct texts than fit at once, preserved and trimmed, rich and plain, cells without r', () => {
+    // 20,000 distinct texts, each met three times in turn: beyond any small table, so texts are
+    // found again, missed and re-added; the same bytes preserved and not are different texts.
+    const texts = Array.from({ length: 20_000 }, (_, i) => ` d${i % 7 === 0 ? '&amp;' : ''}${i} `);
+    const rows: string[] = [];
+    let row = 1;
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < texts.length; i += 1) {
+        const text = texts[(i * 7919 + round) % texts.length] as string;
+        rows.push(
+          `<row r="${row}"><c t="inlineStr"><is><t>${text}</t></is></c><c t="inlineStr"><is><t xml:space="preserve">${text}</t></is></c>` +
+            `<c r="D${row}" t="inlineStr"><is><r><t>${text}</t></r><r><t xml:space="preserve">${text}</t></r></is></c><c><v>-${i}</v></c></row>`,
+        );
+        row += 1;
+      }
+    }
+    const xml = Buffer.from(`<worksheet xmlns="${MAIN_NS}"><sheetData>${rows.join('')}</sheetData></worksheet>`);
+    const fast = parse(xml, null, true);
+    expect(fast).toEqual(parse(xml, null, false));
+    if (!('rows' in fast)) throw new Error('the sheet did not read');
+    const [, cells] = fast.rows[1] as [number, RawCell[]];
+    const text = texts[7919 % texts.length] as string;
+    const decoded = text.replace('&amp;', '&');
+    expect(cells).toEqual([decoded.trim(), decoded, null, `${decoded.trim()}${decoded}`, -1]);
+  });
 });

@@ -276,3 +276,22 @@ describe('workbooks written with exceljs read the same as with exceljs', () => {
     expect(await expectSameAsExceljs(file)).toBe(5);
   });
 });
+
+describe('one array for every row (reuseRow)', () => {
+  it('gives a sink that copies each row the same rows as new arrays do, rows of several lengths', async () => {
+    const { appointmentsPath } = await generateWorkbooks({ seed: 5, appointments: 800, doctors: 20, outDir: path.join(dir, 'reuse') });
+    const fresh = await rowsWith(readWorksheet, appointmentsPath, 'Appointments');
+    const arrays = new Set<RawCell[]>();
+    const reused: Row[] = [];
+    await readWorksheet(appointmentsPath, (row, cells) => {
+      arrays.add(cells);
+      reused.push([row, [...cells]]);
+    }, { reuseRow: true, inflateChunkBytes: 256 });
+    expect(reused).toEqual(fresh);
+    expect(fresh.length).toBeGreaterThan(700);
+    const lengths = new Set(fresh.map(([, cells]) => cells.length)).size;
+    expect(lengths).toBeGreaterThan(1);
+    // One array per row length, however many rows.
+    expect(arrays.size).toBe(lengths);
+  });
+});

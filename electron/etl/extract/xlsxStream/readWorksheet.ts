@@ -38,6 +38,11 @@ export interface WorksheetReadOptions extends ReadSheetOptions {
   maxSinkBytes?: number;
   /** Tests: read every cell through the generic scanner path (SheetRowsHandler.fastElement off). */
   genericCells?: boolean;
+  /**
+   * The row sink reads each row's cells before it returns and keeps no reference to the array:
+   * one array is reused for every row instead of a new one per row (a million of them per sheet).
+   */
+  reuseRow?: boolean;
 }
 
 /** Thrown by a row sink to stop reading early (e.g. once the header row is known). */
@@ -124,6 +129,7 @@ export class OpenedWorkbook {
       onRow,
       signal,
       fastCells: (options.genericCells ?? this.options.genericCells) !== true,
+      reuseRow: options.reuseRow === true,
     });
     const onBytes = options.onBytes ?? this.options.onBytes;
     await parsePart(source, {

@@ -27,6 +27,7 @@ import { CancelledError } from '../../errors';
 import type { RawCell } from '../../types';
 import type { RowSink } from '../sheetTypes';
 import { serialToDateCell, isoCellToDate } from './numberFormats';
+import { InternedTexts } from './internedTexts';
 import { MAX_TEXT_BYTES, RichTextReader, TextCollector, elementText, xmlSpaceOf } from './stringItem';
 import type { StyleTable } from './styles';
 import type { XmlHandler, XmlScanner } from './xmlScanner';
@@ -73,6 +74,7 @@ const CH_B = 0x62;
 const CH_E = 0x65;
 const CH_D = 0x64;
 const CH_N = 0x6e;
+const CH_I = 0x69;
 
 const CH_X = 0x78;
 const CH_M = 0x6d;
@@ -93,13 +95,8 @@ for (let b = 0; b < 256; b++) {
   const c = String.fromCharCode(b);
   if (/[A-Za-z0-9_.:-]/.test(c)) NAME_BYTE[b] = 1;
 }
-const CLOSE_C = Buffer.from('</c>');
-const OPEN_V = Buffer.from('<v>');
-const CLOSE_V_C = Buffer.from('</v></c>');
-const OPEN_IS_T = Buffer.from('<is><t');
 const PRESERVE_GT = Buffer.from(' xml:space="preserve">');
 const DEFAULT_GT = Buffer.from(' xml:space="default">');
-const CLOSE_T_IS_C = Buffer.from('</t></is></c>');
 
 const ROW = Buffer.from('row');
 const INLINE = Buffer.from('is');
@@ -131,6 +128,8 @@ export interface SheetRowsOptions {
   signal?: AbortSignal | undefined;
   /** Read the usual cell shapes in one pass (fastElement); default true. Tests turn it off. */
   fastCells?: boolean;
+  /** The sink reads each row's cells before it returns and keeps none: one array serves every row. */
+  reuseRow?: boolean;
 }
 
 export class SheetRowsHandler implements XmlHandler {
@@ -172,6 +171,11 @@ export class SheetRowsHandler implements XmlHandler {
   private readonly onRow: RowSink;
   private readonly signal: AbortSignal | undefined;
   private readonly fastCells: boolean;
+  /**
+   * With reuseRow, the array handed to onRow for every row of a length, by length (null
+   * otherwise): an array's length is never changed, which would reallocate its elements.
+   */
+  private readonly rowArrays: RawCell[][] | null;
 
   constructor(options: SheetRowsOptions) {
     this.styles = options.styles;
@@ -181,6 +185,7 @@ export class SheetRowsHandler implements XmlHandler {
     this.onRow = options.onRow;
     this.signal = options.signal;
     this.fastCells = options.fastCells ?? true;
+    this.rowArrays = options.reuseRow === true ? [] : null;
     this.dayCells = new DayCells(options.date1904);
   }
 
@@ -321,6 +326,9 @@ export class SheetRowsHandler implements XmlHandler {
       if (buf[nameStart] === CH_X && p - nameStart >= 5 && buf[nameStart + 1] === CH_M && buf[nameStart + 2] === CH_L && buf[nameStart + 3] === CH_N && buf[nameStart + 4] === CH_S) return -1;
       const nameEnd = p;
       p++;
+      // Every read below stays inside the chunk: one past its end deoptimises the function
+      // ("out of bounds"), and it was reoptimised a dozen times over a million-row sheet.
+      if (p >= length) return -1;
       const quote = buf[p];
       if (quote !== DQUOTE && quote !== SQUOTE) return -1;
       const valueStart = ++p;
@@ -342,39 +350,94 @@ export class SheetRowsHandler implements XmlHandler {
     let textEnd = -1;
     let inline = false;
     let preserve = false;
+    // Folded over an inline string's bytes while looking for its end (InternedTexts.hash).
+    let hash = 0x811c9dc5;
+    // The tags are compared byte by byte against constants: a loop over a Buffer of the tag's
+    // bytes (startsWithAt) was the hottest line of the reader.
     if (!selfClosing) {
-      if (startsWithAt(buf, p, CLOSE_C)) {
-        p += CLOSE_C.length;
-      } else if (startsWithAt(buf, p, OPEN_V)) {
-        textStart = p + OPEN_V.length;
+      // The shortest content, `</c>`, is 4 bytes; a shorter rest of the chunk holds none whole.
+      if (p + 4 > length || buf[p] !== LT) return -1;
+      const second = buf[p + 1];
+      if (second === SLASH) {
+        // </c>
+        if (buf[p + 2] !== CH_C || buf[p + 3] !== GT) return -1;
+        p += 4;
+      } else if (second === CH_V) {
+        // <v>…</v></c>
+        if (buf[p + 2] !== GT) return -1;
+        textStart = p + 3;
         textEnd = textStart;
         while (textEnd < length && buf[textEnd] !== LT) textEnd++;
-        if (!startsWithAt(buf, textEnd, CLOSE_V_C)) return -1;
-        p = textEnd + CLOSE_V_C.length;
-      } else if (startsWithAt(buf, p, OPEN_IS_T)) {
+        if (!closesValueAndCell(buf, textEnd)) return -1;
+        p = textEnd + 8;
+      } else if (second === CH_I) {
+        // <is><t>…</t></is></c>, <t> with at most xml:space
+        if (p + 7 > length || buf[p + 2] !== CH_S || buf[p + 3] !== GT || buf[p + 4] !== LT || buf[p + 5] !== CH_T) return -1;
         inline = true;
-        if (buf[p + OPEN_IS_T.length] === GT) textStart = p + OPEN_IS_T.length + 1;
-        else if (startsWithAt(buf, p + OPEN_IS_T.length, PRESERVE_GT)) {
+        const afterName = p + 6;
+        if (buf[afterName] === GT) textStart = afterName + 1;
+        else if (startsWithAt(buf, afterName, PRESERVE_GT)) {
           preserve = true;
-          textStart = p + OPEN_IS_T.length + PRESERVE_GT.length;
-        } else if (startsWithAt(buf, p + OPEN_IS_T.length, DEFAULT_GT)) textStart = p + OPEN_IS_T.length + DEFAULT_GT.length;
+          textStart = afterName + PRESERVE_GT.length;
+        } else if (startsWithAt(buf, afterName, DEFAULT_GT)) textStart = afterName + DEFAULT_GT.length;
         else return -1;
         textEnd = textStart;
-        while (textEnd < length && buf[textEnd] !== LT) textEnd++;
-        if (!startsWithAt(buf, textEnd, CLOSE_T_IS_C)) return -1;
-        p = textEnd + CLOSE_T_IS_C.length;
+        for (; textEnd < length; textEnd++) {
+          const b = buf[textEnd]!;
+          if (b === LT) break;
+          hash = Math.imul(hash ^ b, 0x01000193);
+        }
+        if (!closesInlineAndCell(buf, textEnd)) return -1;
+        p = textEnd + 13;
       } else {
         return -1;
       }
     }
     this.openCell(buf, attrs, count);
-    if (textStart !== -1) {
-      this.hasValue = true;
-      const collector = inline ? this.fastText : this.value;
-      collector.begin();
-      if (textEnd > textStart) collector.append(buf, textStart, textEnd, true);
-      if (inline) this.inlineText = (this.interned ??= new InternedTexts()).text(buf, textStart, textEnd, preserve, collector);
-      else this.valuePreserve = false;
+    if (textStart === -1) {
+      this.closeCell();
+      return p;
+    }
+    this.hasValue = true;
+    if (inline) {
+      const interned = (this.interned ??= new InternedTexts());
+      const key = InternedTexts.finish(hash, preserve);
+      let text = interned.find(buf, textStart, textEnd, preserve, key);
+      if (text === undefined) {
+        const collector = this.fastText;
+        collector.begin();
+        if (textEnd > textStart) collector.append(buf, textStart, textEnd, true);
+        text = elementText(collector, preserve);
+        interned.add(buf, textStart, textEnd, preserve, key, text);
+      }
+      this.inlineText = text;
+      this.closeCell();
+      return p;
+    }
+    const value = this.value;
+    value.begin();
+    if (textEnd > textStart) value.append(buf, textStart, textEnd, true);
+    this.valuePreserve = false;
+    if (this.type === T_NUMBER && textEnd > textStart) {
+      // The usual number, [-]digits (an id, a date serial), straight from the bytes: the value
+      // parseDoubleStrict gives for it (up to 15 digits the digits are the exact double).
+      let i = textStart;
+      const negative = buf[i] === 0x2d;
+      if (negative) i++;
+      const first = i;
+      let number = 0;
+      for (; i < textEnd; i++) {
+        const d = buf[i]! - 0x30;
+        if (d < 0 || d > 9) break;
+        number = number * 10 + d;
+      }
+      if (i === textEnd && i > first && i - first <= 15) {
+        this.inCell = false;
+        this.mode = MODE_NONE;
+        const signed = negative ? -number : number;
+        this.store(this.styles.isDate(this.cellStyle) ? this.dayCells.of(signed) : signed);
+        return p;
+      }
     }
     this.closeCell();
     return p;
@@ -419,7 +482,8 @@ export class SheetRowsHandler implements XmlHandler {
         break;
       }
     }
-    const cells: RawCell[] = new Array<RawCell>(length);
+    const arrays = this.rowArrays;
+    const cells = arrays === null ? new Array<RawCell>(length) : (arrays[length] ??= new Array<RawCell>(length));
     for (let i = 1; i <= length; i++) {
       const value = values[i];
       cells[i - 1] = value === undefined ? null : value;
@@ -468,7 +532,11 @@ export class SheetRowsHandler implements XmlHandler {
     this.mode = MODE_NONE;
     if (!this.hasFormula && !this.hasValue) return; // a styled cell that holds nothing
     const value = this.cellValue();
-    if (value === undefined) return;
+    if (value !== undefined) this.store(value);
+  }
+
+  /** The current cell's value goes into its row. */
+  private store(value: RawCell): void {
     const column = this.column;
     if (column >= this.values.length) this.widen(column);
     this.values[column] = value;
@@ -611,43 +679,18 @@ class DayCells {
   }
 }
 
-/**
- * Inline strings repeat (a status, a date typed as text): the same short bytes give the same
- * string object instead of a new one per cell, saving the UTF-8 decoding and the garbage. A
- * direct-mapped table keyed by the bytes and the xml:space flag; a miss computes elementText as
- * the generic path does, so the text is the same either way.
- */
-class InternedTexts {
-  private static readonly SLOTS = 8192;
-  private static readonly MAX_BYTES = 48;
-  private readonly keys: (Buffer | null)[] = new Array<Buffer | null>(InternedTexts.SLOTS).fill(null);
-  private readonly preserves = new Uint8Array(InternedTexts.SLOTS);
-  private readonly values: string[] = new Array<string>(InternedTexts.SLOTS).fill('');
+function closesValueAndCell(buf: Buffer, at: number): boolean {
+  // </v></c>
+  return at + 8 <= buf.length && buf[at] === LT && buf[at + 1] === SLASH && buf[at + 2] === CH_V && buf[at + 3] === GT && buf[at + 4] === LT && buf[at + 5] === SLASH && buf[at + 6] === CH_C && buf[at + 7] === GT;
+}
 
-  /** elementText of `collector`, which holds buf[start, end). */
-  text(buf: Buffer, start: number, end: number, preserve: boolean, collector: TextCollector): string {
-    const length = end - start;
-    if (length > InternedTexts.MAX_BYTES) return elementText(collector, preserve);
-    let hash = preserve ? 0x811c9dc5 ^ 1 : 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
-    const slot = (hash ^ (hash >>> 15)) & (InternedTexts.SLOTS - 1);
-    const key = this.keys[slot];
-    if (key !== null && key !== undefined && key.length === length && this.preserves[slot] === (preserve ? 1 : 0)) {
-      let same = true;
-      for (let i = 0; i < length; i++) {
-        if (key[i] !== buf[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return this.values[slot] as string;
-    }
-    const value = elementText(collector, preserve);
-    this.keys[slot] = Buffer.from(buf.subarray(start, end));
-    this.preserves[slot] = preserve ? 1 : 0;
-    this.values[slot] = value;
-    return value;
-  }
+function closesInlineAndCell(buf: Buffer, at: number): boolean {
+  // </t></is></c>
+  return (
+    at + 13 <= buf.length &&
+    buf[at] === LT && buf[at + 1] === SLASH && buf[at + 2] === CH_T && buf[at + 3] === GT && buf[at + 4] === LT && buf[at + 5] === SLASH && buf[at + 6] === CH_I &&
+    buf[at + 7] === CH_S && buf[at + 8] === GT && buf[at + 9] === LT && buf[at + 10] === SLASH && buf[at + 11] === CH_C && buf[at + 12] === GT
+  );
 }
 
 function startsWithAt(buf: Buffer, at: number, word: Buffer): boolean {
