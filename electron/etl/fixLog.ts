@@ -117,9 +117,21 @@ export class FixLog {
    * addPair, a caller that already grouped its fixes by pair looks each pair up once, not per fix.
    */
   pairId(file: FileKind, column: string, before: string, after: string, rule: FixRule): number {
+    return this.pairIdOfKind(this.kindId(file, column, rule), before, after);
+  }
+
+  /** The kind pairIdOfKind takes for (file, column, rule), created the first time it is asked for. */
+  kindId(file: FileKind, column: string, rule: FixRule): number {
+    return this.kindOf(file, column, rule);
+  }
+
+  /**
+   * pairId with the kind looked up once by the caller: a caller with a pair per distinct text
+   * (~97k on a million appointments) and a handful of kinds skips a search of the kinds per pair.
+   */
+  pairIdOfKind(kind: number, before: string, after: string): number {
     this.unpack();
     this.indexPairs();
-    const kind = this.kindOf(file, column, rule);
     const befores = child(this.pairIndex, kind);
     const first = befores.get(before);
     if (first === undefined) {
@@ -189,13 +201,20 @@ export class FixLog {
       counts[id] = (counts[id] as number) + 1;
     }
     const groups = new Map<string, FixGroup>();
+    // The group of each kind, found once per kind rather than by a key built per pair.
+    const kindGroups: (FixGroup | undefined)[] = new Array<FixGroup | undefined>(this.kinds.length).fill(undefined);
     for (let id = 0; id < pairs; id++) {
-      const kind = this.kinds[this.pairKinds[id] as number] as PairKind;
-      const key = `${kind.file}\u0000${kind.rule}\u0000${kind.column}`;
-      let group = groups.get(key);
-      if (!group) {
-        group = { file: kind.file, rule: kind.rule, column: kind.column, count: 0, pairs: [], distinctPairs: 0 };
-        groups.set(key, group);
+      const kindIndex = this.pairKinds[id] as number;
+      let group = kindGroups[kindIndex];
+      if (group === undefined) {
+        const kind = this.kinds[kindIndex] as PairKind;
+        const key = `${kind.file}\u0000${kind.rule}\u0000${kind.column}`;
+        group = groups.get(key);
+        if (!group) {
+          group = { file: kind.file, rule: kind.rule, column: kind.column, count: 0, pairs: [], distinctPairs: 0 };
+          groups.set(key, group);
+        }
+        kindGroups[kindIndex] = group;
       }
       const count = counts[id] as number;
       group.count += count;

@@ -179,6 +179,9 @@ function rowProblems(rows: AppointmentRows, i: number, day: number, orderLabel: 
 function recordFixes(rows: AppointmentRows, kept: Uint8Array, order: DateOrder, fixes: FixLog): void {
   const pending = rows.fixes;
   const finalPair = new Int32Array(pending.pairColumn.length).fill(-1);
+  // Each column's kind in the log, asked for the first time the column has a kept fix (the order
+  // pairId would have created them in).
+  const kinds = [-1, -1, -1, -1, -1];
   for (let f = 0; f < pending.length; f++) {
     const index = pending.rowIndexes[f] as number;
     if (kept[index] !== 1) continue;
@@ -188,7 +191,12 @@ function recordFixes(rows: AppointmentRows, kept: Uint8Array, order: DateOrder, 
       const column = pending.pairColumn[pair] as number;
       const before = pending.pairBefore[pair] as string;
       const after = pending.pairAfter[pair] ?? slashDateText(before, order);
-      id = fixes.pairId('appointments', COLUMN_NAMES[column] as string, before, after, COLUMN_RULES[column] as (typeof COLUMN_RULES)[number]);
+      let kind = kinds[column] as number;
+      if (kind === -1) {
+        kind = fixes.kindId('appointments', COLUMN_NAMES[column] as string, COLUMN_RULES[column] as (typeof COLUMN_RULES)[number]);
+        kinds[column] = kind;
+      }
+      id = fixes.pairIdOfKind(kind, before, after);
       finalPair[pair] = id;
     }
     fixes.addPair(rows.rows[index] as number, id);
