@@ -279,13 +279,7 @@ export class AppointmentRows {
   private storeDate(index: number, row: number, cell: RawCell): number {
     let parse: DateParse;
     this.lastDate = null;
-    if (cell instanceof Date) {
-      const day = dayFromUtcDate(cell);
-      if (day === null) return this.setDate(index, DATE_INVALID, 0);
-      // A date cell with a time of day shows it (cellText); keep that text for the row's raw values.
-      if (cell.getTime() % 86_400_000 !== 0) this.timedDates.set(index, cellText(cell));
-      return this.setDate(index, DATE_CANONICAL, day);
-    }
+    // Text first: `instanceof` on a string, the usual cell, showed in the profile.
     if (typeof cell === 'string') {
       let cached = this.dateCache.get(cell);
       if (cached === undefined) {
@@ -299,6 +293,12 @@ export class AppointmentRows {
         parse = cached.parse;
         this.lastDate = cached;
       }
+    } else if (cell instanceof Date) {
+      const day = dayFromUtcDate(cell);
+      if (day === null) return this.setDate(index, DATE_INVALID, 0);
+      // A date cell with a time of day shows it (cellText); keep that text for the row's raw values.
+      if (cell.getTime() % 86_400_000 !== 0) this.timedDates.set(index, cellText(cell));
+      return this.setDate(index, DATE_CANONICAL, day);
     } else {
       parse = parseDateCell(cell);
     }

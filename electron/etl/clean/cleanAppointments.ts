@@ -64,9 +64,12 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
 
   // Rule 4 with the column's order, then rules 3–6: the first problem in column order rejects.
   const days = new Int32Array(n);
-  /** Rows rejected for a problem: flagged, with their problems in the map (a few percent of rows). */
+  /**
+   * Rows rejected for a problem (a few percent of rows). A row flagged while streaming, or without
+   * a day, always has one (rowProblems finds it); its problems are listed when it is rejected
+   * below, instead of being held in a map meanwhile.
+   */
   const rejectedFlags = new Uint8Array(n);
-  const problems = new Map<number, Problem[]>();
   const problemFlags = rows.problemFlags;
   const slashDays = new Map<number, number>();
   for (let i = 0; i < n; i++) {
@@ -84,13 +87,7 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
       day = resolved;
     }
     days[i] = day;
-    if (problemFlags[i] === 1 || day === NO_DAY) {
-      const found = rowProblems(rows, i, day, orderLabel);
-      if (found.length > 0) {
-        problems.set(i, found);
-        rejectedFlags[i] = 1;
-      }
-    }
+    if (problemFlags[i] === 1 || day === NO_DAY) rejectedFlags[i] = 1;
   }
 
   // Rule 7: among valid rows, the earliest booking_date wins; a tie keeps the row that came first.
@@ -114,7 +111,7 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
   let duplicates = 0;
   for (let i = 0; i < n; i++) {
     if (rejectedFlags[i] === 1) {
-      rejected.push(reject(rows, i, problems.get(i) as Problem[]));
+      rejected.push(reject(rows, i, rowProblems(rows, i, days[i] as number, orderLabel)));
       continue;
     }
     const winner = winners[i] as number;

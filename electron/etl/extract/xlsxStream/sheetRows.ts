@@ -75,6 +75,7 @@ const CH_E = 0x65;
 const CH_D = 0x64;
 const CH_N = 0x6e;
 const CH_I = 0x69;
+const CH_UPPER_S = 0x53;
 
 const CH_X = 0x78;
 const CH_M = 0x6d;
@@ -760,8 +761,12 @@ function plainType(buf: Buffer, start: number, end: number): number {
     }
     return -1;
   }
-  if (length === 3 && startsWithAt(buf, start, STR)) return T_FORMULA_STRING;
-  if (length === 9 && startsWithAt(buf, start, INLINE_STR)) return T_INLINE;
+  // Compared byte by byte against constants, as fastElement's tags are (startsWithAt's loop over
+  // a Buffer showed in the profile: openpyxl types every text cell `inlineStr`).
+  if (length === 9) {
+    return buf[start] === CH_I && buf[start + 1] === CH_N && buf[start + 2] === CH_L && buf[start + 3] === CH_I && buf[start + 4] === CH_N && buf[start + 5] === CH_E && buf[start + 6] === CH_UPPER_S && buf[start + 7] === CH_T && buf[start + 8] === CH_R ? T_INLINE : -1;
+  }
+  if (length === 3) return buf[start] === CH_S && buf[start + 1] === CH_T && buf[start + 2] === CH_R ? T_FORMULA_STRING : -1;
   return -1;
 }
 
