@@ -125,6 +125,22 @@ export class FixLog {
     return this.kindOf(file, column, rule);
   }
 
+  /** Whether the log has (file, column, rule) as a kind yet: if not, it has no pair of it either. */
+  hasKind(file: FileKind, column: string, rule: FixRule): boolean {
+    return this.kinds.some((kind) => kind.file === file && kind.column === column && kind.rule === rule);
+  }
+
+  /**
+   * A pair the caller knows the log does not hold (its kind was new to the log, and the caller
+   * gives each distinct before of that kind once): added without the lookup pairId makes, and
+   * indexed only if a later pairId needs the index (a million appointments' ~97k pairs are never
+   * looked up again; indexing them cost two Map operations a pair).
+   */
+  appendPair(kind: number, before: string, after: string): number {
+    this.unpack();
+    return this.newPair(kind, before, after, false);
+  }
+
   /**
    * pairId with the kind looked up once by the caller: a caller with a pair per distinct text
    * (~97k on a million appointments) and a handful of kinds skips a search of the kinds per pair.
@@ -239,7 +255,7 @@ export class FixLog {
     };
   }
 
-  private newPair(kind: number, before: string, after: string): number {
+  private newPair(kind: number, before: string, after: string, indexed = true): number {
     const id = this.before.length;
     if (id === this.pairKinds.length) {
       const grown = new Uint16Array(id * 2);
@@ -249,7 +265,7 @@ export class FixLog {
     this.pairKinds[id] = kind;
     this.before.push(before);
     this.after.push(after);
-    this.indexedPairs = this.before.length;
+    if (indexed) this.indexedPairs = this.before.length;
     return id;
   }
 

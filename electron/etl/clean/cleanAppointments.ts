@@ -177,8 +177,10 @@ function recordFixes(rows: AppointmentRows, kept: Uint8Array, order: DateOrder, 
   const pending = rows.fixes;
   const finalPair = new Int32Array(pending.pairColumn.length).fill(-1);
   // Each column's kind in the log, asked for the first time the column has a kept fix (the order
-  // pairId would have created them in).
+  // pairId would have created them in). A kind new to the log holds no pair yet, and a column's
+  // pending pairs have distinct texts before (one per text, PendingFixes): each is a new pair.
   const kinds = [-1, -1, -1, -1, -1];
+  const newKinds = [false, false, false, false, false];
   for (let f = 0; f < pending.length; f++) {
     const index = pending.rowIndexes[f] as number;
     if (kept[index] !== 1) continue;
@@ -190,10 +192,13 @@ function recordFixes(rows: AppointmentRows, kept: Uint8Array, order: DateOrder, 
       const after = pending.pairAfter[pair] ?? slashDateText(before, order);
       let kind = kinds[column] as number;
       if (kind === -1) {
-        kind = fixes.kindId('appointments', COLUMN_NAMES[column] as string, COLUMN_RULES[column] as (typeof COLUMN_RULES)[number]);
+        const name = COLUMN_NAMES[column] as string;
+        const rule = COLUMN_RULES[column] as (typeof COLUMN_RULES)[number];
+        newKinds[column] = !fixes.hasKind('appointments', name, rule);
+        kind = fixes.kindId('appointments', name, rule);
         kinds[column] = kind;
       }
-      id = fixes.pairIdOfKind(kind, before, after);
+      id = newKinds[column] === true ? fixes.appendPair(kind, before, after) : fixes.pairIdOfKind(kind, before, after);
       finalPair[pair] = id;
     }
     fixes.addPair(rows.rows[index] as number, id);
