@@ -90,3 +90,26 @@ describe('fix log packed for the host', () => {
     expect(host.groups()).toEqual([]);
   });
 });
+
+describe('pairs appended without a lookup', () => {
+  it('are found by pairId afterwards, the same as pairs pairId created', () => {
+    const appended = new FixLog();
+    const looked = new FixLog();
+    expect(appended.hasKind('appointments', 'booking_date', 'date_text')).toBe(false);
+    const kind = appended.kindId('appointments', 'booking_date', 'date_text');
+    expect(appended.hasKind('appointments', 'booking_date', 'date_text')).toBe(true);
+    for (const [i, [before, after]] of TEXTS.entries()) {
+      appended.addPair(i + 2, appended.appendPair(kind, before, after));
+      looked.addPair(i + 2, looked.pairId('appointments', 'booking_date', before, after, 'date_text'));
+    }
+    for (const log of [appended, looked]) {
+      // Met again: the pair already there; the same before with another after: a pair of its own.
+      log.addPair(20, log.pairId('appointments', 'booking_date', '12/31/2024', '2024-12-31', 'date_text'));
+      log.addPair(21, log.pairId('appointments', 'booking_date', '12/31/2024', '2024-31-12', 'date_text'));
+      log.add('doctors', 22, 'name', ' x', 'x', 'text_trimmed');
+    }
+    expect(appended.pairCount).toBe(TEXTS.length + 2);
+    expect([...appended]).toEqual([...looked]);
+    expect(appended.groups()).toEqual(looked.groups());
+  });
+});

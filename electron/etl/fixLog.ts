@@ -117,9 +117,37 @@ export class FixLog {
    * addPair, a caller that already grouped its fixes by pair looks each pair up once, not per fix.
    */
   pairId(file: FileKind, column: string, before: string, after: string, rule: FixRule): number {
+    return this.pairIdOfKind(this.kindId(file, column, rule), before, after);
+  }
+
+  /** The kind pairIdOfKind takes for (file, column, rule), created the first time it is asked for. */
+  kindId(file: FileKind, column: string, rule: FixRule): number {
+    return this.kindOf(file, column, rule);
+  }
+
+  /** Whether the log has (file, column, rule) as a kind yet: if not, it has no pair of it either. */
+  hasKind(file: FileKind, column: string, rule: FixRule): boolean {
+    return this.kinds.some((kind) => kind.file === file && kind.column === column && kind.rule === rule);
+  }
+
+  /**
+   * A pair the caller knows the log does not hold (its kind was new to the log, and the caller
+   * gives each distinct before of that kind once): added without the lookup pairId makes, and
+   * indexed only if a later pairId needs the index (a million appointments' ~97k pairs are never
+   * looked up again; indexing them cost two Map operations a pair).
+   */
+  appendPair(kind: number, before: string, after: string): number {
+    this.unpack();
+    return this.newPair(kind, before, after, false);
+  }
+
+  /**
+   * pairId with the kind looked up once by the caller: a caller with a pair per distinct text
+   * (~97k on a million appointments) and a handful of kinds skips a search of the kinds per pair.
+   */
+  pairIdOfKind(kind: number, before: string, after: string): number {
     this.unpack();
     this.indexPairs();
-    const kind = this.kindOf(file, column, rule);
     const befores = child(this.pairIndex, kind);
     const first = befores.get(before);
     if (first === undefined) {
@@ -189,13 +217,20 @@ export class FixLog {
       counts[id] = (counts[id] as number) + 1;
     }
     const groups = new Map<string, FixGroup>();
+    // The group of each kind, found once per kind rather than by a key built per pair.
+    const kindGroups: (FixGroup | undefined)[] = new Array<FixGroup | undefined>(this.kinds.length).fill(undefined);
     for (let id = 0; id < pairs; id++) {
-      const kind = this.kinds[this.pairKinds[id] as number] as PairKind;
-      const key = `${kind.file}\u0000${kind.rule}\u0000${kind.column}`;
-      let group = groups.get(key);
-      if (!group) {
-        group = { file: kind.file, rule: kind.rule, column: kind.column, count: 0, pairs: [], distinctPairs: 0 };
-        groups.set(key, group);
+      const kindIndex = this.pairKinds[id] as number;
+      let group = kindGroups[kindIndex];
+      if (group === undefined) {
+        const kind = this.kinds[kindIndex] as PairKind;
+        const key = `${kind.file}\u0000${kind.rule}\u0000${kind.column}`;
+        group = groups.get(key);
+        if (!group) {
+          group = { file: kind.file, rule: kind.rule, column: kind.column, count: 0, pairs: [], distinctPairs: 0 };
+          groups.set(key, group);
+        }
+        kindGroups[kindIndex] = group;
       }
       const count = counts[id] as number;
       group.count += count;
@@ -220,7 +255,7 @@ export class FixLog {
     };
   }
 
-  private newPair(kind: number, before: string, after: string): number {
+  private newPair(kind: number, before: string, after: string, indexed = true): number {
     const id = this.before.length;
     if (id === this.pairKinds.length) {
       const grown = new Uint16Array(id * 2);
@@ -230,7 +265,7 @@ export class FixLog {
     this.pairKinds[id] = kind;
     this.before.push(before);
     this.after.push(after);
-    this.indexedPairs = this.before.length;
+    if (indexed) this.indexedPairs = this.before.length;
     return id;
   }
 

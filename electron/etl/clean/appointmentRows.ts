@@ -93,11 +93,20 @@ export class PendingFixes {
   }
 
   newPair(column: number, before: string, after: string | null): number {
+    const pair = this.unindexedPair(column, before, after);
+    (this.byText[column] as Map<string, number>).set(before, pair);
+    return pair;
+  }
+
+  /**
+   * A pair that pairOf will never be asked for: the caller keeps it itself (a cached date or
+   * status text holds its pair, and a text that is cached is never looked up uncached).
+   */
+  unindexedPair(column: number, before: string, after: string | null): number {
     const pair = this.pairColumn.length;
     this.pairColumn.push(column);
     this.pairBefore.push(before);
     this.pairAfter.push(after);
-    (this.byText[column] as Map<string, number>).set(before, pair);
     return pair;
   }
 
@@ -215,13 +224,13 @@ export class AppointmentRows {
       const cached = this.lastDate;
       if (cached === null) fixes.add(i, this.datePair(cellText(dateCell), dateKind, i));
       else {
-        if (cached.pair === NO_PAIR_YET) cached.pair = this.datePair(cellText(dateCell), dateKind, i);
+        if (cached.pair === NO_PAIR_YET) cached.pair = fixes.unindexedPair(DATE, cellText(dateCell), this.dateAfter(dateKind, i));
         fixes.add(i, cached.pair);
       }
     }
     const cachedStatus = this.lastStatus;
     if (cachedStatus !== null) {
-      if (cachedStatus.pair === NO_PAIR_YET) cachedStatus.pair = statusCell !== STATUSES[status] ? this.statusPair(cellText(statusCell), status) : NO_FIX;
+      if (cachedStatus.pair === NO_PAIR_YET) cachedStatus.pair = statusCell !== STATUSES[status] ? fixes.unindexedPair(STATUS, cellText(statusCell), STATUSES[status] as string) : NO_FIX;
       if (cachedStatus.pair !== NO_FIX) fixes.add(i, cachedStatus.pair);
     } else if (statusCell !== STATUSES[status]) {
       fixes.add(i, this.statusPair(cellText(statusCell), status));
@@ -230,7 +239,11 @@ export class AppointmentRows {
 
   private datePair(before: string, dateKind: number, index: number): number {
     const pair = this.fixes.pairOf(DATE, before);
-    return pair >= 0 ? pair : this.fixes.newPair(DATE, before, dateKind === DATE_SLASH ? null : isoFromDay(this.dateValues[index] as number));
+    return pair >= 0 ? pair : this.fixes.newPair(DATE, before, this.dateAfter(dateKind, index));
+  }
+
+  private dateAfter(dateKind: number, index: number): string | null {
+    return dateKind === DATE_SLASH ? null : isoFromDay(this.dateValues[index] as number);
   }
 
   private statusPair(before: string, status: number): number {
@@ -266,13 +279,7 @@ export class AppointmentRows {
   private storeDate(index: number, row: number, cell: RawCell): number {
     let parse: DateParse;
     this.lastDate = null;
-    if (cell instanceof Date) {
-      const day = dayFromUtcDate(cell);
-      if (day === null) return this.setDate(index, DATE_INVALID, 0);
-      // A date cell with a time of day shows it (cellText); keep that text for the row's raw values.
-      if (cell.getTime() % 86_400_000 !== 0) this.timedDates.set(index, cellText(cell));
-      return this.setDate(index, DATE_CANONICAL, day);
-    }
+    // Text first: `instanceof` on a string, the usual cell, showed in the profile.
     if (typeof cell === 'string') {
       let cached = this.dateCache.get(cell);
       if (cached === undefined) {
@@ -286,6 +293,12 @@ export class AppointmentRows {
         parse = cached.parse;
         this.lastDate = cached;
       }
+    } else if (cell instanceof Date) {
+      const day = dayFromUtcDate(cell);
+      if (day === null) return this.setDate(index, DATE_INVALID, 0);
+      // A date cell with a time of day shows it (cellText); keep that text for the row's raw values.
+      if (cell.getTime() % 86_400_000 !== 0) this.timedDates.set(index, cellText(cell));
+      return this.setDate(index, DATE_CANONICAL, day);
     } else {
       parse = parseDateCell(cell);
     }

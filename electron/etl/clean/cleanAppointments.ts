@@ -64,9 +64,12 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
 
   // Rule 4 with the column's order, then rules 3–6: the first problem in column order rejects.
   const days = new Int32Array(n);
-  /** Rows rejected for a problem: flagged, with their problems in the map (a few percent of rows). */
+  /**
+   * Rows rejected for a problem (a few percent of rows). A row flagged while streaming, or without
+   * a day, always has one (rowProblems finds it); its problems are listed when it is rejected
+   * below, instead of being held in a map meanwhile.
+   */
   const rejectedFlags = new Uint8Array(n);
-  const problems = new Map<number, Problem[]>();
   const problemFlags = rows.problemFlags;
   const slashDays = new Map<number, number>();
   for (let i = 0; i < n; i++) {
@@ -84,13 +87,7 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
       day = resolved;
     }
     days[i] = day;
-    if (problemFlags[i] === 1 || day === NO_DAY) {
-      const found = rowProblems(rows, i, day, orderLabel);
-      if (found.length > 0) {
-        problems.set(i, found);
-        rejectedFlags[i] = 1;
-      }
-    }
+    if (problemFlags[i] === 1 || day === NO_DAY) rejectedFlags[i] = 1;
   }
 
   // Rule 7: among valid rows, the earliest booking_date wins; a tie keeps the row that came first.
@@ -114,7 +111,7 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
   let duplicates = 0;
   for (let i = 0; i < n; i++) {
     if (rejectedFlags[i] === 1) {
-      rejected.push(reject(rows, i, problems.get(i) as Problem[]));
+      rejected.push(reject(rows, i, rowProblems(rows, i, days[i] as number, orderLabel)));
       continue;
     }
     const winner = winners[i] as number;
@@ -179,6 +176,11 @@ function rowProblems(rows: AppointmentRows, i: number, day: number, orderLabel: 
 function recordFixes(rows: AppointmentRows, kept: Uint8Array, order: DateOrder, fixes: FixLog): void {
   const pending = rows.fixes;
   const finalPair = new Int32Array(pending.pairColumn.length).fill(-1);
+  // Each column's kind in the log, asked for the first time the column has a kept fix (the order
+  // pairId would have created them in). A kind new to the log holds no pair yet, and a column's
+  // pending pairs have distinct texts before (one per text, PendingFixes): each is a new pair.
+  const kinds = [-1, -1, -1, -1, -1];
+  const newKinds = [false, false, false, false, false];
   for (let f = 0; f < pending.length; f++) {
     const index = pending.rowIndexes[f] as number;
     if (kept[index] !== 1) continue;
@@ -188,7 +190,15 @@ function recordFixes(rows: AppointmentRows, kept: Uint8Array, order: DateOrder, 
       const column = pending.pairColumn[pair] as number;
       const before = pending.pairBefore[pair] as string;
       const after = pending.pairAfter[pair] ?? slashDateText(before, order);
-      id = fixes.pairId('appointments', COLUMN_NAMES[column] as string, before, after, COLUMN_RULES[column] as (typeof COLUMN_RULES)[number]);
+      let kind = kinds[column] as number;
+      if (kind === -1) {
+        const name = COLUMN_NAMES[column] as string;
+        const rule = COLUMN_RULES[column] as (typeof COLUMN_RULES)[number];
+        newKinds[column] = !fixes.hasKind('appointments', name, rule);
+        kind = fixes.kindId('appointments', name, rule);
+        kinds[column] = kind;
+      }
+      id = newKinds[column] === true ? fixes.appendPair(kind, before, after) : fixes.pairIdOfKind(kind, before, after);
       finalPair[pair] = id;
     }
     fixes.addPair(rows.rows[index] as number, id);

@@ -26,7 +26,10 @@ const strings = (() => {
 })();
 
 const TAGS = ['<c', '<c r="B2"', "<c r='C2'", '<c r="D2" s="1"', '<c s="1" r="E2"', '<c r="A2" s="0" cm="1"', '<c r="F2" x14ac:foo="1"', '<c  r="G2"', '<c\tr="H2"', '<c r="A&#50;"',
-  '<c r="I2" xmlns="urn:other"', '<c r="J2" xmlns:a="urn:a"', '<c r="K2" s="-3"', '<c r="XFE2"', '<c r="2"'];
+  '<c r="I2" xmlns="urn:other"', '<c r="J2" xmlns:a="urn:a"', '<c r="K2" s="-3"', '<c r="XFE2"', '<c r="2"',
+  // r, s and t read while the one-pass reader scans the attributes, and the shapes it leaves to openCell.
+  '<c r="$L$2"', '<c r="m2"', '<c r="XFD2"', '<c r="AAAAA2"', '<c r=""', '<c s="007" r="N2"', '<c r="O2" s="1234567890"', '<c r="P2" s="+1"', '<c r="Q2" s="x"',
+  '<c r="R2" s=""', '<c r="S2" r="T2"', '<c s="1" s="0" r="U2"', '<c t="s" r="V2"', '<c t="q" r="W2"', '<c t="inlinestr" r="X2"', '<c t="st" r="Y2"'];
 const TYPES = ['', ' t="s"', ' t="n"', ' t="str"', ' t="inlineStr"', ' t="b"', ' t="e"', ' t="d"', ' t="q"'];
 const CONTENTS = ['/>', '></c>', '><v>1</v></c>', '><v>45000</v></c>', '><v> 7 </v></c>', '><v>abc</v></c>', '><v></v></c>', '><v/></c>', '><v>1&#48;</v></c>', '><v><![CDATA[5]]></v></c>',
   '><v xml:space="preserve"> x </v></c>', '><is><t>text</t></is></c>', '><is><t> padded </t></is></c>', '><is><t xml:space="preserve"> kept </t></is></c>', '><is><t xml:space="default"> cut </t></is></c>',

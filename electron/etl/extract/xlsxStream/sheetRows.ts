@@ -75,6 +75,7 @@ const CH_E = 0x65;
 const CH_D = 0x64;
 const CH_N = 0x6e;
 const CH_I = 0x69;
+const CH_UPPER_S = 0x53;
 
 const CH_X = 0x78;
 const CH_M = 0x6d;
@@ -304,6 +305,12 @@ export class SheetRowsHandler implements XmlHandler {
     const attrs = this.fastAttrs;
     let count = 0;
     let selfClosing = false;
+    // r, s and t read while their bytes are at hand (the values openCell would give); anything
+    // openCell would have to think about (a `$`, an error, a repeated name) leaves them to it.
+    let column = -1;
+    let style = -1;
+    let type = -1;
+    let plain = true;
     for (;;) {
       if (p >= length) return -1;
       const b = buf[p]!;
@@ -344,6 +351,28 @@ export class SheetRowsHandler implements XmlHandler {
       attrs[count * 4 + 2] = valueStart;
       attrs[count * 4 + 3] = p;
       count++;
+      if (plain && nameEnd - nameStart === 1) {
+        const name = buf[nameStart];
+        if (name === CH_R) {
+          if (column !== -1) plain = false;
+          else {
+            column = plainColumn(buf, valueStart, p);
+            if (column === -1) plain = false;
+          }
+        } else if (name === CH_S) {
+          if (style !== -1) plain = false;
+          else {
+            style = plainStyle(buf, valueStart, p);
+            if (style === -1) plain = false;
+          }
+        } else if (name === CH_T) {
+          if (type !== -1) plain = false;
+          else {
+            type = plainType(buf, valueStart, p);
+            if (type === -1) plain = false;
+          }
+        }
+      }
       p++;
     }
     let textStart = -1;
@@ -393,7 +422,8 @@ export class SheetRowsHandler implements XmlHandler {
         return -1;
       }
     }
-    this.openCell(buf, attrs, count);
+    if (plain) this.beginCell(column, style, type === -1 ? T_NUMBER : type);
+    else this.openCell(buf, attrs, count);
     if (textStart === -1) {
       this.closeCell();
       return p;
@@ -512,6 +542,11 @@ export class SheetRowsHandler implements XmlHandler {
         if (Number.isNaN(style) || style < 0) style = 0;
       } else if (name === CH_T) type = this.typeOf(buf, valueStart, valueEnd, column);
     }
+    this.beginCell(column, style, type);
+  }
+
+  /** A cell's r (-1: none), s (-1: none) and type, as openCell reads them from its attributes. */
+  private beginCell(column: number, style: number, type: number): void {
     // A cell without r comes right after the previous cell of its row.
     if (column === -1) column = this.lastColumn + 1;
     if (column > MAX_COLUMN) throw new CellError(this.rowNumber, column, 'a cell beyond the last column (XFD) of a worksheet');
@@ -677,6 +712,62 @@ class DayCells {
     this.cells[slot] = cell;
     return cell;
   }
+}
+
+/**
+ * The column of a cell reference made of letters then anything (what columnOf reads from it), or
+ * -1 for any other (a `$`, no letter, past XFD), left to columnOf and its messages.
+ */
+function plainColumn(buf: Buffer, start: number, end: number): number {
+  let column = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const b = buf[i]!;
+    if (b >= 0x41 && b <= 0x5a) column = column * 26 + b - 0x40;
+    else if (b >= 0x61 && b <= 0x7a) column = column * 26 + b - 0x60;
+    else break;
+    if (column > MAX_COLUMN) return -1;
+  }
+  return i === start ? -1 : column;
+}
+
+/** A style index of 1–9 digits and nothing else (what parseIntBytes reads), or -1 for any other. */
+function plainStyle(buf: Buffer, start: number, end: number): number {
+  if (end === start || end - start > 9) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const d = buf[i]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/** A cell type typeOf knows without decoding, or -1 (typeOf decodes it or names the error). */
+function plainType(buf: Buffer, start: number, end: number): number {
+  const length = end - start;
+  if (length === 1) {
+    switch (buf[start]) {
+      case CH_N:
+        return T_NUMBER;
+      case CH_S:
+        return T_SHARED;
+      case CH_B:
+        return T_BOOLEAN;
+      case CH_E:
+        return T_ERROR;
+      case CH_D:
+        return T_DATE;
+    }
+    return -1;
+  }
+  // Compared byte by byte against constants, as fastElement's tags are (startsWithAt's loop over
+  // a Buffer showed in the profile: openpyxl types every text cell `inlineStr`).
+  if (length === 9) {
+    return buf[start] === CH_I && buf[start + 1] === CH_N && buf[start + 2] === CH_L && buf[start + 3] === CH_I && buf[start + 4] === CH_N && buf[start + 5] === CH_E && buf[start + 6] === CH_UPPER_S && buf[start + 7] === CH_T && buf[start + 8] === CH_R ? T_INLINE : -1;
+  }
+  if (length === 3) return buf[start] === CH_S && buf[start + 1] === CH_T && buf[start + 2] === CH_R ? T_FORMULA_STRING : -1;
+  return -1;
 }
 
 function closesValueAndCell(buf: Buffer, at: number): boolean {
