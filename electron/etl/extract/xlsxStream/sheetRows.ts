@@ -103,8 +103,6 @@ const ROW = Buffer.from('row');
 const INLINE = Buffer.from('is');
 const SHEET_DATA = Buffer.from('sheetData');
 const WORKSHEET = Buffer.from('worksheet');
-const STR = Buffer.from('str');
-const INLINE_STR = Buffer.from('inlineStr');
 const CUSTOM_FORMAT = Buffer.from('customFormat');
 
 /** A value that contradicts its cell's type: the message names the cell. */
@@ -662,23 +660,8 @@ export class SheetRowsHandler implements XmlHandler {
   }
 
   private typeOf(buf: Buffer, start: number, end: number, column: number): number {
-    const length = end - start;
-    if (length === 1) {
-      switch (buf[start]) {
-        case CH_N:
-          return T_NUMBER;
-        case CH_S:
-          return T_SHARED;
-        case CH_B:
-          return T_BOOLEAN;
-        case CH_E:
-          return T_ERROR;
-        case CH_D:
-          return T_DATE;
-      }
-    }
-    if (length === 3 && startsWithAt(buf, start, STR)) return T_FORMULA_STRING;
-    if (length === 9 && startsWithAt(buf, start, INLINE_STR)) return T_INLINE;
+    const plain = plainType(buf, start, end);
+    if (plain !== -1) return plain;
     const text = decodeAttribute(buf, start, end);
     if (text !== buf.toString('latin1', start, end)) {
       const decoded = Buffer.from(text, 'utf8');
