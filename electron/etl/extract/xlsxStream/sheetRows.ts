@@ -462,8 +462,7 @@ export class SheetRowsHandler implements XmlHandler {
       if (i === textEnd && i > first && i - first <= 15) {
         this.inCell = false;
         this.mode = MODE_NONE;
-        const signed = negative ? -number : number;
-        this.store(this.styles.isDate(this.cellStyle) ? this.dayCells.of(signed) : signed);
+        this.store(this.numberCell(negative ? -number : number));
         return p;
       }
     }
@@ -615,9 +614,14 @@ export class SheetRowsHandler implements XmlHandler {
         if (value.isEmpty) return null;
         const number = parseDoubleStrict(value.bytes(), value.start(), value.end());
         if (Number.isNaN(number)) throw this.cellError(`a number cell holding ${quote(value.decoded())}, which is not a number`);
-        return this.styles.isDate(this.cellStyle) ? this.dayCells.of(number) : number;
+        return this.numberCell(number);
       }
     }
+  }
+
+  /** A number cell's value: the number, or the day it stands for when the cell's style is a date format. */
+  private numberCell(number: number): RawCell {
+    return this.styles.isDate(this.cellStyle) ? this.dayCells.of(number) : number;
   }
 
   private sharedString(): RawCell {
@@ -637,19 +641,10 @@ export class SheetRowsHandler implements XmlHandler {
 
   /** The column of a cell reference (`B7`, `$AB$12`); the row part must be this row. */
   private columnOf(buf: Buffer, start: number, end: number): number {
-    let column = 0;
-    let i = start;
-    while (i < end && buf[i] === 0x24) i++;
-    const first = i;
-    while (i < end) {
-      const b = buf[i]!;
-      if (b >= 0x41 && b <= 0x5a) column = column * 26 + b - 0x40;
-      else if (b >= 0x61 && b <= 0x7a) column = column * 26 + b - 0x60;
-      else break;
-      if (column > MAX_COLUMN) break;
-      i++;
-    }
-    if (i === first || column > MAX_COLUMN) {
+    let first = start;
+    while (first < end && buf[first] === 0x24) first++;
+    const column = plainColumn(buf, first, end);
+    if (column === -1) {
       if (buf.indexOf(0x26, start) !== -1 && buf.indexOf(0x26, start) < end) {
         const decoded = Buffer.from(decodeAttribute(buf, start, end), 'utf8');
         if (decoded.indexOf(0x26) === -1) return this.columnOf(decoded, 0, decoded.length);
@@ -698,8 +693,8 @@ class DayCells {
 }
 
 /**
- * The column of a cell reference made of letters then anything (what columnOf reads from it), or
- * -1 for any other (a `$`, no letter, past XFD), left to columnOf and its messages.
+ * The column of a cell reference's letters (followed by anything: the row), or -1 when it starts
+ * with no letter (a `$`) or names a column past XFD: columnOf skips the `$`s and explains the rest.
  */
 function plainColumn(buf: Buffer, start: number, end: number): number {
   let column = 0;
