@@ -18,6 +18,7 @@ import { firstDaysAnswer, newPatientDoctors, newPatientFigures, segmentByDay, se
 import { patientDaysAnswer, patientsInRange } from './patientDays';
 import { groupHashed, rangeBookings, rangeSides, rangeVisitsAnswer, visitFigures, visitsInside, visitsOutside, VISIT_FIGURES, type VisitFigure } from './rangeVisits';
 import { newByDayFromWhole, newByDoctorFromWhole, newPatientDoctorsFromWhole, newPatientFiguresFromWhole } from './newFromWhole';
+import { binder } from './params';
 
 const SORTED_GROUPING = ['enable_hashagg = off'];
 
@@ -373,14 +374,13 @@ async function rangeSegments(db: DashboardDb, schema: string, filter: DashboardF
     db,
     during,
     async (client) => {
-      if (!(await rollupsCurrent(client, schema, ['booking_day_clusters']))) return null;
-      const params: unknown[] = [];
-      const { rows } = await client.query<{ outside: string; inside: string; total: string }>(rangeSides(schema, view, params), params);
-      if (num(rows[0]?.outside) * OUTSIDE_COST < num(rows[0]?.inside)) return { fewOutside: true, hashed: false, bounds: [] };
+      const read = await readSides(client, schema, view);
+      if (!read) return null;
+      if (read.fewOutside) return { fewOutside: true, hashed: false, bounds: [] };
       // The inside side next: how it groups, and the patient slices' bounds, in the same transaction.
       const counted: unknown[] = [];
       const { rows: held } = await client.query<{ bookings: string }>(rangeBookings(schema, view, counted), counted);
-      const hashed = groupHashed(num(held[0]?.bookings), num(rows[0]?.total));
+      const hashed = groupHashed(num(held[0]?.bookings), read.total);
       return { fewOutside: false, hashed, bounds: hashed ? [] : await sliceBounds(client, schema) };
     },
     NO_PARALLEL,
@@ -457,10 +457,18 @@ async function fewOutside(client: pg.ClientBase, schema: string, filter: Dashboa
 }
 
 async function decideFewOutside(client: pg.ClientBase, schema: string, filter: DashboardFilter): Promise<boolean> {
-  if (!(filter.from || filter.to) || !(await rollupsCurrent(client, schema, ['booking_day_clusters']))) return false;
+  return (await readSides(client, schema, filter))?.fewOutside ?? false;
+}
+
+/**
+ * Which side of the filter's range to group by patient (rangeVisits.ts's rangeSides): whether it
+ * leaves few bookings out, and the load's bookings; null without dates or current rollups.
+ */
+async function readSides(client: pg.ClientBase, schema: string, filter: DashboardFilter): Promise<{ fewOutside: boolean; total: number } | null> {
+  if (!(filter.from || filter.to) || !(await rollupsCurrent(client, schema, ['booking_day_clusters']))) return null;
   const params: unknown[] = [];
-  const { rows } = await client.query<{ outside: string; inside: string }>(rangeSides(schema, filter, params), params);
-  return num(rows[0]?.outside) * OUTSIDE_COST < num(rows[0]?.inside);
+  const { rows } = await client.query<{ outside: string; inside: string; total: string }>(rangeSides(schema, filter, params), params);
+  return { fewOutside: num(rows[0]?.outside) * OUTSIDE_COST < num(rows[0]?.inside), total: num(rows[0]?.total) };
 }
 
 /**
@@ -521,7 +529,7 @@ function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean,
   const months = current && (filter.segment ?? 'all') === 'all' && !filter.doctorIds?.length && (filter.from || filter.to) ? wholeMonths(filter.from, filter.to) : null;
   if (months) {
     const params: unknown[] = [];
-    const bind = (value: unknown) => `$${params.push(value)}`;
+    const bind = binder(params);
     const shared: string[] = [];
     if (filter.statuses?.length) shared.push(`x.status = ANY(${bind(filter.statuses)}::text[])`);
     if (filter.doctorIds?.length) shared.push(`x.doctor_id = ANY(${bind(filter.doctorIds)}::int[])`);

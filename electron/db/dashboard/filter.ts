@@ -4,6 +4,7 @@
  */
 import type { DashboardFilter, DrillFilter, VisitBucket } from '../../../shared/contract';
 import { nextVisit } from './firstDays';
+import { binder } from './params';
 
 export interface SqlParts {
   where: string;
@@ -30,7 +31,7 @@ export function filterSql(schema: string, filter: DrillFilter, params: unknown[]
   const withRange = (f: DashboardFilter): DashboardFilter => (overrideRange ? { ...f, from: overrideRange.from, to: overrideRange.to } : f);
   const own = withRange(filter);
   const scope = withRange(filter.scope ?? filter);
-  const bind = (value: unknown) => `$${params.push(value)}`;
+  const bind = binder(params);
   const conditions = rowConditions(schema, own, 'a', bind);
   if ((filter.segment === 'new' || filter.segment === 'returning') && firstDays && !filter.scope && !own.doctorIds?.length && !own.specialties?.length) {
     // The scope is the row's own filter: a row after the patient's first day is itself a visit

@@ -13,6 +13,7 @@
 import type { DashboardFilter } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
 import { statusesOf, visitFigures } from './rangeVisits';
+import { binder } from './params';
 
 type Status = 'confirmed' | 'cancelled';
 
@@ -53,7 +54,6 @@ function newConditions(filter: DashboardFilter, bind: (value: unknown) => string
   return conditions;
 }
 
-const binder = (params: unknown[]) => (value: unknown) => `$${params.push(value)}`;
 const where = (conditions: string[]) => `WHERE ${conditions.join(' AND ')}`;
 
 /**
@@ -124,11 +124,16 @@ export function segmentByDoctor(
  * their bookings in the view are those of their first day with the view's statuses.
  */
 export function newPatientFigures(schema: string, filter: DashboardFilter, params: unknown[]): string {
+  const { visits, cancels } = firstDayVisits(filter);
+  const conditions = [...newConditions(filter, binder(params)), `${visits} > 0`];
+  return `SELECT ${visitFigures(visits, cancels)} FROM ${quoteIdent(schema)}.patients_first_day r ${where(conditions)}`;
+}
+
+/** A new patient's bookings and cancelled bookings in the view, on a first-day row (alias `r`): those of the view's statuses on their first day. */
+export function firstDayVisits(filter: DashboardFilter): { visits: string; cancels: string } {
   const statuses = statusesOf(filter);
   const count = (status: Status) => (statuses.includes(status) ? `r.${status}` : '0');
-  const visits = `(${count('confirmed')} + ${count('cancelled')})`;
-  const conditions = [...newConditions(filter, binder(params)), `${visits} > 0`];
-  return `SELECT ${visitFigures(visits, count('cancelled'))} FROM ${quoteIdent(schema)}.patients_first_day r ${where(conditions)}`;
+  return { visits: `(${count('confirmed')} + ${count('cancelled')})`, cancels: count('cancelled') };
 }
 
 /**

@@ -11,22 +11,18 @@
  */
 import type { DashboardFilter } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
-import { cameBackBy, nextVisit } from './firstDays';
+import { cameBackBy, firstDayVisits, nextVisit } from './firstDays';
 import { rollupSql, whereOf } from './rollup';
-import { statusesOf, visitConditions } from './rangeVisits';
+import { inRange, outsideEnds, statusesOf, visitConditions } from './rangeVisits';
+import { binder } from './params';
 
-type Status = 'confirmed' | 'cancelled';
-const binder = (params: unknown[]) => (value: unknown) => `$${params.push(value)}`;
 
 /** The whole load's new patients for the view's statuses (no dates). */
 const wholeNew = (filter: DashboardFilter): DashboardFilter => ({ statuses: filter.statuses, segment: 'new' });
 
 /** The patients with a booking (any status) before `from` or after `to`; `after` only: those after `to`. */
 function outsiders(schema: string, filter: DashboardFilter, bind: (value: unknown) => string, afterOnly = false): string {
-  const s = quoteIdent(schema);
-  const ends: string[] = [];
-  if (filter.from && !afterOnly) ends.push(`SELECT o.patient_id FROM ${s}.appointments o WHERE o.booking_date < ${bind(filter.from)}::date`);
-  if (filter.to) ends.push(`SELECT o.patient_id FROM ${s}.appointments o WHERE o.booking_date > ${bind(filter.to)}::date`);
+  const ends = outsideEnds(schema, filter, bind, { afterOnly });
   // Each patient once, whichever end and however many bookings there (they are looked up one by one).
   return ends.length ? `SELECT DISTINCT e.patient_id FROM (${ends.join(' UNION ALL ')}) e` : 'SELECT NULL::bigint AS patient_id WHERE false';
 }
@@ -43,10 +39,8 @@ function movedPatients(schema: string, filter: DashboardFilter, bind: (value: un
 
 /** Conditions on a first-day row (alias `r`): new over the whole load / new within the range. */
 function membership(filter: DashboardFilter, bind: (value: unknown) => string): { whole: string; range: string } {
-  const inRange: string[] = [];
-  if (filter.from) inRange.push(`r.first_day >= ${bind(filter.from)}::date`);
-  if (filter.to) inRange.push(`r.first_day <= ${bind(filter.to)}::date`);
-  return { whole: `${nextVisit(filter, 'r')} IS NULL`, range: `(${[...inRange, `NOT ${cameBackBy(filter, 'r', bind)}`].join(' AND ')})` };
+  const firstDayIn = inRange(filter, 'r.first_day', bind);
+  return { whole: `${nextVisit(filter, 'r')} IS NULL`, range: `(${[...(firstDayIn ? [firstDayIn] : []), `NOT ${cameBackBy(filter, 'r', bind)}`].join(' AND ')})` };
 }
 
 /**
@@ -76,12 +70,10 @@ export function newPatientFiguresFromWhole(schema: string, filter: DashboardFilt
   const s = quoteIdent(schema);
   const visits = rollupSql(schema, 'byVisits', wholeNew(filter), params);
   const bind = binder(params);
-  const statuses = statusesOf(filter);
-  const count = (status: Status) => (statuses.includes(status) ? `r.${status}` : '0');
-  const v = `(${count('confirmed')} + ${count('cancelled')})`;
+  const firstDay = firstDayVisits(filter);
   const { whole, range } = membership(filter, bind);
   const wholeFigures = visitConditions(visits.visits(), visits.cancels()).map(([name, when]) => `coalesce(sum(r.patients) FILTER (WHERE ${when}), 0) AS ${name}`);
-  const moved = visitConditions(v, count('cancelled')).map(
+  const moved = visitConditions(firstDay.visits, firstDay.cancels).map(
     ([name, when]) => `count(*) FILTER (WHERE ${when} AND ${range}) - count(*) FILTER (WHERE ${when} AND ${whole}) AS ${name}`,
   );
   const names = visitConditions('', '').map(([name]) => `w.${name} + m.${name} AS ${name}`);

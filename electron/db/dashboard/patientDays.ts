@@ -11,6 +11,7 @@
  */
 import type { DashboardFilter } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
+import { binder } from './params';
 
 /** Whether the distinct patients of this filter are a sum over the patient-day rollup. */
 export function patientDaysAnswer(filter: DashboardFilter): boolean {
@@ -20,7 +21,7 @@ export function patientDaysAnswer(filter: DashboardFilter): boolean {
 
 /** The statement counting the filter's distinct patients (column `patients`), binding into `params`. */
 export function patientsInRange(schema: string, filter: DashboardFilter, params: unknown[]): string {
-  const bind = (value: unknown) => `$${params.push(value)}`;
+  const bind = binder(params);
   const conditions: string[] = [];
   if (filter.from) {
     const from = bind(filter.from);

@@ -14,6 +14,7 @@
  */
 import type { DashboardFilter } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
+import { binder } from './params';
 
 export const VISIT_FIGURES = ['patients', 'one', 'two_to_three', 'four_plus', 'repeated_cancellations'] as const;
 export type VisitFigure = (typeof VISIT_FIGURES)[number];
@@ -26,8 +27,8 @@ export function rangeVisitsAnswer(filter: DashboardFilter): boolean {
 /** The statuses the view counts (both when it names none). */
 export const statusesOf = (filter: DashboardFilter): string[] => (filter.statuses?.length ? filter.statuses : ['confirmed', 'cancelled']);
 
-/** The range as conditions on a booking date (SQL), binding into `params`. */
-function inRange(filter: DashboardFilter, column: string, bind: (value: unknown) => string): string {
+/** The range as conditions on a date column (SQL, '' for no dates), bound with `bind`. */
+export function inRange(filter: DashboardFilter, column: string, bind: (value: unknown) => string): string {
   const conditions: string[] = [];
   if (filter.from) conditions.push(`${column} >= ${bind(filter.from)}::date`);
   if (filter.to) conditions.push(`${column} <= ${bind(filter.to)}::date`);
@@ -43,7 +44,7 @@ function inRange(filter: DashboardFilter, column: string, bind: (value: unknown)
  * time a figure takes, never the figure.
  */
 export function rangeSides(schema: string, filter: DashboardFilter, params: unknown[]): string {
-  const bind = (value: unknown) => `$${params.push(value)}`;
+  const bind = binder(params);
   const outside: string[] = [];
   const inside: string[] = [];
   if (filter.from) {
@@ -67,7 +68,7 @@ export function rangeSides(schema: string, filter: DashboardFilter, params: unkn
  * booking days cannot tell a month from a year when both lie inside one run.
  */
 export function rangeBookings(schema: string, filter: DashboardFilter, params: unknown[]): string {
-  const bind = (value: unknown) => `$${params.push(value)}`;
+  const bind = binder(params);
   return `SELECT coalesce(sum(r.bookings), 0) AS bookings FROM ${quoteIdent(schema)}.appointments_by_day r
            WHERE ${inRange(filter, 'r.booking_date', bind)} AND r.status = ANY(${bind(statusesOf(filter))}::text[])`;
 }
@@ -125,20 +126,31 @@ export function visitsInside(schema: string, where: string, returning: boolean):
 }
 
 /**
+ * The patients (patient_id) with a booking before the range and those with one after it, a
+ * statement each (`afterOnly`: after it only), with `also` as a further condition on the booking
+ * (alias `o`). Each end is its own range of the date index: an OR of the two read the table's
+ * pages through a bitmap.
+ */
+export function outsideEnds(schema: string, filter: DashboardFilter, bind: (value: unknown) => string, { also, afterOnly = false }: { also?: string; afterOnly?: boolean } = {}): string[] {
+  const s = quoteIdent(schema);
+  const and = also ? ` AND ${also}` : '';
+  const ends: string[] = [];
+  if (filter.from && !afterOnly) ends.push(`SELECT o.patient_id FROM ${s}.appointments o WHERE o.booking_date < ${bind(filter.from)}::date${and}`);
+  if (filter.to) ends.push(`SELECT o.patient_id FROM ${s}.appointments o WHERE o.booking_date > ${bind(filter.to)}::date${and}`);
+  return ends;
+}
+
+/**
  * The patients with a booking of the view's statuses outside the range: their visit figures over
  * the whole load (all_…) and within the range (in_…). The range's figures are the whole load's
  * (patients_by_visits) less the first, plus the second.
  */
 export function visitsOutside(schema: string, filter: DashboardFilter, params: unknown[]): string {
   const s = quoteIdent(schema);
-  const bind = (value: unknown) => `$${params.push(value)}`;
+  const bind = binder(params);
   const statuses = `${bind(statusesOf(filter))}::text[]`;
   const inside = inRange(filter, 'a.booking_date', bind);
-  // Each open end of the range is its own range of the date index (an OR of the two read the
-  // table's pages through a bitmap).
-  const ends: string[] = [];
-  if (filter.from) ends.push(`SELECT o.patient_id FROM ${s}.appointments o WHERE o.booking_date < ${bind(filter.from)}::date AND o.status = ANY(${statuses})`);
-  if (filter.to) ends.push(`SELECT o.patient_id FROM ${s}.appointments o WHERE o.booking_date > ${bind(filter.to)}::date AND o.status = ANY(${statuses})`);
+  const ends = outsideEnds(schema, filter, bind, { also: `o.status = ANY(${statuses})` });
   return `SELECT ${visitFigures('p.n', 'p.x', { prefix: 'all_' })}, ${visitFigures('p.n_in', 'p.x_in', { prefix: 'in_' })}
             FROM (SELECT a.patient_id, count(*) AS n, count(*) FILTER (WHERE a.status = 'cancelled') AS x,
                          count(*) FILTER (WHERE ${inside}) AS n_in, count(*) FILTER (WHERE ${inside} AND a.status = 'cancelled') AS x_in

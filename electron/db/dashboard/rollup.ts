@@ -12,6 +12,8 @@ import type pg from 'pg';
 import type { DashboardFilter } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
 import { ROLLUP_TABLES, type RollupTable } from '../schema';
+import { binder } from './params';
+import { statusesOf } from './rangeVisits';
 
 type Rollup = 'byDay' | 'byDoctor' | 'byVisits';
 
@@ -87,11 +89,11 @@ export interface RollupSql {
  * the first day (when confirmed bookings are in the view) or a cancelled one (likewise).
  */
 export function rollupSql(schema: string, rollup: Rollup, filter: DashboardFilter, params: unknown[]): RollupSql {
-  const statuses = filter.statuses?.length ? filter.statuses : ['confirmed', 'cancelled'];
+  const statuses = statusesOf(filter);
   // Bound when first used: a parameter the statement never names is an error.
   let bound: string | null = null;
   const st = () => (bound ??= `$${params.push(statuses)}::text[]`);
-  const bind = (value: unknown) => `$${params.push(value)}`;
+  const bind = binder(params);
   const conditions: string[] = [];
   if (rollup !== 'byVisits' && filter.statuses?.length) conditions.push(`r.status = ANY(${st()})`);
   if (rollup === 'byDay') {
