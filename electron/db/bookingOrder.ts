@@ -7,7 +7,7 @@
  * two runs each, load average ~8). Any order loads the same rows; only the build is cheaper.
  */
 import type { AppointmentColumns } from '../etl/appointmentTable';
-import { rankValues } from './rankValues';
+import { rankStarts, rankValues } from './rankValues';
 
 type Columns = Pick<AppointmentColumns, 'bookingIds' | 'bigBookingIds' | 'days'>;
 
@@ -21,9 +21,7 @@ export function bookingOrder(columns: Columns): Int32Array {
   const { rank, sorted } = rankValues(days);
   const size = sorted.length;
   // A stable counting sort by day: each day's rows stay in the workbook's order.
-  const start = new Int32Array(size + 1);
-  for (let i = 0; i < n; i++) start[(rank[i] as number) + 1] = (start[(rank[i] as number) + 1] as number) + 1;
-  for (let d = 0; d < size; d++) start[d + 1] = (start[d + 1] as number) + (start[d] as number);
+  const start = rankStarts(rank, size);
   const order = new Int32Array(n);
   const at = start.slice(0, size);
   for (let i = 0; i < n; i++) {

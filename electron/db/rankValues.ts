@@ -64,3 +64,15 @@ function lowerBound(sorted: Int32Array, value: number): number {
   }
   return lo;
 }
+
+/**
+ * Where each rank's rows start when the rows are put in rank order (a counting sort): `size + 1`
+ * offsets, rank r's rows at [starts[r], starts[r + 1]). Shared by the booking order, the rollups'
+ * bucketed grouping and their rows by day.
+ */
+export function rankStarts(rank: ArrayLike<number>, size: number): Int32Array {
+  const starts = new Int32Array(size + 1);
+  for (let i = 0; i < rank.length; i++) starts[(rank[i] as number) + 1] = (starts[(rank[i] as number) + 1] as number) + 1;
+  for (let r = 0; r < size; r++) starts[r + 1] = (starts[r + 1] as number) + (starts[r] as number);
+  return starts;
+}

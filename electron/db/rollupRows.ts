@@ -15,7 +15,7 @@ import type { AppointmentColumns } from '../etl/appointmentTable';
 import { IdGroups } from '../etl/rules/idGroups';
 import { BinaryCopyWriter } from './binaryCopyWriter';
 import { CLUSTER_GAP_DAYS } from './dashboard/timeAxis';
-import { rankValues } from './rankValues';
+import { rankStarts, rankValues } from './rankValues';
 import type { RollupTable } from './schema';
 
 /** Visit counts are kept up to this many per status: the largest bucket is "4 or more". */
@@ -155,9 +155,7 @@ export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PA
     } else {
       const buckets = firstKey.size;
       const rest = product / buckets;
-      const start = new Int32Array(buckets + 1);
-      for (let j = 0; j < m; j++) start[(firstValues[j] as number) + 1] = (start[(firstValues[j] as number) + 1] as number) + 1;
-      for (let b = 0; b < buckets; b++) start[b + 1] = (start[b + 1] as number) + (start[b] as number);
+      const start = rankStarts(firstValues, buckets);
       const bucketed = new Float64Array(m);
       const at = start.slice(0, buckets);
       for (let j = 0; j < m; j++) {
@@ -526,9 +524,7 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   // the touched entries are read and reset). The generic groupBy took ~1 s more at a million rows
   // (a hash table and a sort of ~950k keys); sorting row indexes by day and reading each row's day
   // and patient through them cost ~3× this scatter of the patients (cache misses).
-  const dayStart = new Int32Array(dayCount + 1);
-  for (let i = 0; i < n; i++) dayStart[(day.rank[i] as number) + 1] = (dayStart[(day.rank[i] as number) + 1] as number) + 1;
-  for (let d = 0; d < dayCount; d++) dayStart[d + 1] = (dayStart[d + 1] as number) + (dayStart[d] as number);
+  const dayStart = rankStarts(day.rank, dayCount);
   const patientsByDay = new Int32Array(n);
   const dayAt = dayStart.slice(0, dayCount);
   for (let i = 0; i < n; i++) {

@@ -67,18 +67,14 @@ import { quoteIdent } from './identifiers';
 import type { EncodedTable } from './load';
 import { rollupCopy, type RollupCopy } from './rollupRows';
 import { BUILT_ONCE_INDEX, DEFAULT_STATISTICS_ROLLUPS, LOAD_STATISTICS_TARGET, ROLLUP_COLUMNS, ROLLUP_INDEXES, ROLLUP_TABLES } from './schema';
-import { nextName, runComment } from './staging';
+import { newTableStatements, nextName } from './staging';
 
 type Client = { query(statement: string): Promise<unknown> };
 
 /** The empty rollup tables, beside the live ones, with the run's mark, in the transaction that fills them (so COPY may FREEZE). */
 export async function createRollupTables(client: Client, schema: string, runId: number): Promise<void> {
   // One round trip for all of them: they are on the path from the rollups being ready to the swap.
-  const statements = ROLLUP_TABLES.flatMap((table) => {
-    const next = `${quoteIdent(schema)}.${quoteIdent(nextName(table))}`;
-    return [`CREATE TABLE ${next} (\n      ${ROLLUP_COLUMNS[table]}\n    )`, `COMMENT ON TABLE ${next} IS '${runComment(runId)}'`];
-  });
-  await client.query(statements.join(';\n'));
+  await client.query(ROLLUP_TABLES.flatMap((table) => newTableStatements(schema, runId, table, ROLLUP_COLUMNS[table])).join(';\n'));
 }
 
 /**

@@ -144,11 +144,13 @@ export async function createStagingTables(client: Client, schema: string, runId:
 
 /** The statements createStagingTables runs, for a caller that sends them in one round trip. */
 export function stagingTableStatements(schema: string, runId: number, tables: readonly LoadedTable[]): string[] {
-  const s = quoteIdent(schema);
-  return tables.flatMap((table) => {
-    const next = `${s}.${quoteIdent(nextName(table))}`;
-    return [`CREATE TABLE ${next} (\n      ${TABLES[table].columns}\n    )`, `COMMENT ON TABLE ${next} IS '${runComment(runId)}'`];
-  });
+  return tables.flatMap((table) => newTableStatements(schema, runId, table, TABLES[table].columns));
+}
+
+/** A new table (`table`__next) with these columns and the run's mark: its CREATE and COMMENT statements. */
+export function newTableStatements(schema: string, runId: number, table: string, columns: string): string[] {
+  const next = `${quoteIdent(schema)}.${quoteIdent(nextName(table))}`;
+  return [`CREATE TABLE ${next} (\n      ${columns}\n    )`, `COMMENT ON TABLE ${next} IS '${runComment(runId)}'`];
 }
 
 /**

@@ -122,12 +122,19 @@ export class FixLog {
 
   /** The kind pairIdOfKind takes for (file, column, rule), created the first time it is asked for. */
   kindId(file: FileKind, column: string, rule: FixRule): number {
-    return this.kindOf(file, column, rule);
+    const found = this.findKind(file, column, rule);
+    if (found !== -1) return found;
+    this.kinds.push({ file, column, rule });
+    return this.kinds.length - 1;
   }
 
   /** Whether the log has (file, column, rule) as a kind yet: if not, it has no pair of it either. */
   hasKind(file: FileKind, column: string, rule: FixRule): boolean {
-    return this.kinds.some((kind) => kind.file === file && kind.column === column && kind.rule === rule);
+    return this.findKind(file, column, rule) !== -1;
+  }
+
+  private findKind(file: FileKind, column: string, rule: FixRule): number {
+    return this.kinds.findIndex((kind) => kind.file === file && kind.column === column && kind.rule === rule);
   }
 
   /**
@@ -267,13 +274,6 @@ export class FixLog {
     this.after.push(after);
     if (indexed) this.indexedPairs = this.before.length;
     return id;
-  }
-
-  private kindOf(file: FileKind, column: string, rule: FixRule): number {
-    const found = this.kinds.findIndex((kind) => kind.file === file && kind.column === column && kind.rule === rule);
-    if (found !== -1) return found;
-    this.kinds.push({ file, column, rule });
-    return this.kinds.length - 1;
   }
 
   /** Decodes a packed log's texts, before something is added to it. */
