@@ -189,6 +189,8 @@ describe.each(testServers())('rollups on $name PostgreSQL', ({ url }) => {
     ['returning patients of a day of one booking, cancelled only', { from: '2025-10-09', to: '2025-10-09', segment: 'returning', statuses: ['cancelled'] }],
     ['everything but the outliers, cancelled only', { from: '2025-10-02', to: '2025-11-02', statuses: ['cancelled'] }],
     ['from a day to centuries ahead, confirmed only', { from: '2025-10-09', statuses: ['confirmed'] }],
+    // Whole months only, with no day at either end: the doctors come from the month rollup alone.
+    ['from a month start to centuries ahead', { from: '2025-10-01' }],
     ['new patients of everything but the outliers', { from: '2025-10-02', to: '2025-11-02', segment: 'new' }],
     // New patients of a range that leaves few bookings out: the whole load's, corrected for the
     // patients with bookings before or after it (either end, or one).

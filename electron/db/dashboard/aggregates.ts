@@ -553,9 +553,11 @@ function perDoctorSql(schema: string, filter: DashboardFilter, current: boolean,
               FROM ${s}.appointments x ${whereOf([...shared, end])} GROUP BY x.doctor_id`,
       ),
     ];
-    // Every rollup row and every end's group holds a booking: a doctor with any has bookings.
+    // Every rollup row and every end's group holds a booking: a doctor with any has bookings. The
+    // rollup has a row per doctor, month and status: the UNION with the ends keeps each doctor
+    // once, and without ends (whole months only, an open end) DISTINCT does.
     const withBookings = [
-      `SELECT x.doctor_id FROM ${s}.appointments_by_doctor_month x ${whereOf(inMonths)}`,
+      `SELECT ${ends.length ? '' : 'DISTINCT '}x.doctor_id FROM ${s}.appointments_by_doctor_month x ${whereOf(inMonths)}`,
       ...ends.map((end) => `SELECT x.doctor_id FROM ${s}.appointments x ${whereOf([...shared, end])}`),
     ];
     return {
