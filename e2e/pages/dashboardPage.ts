@@ -132,6 +132,43 @@ export class DashboardPage extends AppShell {
     await expect(this.toField).toHaveValue(to);
   }
 
+  /**
+   * Types a date into a range field from the keyboard, as a person does: focus, then the month, the
+   * day and the year's digits (the field's en-US order), the year a quarter of a second a digit
+   * (slower than the wait for a pause in the typing: a year half typed, "0202", is a date the
+   * field reports), then `done`: Enter, or Tab until the focus leaves the field (Chromium's date
+   * field takes a Tab of its own after the year, for its calendar button).
+   */
+  async typeDate(which: 'from' | 'to', iso: string, done: 'Enter' | 'Tab'): Promise<void> {
+    const field = which === 'from' ? this.fromField : this.toField;
+    const [year, month, day] = iso.split('-') as [string, string, string];
+    await field.focus();
+    await this.page.keyboard.type(`${month}${day}`);
+    await this.page.keyboard.type(year, { delay: 250 });
+    await expect(field).toHaveValue(iso);
+    if (done === 'Enter') {
+      await this.page.keyboard.press('Enter');
+      return;
+    }
+    const focused = () => field.evaluate((element) => element === (globalThis as unknown as BrowserGlobals).document.activeElement);
+    for (let tabs = 0; tabs < 4 && (await focused()); tabs += 1) await this.page.keyboard.press('Tab');
+    await expect(field).not.toBeFocused();
+  }
+
+  /**
+   * The filters the page asks the main process for on `channel` from now on, in order (bridge
+   * shell: its requests are HTTP calls the browser sees).
+   */
+  recordQueries(channel: string): Record<string, unknown>[] {
+    const asked: Record<string, unknown>[] = [];
+    this.page.on('request', (request) => {
+      if (new URL(request.url()).pathname !== `/__invoke/${channel}`) return;
+      const body = JSON.parse(request.postData() ?? '{}') as { filter?: Record<string, unknown> };
+      asked.push(body.filter ?? {});
+    });
+    return asked;
+  }
+
   async setPatients(choice: 'All' | 'New' | 'Returning'): Promise<void> {
     await choose(this.filters.getByRole('group', { name: 'Patients' }), choice);
   }

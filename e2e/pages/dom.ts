@@ -32,6 +32,7 @@ export interface BrowserGlobals {
   document: DomElement & {
     body: DomElement;
     fonts: { ready: Promise<unknown> };
+    readonly activeElement: unknown;
     addEventListener(type: string, listener: (event: { target: unknown }) => void, options?: { capture?: boolean }): void;
   };
   performance: { now(): number };

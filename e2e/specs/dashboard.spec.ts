@@ -260,6 +260,31 @@ test.describe('Dashboard', () => {
     await expect.poll(() => dashboard.figures()).toEqual(month);
   });
 
+  test('a typed date: a year half typed asks for nothing, Enter applies the date at once and leaving the field applies the other end; one query each, with the final dates; keyboard focus stays put', async ({ app }, testInfo) => {
+    const { dashboard, url } = await loadAndOpen(app, testInfo);
+    await expect.poll(() => dashboard.figures(), { timeout: 30_000 }).toEqual(await expected(url, {}, await autoGranularity(url, {})));
+    // What the key figures are asked for (bridge: the browser sees its calls to the main process).
+    const asked = app.shell === 'bridge' ? dashboard.recordQueries('dashboard/kpis') : null;
+    if (!asked) process.stdout.write('e2e: the queries asked are not counted: the electron shell calls the main process over IPC, which the page cannot observe\n');
+    const datesAsked = () => (asked ?? []).filter((filter) => filter.from !== undefined || filter.to !== undefined);
+
+    // The start, typed and ended with Enter: the field keeps the focus; only 2025 was asked for,
+    // not 0002, 0020 or 0202 on the way to it.
+    await dashboard.typeDate('from', SEPTEMBER.from, 'Enter');
+    await expect(dashboard.fromField).toBeFocused();
+    await expect(dashboard.chipList).toContainText('Dates: from Sep 1, 2025');
+    const fromSeptember = await expected(url, { from: SEPTEMBER.from }, await autoGranularity(url, { from: SEPTEMBER.from }));
+    await expect.poll(() => dashboard.figures()).toEqual(fromSeptember);
+    if (asked) expect(datesAsked()).toEqual([{ from: SEPTEMBER.from }]);
+
+    // The end, typed and left with Tab: focus moves on, and the range is asked for once.
+    await dashboard.typeDate('to', SEPTEMBER.to, 'Tab');
+    await expect(dashboard.toField).not.toBeFocused();
+    await expect(dashboard.chipList).toContainText('Dates: Sep 1 – Sep 30, 2025');
+    await expect.poll(() => dashboard.figures()).toEqual(await expected(url, SEPTEMBER, 'day'));
+    if (asked) expect(datesAsked()).toEqual([{ from: SEPTEMBER.from }, { from: SEPTEMBER.from, to: SEPTEMBER.to }]);
+  });
+
   test('drill from a trend bar under the New-patients filter lists exactly the bar; a visit-count bucket lists its patients’ bookings', async ({ app }, testInfo) => {
     const shot = camera(app, testInfo, 'dashboard-spec-drill-');
     const { dashboard, url } = await loadAndOpen(app, testInfo);

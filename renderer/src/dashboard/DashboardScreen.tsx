@@ -165,10 +165,11 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
 
   useEffect(() => remember(schema, filters, view), [schema, filters, view]);
 
-  // The filters bar shows a change at once; the cards follow it (a typed date once the typing
-  // paused, see useTypedDates) in a deferred render, which React can interrupt for the next click
-  // (and which leaves every card that did not change alone).
-  const shown = useDeferredValue(useTypedDates(filters));
+  // The filters bar shows a change at once; the cards follow it (a typed date on Enter, on leaving
+  // its field or once the typing paused, see useTypedDates) in a deferred render, which React can
+  // interrupt for the next click (and which leaves every card that did not change alone).
+  const typed = useTypedDates(filters);
+  const shown = useDeferredValue(typed.shown);
   // While a typed range is wrong, the charts keep showing the last good filter.
   const lastGood = useRef<DashboardFilter | null>(null);
   const problem = rangeProblem(shown);
@@ -265,7 +266,7 @@ function LoadedDashboard({ schema, context, dataVersion }: { schema: string; con
 
   return (
     <>
-      <FiltersBar context={context} filters={filters} onChange={setFilters} />
+      <FiltersBar context={context} filters={filters} onChange={setFilters} onApplyDates={typed.apply} />
       {/* Between a change of the filters and the cards taking it up: busy, for assistive technology and for tests. */}
       {shown !== filters ? (
         <span className="visually-hidden" role="status" data-loading="true">

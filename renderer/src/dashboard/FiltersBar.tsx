@@ -3,7 +3,7 @@
  * where most bookings are, or typed dates), doctors, specialty, status and patient segment; then
  * the active filters as chips, each clearable, and "Clear all".
  */
-import { memo, useId } from 'react';
+import { memo, useId, type KeyboardEvent } from 'react';
 import type { DashboardContext } from '../../../shared/contract';
 import { CloseIcon } from '../components/Icons';
 import { plural } from '../format';
@@ -15,6 +15,8 @@ interface Props {
   context: DashboardContext;
   filters: FilterState;
   onChange: (next: FilterState) => void;
+  /** The typed dates are meant as they are: Enter in a date field, or focus leaving it. */
+  onApplyDates: () => void;
 }
 
 const STATUS: { key: StatusChoice; label: string }[] = [
@@ -45,7 +47,7 @@ function Segmented<K extends string>({ name, legend, options, value, onChange }:
   );
 }
 
-export const FiltersBar = memo(function FiltersBar({ context, filters, onChange }: Props) {
+export const FiltersBar = memo(function FiltersBar({ context, filters, onChange, onApplyDates }: Props) {
   const ids = { from: useId(), to: useId(), doctors: useId(), specialty: useId(), rangeError: useId(), range: useId() };
   const range = effectiveRange(filters, context);
   const problem = rangeProblem(filters);
@@ -57,6 +59,10 @@ export const FiltersBar = memo(function FiltersBar({ context, filters, onChange 
     onChange({ ...filters, rangeMode: 'custom', ...base, [which]: value });
   };
   const main = context.denseSpan;
+  // Enter keeps what it does in a date field; here it only ends the wait for the typing to pause.
+  const applyOnEnter = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter') onApplyDates();
+  };
 
   return (
     <section className="panel dash-filters" aria-label="Filters">
@@ -74,6 +80,8 @@ export const FiltersBar = memo(function FiltersBar({ context, filters, onChange 
               min={span?.from}
               max={span?.to}
               onChange={(event) => setDate('from', event.target.value)}
+              onKeyDown={applyOnEnter}
+              onBlur={onApplyDates}
               aria-invalid={problem ? true : undefined}
             />
             <span aria-hidden="true" className="muted">
@@ -82,7 +90,17 @@ export const FiltersBar = memo(function FiltersBar({ context, filters, onChange 
             <label className="visually-hidden" htmlFor={ids.to}>
               To
             </label>
-            <input id={ids.to} type="date" value={range.to ?? ''} min={span?.from} max={span?.to} onChange={(event) => setDate('to', event.target.value)} aria-invalid={problem ? true : undefined} />
+            <input
+              id={ids.to}
+              type="date"
+              value={range.to ?? ''}
+              min={span?.from}
+              max={span?.to}
+              onChange={(event) => setDate('to', event.target.value)}
+              onKeyDown={applyOnEnter}
+              onBlur={onApplyDates}
+              aria-invalid={problem ? true : undefined}
+            />
             <div className="dash-range-presets" role="group" aria-label="Date range presets">
               <button
                 type="button"
