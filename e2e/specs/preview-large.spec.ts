@@ -1,7 +1,7 @@
 /**
  * The Preview at a large size (300,000 generated appointments by default; E2E_LARGE_ROWS sets
- * another size, e.g. 1000000, and E2E_LARGE_PAIR a folder holding doctors.xlsx and
- * appointments.xlsx to preview instead): the workbooks are previewed, then each tab is opened,
+ * another size, e.g. 1000000, and E2E_LARGE_PAIR a pair to preview instead: a folder holding
+ * doctors.xlsx and appointments.xlsx, or <doctors.xlsx>:<appointments.xlsx>): the workbooks are previewed, then each tab is opened,
  * wheel-scrolled fast (300 px a frame, as a fast wheel does, for a few seconds), and the long lists
  * are filtered by typing. For each step the figures are:
  * - the main process's longest event-loop block (the bridge runs the app's handlers in this test
@@ -15,9 +15,8 @@
  * rows, and that the rows on screen once a scroll stops are filled in and in order.
  */
 import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { expect, test } from '../fixtures';
-import { cachedLargePair, type WorkbookPair } from '../fixtures/workbooks';
+import { largePair } from '../fixtures/workbooks';
 import { scrollFast as wheelFast } from '../pages/fastScroll';
 import { ImportPage } from '../pages/importPage';
 import { PreviewPage, type DetailTab } from '../pages/previewPage';
@@ -127,10 +126,7 @@ test.describe('preview at a large size', () => {
     if (app.shell !== 'bridge') process.stdout.write(`e2e: skipped: ${reason}\n`);
     test.skip(app.shell !== 'bridge', reason);
     test.setTimeout(30 * 60_000);
-    const given = process.env.E2E_LARGE_PAIR;
-    const pair: WorkbookPair = given
-      ? { doctors: path.join(given, 'doctors.xlsx'), appointments: path.join(given, 'appointments.xlsx') }
-      : await cachedLargePair({ seed: 300, appointments: ROWS });
+    const pair = await largePair({ seed: 300, appointments: ROWS });
     const page = app.page;
     const preview = new PreviewPage(app);
     const steps: StepFigures[] = [];
