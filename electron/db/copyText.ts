@@ -8,7 +8,7 @@ import { ByteWriter } from '../etl/output/byteWriter';
 import { isoFromDay } from '../etl/rules/calendar';
 import { BINARY_COPY_HEADER_BYTES, BinaryCopyWriter } from './binaryCopyWriter';
 import { bookingOrder } from './bookingOrder';
-import { IdGroups } from '../etl/rules/idGroups';
+import { patientGroupsOf } from '../etl/patientGroups';
 import { idText } from '../etl/rules/parseInteger';
 import type { FinalAppointment, FinalDoctor, IdValue, RejectedRow } from '../etl/types';
 
@@ -191,21 +191,18 @@ export function* appointmentTableCopy(table: AppointmentTable): Generator<Uint8A
 
 /** Each row's patient's earliest booking day (see schema.ts for why it is stored). */
 function patientFirstBookings(table: AppointmentTable): Int32Array {
-  const { patientIds, bigPatientIds, days } = table.columns;
-  const groups = new IdGroups(table.length >> 2);
-  const groupOf = new Int32Array(table.length);
-  for (let i = 0; i < table.length; i++) {
-    const patient = patientIds[i] as number;
-    groupOf[i] = patient === patient ? groups.of(patient) : groups.ofText(bigPatientIds.get(i) as string);
-  }
-  const first = new Int32Array(groups.size).fill(2147483647);
+  const { days } = table.columns;
+  const { of: groupOf, count } = patientGroupsOf(table.columns);
+  const first = new Int32Array(count).fill(2147483647);
   for (let i = 0; i < table.length; i++) {
     const group = groupOf[i] as number;
     const day = days[i] as number;
     if (day < (first[group] as number)) first[group] = day;
   }
-  for (let i = 0; i < table.length; i++) groupOf[i] = first[groupOf[i] as number] as number;
-  return groupOf;
+  // A new array: the groups may be the worker's shared column, which its rollups read later.
+  const firstDays = new Int32Array(table.length);
+  for (let i = 0; i < table.length; i++) firstDays[i] = first[groupOf[i] as number] as number;
+  return firstDays;
 }
 
 // In the order of appointmentTable's STATUSES (not imported as a value: see appointmentFields.ts).

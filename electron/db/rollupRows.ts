@@ -12,6 +12,7 @@
  * counts the numbers (groupBy). Temporary arrays hold at most a few entries per row, and the rows
  * come out sorted by the grouped columns. */
 import type { AppointmentColumns } from '../etl/appointmentTable';
+import { patientGroupsOf } from '../etl/patientGroups';
 import { IdGroups } from '../etl/rules/idGroups';
 import { BinaryCopyWriter } from './binaryCopyWriter';
 import { CLUSTER_GAP_DAYS } from './dashboard/timeAxis';
@@ -40,7 +41,7 @@ export const ROLLUP_COPY_COLUMNS: Record<RollupTable, readonly string[]> = {
   booking_day_clusters: ['first_day', 'last_day', 'bookings'],
 };
 
-type Columns = Pick<AppointmentColumns, 'patientIds' | 'bigPatientIds' | 'doctorIds' | 'days' | 'statuses'>;
+type Columns = Pick<AppointmentColumns, 'patientIds' | 'bigPatientIds' | 'patientGroups' | 'doctorIds' | 'days' | 'statuses'>;
 
 // Status codes as in appointmentTable's STATUSES (not imported as a value: see appointmentFields.ts).
 const CONFIRMED = 0;
@@ -409,19 +410,6 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   };
 }
 
-/** Each row's patient as a dense group (the hash table of the ids is dropped on return), and how many there are. */
-function patientGroups(columns: Columns): { patientOf: Int32Array; count: number } {
-  const { patientIds, bigPatientIds } = columns;
-  const n = columns.statuses.length;
-  const patients = new IdGroups(n >> 1);
-  const patientOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const id = patientIds[i] as number;
-    patientOf[i] = id === id ? patients.of(id) : patients.ofText(bigPatientIds.get(i) as string);
-  }
-  return { patientOf, count: patients.size };
-}
-
 /** Each patient's figures (PatientFigures) from the rows' patients, day ranks and statuses. */
 function patientFigures(patientOf: Int32Array, patientCount: number, dayRank: Int32Array, dayCount: number, statuses: Columns['statuses']): PatientFigures {
   const n = patientOf.length;
@@ -498,7 +486,7 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   }
 
   // Patients: a dense group each, and their figures by day rank.
-  const { patientOf, count: patientCount } = patientGroups(columns);
+  const { of: patientOf, count: patientCount } = patientGroupsOf(columns);
   const patients = patientFigures(patientOf, patientCount, day.rank, dayCount, statuses);
   const { first, later } = patients;
 

@@ -11,6 +11,7 @@ import type { ConnectionRecipe } from '../../db/serverConnection';
 import { doctorsCopy, rejectedCopyWithoutRunId } from '../../db/copyText';
 import { rollupsOf } from '../../db/rollups';
 import { collectGarbage } from '../collectGarbage';
+import { groupPatients } from '../patientGroups';
 import { toErrorData } from '../errorData';
 import { identifyWorkbook } from '../extract/identifyWorkbook';
 import { CleanedOutputs } from '../output/writeOutputs';
@@ -61,6 +62,8 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     onProgress: (progress) => post({ type: 'progress', progress }),
     logger: { log: (level, message, fields) => post({ type: 'log', level, message, ...(fields ? { fields } : {}) }) },
   });
+  // Once, in shared memory, for the host's COPY and the rollups here (patientGroups.ts says why).
+  run.appointments.columns.patientGroups = groupPatients(run.appointments.columns, true);
   // Opened before the tables go: a folder that cannot be written stops the run before the load.
   const outputs = outputDir ? await CleanedOutputs.open(outputDir) : undefined;
   // A preview keeps the dashboard's rollups with its tables (the app loads them later); a load
