@@ -329,7 +329,7 @@ function writeDayOrNull(out: BinaryCopyWriter, days: Int32Array, rank: number): 
  * `packedLimit` is for tests: 0 groups every table by sorting row indexes (see groupBy).
  *
  * In two steps, for the peak memory: the tables grouped over rows need arrays of a few entries per
- * row (ranks, each row's patient, the grouping's scratch: ~75 MB at a million rows), and are
+ * row (ranks, the grouping's scratch: ~75 MB at a million rows; each row's patient is the columns' own when the worker stored it), and are
  * encoded first (rowTables); those arrays are unreachable once it returns, before the largest
  * table (patients_first_day, one row per patient: ~23 MB of its ~60 MB of COPY data at a million
  * rows) is written from the per-patient figures alone. Encoded among them, it met them at the end
@@ -463,7 +463,7 @@ function nextDayPairs(patients: PatientFigures, dayCount: number): { pairOf: Int
 /**
  * The tables grouped over the rows, encoded, with what the rest of the rollups need of the rows:
  * the per-patient figures, the sorted distinct days and each day rank's first row in day order.
- * Every array of a few entries per row is local to this call.
+ * Every array of a few entries per row is local to this call, but the patient groups the columns may carry.
  */
 function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean, packedLimit: number, out: BinaryCopyWriter) {
   const { doctorIds, statuses } = columns;
