@@ -96,6 +96,34 @@ export class BinaryCopyWriter {
     this.at += 4 + bytes.length;
   }
 
+  /**
+   * A row of constant shape: `template`'s bytes (its field count, lengths and constant values),
+   * whose varying values the caller then sets with int4At / int8At at the returned offset plus
+   * their place in it. One copy and a write per value instead of a write per length and value.
+   */
+  rowFrom(template: Uint8Array): number {
+    const at = this.at;
+    this.buf.set(template, at);
+    this.at = at + template.length;
+    return at;
+  }
+
+  /** An int4 (or a date, with dateAt) value at `offset`, its length already in place. */
+  int4At(offset: number, value: number): void {
+    this.view.setInt32(offset, value);
+  }
+
+  dateAt(offset: number, day: number): void {
+    this.view.setInt32(offset, day - POSTGRES_EPOCH_DAY);
+  }
+
+  /** An int8 value below 2^53 at `offset`, its length already in place. */
+  int8At(offset: number, value: number): void {
+    const high = Math.floor(value / TWO_32);
+    this.view.setInt32(offset, high);
+    this.view.setUint32(offset + 4, value - high * TWO_32);
+  }
+
   null(): void {
     this.view.setInt32(this.at, -1);
     this.at += 4;

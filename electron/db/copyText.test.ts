@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppointmentTable, STATUSES } from '../etl/appointmentTable';
 import { isoFromDay } from '../etl/rules/calendar';
+import { groupPatients } from '../etl/patientGroups';
 import type { RejectedRow } from '../etl/types';
 import { appointmentTableBinaryCopy, appointmentTableCopy, CHUNK_ROWS, copyEscape, rejectedCopy, rejectedCopyWithoutRunId, withRunId } from './copyText';
 
@@ -111,6 +112,12 @@ describe('appointmentTableBinaryCopy', () => {
       { booking: 4_294_967_295, patient: 12, doctor: 6, day: 0, status: 1, sourceRow: 6 },
     ]);
     expect(binaryAsText(appointmentTableBinaryCopy(t))).toBe(Buffer.concat([...appointmentTableCopy(t)]).toString('utf8'));
+  });
+
+  it('writes the same bytes from the patient groups the reading worker stores with the columns', () => {
+    const t = table(Array.from({ length: 500 }, (_, i) => ({ booking: i + 1, patient: i % 7 === 0 ? '9007199254740993' : (i * 31) % 53, doctor: i % 5, day: 19_000 - (i % 300), status: i % 2, sourceRow: i + 2 })));
+    const grouped = new AppointmentTable({ ...t.columns, patientGroups: groupPatients(t.columns, true) });
+    expect(Buffer.concat([...appointmentTableBinaryCopy(grouped)])).toEqual(Buffer.concat([...appointmentTableBinaryCopy(t)]));
   });
 
   it('writes CHUNK_ROWS rows a chunk (the load counts progress by them), and a valid empty COPY for no rows', () => {

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../scripts/generator/random';
+import { groupPatients } from '../etl/patientGroups';
 import { groupBy, rollupCopy } from './rollupRows';
 
 function text(copy: ReturnType<typeof rollupCopy>): Record<string, string> {
@@ -78,6 +79,26 @@ describe('rollup rows', () => {
     };
     expect(groupBy(rows, keys)).toEqual(expected);
     expect(groupBy(rows, keys, 0)).toEqual(expected);
+  });
+
+  it('counts a bucket much longer than the range of its packed keys, as the sort would order it', () => {
+    // 5000 × 3 × 4 keys for 400 rows: bucketed; most rows in two buckets of 12 packed values each.
+    const random = createRandom(3);
+    const n = 400;
+    const first = Int32Array.from({ length: n }, (_, i) => (i % 10 === 0 ? random.int(0, 4999) : i % 2 === 0 ? 17 : 4200));
+    const keys = [
+      { of: first, size: 5000 },
+      { of: Int32Array.from({ length: n }, () => random.int(0, 2)), size: 3 },
+      { of: Int32Array.from({ length: n }, () => random.int(0, 3)), size: 4 },
+    ];
+    const rows = Int32Array.from({ length: n }, (_, i) => n - 1 - i);
+    expect(groupBy(rows, keys)).toEqual(groupBy(rows, keys, 0));
+  });
+
+  it('gives the same rows from the patient groups the reading worker stores with the columns', () => {
+    const columns = appointments(5, 4000, { patients: 700, doctors: 60, days: 90 });
+    const placeholder = (doctorId: number) => doctorId % 4 === 0;
+    expect(text(rollupCopy({ ...columns, patientGroups: groupPatients(columns, true) }, placeholder))).toEqual(text(rollupCopy(columns, placeholder)));
   });
 
   it('calls afterRows once, between its two steps, and gives the same rows with it', () => {

@@ -12,6 +12,7 @@
  * counts the numbers (groupBy). Temporary arrays hold at most a few entries per row, and the rows
  * come out sorted by the grouped columns. */
 import type { AppointmentColumns } from '../etl/appointmentTable';
+import { patientGroupsOf } from '../etl/patientGroups';
 import { IdGroups } from '../etl/rules/idGroups';
 import { BinaryCopyWriter } from './binaryCopyWriter';
 import { CLUSTER_GAP_DAYS } from './dashboard/timeAxis';
@@ -40,7 +41,7 @@ export const ROLLUP_COPY_COLUMNS: Record<RollupTable, readonly string[]> = {
   booking_day_clusters: ['first_day', 'last_day', 'bookings'],
 };
 
-type Columns = Pick<AppointmentColumns, 'patientIds' | 'bigPatientIds' | 'doctorIds' | 'days' | 'statuses'>;
+type Columns = Pick<AppointmentColumns, 'patientIds' | 'bigPatientIds' | 'patientGroups' | 'doctorIds' | 'days' | 'statuses'>;
 
 // Status codes as in appointmentTable's STATUSES (not imported as a value: see appointmentFields.ts).
 const CONFIRMED = 0;
@@ -119,7 +120,8 @@ export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PA
   const m = rows.length;
   const product = keys.reduce((p, key) => p * key.size, 1);
   if (product <= packedLimit) {
-    const packed = scratch && scratch.length >= m ? scratch.subarray(0, m).fill(0) : new Float64Array(m);
+    // The first packed key is stored as it is (no zeroing pass: every element is written).
+    const packed = scratch && scratch.length >= m ? scratch.subarray(0, m) : new Float64Array(m);
     const direct = product <= m + 4096;
     // Bucketed: the first key stays out of the packed number (it is the bucket).
     const firstKey = keys[0] as Key;
@@ -129,9 +131,14 @@ export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PA
       if (through) for (let j = 0; j < m; j++) firstValues[j] = through[of[rows[j] as number] as number] as number;
       else for (let j = 0; j < m; j++) firstValues[j] = of[rows[j] as number] as number;
     }
-    for (let k = direct ? 0 : 1; k < keys.length; k++) {
+    const firstPacked = direct ? 0 : 1;
+    if (firstPacked === keys.length) packed.fill(0);
+    for (let k = firstPacked; k < keys.length; k++) {
       const { of, size, through } = keys[k] as Key;
-      if (through) for (let j = 0; j < m; j++) packed[j] = (packed[j] as number) * size + (through[of[rows[j] as number] as number] as number);
+      if (k === firstPacked) {
+        if (through) for (let j = 0; j < m; j++) packed[j] = through[of[rows[j] as number] as number] as number;
+        else for (let j = 0; j < m; j++) packed[j] = of[rows[j] as number] as number;
+      } else if (through) for (let j = 0; j < m; j++) packed[j] = (packed[j] as number) * size + (through[of[rows[j] as number] as number] as number);
       else for (let j = 0; j < m; j++) packed[j] = (packed[j] as number) * size + (of[rows[j] as number] as number);
     }
     let distinct: Float64Array;
@@ -163,11 +170,15 @@ export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PA
         bucketed[at[b] as number] = packed[j] as number;
         at[b] = (at[b] as number) + 1;
       }
+      // A bucket much longer than the range of its packed values (a month's rows by doctor and
+      // status) is sorted by counting them; others (a day's few rows) by the typed array's sort.
+      let restCounts: Int32Array | undefined;
       let size = 0;
       for (let b = 0; b < buckets; b++) {
         const from = start[b] as number;
         const to = start[b + 1] as number;
-        if (to - from > 1) bucketed.subarray(from, to).sort();
+        if (rest <= MAX_COUNTED_REST && (to - from) * COUNTING_RATIO > rest) countingSort(bucketed, from, to, (restCounts ??= new Int32Array(rest)));
+        else if (to - from > 1) bucketed.subarray(from, to).sort();
         for (let j = from; j < to; j++) if (j === from || bucketed[j] !== bucketed[j - 1]) size++;
       }
       distinct = new Float64Array(size);
@@ -222,6 +233,28 @@ export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PA
   return { size, values, count: count.subarray(0, size) };
 }
 
+/** Counting sorts of a bucket: only for a range of packed values at most this large (an Int32Array of that many counts). */
+const MAX_COUNTED_REST = 1 << 20;
+/**
+ * A bucket is sorted by counting when its length times this exceeds the range of its values: the
+ * counting sort reads the whole range once, the comparison sort ~log2(length) times each value.
+ */
+const COUNTING_RATIO = 4;
+
+/** `values[from, to)`, integers in [0, counts.length), sorted in place; `counts` is all zeros before and after. */
+function countingSort(values: Float64Array, from: number, to: number, counts: Int32Array): void {
+  for (let j = from; j < to; j++) {
+    const v = values[j] as number;
+    counts[v] = (counts[v] as number) + 1;
+  }
+  for (let v = 0, j = from; j < to; v++) {
+    const c = counts[v] as number;
+    if (c === 0) continue;
+    counts[v] = 0;
+    for (const end = j + c; j < end; j++) values[j] = v;
+  }
+}
+
 function all(n: number): Int32Array {
   const rows = new Int32Array(n);
   for (let i = 0; i < n; i++) rows[i] = i;
@@ -253,16 +286,31 @@ interface PatientFigures {
 
 /** `rows` rows of `fields` fields written by `line`, in chunks that fill the writer's buffer without outgrowing it. */
 function encode(out: BinaryCopyWriter, rows: number, fields: number, line: (g: number) => void): RollupCopyTable {
-  const chunks: Uint8Array[] = [];
-  out.header();
+  const table = openTable(out);
   for (let g = 0; g < rows; g++) {
-    out.row(fields);
+    table.row(fields);
     line(g);
-    if (out.length >= CHUNK_BYTES) chunks.push(out.take());
   }
-  out.trailer();
-  chunks.push(out.take());
-  return { rows, chunks };
+  return table.close();
+}
+
+/** A table written row by row as its rows are found (no arrays of them first): `row` before each row's fields, `close` after the last. */
+function openTable(out: BinaryCopyWriter): { row: (fields: number) => void; close: () => RollupCopyTable } {
+  const chunks: Uint8Array[] = [];
+  let rows = 0;
+  out.header();
+  return {
+    row(fields) {
+      if (out.length >= CHUNK_BYTES) chunks.push(out.take());
+      out.row(fields);
+      rows++;
+    },
+    close() {
+      out.trailer();
+      chunks.push(out.take());
+      return { rows, chunks };
+    },
+  };
 }
 
 function writeStatus(out: BinaryCopyWriter, code: number): void {
@@ -281,7 +329,7 @@ function writeDayOrNull(out: BinaryCopyWriter, days: Int32Array, rank: number): 
  * `packedLimit` is for tests: 0 groups every table by sorting row indexes (see groupBy).
  *
  * In two steps, for the peak memory: the tables grouped over rows need arrays of a few entries per
- * row (ranks, each row's patient, the grouping's scratch: ~75 MB at a million rows), and are
+ * row (ranks, the grouping's scratch: ~75 MB at a million rows; each row's patient is the columns' own when the worker stored it), and are
  * encoded first (rowTables); those arrays are unreachable once it returns, before the largest
  * table (patients_first_day, one row per patient: ~23 MB of its ~60 MB of COPY data at a million
  * rows) is written from the per-patient figures alone. Encoded among them, it met them at the end
@@ -362,19 +410,6 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
   };
 }
 
-/** Each row's patient as a dense group (the hash table of the ids is dropped on return), and how many there are. */
-function patientGroups(columns: Columns): { patientOf: Int32Array; count: number } {
-  const { patientIds, bigPatientIds } = columns;
-  const n = columns.statuses.length;
-  const patients = new IdGroups(n >> 1);
-  const patientOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const id = patientIds[i] as number;
-    patientOf[i] = id === id ? patients.of(id) : patients.ofText(bigPatientIds.get(i) as string);
-  }
-  return { patientOf, count: patients.size };
-}
-
 /** Each patient's figures (PatientFigures) from the rows' patients, day ranks and statuses. */
 function patientFigures(patientOf: Int32Array, patientCount: number, dayRank: Int32Array, dayCount: number, statuses: Columns['statuses']): PatientFigures {
   const n = patientOf.length;
@@ -428,7 +463,7 @@ function nextDayPairs(patients: PatientFigures, dayCount: number): { pairOf: Int
 /**
  * The tables grouped over the rows, encoded, with what the rest of the rollups need of the rows:
  * the per-patient figures, the sorted distinct days and each day rank's first row in day order.
- * Every array of a few entries per row is local to this call.
+ * Every array of a few entries per row is local to this call, but the patient groups the columns may carry.
  */
 function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean, packedLimit: number, out: BinaryCopyWriter) {
   const { doctorIds, statuses } = columns;
@@ -451,7 +486,7 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   }
 
   // Patients: a dense group each, and their figures by day rank.
-  const { patientOf, count: patientCount } = patientGroups(columns);
+  const { of: patientOf, count: patientCount } = patientGroupsOf(columns);
   const patients = patientFigures(patientOf, patientCount, day.rank, dayCount, statuses);
   const { first, later } = patients;
 
@@ -532,12 +567,12 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
     patientsByDay[dayAt[d] as number] = patientOf[i] as number;
     dayAt[d] = (dayAt[d] as number) + 1;
   }
+  // Its rows are written as each day's are found: held first in arrays of numbers (~600k rows at a
+  // million appointments), their growth and collection cost more than the loop itself.
   const lastDay = new Int32Array(patientCount).fill(-1);
   const previousCounts = new Int32Array(dayCount + 1);
   const touched: number[] = [];
-  const pairDays: number[] = [];
-  const pairPrevious: number[] = [];
-  const pairCounts: number[] = [];
+  const byPrevious = openTable(out);
   for (let d = 0; d < dayCount; d++) {
     const to = dayStart[d + 1] as number;
     for (let j = dayStart[d] as number; j < to; j++) {
@@ -551,18 +586,15 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
     }
     touched.sort((a, b) => a - b);
     for (const previous of touched) {
-      pairDays.push(d);
-      pairPrevious.push(previous);
-      pairCounts.push(previousCounts[previous] as number);
+      byPrevious.row(3);
+      out.date(days[d] as number);
+      dayOrNull(previous);
+      out.int4(previousCounts[previous] as number);
       previousCounts[previous] = 0;
     }
     touched.length = 0;
   }
-  const patientDaysByPrevious = encode(out, pairDays.length, 3, (g) => {
-    out.date(days[pairDays[g] as number] as number);
-    dayOrNull(pairPrevious[g] as number);
-    out.int4(pairCounts[g] as number);
-  });
+  const patientDaysByPrevious = byPrevious.close();
 
   return {
     tables: { appointmentsByDay, appointmentsByDoctor, appointmentsByDoctorMonth, firstDayBookings, patientDaysByPrevious },

@@ -10,6 +10,7 @@
  * so `bookingId(i)` gives the same IdValue the parser gave.
  */
 import { appointmentTableBinaryCopy, appointmentTableCopy } from '../db/copyText';
+import type { PatientGroups } from './patientGroups';
 import type { FinalAppointment, IdValue, Status } from './types';
 
 /** Status codes of the status column. */
@@ -28,6 +29,8 @@ export interface AppointmentColumns {
   /** Index into STATUSES. */
   statuses: Uint8Array;
   sourceRows: Uint32Array;
+  /** Each row's patient as a dense group (patientGroups.ts), when the reading worker computed them. */
+  patientGroups?: PatientGroups;
 }
 
 export class AppointmentTable implements Iterable<FinalAppointment> {

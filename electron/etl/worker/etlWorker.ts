@@ -11,6 +11,7 @@ import type { ConnectionRecipe } from '../../db/serverConnection';
 import { doctorsCopy, rejectedCopyWithoutRunId } from '../../db/copyText';
 import { rollupsOf } from '../../db/rollups';
 import { collectGarbage } from '../collectGarbage';
+import { groupPatients } from '../patientGroups';
 import { toErrorData } from '../errorData';
 import { identifyWorkbook } from '../extract/identifyWorkbook';
 import { CleanedOutputs } from '../output/writeOutputs';
@@ -61,6 +62,8 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     onProgress: (progress) => post({ type: 'progress', progress }),
     logger: { log: (level, message, fields) => post({ type: 'log', level, message, ...(fields ? { fields } : {}) }) },
   });
+  // Once, in shared memory, for the host's COPY and the rollups here (patientGroups.ts says why).
+  run.appointments.columns.patientGroups = groupPatients(run.appointments.columns, true);
   // Opened before the tables go: a folder that cannot be written stops the run before the load.
   const outputs = outputDir ? await CleanedOutputs.open(outputDir) : undefined;
   // A preview keeps the dashboard's rollups with its tables (the app loads them later); a load
@@ -91,7 +94,7 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     // lowered (rollupRows.ts): CLI peak RSS 331–347 MiB against 341–371 MiB (median 367) before
     // both changes, PostgreSQL 15, alternating runs at load average 9–15, CPU time unchanged
     // within the noise. The collection V8 made there is made here instead.
-    collectGarbage();
+    collectIfLarge(run);
   } else {
     // A preview may never be loaded: its rejected rows' COPY text is made when a load asks for it
     // (rejectedCopyInWorker), from the packed rows.
@@ -117,10 +120,10 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     // 329), three paired runs each at load average 9–18, no more CPU with it. Nothing the outputs
     // leave is still referenced here (they go out of scope with `outputs.write`): V8 just had no
     // reason yet to collect them before the next allocations (collectGarbage.ts).
-    collectGarbage();
+    collectIfLarge(run);
     // And again once the rollups' row-sized arrays are unreachable, before their largest tables
     // are encoded (rollupCopy says why).
-    const rollups = computeRollups(run, collectGarbage);
+    const rollups = computeRollups(run, () => collectIfLarge(run));
     // A cancel that came while they were computed has not been seen yet (the computation does not
     // yield): look for it before they go, so the task ends cancelled rather than complete.
     takeCancel();
@@ -128,6 +131,18 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     post({ type: 'rollups', rollups }, rollupBuffers(rollups));
   }
   post({ type: 'done', result: written ? { outputs: written } : {} });
+}
+
+/**
+ * The full collections above are for the peak memory of large runs. Below this many appointments
+ * that peak is far from any limit (~130 MiB at 100k rows) and each collection only costs time:
+ * the three took ~100 ms of the worker's CPU at 100k openpyxl rows (--trace-gc), two of them on the
+ * load's path (it waits for the rollups).
+ */
+const COLLECT_FROM_ROWS = 300_000;
+
+function collectIfLarge(run: PreparedRun): void {
+  if (run.appointments.length >= COLLECT_FROM_ROWS) collectGarbage();
 }
 
 /** The dashboard's rollups of a prepared run; a failure says what failed (the load it was for rolls back). */
