@@ -14,7 +14,7 @@ import { doctorConditions, filterSql, isWholeLoad, previousRange } from './filte
 import { autoGranularity, bucketStart, denseSpan, denseSpanOfClusters } from './timeAxis';
 import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
 import { rollupAnswers, rollupsCurrent, rollupSql, whereOf, wholeMonths } from './rollup';
-import { firstDaysAnswer, newPatientDoctors, newPatientFigures, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
+import { firstDaysAnswer, newPatientDoctors, newPatientFigures, returningPatientDoctors, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
 import { patientDaysAnswer, patientsInRange } from './patientDays';
 import { groupHashed, rangeBookings, rangeSides, rangeVisitsAnswer, visitFigures, visitsInside, visitsOutside, VISIT_FIGURES, type VisitFigure } from './rangeVisits';
 import { newByDayFromWhole, newByDoctorFromWhole, newPatientDoctorsFromWhole, newPatientFiguresFromWhole } from './newFromWhole';
@@ -99,6 +99,13 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
         const params: unknown[] = [];
         const sql = (await fewOutside(client, schema, filter, few)) ? newPatientDoctorsFromWhole : newPatientDoctors;
         const { rows } = await client.query<Record<string, string>>(sql(schema, filter, params), params);
+        return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
+      }
+      if (current && filter.segment === 'returning' && firstDaysAnswer(filter)) {
+        // A few thousand index probes and at most one range of the first-day rollup (see NO_PARALLEL).
+        for (const setting of NO_PARALLEL) await client.query(`SET LOCAL ${setting}`);
+        const params: unknown[] = [];
+        const { rows } = await client.query<Record<string, string>>(returningPatientDoctors(schema, filter, params), params);
         return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
       }
       if (current) {
