@@ -6,8 +6,10 @@
  * max per query and filter. Wall time of the whole call, as the renderer waits for it; with a
  * reading of the server's CPU (the embedded server's process tree), the server CPU each call took
  * too. On a shared 2-core machine the wall time of a query split over two connections (the
- * patient slices) doubles when another process holds a core, while its server CPU stays put: the
- * CPU tells a slower query from a busier machine.
+ * patient slices) depends on whether both cores are free: a year's segments at a million
+ * appointments took 80–97 ms on two cores and 131–140 ms on one, at the same 123–132 ms of server
+ * CPU (each backend waiting ~15 against ~130 ms to run). Between runs the other work on the
+ * machine changes, not the query: the CPU tells a slower query from a busier machine.
  */
 import type { DashboardFilter } from '../../shared/contract';
 import { kpis, leaderboard, segments, specialties, trend } from '../../electron/db/dashboard/aggregates';
