@@ -27,7 +27,7 @@ import { ReaderProbe } from './bench/readerProbe';
 import { bundleLocator, Profiler, summariseProfile } from './bench/profile';
 import { renderJson, renderText, type BenchReport, type DatabaseFacts, type MachineFacts } from './bench/render';
 import { runPipeline, SCHEMA, type RunResult } from './bench/runPipeline';
-import { postmasterPid } from './bench/serverCpu';
+import { postmasterPid, serverRunMs } from './bench/serverCpu';
 import { summarise } from './bench/summary';
 import { GENERATE_CHILD_FLAG, obtainWorkbooks, type GenerateRequest, type GenerateResult } from './bench/workbookCache';
 import { generateWorkbooks } from './generator/generateWorkbooks';
@@ -179,7 +179,7 @@ async function bench(options: BenchOptions, signal: AbortSignal): Promise<BenchR
 
     // The dashboard's queries through the functions the handler table calls, on the last run's tables.
     stderr('timing the dashboard queries (3 repeats each) …');
-    const dashboardQueries = await timeDashboard(db, SCHEMA, { repeats: 3 });
+    const dashboardQueries = await timeDashboard(db, SCHEMA, { repeats: 3, ...(postmaster === undefined ? {} : { serverCpu: () => serverRunMs(postmaster) }) });
 
     if (!options.keep) await db.pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(SCHEMA)} CASCADE`);
 

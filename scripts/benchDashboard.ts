@@ -4,12 +4,14 @@
  * Times every dashboard query under the dashboard's filters (scripts/bench/dashboard.ts) over a
  * schema already loaded (by `npm run etl`, the app, or `npm run bench -- --keep`): on a server
  * given by URL, or on the embedded PostgreSQL in a data folder (default the CLI's,
- * .healthtech/postgres). Reads only.
+ * .healthtech/postgres). Reads only. On the embedded server, each query's server CPU is reported
+ * beside its wall time.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../electron/db/connection';
 import { renderDashboardTimings, timeDashboard } from './bench/dashboard';
+import { postmasterPid, serverRunMs } from './bench/serverCpu';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -27,10 +29,14 @@ async function main(): Promise<number> {
     process.stderr.write('bench:dashboard: --repeats must be a whole number ≥ 1\n');
     return 2;
   }
-  const db = await openDatabase(values['db-url'] ? { url: values['db-url'], embeddedDataDir: '' } : { embeddedDataDir: path.resolve(values['data-dir'] ?? path.join('.healthtech', 'postgres')) });
+  const dataDir = path.resolve(values['data-dir'] ?? path.join('.healthtech', 'postgres'));
+  const db = await openDatabase(values['db-url'] ? { url: values['db-url'], embeddedDataDir: '' } : { embeddedDataDir: dataDir });
   try {
     const version = (await db.pool.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?';
-    const timings = await timeDashboard(db, values.schema, { repeats, ...(values.only ? { only: values.only.split(',') } : {}) });
+    // The embedded server's CPU is ours alone to read; a server given by URL may serve others too.
+    const postmaster = values['db-url'] ? undefined : postmasterPid(dataDir);
+    const serverCpu = postmaster === undefined ? {} : { serverCpu: () => serverRunMs(postmaster) };
+    const timings = await timeDashboard(db, values.schema, { repeats, ...serverCpu, ...(values.only ? { only: values.only.split(',') } : {}) });
     process.stdout.write(values.json ? `${JSON.stringify({ server: version, repeats, timings })}\n` : `PostgreSQL ${version}, schema ${values.schema}, ${repeats} repeats\n${renderDashboardTimings(timings)}\n`);
     return 0;
   } finally {

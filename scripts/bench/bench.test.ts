@@ -5,7 +5,8 @@ import { windowMemory, type MemorySample } from './memory';
 import { categoryOf, summariseProfile, type CallFrame, type CpuProfile } from './profile';
 import { bytes, rate, spreadText } from './render';
 import type { PhaseWindow, RunResult } from './runPipeline';
-import { parseProcStat } from './serverCpu';
+import { renderDashboardTimings } from './dashboard';
+import { parseProcStat, parseSchedstat } from './serverCpu';
 import { spread, summarise } from './summary';
 
 const CWD = '/project';
@@ -88,6 +89,26 @@ describe('parseProcStat', () => {
     const fields = ['S', '42', '1', '1', '0', '-1', '4194560', '100', '0', '0', '0', '250', '50', '7', '3'];
     expect(parseProcStat(`1234 (postgres: a) b) ${fields.join(' ')} 20 0 1`)).toEqual({ pid: 1234, ppid: 42, own: 300, children: 10 });
     expect(parseProcStat('garbage')).toBeUndefined();
+  });
+});
+
+describe('parseSchedstat', () => {
+  it('reads the nanoseconds run, or nothing without scheduler statistics', () => {
+    expect(parseSchedstat('123456789 2000 31\n')).toBe(123456789);
+    expect(parseSchedstat('')).toBeUndefined();
+    expect(parseSchedstat('x y z')).toBeUndefined();
+  });
+});
+
+describe('renderDashboardTimings', () => {
+  it('shows the server CPU beside the wall time when it was read', () => {
+    const text = renderDashboardTimings([
+      { query: 'segments', filter: 'a year', medianMs: 120, minMs: 110, maxMs: 130, serverCpuMs: 125.04 },
+      { query: 'kpis', filter: '-', medianMs: 5, minMs: 4, maxMs: 6 },
+    ]);
+    expect(text).toContain('1 of 2 within');
+    expect(text).toContain('server CPU 125.0 ms  > goal');
+    expect(text.split('\n')[2]).not.toContain('server CPU');
   });
 });
 

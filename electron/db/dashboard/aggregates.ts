@@ -14,7 +14,7 @@ import { doctorConditions, filterSql, isWholeLoad, previousRange } from './filte
 import { autoGranularity, bucketStart, denseSpan, denseSpanOfClusters } from './timeAxis';
 import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
 import { rollupAnswers, rollupsCurrent, rollupSql, whereOf, wholeMonths } from './rollup';
-import { firstDaysAnswer, newPatientDoctors, newPatientFigures, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
+import { firstDaysAnswer, newPatientDoctors, newPatientFigures, returningPatientDoctors, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
 import { patientDaysAnswer, patientsInRange } from './patientDays';
 import { groupHashed, rangeBookings, rangeSides, rangeVisitsAnswer, visitFigures, visitsInside, visitsOutside, VISIT_FIGURES, type VisitFigure } from './rangeVisits';
 import { newByDayFromWhole, newByDoctorFromWhole, newPatientDoctorsFromWhole, newPatientFiguresFromWhole } from './newFromWhole';
@@ -101,10 +101,18 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
         const { rows } = await client.query<Record<string, string>>(sql(schema, filter, params), params);
         return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
       }
-      if (current) {
+      if (current && filter.segment === 'returning' && firstDaysAnswer(filter)) {
+        // A few thousand index probes and at most one range of the first-day rollup (see NO_PARALLEL).
+        for (const setting of NO_PARALLEL) await client.query(`SET LOCAL ${setting}`);
+        const params: unknown[] = [];
+        const { rows } = await client.query<Record<string, string>>(returningPatientDoctors(schema, filter, params), params);
+        return { doctors: num(rows[0]?.doctors), placeholders: num(rows[0]?.placeholders) };
+      }
+      if (current && !longRange(filter)) {
         // A date range's doctors from its whole months in the rollup and the days at either end
-        // (or a segment's, as the range's less its new patients'): a search per doctor of the
-        // appointments took ~180 ms for a year at a million rows, 2,780 index probes.
+        // (or a segment's, as the range's less its new patients'): up to a year, fewer rollup
+        // rows than the search per doctor below reads index entries (a month at a million
+        // appointments: 8–13 against 13–18 ms of server CPU; a year about even).
         const { perDoctor, doctorsWithBookings, params, fromRollups } = perDoctorSql(schema, filter, current, firstDaysAnswer(filter) && (await fewOutside(client, schema, filter, few)));
         if (fromRollups) {
           for (const setting of NO_PARALLEL) await client.query(`SET LOCAL ${setting}`);
@@ -118,7 +126,11 @@ export function kpis(db: DashboardDb, schema: string, filter: DashboardFilter): 
         }
       }
       // Each doctor's EXISTS stops at its first row in the filter; a segment's rows are decided
-      // with one lookup per first-day row when the first-day rollup is current (filter.ts).
+      // with one lookup per first-day row when the first-day rollup is current (filter.ts). The
+      // main span at a million appointments: 2,780 searches along the doctor index, 43–47 against
+      // 58–63 ms of server CPU for the call with the doctor-by-month rollup (~170k rows read).
+      // Held to the searches: a hash semi-join would read every booking of the range.
+      for (const setting of [...NO_PARALLEL, ...PER_DOCTOR_SEARCH]) await client.query(`SET LOCAL ${setting}`);
       const { where, params } = filterSql(s, filter, [], undefined, current);
       const { rows } = await client.query<Record<string, string>>(
         `SELECT count(*) AS doctors, count(*) FILTER (WHERE d.is_placeholder) AS placeholders
@@ -612,6 +624,23 @@ interface PerDoctor {
  * them spent more starting their workers (40–70 ms on the shared 2-core machine) than reading.
  */
 const NO_PARALLEL = ['max_parallel_workers_per_gather = 0'];
+
+/** A search per doctor (a nested loop along the doctor index), whatever the range's estimates. */
+const PER_DOCTOR_SEARCH = ['enable_hashjoin = off', 'enable_mergejoin = off'];
+
+/**
+ * Whether a date range is longer than a year (open-ended included): its doctors are then found
+ * by a search per doctor rather than from the doctor-by-month rollup (see kpis).
+ */
+const ROLLUP_MONTHS_AT_MOST = 12;
+function longRange(filter: DashboardFilter): boolean {
+  if (!(filter.from || filter.to)) return false;
+  const months = wholeMonths(filter.from, filter.to);
+  if (!months) return false;
+  if (months.first === null || months.last === null) return true;
+  const index = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
+  return index(months.last) - index(months.first) + 1 > ROLLUP_MONTHS_AT_MOST;
+}
 
 /**
  * The filter's bookings per day × status × placeholder doctor from the rollups, as a FROM item
