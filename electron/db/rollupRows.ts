@@ -368,9 +368,14 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
     out.int4(visits[cell] as number);
   });
 
-  // One row per patient, in the order patients were first seen: every column is read in order
-  // (in first-day order, each row read ten arrays at random and took longer than the index's sort).
-  const patientsFirstDay = encode(out, patientCount, 8, (p) => {
+  // One row per patient, in first-day order: its first-day index then meets its rows sorted, which
+  // PostgreSQL's sort only checks (it sorted the order patients were first seen, only nearly by
+  // first day, in full: 0.24–0.28 s of server CPU against 0.18–0.19 s, 314k patients at a million
+  // appointments, PostgreSQL 15). The patients are nearly in that order already, so the reads
+  // below stay mostly in order.
+  const byFirstDay = firstDayOrder(first, patientCount, dayCount);
+  const patientsFirstDay = encode(out, patientCount, 8, (g) => {
+    const p = byFirstDay[g] as number;
     const row = patientRow[p] as number;
     const id = patientIds[row] as number;
     if (id === id) out.int8(id);
@@ -408,6 +413,18 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
     patient_days_by_previous: tables.patientDaysByPrevious,
     booking_day_clusters: bookingDayClusters,
   };
+}
+
+/** The patients (dense groups) by the day rank of their first day, those of a day in the order they were first seen (a counting sort). */
+function firstDayOrder(first: Int32Array, patientCount: number, dayCount: number): Int32Array {
+  const at = rankStarts(first.subarray(0, patientCount), dayCount);
+  const order = new Int32Array(patientCount);
+  for (let p = 0; p < patientCount; p++) {
+    const d = first[p] as number;
+    order[at[d] as number] = p;
+    at[d] = (at[d] as number) + 1;
+  }
+  return order;
 }
 
 /** Each patient's figures (PatientFigures) from the rows' patients, day ranks and statuses. */

@@ -84,7 +84,12 @@ export const ROLLUP_INDEXES: Partial<Record<RollupTable, readonly { name: string
     { name: 'patients_first_day_patient_idx', on: '(patient_id) INCLUDE (next_confirmed, next_cancelled)' },
     { name: 'patients_first_day_idx', on: '(first_day) INCLUDE (next_confirmed, next_cancelled, confirmed, cancelled)' },
   ],
-  first_day_bookings: [{ name: 'first_day_bookings_idx', on: '(first_day) INCLUDE (status, doctor_id, placeholder, next_confirmed, next_cancelled, bookings)' }],
+  // Its key alone: the table is copied in first-day order (rollupRows.ts), so a range's rows are
+  // a run of adjacent pages that an index scan reads about as cheaply as a covering index (which
+  // held every column, a second copy of the table): the dashboard's statements over it took the
+  // same server CPU either way (±5%, 15 runs each, a million appointments, PostgreSQL 15), and its
+  // build 0.13–0.14 s instead of 0.25–0.33 s (deduplicated, 282 pages instead of 2,042).
+  first_day_bookings: [{ name: 'first_day_bookings_idx', on: '(first_day)' }],
   // The patients of a date range are the range's rows whose previous day is before it.
   patient_days_by_previous: [{ name: 'patient_days_by_previous_idx', on: '(booking_date) INCLUDE (previous_day, patients)' }],
 };
