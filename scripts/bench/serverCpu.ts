@@ -65,19 +65,28 @@ export function serverCpuMs(postmaster: number | undefined): number | undefined 
   if (postmaster === undefined) return undefined;
   const root = readStat(postmaster);
   if (!root) return undefined;
+  const children = childrenOf(postmaster);
+  if (!children) return undefined;
   let ticks = root.own + root.children;
+  for (const stat of children) ticks += stat.own + stat.children;
+  return (ticks * 1000) / clockTicks();
+}
+
+/** The live children's /proc stats (backends, parallel workers), or undefined without /proc. */
+function childrenOf(postmaster: number): ProcStat[] | undefined {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return undefined;
   }
+  const children: ProcStat[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(Number(entry));
-    if (stat && stat.ppid === postmaster) ticks += stat.own + stat.children;
+    if (stat && stat.ppid === postmaster) children.push(stat);
   }
-  return (ticks * 1000) / clockTicks();
+  return children;
 }
 
 /**
@@ -110,16 +119,9 @@ export function serverRunMs(postmaster: number | undefined): number | undefined 
   let total = ranMs(postmaster);
   if (total === undefined) return serverCpuMs(postmaster);
   total += (root.children * 1000) / clockTicks();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return undefined;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readStat(Number(entry));
-    if (!stat || stat.ppid !== postmaster) continue;
+  const children = childrenOf(postmaster);
+  if (!children) return undefined;
+  for (const stat of children) {
     // A child that ended between the two reads is counted by neither; its parent reaps it later.
     total += (ranMs(stat.pid) ?? 0) + (stat.children * 1000) / clockTicks();
   }

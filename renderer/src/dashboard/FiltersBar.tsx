@@ -47,6 +47,43 @@ function Segmented<K extends string>({ name, legend, options, value, onChange }:
   );
 }
 
+interface DateFieldProps {
+  id: string;
+  label: string;
+  value: string | undefined;
+  span: DashboardContext['span'];
+  invalid: boolean;
+  onChange: (value: string) => void;
+  /** Enter or focus leaving the field: the typed date is meant as it is. */
+  onApply: () => void;
+}
+
+/** One end of the date range, its label visually hidden (the fieldset's legend says "Dates"). */
+function DateField({ id, label, value, span, invalid, onChange, onApply }: DateFieldProps) {
+  // Enter keeps what it does in a date field; here it only ends the wait for the typing to pause.
+  const applyOnEnter = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter') onApply();
+  };
+  return (
+    <>
+      <label className="visually-hidden" htmlFor={id}>
+        {label}
+      </label>
+      <input
+        id={id}
+        type="date"
+        value={value ?? ''}
+        min={span?.from}
+        max={span?.to}
+        onChange={(event) => onChange(event.target.value)}
+        onKeyDown={applyOnEnter}
+        onBlur={onApply}
+        aria-invalid={invalid ? true : undefined}
+      />
+    </>
+  );
+}
+
 export const FiltersBar = memo(function FiltersBar({ context, filters, onChange, onApplyDates }: Props) {
   const ids = { from: useId(), to: useId(), doctors: useId(), specialty: useId(), rangeError: useId(), range: useId() };
   const range = effectiveRange(filters, context);
@@ -59,10 +96,6 @@ export const FiltersBar = memo(function FiltersBar({ context, filters, onChange,
     onChange({ ...filters, rangeMode: 'custom', ...base, [which]: value });
   };
   const main = context.denseSpan;
-  // Enter keeps what it does in a date field; here it only ends the wait for the typing to pause.
-  const applyOnEnter = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'Enter') onApplyDates();
-  };
 
   return (
     <section className="panel dash-filters" aria-label="Filters">
@@ -70,37 +103,11 @@ export const FiltersBar = memo(function FiltersBar({ context, filters, onChange,
         <fieldset className="choice-group dash-filter dash-range" aria-describedby={problem ? ids.rangeError : undefined}>
           <legend className="dash-filter-label">Dates</legend>
           <div className="dash-range-inputs">
-            <label className="visually-hidden" htmlFor={ids.from}>
-              From
-            </label>
-            <input
-              id={ids.from}
-              type="date"
-              value={range.from ?? ''}
-              min={span?.from}
-              max={span?.to}
-              onChange={(event) => setDate('from', event.target.value)}
-              onKeyDown={applyOnEnter}
-              onBlur={onApplyDates}
-              aria-invalid={problem ? true : undefined}
-            />
+            <DateField id={ids.from} label="From" value={range.from} span={span} invalid={Boolean(problem)} onChange={(value) => setDate('from', value)} onApply={onApplyDates} />
             <span aria-hidden="true" className="muted">
               –
             </span>
-            <label className="visually-hidden" htmlFor={ids.to}>
-              To
-            </label>
-            <input
-              id={ids.to}
-              type="date"
-              value={range.to ?? ''}
-              min={span?.from}
-              max={span?.to}
-              onChange={(event) => setDate('to', event.target.value)}
-              onKeyDown={applyOnEnter}
-              onBlur={onApplyDates}
-              aria-invalid={problem ? true : undefined}
-            />
+            <DateField id={ids.to} label="To" value={range.to} span={span} invalid={Boolean(problem)} onChange={(value) => setDate('to', value)} onApply={onApplyDates} />
             <div className="dash-range-presets" role="group" aria-label="Date range presets">
               <button
                 type="button"
