@@ -15,7 +15,7 @@ interface Props {
   context: DashboardContext;
   filters: FilterState;
   onChange: (next: FilterState) => void;
-  /** The typed dates are meant as they are: Enter in a date field, or focus leaving it. */
+  /** The typed dates are meant as they are: Enter in a date field, or focus leaving the range's fields. */
   onApplyDates: () => void;
 }
 
@@ -54,7 +54,7 @@ interface DateFieldProps {
   span: DashboardContext['span'];
   invalid: boolean;
   onChange: (value: string) => void;
-  /** Enter or focus leaving the field: the typed date is meant as it is. */
+  /** Enter, or focus leaving the range's fields: the typed dates are meant as they are. */
   onApply: () => void;
 }
 
@@ -77,7 +77,13 @@ function DateField({ id, label, value, span, invalid, onChange, onApply }: DateF
         max={span?.to}
         onChange={(event) => onChange(event.target.value)}
         onKeyDown={applyOnEnter}
-        onBlur={onApply}
+        onBlur={(event) => {
+          // Focus moving on to the range's other end is still typing the range: the pause in the
+          // typing applies it then, as one query rather than one for each end.
+          const next = event.relatedTarget;
+          const otherEnd = next instanceof HTMLInputElement && next.type === 'date' && event.currentTarget.parentElement?.contains(next);
+          if (!otherEnd) onApply();
+        }}
         aria-invalid={invalid ? true : undefined}
       />
     </>
