@@ -7,7 +7,7 @@
  * two runs each, load average ~8). Any order loads the same rows; only the build is cheaper.
  */
 import type { AppointmentColumns } from '../etl/appointmentTable';
-import { rankStarts, rankValues } from './rankValues';
+import { rankOrder, rankStarts, rankValues } from './rankValues';
 
 type Columns = Pick<AppointmentColumns, 'bookingIds' | 'bigBookingIds' | 'days'>;
 
@@ -17,18 +17,11 @@ const INSERTION_ROWS = 64;
 /** Row indexes ordered by (day, booking id). */
 export function bookingOrder(columns: Columns): Int32Array {
   const { days } = columns;
-  const n = days.length;
   const { rank, sorted } = rankValues(days);
   const size = sorted.length;
   // A stable counting sort by day: each day's rows stay in the workbook's order.
   const start = rankStarts(rank, size);
-  const order = new Int32Array(n);
-  const at = start.slice(0, size);
-  for (let i = 0; i < n; i++) {
-    const d = rank[i] as number;
-    order[at[d] as number] = i;
-    at[d] = (at[d] as number) + 1;
-  }
+  const order = rankOrder(rank, start);
   const before = bookingIdBefore(columns);
   for (let d = 0; d < size; d++) sortSpan(order, start[d] as number, start[d + 1] as number, before);
   return order;

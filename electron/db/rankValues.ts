@@ -76,3 +76,18 @@ export function rankStarts(rank: ArrayLike<number>, size: number): Int32Array {
   for (let r = 0; r < size; r++) starts[r + 1] = (starts[r + 1] as number) + (starts[r] as number);
   return starts;
 }
+
+/**
+ * The rows' indexes in rank order, each rank's rows in their own order (a stable counting sort
+ * over rankStarts' offsets). Shared by the booking order and the patients' first-day order.
+ */
+export function rankOrder(rank: ArrayLike<number>, starts: Int32Array): Int32Array {
+  const order = new Int32Array(rank.length);
+  const at = starts.slice(0, starts.length - 1);
+  for (let i = 0; i < rank.length; i++) {
+    const r = rank[i] as number;
+    order[at[r] as number] = i;
+    at[r] = (at[r] as number) + 1;
+  }
+  return order;
+}
