@@ -11,7 +11,7 @@ import type { Leaderboard, LeaderboardRow } from '../../../shared/contract';
 import { formatCount, plural } from '../format';
 import { ChartCard } from './ChartCard';
 import { HBarChart, type HBar } from './HBarChart';
-import { ListIcon } from './ListIcon';
+import { DrillCell, DrillHeader } from './DrillColumn';
 import { downloadChartPng, downloadCsv, type LegendEntry } from './exportFiles';
 import { TOP_CHOICES, type TopChoice } from './filters';
 import { formatRate } from './format';
@@ -252,9 +252,7 @@ export const LeaderboardCard = memo(function LeaderboardCard({ query, colorOf, t
                   <th scope="col" className="num">
                     Cancel %
                   </th>
-                  <th scope="col">
-                    <span className="visually-hidden">Bookings</span>
-                  </th>
+                  <DrillHeader />
                 </tr>
               </thead>
               <tbody>
@@ -291,11 +289,7 @@ export const LeaderboardCard = memo(function LeaderboardCard({ query, colorOf, t
                       <MeasureCell value={row.confirmed} all={row.allData?.confirmed} ranked={rankedBy === 'confirmed'} />
                       <MeasureCell value={row.cancelled} all={row.allData?.cancelled} ranked={rankedBy === 'cancelled'} />
                       <td className="num">{formatRate(row.cancellationRate)}</td>
-                      <td className="dash-row-action">
-                        <button type="button" className="dash-icon-button" onClick={() => onDrillDoctor(row)} aria-label={`List the bookings of ${doctorLabel(row)}`} title="List this doctor’s bookings">
-                          <ListIcon />
-                        </button>
-                      </td>
+                      <DrillCell of={doctorLabel(row)} title="List this doctor’s bookings" onClick={() => onDrillDoctor(row)} />
                     </tr>
                   );
                 })}

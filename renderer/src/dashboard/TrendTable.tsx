@@ -18,7 +18,7 @@ import type { Granularity, Trend, TrendPoint } from '../../../shared/contract';
 import { formatCount, plural } from '../format';
 import { formatDay, periodLabel, type Period } from './dates';
 import { formatRate } from './format';
-import { ListIcon } from './ListIcon';
+import { DrillCell, DrillHeader } from './DrillColumn';
 
 /** A row's height before it is measured (13 px text, 6 px padding, the 26 px drill button). */
 const ROW_HEIGHT = 31;
@@ -137,9 +137,7 @@ export const TrendTable = memo(function TrendTable({ trend, onDrill, scrollRef }
           <th scope="col" className="num">
             Cancellation rate
           </th>
-          <th scope="col">
-            <span className="visually-hidden">Bookings</span>
-          </th>
+          <DrillHeader />
         </tr>
       </thead>
       <tbody onFocus={onFocus} onBlur={onBlur}>
@@ -188,11 +186,7 @@ const TableRow = memo(function TableRow({ row, index, granularity, onDrill, meas
       <td className="num">{formatCount(p.confirmed)}</td>
       <td className="num">{formatCount(p.cancelled)}</td>
       <td className="num">{formatRate(p.cancellationRate)}</td>
-      <td className="dash-row-action">
-        <button type="button" className="dash-icon-button" onClick={() => onDrill(p.period, granularity)} aria-label={`List the bookings of ${label}`} title="List these bookings">
-          <ListIcon />
-        </button>
-      </td>
+      <DrillCell of={label} title="List these bookings" onClick={() => onDrill(p.period, granularity)} />
     </tr>
   );
 });
