@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../scripts/generator/random';
 import { groupPatients } from '../etl/patientGroups';
 import { groupBy, rollupCopy } from './rollupRows';
+import { ROLLUP_TABLES } from './schema';
 
 function text(copy: ReturnType<typeof rollupCopy>): Record<string, string> {
   return Object.fromEntries(Object.entries(copy).map(([table, { rows, chunks }]) => [table, `${rows}\n${Buffer.concat(chunks).toString('hex')}`]));
@@ -112,6 +113,6 @@ describe('rollup rows', () => {
 
   it('gives empty tables for no appointments', () => {
     const empty = rollupCopy(appointments(1, 0, { patients: 1, doctors: 1, days: 1 }), () => false);
-    expect(Object.values(empty).map((table) => table.rows)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Object.values(empty).map((table) => table.rows)).toEqual(ROLLUP_TABLES.map(() => 0));
   });
 });

@@ -142,22 +142,28 @@ describe.each(testServers())('rollups on $name PostgreSQL', ({ url }) => {
       const patients = await contents(h.admin, SCHEMA, 'patients_first_day');
       expect(patients.rows.map((r) => r[0])).toContain(BIG_PATIENT);
     }
-    // The distinct patients of every date range over these days (open ends too), as a sum over the
-    // patient-day rollup, against counting them over the appointments.
+    // The distinct patients of every date range over these days (open ends too), of both statuses
+    // and of the cancelled bookings, as a sum over a patient-day rollup, against counting them over
+    // the appointments.
     const { rows: dayRows } = await h.admin.query<{ day: string }>(`SELECT DISTINCT booking_date::text AS day FROM ${SCHEMA}.appointments ORDER BY 1`);
     // Every day of the small shapes; 30 spread over the generated set's.
     const step = Math.max(1, Math.ceil(dayRows.length / 30));
     const days = [undefined, ...dayRows.filter((_, i) => i % step === 0).map((r) => r.day), '2026-01-01'];
-    for (const from of days) {
-      for (const to of days) {
-        if (from && to && from > to) continue;
-        const params: unknown[] = [];
-        const summed = await h.admin.query<{ patients: string }>(patientsInRange(SCHEMA, { ...(from ? { from } : {}), ...(to ? { to } : {}) }, params), params);
-        const counted = await h.admin.query<{ patients: string }>(
-          `SELECT count(DISTINCT patient_id) AS patients FROM ${SCHEMA}.appointments WHERE booking_date >= coalesce($1::date, '-infinity') AND booking_date <= coalesce($2::date, 'infinity')`,
-          [from ?? null, to ?? null],
-        );
-        expect(Number(summed.rows[0]?.patients), `${from}…${to}`).toBe(Number(counted.rows[0]?.patients));
+    const statusSets: DashboardFilter['statuses'][] = [undefined, ['confirmed', 'cancelled'], ['cancelled']];
+    for (const statuses of statusSets) {
+      for (const from of days) {
+        for (const to of days) {
+          if (from && to && from > to) continue;
+          const params: unknown[] = [];
+          const filter: DashboardFilter = { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(statuses ? { statuses } : {}) };
+          const summed = await h.admin.query<{ patients: string }>(patientsInRange(SCHEMA, filter, params), params);
+          const counted = await h.admin.query<{ patients: string }>(
+            `SELECT count(DISTINCT patient_id) AS patients FROM ${SCHEMA}.appointments
+              WHERE booking_date >= coalesce($1::date, '-infinity') AND booking_date <= coalesce($2::date, 'infinity') AND status = ANY($3::text[])`,
+            [from ?? null, to ?? null, statuses ?? ['confirmed', 'cancelled']],
+          );
+          expect(Number(summed.rows[0]?.patients), `${from}…${to} ${statuses?.join('+') ?? 'both'}`).toBe(Number(counted.rows[0]?.patients));
+        }
       }
     }
     const firstDays = await h.admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${SCHEMA}.patients_first_day`);
@@ -202,6 +208,11 @@ describe.each(testServers())('rollups on $name PostgreSQL', ({ url }) => {
     ['returning patients of everything but the outliers, cancelled only', { from: '2025-10-02', to: '2025-11-02', segment: 'returning', statuses: ['cancelled'] }],
     ['returning patients of two days, cancelled only', { from: '2025-11-01', to: '2025-11-02', segment: 'returning', statuses: ['cancelled'] }],
     ['returning patients of everything but the outliers', { from: '2025-10-02', to: '2025-11-02', segment: 'returning' }],
+    // A range's patients of cancelled bookings from their own patient-day rollup: open at either
+    // end, from a month's last day, to a month's first.
+    ['cancelled only, from centuries back to a month end', { to: '2025-10-31', statuses: ['cancelled'] }],
+    ['cancelled only, from a month\'s last day on', { from: '2025-09-30', statuses: ['cancelled'] }],
+    ['cancelled only, to a month\'s first day', { from: '2025-10-02', to: '2025-11-01', statuses: ['cancelled'] }],
   ];
   it.each([...shapes.map((s) => s.name), 'generated'])('the dashboard reads the rollups and the appointments alike: %s', async (name) => {
     const run = await (runs.get(name) as Promise<PreparedRun>);

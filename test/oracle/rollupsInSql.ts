@@ -51,6 +51,11 @@ export function rollupsInSql(source: string, target: string): string[] {
          FROM (SELECT d.booking_date, lag(d.booking_date) OVER (PARTITION BY d.patient_id ORDER BY d.booking_date) AS previous_day
                  FROM (SELECT DISTINCT patient_id, booking_date FROM ${from('appointments')}) d) p
         GROUP BY 1, 2`,
+    `CREATE TABLE ${to('cancelled_patient_days_by_previous')} AS
+       SELECT booking_date, previous_day, count(*)::int AS patients
+         FROM (SELECT d.booking_date, lag(d.booking_date) OVER (PARTITION BY d.patient_id ORDER BY d.booking_date) AS previous_day
+                 FROM (SELECT DISTINCT patient_id, booking_date FROM ${from('appointments')} WHERE status = 'cancelled') d) p
+        GROUP BY 1, 2`,
     `CREATE TABLE ${to('booking_day_clusters')} AS
        SELECT min(booking_date) AS first_day, max(booking_date) AS last_day, sum(bookings)::int AS bookings
          FROM (SELECT booking_date, bookings, count(*) FILTER (WHERE starts) OVER (ORDER BY booking_date) AS cluster

@@ -15,7 +15,7 @@ import { autoGranularity, bucketStart, denseSpan, denseSpanOfClusters } from './
 import { num, rate, readOnly, timed, type DashboardDb } from './readOnly';
 import { rollupAnswers, rollupsCurrent, rollupSql, whereOf, wholeMonths } from './rollup';
 import { firstDaysAnswer, newPatientDoctors, newPatientFigures, returningPatientDoctors, segmentByDay, segmentByDoctor, withoutSegment } from './firstDays';
-import { patientDaysAnswer, patientsInRange } from './patientDays';
+import { patientDaysAnswer, patientDaysTable, patientsInRange } from './patientDays';
 import { groupHashed, rangeBookings, rangeSides, rangeVisitsAnswer, visitFigures, visitsInside, visitsOutside, VISIT_FIGURES, type VisitFigure } from './rangeVisits';
 import { newByDayFromWhole, newByDoctorFromWhole, newPatientDoctorsFromWhole, newPatientFiguresFromWhole } from './newFromWhole';
 import { binder } from './params';
@@ -686,11 +686,11 @@ async function newPatients(db: DashboardDb, schema: string, filter: DashboardFil
   );
 }
 
-/** The filter's distinct patients from the patient-day rollup (patientDays.ts), when it answers and is current; null otherwise. */
+/** The filter's distinct patients from a patient-day rollup (patientDays.ts), when one answers and is current; null otherwise. */
 async function patientDays(db: DashboardDb, schema: string, filter: DashboardFilter, during: string): Promise<number | null> {
   if (!patientDaysAnswer(filter)) return null;
   return readOnly(db, during, async (client) => {
-    if (!(await rollupsCurrent(client, schema, ['patient_days_by_previous']))) return null;
+    if (!(await rollupsCurrent(client, schema, [patientDaysTable(filter)]))) return null;
     const params: unknown[] = [];
     const { rows } = await client.query<{ patients: string }>(patientsInRange(schema, filter, params), params);
     return num(rows[0]?.patients);

@@ -54,7 +54,8 @@ export function rollupAnswers(rollup: Rollup, filter: DashboardFilter): boolean 
  * later and are checked by their own readers (patientDays, context): a schema loaded before them
  * keeps these until its next load.
  */
-const SUM_ROLLUPS: readonly RollupTable[] = ROLLUP_TABLES.filter((table) => table !== 'patient_days_by_previous' && table !== 'booking_day_clusters');
+const OWN_READERS: readonly RollupTable[] = ['patient_days_by_previous', 'cancelled_patient_days_by_previous', 'booking_day_clusters'];
+const SUM_ROLLUPS: readonly RollupTable[] = ROLLUP_TABLES.filter((table) => !OWN_READERS.includes(table));
 
 /**
  * The rollups are used only when they sum the appointments beside them: built by the same load
