@@ -137,7 +137,9 @@ export function* withRunId(runId: number, chunks: Iterable<Uint8Array>): Generat
 function* rejectedBytes(runIdField: string, rows: readonly RejectedRow[], files: Record<RejectedRow['file'], { name: string; sheet: string }>): Generator<Uint8Array> {
   const leading = (file: RejectedRow['file']) => Buffer.from(`${runIdField}${file}\t${copyEscape(files[file].name)}\t${copyEscape(files[file].sheet)}\t`, 'utf8');
   const lead = { doctors: leading('doctors'), appointments: leading('appointments') };
-  const out = new ByteWriter();
+  // Room past a chunk's size for the row that crosses it: a writer of just that size grew (a
+  // copy of the whole chunk into one twice as large) at the end of every chunk.
+  const out = new ByteWriter(REJECTED_CHUNK_BYTES + 64 * 1024);
   const optional = (value: string | number | null | undefined) => {
     if (value === null || value === undefined) out.bytes(NULL);
     else if (typeof value === 'number') out.text(String(value));
