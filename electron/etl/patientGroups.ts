@@ -74,7 +74,7 @@ export function fillPatientGroups(columns: Pick<AppointmentColumns, 'patientIds'
 function groupInto(columns: Pick<AppointmentColumns, 'patientIds' | 'bigPatientIds'>, of: Int32Array): number {
   const { patientIds, bigPatientIds } = columns;
   const n = patientIds.length;
-  const groups = new IdGroups(n >> 1);
+  const groups = IdGroups.forIds(patientIds, n >> 1);
   for (let i = 0; i < n; i++) {
     const id = patientIds[i] as number;
     of[i] = id === id ? groups.of(id) : groups.ofText(bigPatientIds.get(i) as string);
