@@ -221,36 +221,6 @@ const STATUS_AT = DAY_AT + 4 + 4;
 const SOURCE_ROW_AT = STATUS_AT + 9 + 4;
 const FIRST_DAY_AT = SOURCE_ROW_AT + 4 + 4;
 
-interface BinaryCopyOrder {
-  /** Each row's patient's first booking day. */
-  firstBooking: Int32Array;
-  /** The rows in booking order. */
-  order: Int32Array;
-}
-
-/** Orders computed ahead of their table's binary COPY (prepareAppointmentBinaryCopy), each taken by it once. */
-const preparedOrders = new WeakMap<AppointmentTable, BinaryCopyOrder>();
-
-/**
- * Computes now what the appointments' binary COPY computes before its first row (~0.1 s of CPU at
- * a million rows, while the server waits for that row): the CLI's host does it while its load's
- * first statements run, its thread otherwise waiting on them.
- */
-export function prepareAppointmentBinaryCopy(table: AppointmentTable): void {
-  if (preparedOrders.has(table)) return;
-  // The booking order first: the patient groups may still be being filled (patientGroups.ts).
-  const order = bookingOrder(table.columns);
-  preparedOrders.set(table, { order, firstBooking: patientFirstBookings(table) });
-}
-
-function binaryCopyOrderOf(table: AppointmentTable): BinaryCopyOrder {
-  const prepared = preparedOrders.get(table);
-  if (!prepared) return { order: bookingOrder(table.columns), firstBooking: patientFirstBookings(table) };
-  // Held no longer than the COPY: a later COPY of the same table computes them again.
-  preparedOrders.delete(table);
-  return prepared;
-}
-
 /**
  * An appointment row with its values zero and the first status word: the field count and every
  * length are the same in every row (an id beyond 2^53 is 8 bytes too, and both status words are 9
@@ -279,7 +249,8 @@ function rowTemplate(status: Uint8Array): Uint8Array {
  * trailer included. The rows go in booking order (bookingOrder.ts says why).
  */
 export function* appointmentTableBinaryCopy(table: AppointmentTable): Generator<Uint8Array> {
-  const { firstBooking, order } = binaryCopyOrderOf(table);
+  const firstBooking = patientFirstBookings(table);
+  const order = bookingOrder(table.columns);
   const { bookingIds, bigBookingIds, patientIds, bigPatientIds, doctorIds, days, statuses, sourceRows } = table.columns;
   const statusBytes = STATUS_WORDS.map((word) => Buffer.from(word, 'latin1'));
   // Each status word as the int4, int4 and byte written over the template's.

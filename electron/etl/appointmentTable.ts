@@ -9,7 +9,7 @@
  * 2^63 − 1) is NaN in its column and kept exactly, as canonical text, in a side map by row index,
  * so `bookingId(i)` gives the same IdValue the parser gave.
  */
-import { appointmentTableBinaryCopy, appointmentTableCopy, prepareAppointmentBinaryCopy } from '../db/copyText';
+import { appointmentTableBinaryCopy, appointmentTableCopy } from '../db/copyText';
 import type { PatientGroups } from './patientGroups';
 import type { FinalAppointment, IdValue, Status } from './types';
 
@@ -92,11 +92,6 @@ export class AppointmentTable implements Iterable<FinalAppointment> {
   /** The same rows in COPY's binary format, which the load prefers (see db/copyText.ts). */
   get binaryChunks(): Iterable<Uint8Array> {
     return appointmentTableBinaryCopy(this);
-  }
-
-  /** Computes now the row order binaryChunks would compute before its first row (see db/copyText.ts). */
-  prepareBinaryChunks(): void {
-    prepareAppointmentBinaryCopy(this);
   }
 
   /** The buffers to transfer (not copy) to another thread; columns in shared memory are shared, not transferred. */

@@ -224,29 +224,17 @@ export function prepareForLoadInWorker(options: PrepareOptions, hooks: PrepareTa
   const rollups = arrival<RollupCopy>();
   return prepareTask({ options, hooks: { ...hooks, onRejectedCopy: rejected.arrived, onRollups: rollups.arrived }, forLoad: true }, (result, outputs, finished) => {
     if (result.kind !== 'load') throw new InternalError('worker_protocol', 'The ETL worker answered a load with a preview result.');
-    const appointments = new AppointmentTable(result.appointments);
-    // A run that skips the rollups loads nothing (a dry run); a load's COPY needs its row order
-    // first, computed here once the caller has started its load (db/copyText.ts says why).
-    if (!hooks.skipRollups) setImmediate(() => prepareOrderAhead(appointments));
     return {
       report: result.report,
       rejected: rejected.settled(finished, 'the rejected rows'),
       doctors: result.doctors,
-      appointments,
+      appointments: new AppointmentTable(result.appointments),
       ...(hooks.skipRollups ? {} : { rollups: rollups.settled(finished, "the dashboard's rollups") }),
       timings: result.timings,
       workerMemory: result.memory,
       outputs,
     };
   });
-}
-
-function prepareOrderAhead(appointments: AppointmentTable): void {
-  try {
-    appointments.prepareBinaryChunks();
-  } catch {
-    // The COPY computes it again, and reports what fails then.
-  }
 }
 
 /** Something the worker sends after its result: settled by its arrival, or by the worker's end without it (its error, if it failed). */
