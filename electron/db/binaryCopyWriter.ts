@@ -97,15 +97,25 @@ export class BinaryCopyWriter {
   }
 
   /**
-   * A row of constant shape: `template`'s bytes (its field count, lengths and constant values),
-   * whose varying values the caller then sets with int4At / int8At at the returned offset plus
-   * their place in it. One copy and a write per value instead of a write per length and value.
+   * `count` rows of constant shape at once: `template`'s bytes laid end to end by doubling copies
+   * (a handful of memory moves per chunk), whose varying values the caller then sets at the
+   * returned offset plus `template.length` times the row. Copying the template row by row was a
+   * builtin call per row: ~0.11 s of the host's CPU at a million appointments (CPU profile, CLI).
    */
-  rowFrom(template: Uint8Array): number {
+  rowsFrom(template: Uint8Array, count: number): number {
     const at = this.at;
-    this.buf.set(template, at);
-    this.at = at + template.length;
+    const end = at + template.length * count;
+    if (count > 0) {
+      this.buf.set(template, at);
+      for (let filled = template.length; at + filled < end; filled *= 2) this.buf.copyWithin(at + filled, at, Math.min(at + filled * 2, end) - filled);
+    }
+    this.at = end;
     return at;
+  }
+
+  /** A byte at `offset`. */
+  byteAt(offset: number, value: number): void {
+    this.buf[offset] = value;
   }
 
   /** An int4 (or a date, with dateAt) value at `offset`, its length already in place. */
@@ -122,6 +132,11 @@ export class BinaryCopyWriter {
     const high = Math.floor(value / TWO_32);
     this.view.setInt32(offset, high);
     this.view.setUint32(offset + 4, value - high * TWO_32);
+  }
+
+  /** A BIGINT beyond 2^53 at `offset`, from its digits, its length already in place. */
+  int8TextAt(offset: number, digits: string): void {
+    this.view.setBigInt64(offset, BigInt(digits));
   }
 
   null(): void {

@@ -91,7 +91,7 @@ export function finishAppointments(rows: AppointmentRows, options: FinishOptions
   }
 
   // Rule 7: among valid rows, the earliest booking_date wins; a tie keeps the row that came first.
-  const groups = new IdGroups(n);
+  const groups = IdGroups.forIds(rows.bookingIds.subarray(0, n), n);
   const groupOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     if (rejectedFlags[i] === 1) groupOf[i] = -1;

@@ -5,10 +5,11 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { CSV_BOM, csvLine, type SpreadsheetValue } from '../../../shared/spreadsheetText';
 import { throwIfCancelled } from '../errors';
+import { ByteWriter } from './byteWriter';
 
 export type CsvValue = SpreadsheetValue;
 
-const FLUSH_CHARS = 256 * 1024;
+const FLUSH_BYTES = 256 * 1024;
 
 /**
  * Writes rows to a CSV file, ~256 KiB at a time, so a million rows never sit in one string.
@@ -30,18 +31,32 @@ export async function writeCsvTo(
   rows: Iterable<readonly CsvValue[]> | AsyncIterable<readonly CsvValue[]>,
   signal?: AbortSignal,
 ): Promise<number> {
+  // Each line goes straight into bytes: lines joined into a 256K-character string were flattened
+  // and encoded again at every write, and a sync iterable walked with for await took a promise
+  // per row; together ~0.15 s of the worker's CPU for 41k rejected rows (CPU profile, CLI run).
+  const out = new ByteWriter(FLUSH_BYTES + 64 * 1024);
+  out.text(`${CSV_BOM}${csvLine(header)}`);
   let count = 0;
-  let buffer = `${CSV_BOM}${csvLine(header)}`;
-  for await (const row of rows) {
-    buffer += csvLine(row);
-    count += 1;
-    if (buffer.length > FLUSH_CHARS) {
-      throwIfCancelled(signal);
-      await writeAll(handle, Buffer.from(buffer, 'utf8'));
-      buffer = '';
+  if (Symbol.iterator in rows) {
+    for (const row of rows) {
+      out.text(csvLine(row));
+      count += 1;
+      if (out.length > FLUSH_BYTES) {
+        throwIfCancelled(signal);
+        await writeAll(handle, out.take());
+      }
+    }
+  } else {
+    for await (const row of rows) {
+      out.text(csvLine(row));
+      count += 1;
+      if (out.length > FLUSH_BYTES) {
+        throwIfCancelled(signal);
+        await writeAll(handle, out.take());
+      }
     }
   }
-  if (buffer) await writeAll(handle, Buffer.from(buffer, 'utf8'));
+  await writeAll(handle, out.take());
   return count;
 }
 

@@ -10,11 +10,28 @@ import type { IdValue } from '../types';
 
 const EMPTY = -1;
 
+/**
+ * Ids spanning at most this many values per id to group get a direct table (IdGroups.forIds): at
+ * 4 bytes a value, never more than twice the hash table's 12 bytes a slot at half load.
+ */
+const DIRECT_SPAN_PER_ID = 4;
+
 export class IdGroups {
+  /**
+   * Groups for ids from `directFrom` up, by id minus it, EMPTY where unseen: ids in a narrow range
+   * (booking ids typed in sequence, patient ids numbered from 1) go through this table instead of
+   * the hash table. A million rows of the generated files (booking ids from 1001 to ~1.01M,
+   * patient ids from 1 to 333,333): the hash table's probes were ~0.1 s of the clean's CPU and
+   * ~0.09 s of the patient groups' (CPU profile, CLI run), misses in 24 MB and 12 MB of slots.
+   */
+  private direct: Int32Array | undefined;
+  private directFrom = 0;
   private keys: Float64Array;
   /** Group per slot, EMPTY for a free slot. */
   private slots: Int32Array;
   private numbers = 0;
+  /** How many ids the hash table holds. */
+  private hashed = 0;
   private readonly texts = new Map<string, number>();
 
   /** @param expected how many distinct ids to size the table for (it grows past that). */
@@ -25,6 +42,28 @@ export class IdGroups {
     this.slots = new Int32Array(capacity).fill(EMPTY);
   }
 
+  /**
+   * Groups for the ids of `ids` (the same numbers as `of` in any order of calls): when its safe,
+   * non-negative ids span few enough values for their count, they get a direct table, and the
+   * rest (other ids given to `of`, ids above 2^53) the hash table, sized for few.
+   */
+  static forIds(ids: ArrayLike<number>, expected: number): IdGroups {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      // NaN and negative values (markers of ids that are not valid) fail both tests.
+      if (id >= 0 && id < min) min = id;
+      if (id > max) max = id;
+    }
+    const span = max - min + 1;
+    if (!(span <= Math.max(expected, 16) * DIRECT_SPAN_PER_ID) || !Number.isSafeInteger(min)) return new IdGroups(expected);
+    const groups = new IdGroups(8);
+    groups.direct = new Int32Array(span).fill(EMPTY);
+    groups.directFrom = min;
+    return groups;
+  }
+
   /** How many distinct ids were seen: every group number is below this. */
   get size(): number {
     return this.numbers + this.texts.size;
@@ -32,6 +71,19 @@ export class IdGroups {
 
   /** The group of a safe, non-negative integer id. */
   of(id: number): number {
+    const direct = this.direct;
+    if (direct !== undefined) {
+      const at = id - this.directFrom;
+      // A non-negative integer below the table's length (a valid id always is an integer).
+      if (at >>> 0 === at && at < direct.length) {
+        const group = direct[at] as number;
+        if (group !== EMPTY) return group;
+        const next = this.size;
+        direct[at] = next;
+        this.numbers += 1;
+        return next;
+      }
+    }
     const slots = this.slots;
     const keys = this.keys;
     const mask = slots.length - 1;
@@ -46,7 +98,8 @@ export class IdGroups {
     keys[slot] = id;
     slots[slot] = group;
     this.numbers += 1;
-    if (this.numbers * 2 > slots.length) this.grow();
+    this.hashed += 1;
+    if (this.hashed * 2 > slots.length) this.grow();
     return group;
   }
 

@@ -11,7 +11,7 @@ import type { ConnectionRecipe } from '../../db/serverConnection';
 import { doctorsCopy, rejectedCopyWithoutRunId } from '../../db/copyText';
 import { rollupsOf } from '../../db/rollups';
 import { collectGarbage } from '../collectGarbage';
-import { groupPatients } from '../patientGroups';
+import { fillPatientGroups, groupPatients, pendingPatientGroups, type PatientGroups } from '../patientGroups';
 import { toErrorData } from '../errorData';
 import { identifyWorkbook } from '../extract/identifyWorkbook';
 import { CleanedOutputs } from '../output/writeOutputs';
@@ -63,7 +63,10 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     logger: { log: (level, message, fields) => post({ type: 'log', level, message, ...(fields ? { fields } : {}) }) },
   });
   // Once, in shared memory, for the host's COPY and the rollups here (patientGroups.ts says why).
-  run.appointments.columns.patientGroups = groupPatients(run.appointments.columns, true);
+  // A load gets them filled after the tables go (pendingPatientGroups says why).
+  const { columns } = run.appointments;
+  const pendingGroups = forLoad ? pendingPatientGroups(run.appointments.length) : undefined;
+  columns.patientGroups = pendingGroups ?? groupPatients(columns, true);
   // Opened before the tables go: a folder that cannot be written stops the run before the load.
   const outputs = outputDir ? await CleanedOutputs.open(outputDir) : undefined;
   // A preview keeps the dashboard's rollups with its tables (the app loads them later); a load
@@ -84,6 +87,7 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
   if (forLoad) {
     const result: PrepareForLoadResult = { kind: 'load', ...tables, report: summariseReport(run.report) };
     post({ type: 'prepared', result }, transfer);
+    fillPatientGroups(columns, pendingGroups as PatientGroups);
     // Encoded while the host copies the appointments; the load copies the rejected rows last.
     const rejected = { rows: run.report.rejected.length, chunks: rejectedCopyWithoutRunId(run.report.rejected, sources) };
     post({ type: 'rejected-copy', rejected }, rejected.chunks.map((chunk) => chunk.buffer as ArrayBuffer));
