@@ -28,7 +28,7 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import pg from './pgModule';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CancelledError, DatabaseError, InternalError, isEtlError } from '../etl/errors';
 import { silentLogger, type Logger } from '../etl/logger';
