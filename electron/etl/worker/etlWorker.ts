@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ConnectionRecipe } from '../../db/serverConnection';
-import { doctorsCopy, rejectedCopyWithoutRunId } from '../../db/copyText';
+import { copyOrder, doctorsCopy, rejectedCopyWithoutRunId } from '../../db/copyText';
 import { rollupsOf } from '../../db/rollups';
 import { collectGarbage } from '../collectGarbage';
 import { groupPatients } from '../patientGroups';
@@ -81,8 +81,15 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
   const transfer = [...doctors.chunks.map((chunk) => chunk.buffer as ArrayBuffer), ...(rollups ? rollupBuffers(rollups) : []), ...run.appointments.transferables()];
   const { files } = run.report;
   const sources = { doctors: { name: files.doctors.name, sheet: files.doctors.sheet }, appointments: { name: files.appointments.name, sheet: files.appointments.sheet } };
+  const loadRollups = forLoad && !skipRollups;
+  // Below COLLECT_FROM_ROWS the peak memory is far from any limit, and the order follows what the
+  // load waits for: the appointments' COPY order when its COPY starts (on the host it held that
+  // COPY's first byte back ~40–60 ms at 100k rows; here it is ready while the load prepares), the
+  // rollups at the start of its index step, the CSVs only before its commit. After the CSVs, the
+  // index step waited for the rollups (~70 ms at 100k openpyxl rows, PostgreSQL 15).
+  const small = loadRollups && run.appointments.length < COLLECT_FROM_ROWS;
   if (forLoad) {
-    const result: PrepareForLoadResult = { kind: 'load', ...tables, report: summariseReport(run.report) };
+    const result: PrepareForLoadResult = { kind: 'load', ...tables, report: summariseReport(run.report), copyOrderFollows: small };
     post({ type: 'prepared', result }, transfer);
     // Encoded while the host copies the appointments; the load copies the rejected rows last.
     const rejected = { rows: run.report.rejected.length, chunks: rejectedCopyWithoutRunId(run.report.rejected, sources) };
@@ -103,10 +110,23 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     const result: PrepareResult = { kind: 'preview', ...tables, report: summariseReport(run.report), lists, fixes };
     post({ type: 'prepared', result }, [...transfer, ...previewListsTransferables(lists), ...fixLogTransferables(fixes)]);
   }
+  if (small) {
+    try {
+      const order = copyOrder(run.appointments);
+      post({ type: 'copy-order', order }, [order.order.buffer as ArrayBuffer, order.firstBookings.buffer as ArrayBuffer]);
+      postRollups(computeRollups(run));
+    } catch (error) {
+      await outputs?.discard();
+      throw error;
+    }
+    const written = outputs ? await outputs.write(run, controller.signal) : undefined;
+    post({ type: 'done', result: written ? { outputs: written } : {} });
+    return;
+  }
   // The host loads while the CSVs are written here (the appointment columns are shared memory),
   // and commits only after they are complete.
   const written = outputs ? await outputs.write(run, controller.signal) : undefined;
-  if (forLoad && !skipRollups) {
+  if (loadRollups) {
     // After the outputs, while the server builds the load's keys and indexes: the load copies the
     // rollups after those. Computed earlier, during the COPYs, they competed with the host and
     // the server for the two cores and their temporary arrays met the outputs' at the run's
@@ -123,14 +143,17 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     collectIfLarge(run);
     // And again once the rollups' row-sized arrays are unreachable, before their largest tables
     // are encoded (rollupCopy says why).
-    const rollups = computeRollups(run, () => collectIfLarge(run));
-    // A cancel that came while they were computed has not been seen yet (the computation does not
-    // yield): look for it before they go, so the task ends cancelled rather than complete.
-    takeCancel();
-    if (controller.signal.aborted) throw new CancelledError();
-    post({ type: 'rollups', rollups }, rollupBuffers(rollups));
+    postRollups(computeRollups(run, () => collectIfLarge(run)));
   }
   post({ type: 'done', result: written ? { outputs: written } : {} });
+}
+
+function postRollups(rollups: RollupCopy): void {
+  // A cancel that came while they were computed has not been seen yet (the computation does not
+  // yield): look for it before they go, so the task ends cancelled rather than complete.
+  takeCancel();
+  if (controller.signal.aborted) throw new CancelledError();
+  post({ type: 'rollups', rollups }, rollupBuffers(rollups));
 }
 
 /**
