@@ -3,7 +3,7 @@ import { AppointmentTable, STATUSES } from '../etl/appointmentTable';
 import { isoFromDay } from '../etl/rules/calendar';
 import { groupPatients } from '../etl/patientGroups';
 import type { RejectedRow } from '../etl/types';
-import { appointmentTableBinaryCopy, appointmentTableCopy, CHUNK_ROWS, copyEscape, copyOrder, rejectedCopy, rejectedCopyWithoutRunId, withRunId } from './copyText';
+import { appointmentTableBinaryCopy, appointmentTableCopy, CHUNK_ROWS, copyEscape, rejectedCopy, rejectedCopyWithoutRunId, withRunId } from './copyText';
 
 const files = { doctors: { name: 'docs\\2025.xlsx', sheet: 'Doctors\tA' }, appointments: { name: 'Termine ä.xlsx', sheet: 'Sheet1' } };
 
@@ -118,13 +118,6 @@ describe('appointmentTableBinaryCopy', () => {
     const t = table(Array.from({ length: 500 }, (_, i) => ({ booking: i + 1, patient: i % 7 === 0 ? '9007199254740993' : (i * 31) % 53, doctor: i % 5, day: 19_000 - (i % 300), status: i % 2, sourceRow: i + 2 })));
     const grouped = new AppointmentTable({ ...t.columns, patientGroups: groupPatients(t.columns, true) });
     expect(Buffer.concat([...appointmentTableBinaryCopy(grouped)])).toEqual(Buffer.concat([...appointmentTableBinaryCopy(t)]));
-  });
-
-  it('writes the same bytes, binary and text, from the COPY order the reading worker computes ahead', () => {
-    const t = table(Array.from({ length: 700 }, (_, i) => ({ booking: (i * 37) % 701, patient: i % 9 === 0 ? '9007199254740993' : (i * 17) % 61, doctor: i % 5, day: 19_000 - ((i * 13) % 90), status: i % 2, sourceRow: i + 2 })));
-    const ordered = new AppointmentTable({ ...t.columns, copyOrder: copyOrder(t) });
-    expect(Buffer.concat([...appointmentTableBinaryCopy(ordered)])).toEqual(Buffer.concat([...appointmentTableBinaryCopy(t)]));
-    expect(Buffer.concat([...appointmentTableCopy(ordered)])).toEqual(Buffer.concat([...appointmentTableCopy(t)]));
   });
 
   it('writes CHUNK_ROWS rows a chunk (the load counts progress by them), and a valid empty COPY for no rows', () => {

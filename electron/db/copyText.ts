@@ -2,7 +2,7 @@
  * Encodes the final tables in PostgreSQL's COPY text format, in chunks, so a million rows stream
  * to the server without one giant string. Column order matches the COPY column lists in load.ts.
  */
-import type { AppointmentTable, CopyOrder } from '../etl/appointmentTable';
+import type { AppointmentTable } from '../etl/appointmentTable';
 import { writeAppointmentFields } from '../etl/output/appointmentFields';
 import { ByteWriter } from '../etl/output/byteWriter';
 import { isoFromDay } from '../etl/rules/calendar';
@@ -173,7 +173,8 @@ const NEWLINE = 0x0a;
  * The rows go in booking order (bookingOrder.ts says why).
  */
 export function* appointmentTableCopy(table: AppointmentTable): Generator<Uint8Array> {
-  const { order, firstBookings: firstBooking } = table.columns.copyOrder ?? copyOrder(table);
+  const firstBooking = patientFirstBookings(table);
+  const order = bookingOrder(table.columns);
   const out = new ByteWriter();
   for (let start = 0; start < table.length; start += CHUNK_ROWS) {
     const end = Math.min(start + CHUNK_ROWS, table.length);
@@ -186,15 +187,6 @@ export function* appointmentTableCopy(table: AppointmentTable): Generator<Uint8A
     }
     yield out.take();
   }
-}
-
-/**
- * The rows' order in the COPY (bookingOrder.ts) and each row's patient's first booking day: ~40–60
- * ms at 100k rows before a COPY's first byte, computed by the reading worker while the load
- * prepares when it can (AppointmentColumns.copyOrder), here otherwise.
- */
-export function copyOrder(table: AppointmentTable): CopyOrder {
-  return { order: bookingOrder(table.columns), firstBookings: patientFirstBookings(table) };
 }
 
 /** Each row's patient's earliest booking day (see schema.ts for why it is stored). */
@@ -254,7 +246,8 @@ function rowTemplate(status: Uint8Array): Uint8Array {
  * trailer included. The rows go in booking order (bookingOrder.ts says why).
  */
 export function* appointmentTableBinaryCopy(table: AppointmentTable): Generator<Uint8Array> {
-  const { order, firstBookings: firstBooking } = table.columns.copyOrder ?? copyOrder(table);
+  const firstBooking = patientFirstBookings(table);
+  const order = bookingOrder(table.columns);
   const { bookingIds, bigBookingIds, patientIds, bigPatientIds, doctorIds, days, statuses, sourceRows } = table.columns;
   const statusBytes = STATUS_WORDS.map((word) => Buffer.from(word, 'latin1'));
   const out = new BinaryCopyWriter(BINARY_COPY_HEADER_BYTES + Math.min(CHUNK_ROWS, table.length) * BINARY_ROW_BYTES + 2);

@@ -71,11 +71,6 @@ export interface LoadInput {
    * they are copied (last); without it the report's rows are encoded here.
    */
   rejected?: Promise<EncodedTable>;
-  /**
-   * Awaited just before the appointments' COPY (the CLI: their row order, computed in the reading
-   * worker while this load prepares); its rejection rolls back.
-   */
-  appointmentsReady?: Promise<unknown>;
 }
 
 function rowCount(table: readonly unknown[] | EncodedTable): number {
@@ -460,18 +455,16 @@ async function buildAndSwap(
   rejectedBeside?.catch(() => undefined);
   const copied = {
     doctors: await copyInto(client, next('doctors'), DOCTOR_COPY_COLUMNS, isEncoded(input.doctors) ? input.doctors.chunks : doctorsCopy(input.doctors), rowCount(input.doctors), 'copy_doctors', options, progress),
-    appointments: await awaitCancellable(input.appointmentsReady, options.signal).then(() =>
-      copyInto(
-        client,
-        next('appointments'),
-        APPOINTMENT_COPY_COLUMNS,
-        isEncoded(input.appointments) ? (input.appointments.binaryChunks ?? input.appointments.chunks) : appointmentsCopy(input.appointments),
-        rowCount(input.appointments),
-        'copy_appointments',
-        options,
-        progress,
-        isEncoded(input.appointments) && input.appointments.binaryChunks !== undefined,
-      ),
+    appointments: await copyInto(
+      client,
+      next('appointments'),
+      APPOINTMENT_COPY_COLUMNS,
+      isEncoded(input.appointments) ? (input.appointments.binaryChunks ?? input.appointments.chunks) : appointmentsCopy(input.appointments),
+      rowCount(input.appointments),
+      'copy_appointments',
+      options,
+      progress,
+      isEncoded(input.appointments) && input.appointments.binaryChunks !== undefined,
     ),
     rejected: rejectedBeside ? await rejectedCopied(rejectedBeside, input.report.counts.rejected, progress) : await copyRejected(client, progress),
   };
@@ -484,9 +477,9 @@ async function buildAndSwap(
   checkCancel();
 
   // --- index: on two sessions (buildSessions.ts). The rollups come after the appointments' three
-  // largest indexes because the CLI's reading worker computes them meanwhile (after the CSVs): in
-  // the queue's order they are ready when a session takes them, and the load waits for them only
-  // if not. Statistics of the loaded tables last: ANALYZE waits for the builds on its table.
+  // largest indexes because the CLI's reading worker computes them meanwhile (after the CSVs in a
+  // large run): in the queue's order they are ready when a session takes them, and the load waits
+  // for them only if not. Statistics of the loaded tables last: ANALYZE waits for the builds on its table.
   const plan = buildPlan(schema);
   const settings = [
     statementTimeout,
@@ -690,21 +683,15 @@ async function rollupsFor(input: LoadInput, signal: AbortSignal | undefined, log
   if (!rollups) return rollupsOf({ doctors: input.doctors, appointments: input.appointments });
   if (!(rollups instanceof Promise)) return rollups;
   const started = Date.now();
-  const ready = (await awaitCancellable(rollups, signal)) as RollupCopy;
-  // How long the load waited for them (0 when they were ready before the copies ended).
-  logger.log('debug', 'rollups awaited', { ms: Date.now() - started });
-  return ready;
-}
-
-/** What the load waits for from elsewhere (the reading worker), if anything: a cancel meanwhile stops the wait at once. */
-function awaitCancellable<T>(value: Promise<T> | undefined, signal: AbortSignal | undefined): Promise<T | undefined> {
-  if (!value) return Promise.resolve(undefined);
-  return new Promise<T>((resolve, reject) => {
+  const ready = await new Promise<RollupCopy>((resolve, reject) => {
     const cancelled = () => reject(new CancelledError('Load cancelled; nothing was changed.'));
     if (signal?.aborted) return cancelled();
     signal?.addEventListener('abort', cancelled, { once: true });
-    value.then(resolve, reject).finally(() => signal?.removeEventListener('abort', cancelled));
+    rollups.then(resolve, reject).finally(() => signal?.removeEventListener('abort', cancelled));
   });
+  // How long the load waited for them (0 when they were ready before the copies ended).
+  logger.log('debug', 'rollups awaited', { ms: Date.now() - started });
+  return ready;
 }
 
 async function copyRollups(client: pg.ClientBase, schema: string, runId: number, rollups: RollupCopy, options: LoadOptions, logger: Logger): Promise<void> {

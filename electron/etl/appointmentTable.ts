@@ -31,14 +31,6 @@ export interface AppointmentColumns {
   sourceRows: Uint32Array;
   /** Each row's patient as a dense group (patientGroups.ts), when the reading worker computed them. */
   patientGroups?: PatientGroups;
-  /** The load's row order and first bookings (db/copyText.ts copyOrder), when the reading worker computed them. */
-  copyOrder?: CopyOrder;
-}
-
-/** What the COPY of the appointments writes besides the columns: its row order, and each row's patient's first booking day. */
-export interface CopyOrder {
-  order: Int32Array;
-  firstBookings: Int32Array;
 }
 
 export class AppointmentTable implements Iterable<FinalAppointment> {

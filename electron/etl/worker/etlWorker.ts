@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ConnectionRecipe } from '../../db/serverConnection';
-import { copyOrder, doctorsCopy, rejectedCopyWithoutRunId } from '../../db/copyText';
+import { doctorsCopy, rejectedCopyWithoutRunId } from '../../db/copyText';
 import { rollupsOf } from '../../db/rollups';
 import { collectGarbage } from '../collectGarbage';
 import { groupPatients } from '../patientGroups';
@@ -82,14 +82,8 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
   const { files } = run.report;
   const sources = { doctors: { name: files.doctors.name, sheet: files.doctors.sheet }, appointments: { name: files.appointments.name, sheet: files.appointments.sheet } };
   const loadRollups = forLoad && !skipRollups;
-  // Below COLLECT_FROM_ROWS the peak memory is far from any limit, and the order follows what the
-  // load waits for: the appointments' COPY order when its COPY starts (on the host it held that
-  // COPY's first byte back ~40–60 ms at 100k rows; here it is ready while the load prepares), the
-  // rollups at the start of its index step, the CSVs only before its commit. After the CSVs, the
-  // index step waited for the rollups (~70 ms at 100k openpyxl rows, PostgreSQL 15).
-  const small = loadRollups && run.appointments.length < COLLECT_FROM_ROWS;
   if (forLoad) {
-    const result: PrepareForLoadResult = { kind: 'load', ...tables, report: summariseReport(run.report), copyOrderFollows: small };
+    const result: PrepareForLoadResult = { kind: 'load', ...tables, report: summariseReport(run.report) };
     post({ type: 'prepared', result }, transfer);
     // Encoded while the host copies the appointments; the load copies the rejected rows last.
     const rejected = { rows: run.report.rejected.length, chunks: rejectedCopyWithoutRunId(run.report.rejected, sources) };
@@ -110,10 +104,12 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
     const result: PrepareResult = { kind: 'preview', ...tables, report: summariseReport(run.report), lists, fixes };
     post({ type: 'prepared', result }, [...transfer, ...previewListsTransferables(lists), ...fixLogTransferables(fixes)]);
   }
-  if (small) {
+  // Below COLLECT_FROM_ROWS the peak memory is far from any limit, and the order follows what the
+  // load waits for: the rollups at the start of its index step, the CSVs only before its commit.
+  // After the CSVs, the index step waited for the rollups (~70 ms at 100k openpyxl rows,
+  // PostgreSQL 15; 0 ms before them, medians of ten runs each at load average 3–6).
+  if (loadRollups && run.appointments.length < COLLECT_FROM_ROWS) {
     try {
-      const order = copyOrder(run.appointments);
-      post({ type: 'copy-order', order }, [order.order.buffer as ArrayBuffer, order.firstBookings.buffer as ArrayBuffer]);
       postRollups(computeRollups(run));
     } catch (error) {
       await outputs?.discard();

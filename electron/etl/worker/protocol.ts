@@ -1,5 +1,5 @@
 /** Messages between the ETL worker and its host (CLI process or Electron main). */
-import type { AppointmentColumns, CopyOrder } from '../appointmentTable';
+import type { AppointmentColumns } from '../appointmentTable';
 import type { ErrorData } from '../errorData';
 import type { WorkbookIdentity } from '../extract/identifyWorkbook';
 import type { FixLogData } from '../fixLog';
@@ -51,8 +51,6 @@ export interface PrepareResult extends PreparedTables {
 export interface PrepareForLoadResult extends PreparedTables {
   kind: 'load';
   report: ReportSummary;
-  /** The appointments' COPY order follows (a 'copy-order' message): the load's COPY of them waits for it. */
-  copyOrderFollows: boolean;
 }
 
 /** How a prepare task ends, after its result went ahead: the CSV outputs, when it was asked to write them. */
@@ -89,8 +87,6 @@ export type WorkerMessage =
   | { type: 'prepared'; result: PrepareResult | PrepareForLoadResult }
   /** After a load's result: the rejected rows in COPY text without their run id (the load copies them last). */
   | { type: 'rejected-copy'; rejected: EncodedTableData }
-  /** After a load's rejected rows, in a small run (etlWorker.ts): the appointments' COPY order (copyText.ts copyOrder), computed while the host prepares the load. */
-  | { type: 'copy-order'; order: CopyOrder }
   /** After a load's rejected rows: the dashboard's rollups, computed while the host copied (the load awaits them at its index step). */
   | { type: 'rollups'; rollups: RollupCopy }
   | { type: 'lake-progress'; progress: LakeProgress }

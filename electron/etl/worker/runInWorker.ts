@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { AppointmentTable, type CopyOrder } from '../appointmentTable';
+import { AppointmentTable } from '../appointmentTable';
 import type { ConnectionRecipe } from '../../db/serverConnection';
 import type { RollupCopy } from '../../db/rollupRows';
 import { CancelledError, InputFileError, InternalError } from '../errors';
@@ -40,8 +40,6 @@ export interface WorkerHooks {
   onPrepared?: (result: PrepareResult | PrepareForLoadResult) => void;
   /** A load's rejected rows as COPY text, after its result. */
   onRejectedCopy?: (rejected: EncodedTableData) => void;
-  /** A load's appointments' COPY order, after its rejected rows (when its result said it follows). */
-  onCopyOrder?: (order: CopyOrder) => void;
   /** A load's rollups, after its rejected rows. */
   onRollups?: (rollups: RollupCopy) => void;
   logger?: Logger;
@@ -150,9 +148,6 @@ export function runInWorker<T extends WorkerTask>(task: T, hooks: WorkerHooks = 
         case 'rejected-copy':
           hooks.onRejectedCopy?.(message.rejected);
           break;
-        case 'copy-order':
-          hooks.onCopyOrder?.(message.order);
-          break;
         case 'rollups':
           // Computed before the worker could see the cancel: the load they were for is stopping.
           if (!hooks.signal?.aborted) hooks.onRollups?.(message.rollups);
@@ -221,34 +216,19 @@ export interface PreparedForLoad extends Omit<PreparedInWorker, 'lists' | 'fixes
    * load copies them); rejected if the worker fails or is cancelled first. Absent when skipped.
    */
   rollups?: Promise<RollupCopy>;
-  /**
-   * Settles when the appointments' COPY may start: at once, or once the worker's COPY order (set
-   * on their columns) has come; rejected if the worker fails or is cancelled first.
-   */
-  appointmentsReady: Promise<void>;
 }
 
 /** Reads and cleans in a worker, for a load that shows no rows (the CLI): see PrepareForLoadResult. */
 export function prepareForLoadInWorker(options: PrepareOptions, hooks: PrepareTaskHooks = {}): Promise<PreparedForLoad> {
   const rejected = arrival<EncodedTableData>();
   const rollups = arrival<RollupCopy>();
-  const copyOrder = arrival<CopyOrder>();
-  const hooksForLoad = { ...hooks, onRejectedCopy: rejected.arrived, onCopyOrder: copyOrder.arrived, onRollups: rollups.arrived };
-  return prepareTask({ options, hooks: hooksForLoad, forLoad: true }, (result, outputs, finished) => {
+  return prepareTask({ options, hooks: { ...hooks, onRejectedCopy: rejected.arrived, onRollups: rollups.arrived }, forLoad: true }, (result, outputs, finished) => {
     if (result.kind !== 'load') throw new InternalError('worker_protocol', 'The ETL worker answered a load with a preview result.');
-    const appointments = new AppointmentTable(result.appointments);
-    const appointmentsReady = result.copyOrderFollows
-      ? copyOrder.settled(finished, "the appointments' order").then((order) => {
-          appointments.columns.copyOrder = order;
-        })
-      : Promise.resolve();
-    appointmentsReady.catch(() => undefined);
     return {
       report: result.report,
       rejected: rejected.settled(finished, 'the rejected rows'),
       doctors: result.doctors,
-      appointments,
-      appointmentsReady,
+      appointments: new AppointmentTable(result.appointments),
       ...(hooks.skipRollups ? {} : { rollups: rollups.settled(finished, "the dashboard's rollups") }),
       timings: result.timings,
       workerMemory: result.memory,
