@@ -5,4 +5,4 @@
  */
 export { answerBusinessQuestions } from '../db/businessQuestions';
 export { openDatabase, warmPool } from '../db/connection';
-export { loadRun } from '../db/load';
+export { connectLoadSessions, loadRun } from '../db/load';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { BusinessAnswers } from '../db/businessQuestions';
 import type { Database } from '../db/connection';
 import type * as DatabaseSteps from './databaseSteps';
-import type { LoadResult } from '../db/load';
+import type { LoadResult, LoadSessions } from '../db/load';
 import { CancelledError, ExportError, isEtlError, type EtlError } from '../etl/errors';
 // The export (and the AWS SDK behind it, ~150 ms to load) is loaded only by runs that export.
 import type { LakeExport, LakeTarget } from '../lake/exportRun';
@@ -60,6 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   let opening: Promise<Database> | undefined;
   let writing: Promise<OutputFiles> | undefined;
   let steps: Promise<typeof DatabaseSteps> | undefined;
+  let loadSessions: Promise<LoadSessions> | undefined;
   try {
     logger.log('info', 'run started', {
       version: io.version,
@@ -104,8 +105,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     steps = config.dryRun ? undefined : import('./databaseSteps');
     opening = steps?.then(({ openDatabase }) => openDatabase({ ...(config.dbUrl ? { url: config.dbUrl } : {}), embeddedDataDir: config.dataDir }, logger));
     opening?.catch(() => undefined);
-    // The sessions the end of the run uses at once (warmPool says why), opened while the files are read.
+    // The sessions the end of the run uses at once (warmPool says why), and the load's own two
+    // besides the pool's (connectLoadSessions), opened while the files are read.
     void opening?.then(async (database) => (await (steps as Promise<typeof DatabaseSteps>)).warmPool(database.pool, 3)).catch(() => undefined);
+    loadSessions = opening?.then(async (database) => (await (steps as Promise<typeof DatabaseSteps>)).connectLoadSessions(database.pool));
+    loadSessions?.catch(() => undefined);
     const prepared = await preparing;
     progress.clear();
     timings.read_and_clean = Date.now() - started;
@@ -150,6 +154,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         logger,
         ...(io.signal ? { signal: io.signal } : {}),
         beforeCommit: () => writing as Promise<OutputFiles>,
+        ...(loadSessions ? { sessions: await loadSessions } : {}),
         onProgress: (p) => {
           if (p.step.startsWith('copy_')) progress.update(`loading ${p.step.slice(5)}`, p.rows, p.total, 'rows');
           else progress.clear();
@@ -192,6 +197,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     return fail(cancelled ? new CancelledError() : error, config.json, io);
   } finally {
     const database = db ?? (await opening?.catch(() => undefined));
+    // Ended by the load that took them; here when the run stopped before its load.
+    await (await loadSessions?.catch(() => undefined))?.end();
     await database?.close().catch(() => undefined);
   }
 }

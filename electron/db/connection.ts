@@ -3,7 +3,7 @@
  * embedded PostgreSQL the project manages itself. Either way callers get a pg Pool and a label to
  * show people, never the password.
  */
-import pg from 'pg';
+import pg from './pgModule';
 import { UsageError } from '../etl/errors';
 import { silentLogger, type Logger } from '../etl/logger';
 import { toDatabaseError, type ServerLabel } from './databaseErrors';

@@ -28,7 +28,7 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import pg from './pgModule';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CancelledError, DatabaseError, InternalError, isEtlError } from '../etl/errors';
 import { silentLogger, type Logger } from '../etl/logger';
@@ -112,6 +112,13 @@ export interface LoadOptions {
    * run can start there (the CLI's answers) instead of waiting for that tidying up.
    */
   afterCommit?: () => void;
+  /**
+   * The load's two sessions besides its own (openSessions), connected ahead of the load
+   * (connectLoadSessions; the CLI: while the files are read). Connected when the load starts
+   * otherwise. The load closes them when it ends; whoever connected them closes them if no load
+   * took them.
+   */
+  sessions?: LoadSessions;
 }
 
 export interface LoadResult {
@@ -161,7 +168,7 @@ export async function loadRun(db: { pool: pg.Pool; label: ServerLabel }, input: 
         await ensureRunLog(client, schema, db.label);
         runId = await startRun(client, schema, input.report, options);
         logger.log('info', 'load started', { run_id: runId, schema });
-        const sessions = openSessions(db.pool, client, options.signal, logger);
+        const sessions = openSessions(options.sessions ?? connectLoadSessions(db.pool), client, options.signal, logger);
         try {
           replaced = await buildAndSwap(client, sessions, db.label, schema, runId, input, options, progress, logger, build);
         } finally {
@@ -219,8 +226,9 @@ interface BuildState {
  *   index build over a million rows, the swap waiting for a report to let go of the tables): the
  *   statements under way on both sessions are cancelled on the server (pg_cancel_backend, same
  *   role), and the load rolls back. It also stops the other session's statement when one fails.
- *   Opened when the load starts, not from the pool (the dashboards keep all of it) and not when
- *   the person cancels (opening a session can take longer than the swap has left). Armed until
+ *   Opened when the load starts or before (LoadOptions.sessions), not from the pool (the
+ *   dashboards keep all of it) and not when the person cancels (opening a session can take longer
+ *   than the swap has left). Armed until
  *   the swap's commit returns: after it there is nothing to cancel.
  */
 interface Sessions {
@@ -234,15 +242,44 @@ interface Sessions {
   close(): Promise<void>;
 }
 
-function openSessions(pool: pg.Pool, client: pg.ClientBase, signal: AbortSignal | undefined, logger: Logger): Sessions {
-  const open = (name: string) => {
+/** A session of the load's own, connecting; `end` may be called more than once. */
+interface LoadSession {
+  session: pg.Client;
+  connected: Promise<pg.Client>;
+  end(): Promise<void>;
+}
+
+/** The load's cancelling and second sessions (see Sessions), connecting. */
+export interface LoadSessions {
+  cancel: LoadSession;
+  load: LoadSession;
+  /** Closes both, once (a load that took them has closed them already). */
+  end(): Promise<void>;
+}
+
+/**
+ * Starts connecting the load's two sessions besides its own. Each costs a connection and its
+ * password exchange (~20–80 ms on a busy 2-core machine, during which the load's prepare step
+ * waited for the second): connected while the files are read, they are ready when the load starts.
+ */
+export function connectLoadSessions(pool: pg.Pool): LoadSessions {
+  const open = (name: string): LoadSession => {
     const session = new pg.Client({ ...pool.options, application_name: `healthtech-etl ${name}` });
     session.on('error', () => undefined);
-    return { session, connected: session.connect().then(() => session) };
+    const connected = session.connect().then(() => session);
+    connected.catch(() => undefined);
+    let ended: Promise<void> | undefined;
+    // A session that never connected has nothing to end.
+    return { session, connected, end: () => (ended ??= connected.then(() => session.end()).catch(() => undefined)) };
   };
-  const canceller = open('cancel');
-  canceller.connected.catch(() => undefined);
-  const second = open('load');
+  const cancel = open('cancel');
+  const load = open('load');
+  return { cancel, load, end: async () => void (await Promise.all([cancel.end(), load.end()])) };
+}
+
+function openSessions(opened: LoadSessions, client: pg.ClientBase, signal: AbortSignal | undefined, logger: Logger): Sessions {
+  const canceller = opened.cancel;
+  const second = opened.load;
   const secondReady: Promise<pg.Client | undefined> = second.connected.catch((error: unknown) => {
     logger.log('warn', 'a second session for the index builds could not be opened: they run on one', { error: String((error as Error)?.message).slice(0, 160) });
     return undefined;
@@ -276,13 +313,19 @@ function openSessions(pool: pg.Pool, client: pg.ClientBase, signal: AbortSignal 
     close: async () => {
       signal?.removeEventListener('abort', onAbort);
       // The second session is idle by now (the index step waits for both): it goes at once.
-      await secondReady.then((session) => session?.end()).catch(() => undefined);
+      await second.end();
+      if (cancelsSent.length === 0) {
+        // No cancel was sent, nor can be now (the abort listener is gone): the canceller goes at
+        // once; waiting here kept the process alive ~0.1 s past a run's end.
+        void canceller.end();
+        return;
+      }
       // Bounded: a canceller that cannot reach the server must not hold up the failure's report.
       await Promise.race([Promise.all(cancelsSent), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       // Let a cancel already on its way finish before the session goes.
       void canceller.connected
         .then(() => new Promise((resolve) => setTimeout(resolve, 100)))
-        .then(() => canceller.session.end())
+        .then(() => canceller.end())
         .catch(() => undefined);
     },
   };
@@ -334,11 +377,10 @@ async function dropStagingAfterFailure(pool: pg.Pool, client: pg.ClientBase, sch
 
 /** The schema and etl_runs, created or upgraded (DDL here waits for etl_runs' readers, within bounds). */
 async function ensureRunLog(client: pg.ClientBase, schema: string, server: ServerLabel): Promise<void> {
-  await client.query('BEGIN');
   try {
-    await client.query('SET LOCAL lock_timeout = 5000');
-    for (const statement of runLogStatements(schema)) await client.query(statement);
-    await client.query('COMMIT');
+    // One round trip (seven, one per statement, were ~10–50 ms of every load's start): a statement
+    // that fails leaves the rest unrun and the transaction aborted, for the ROLLBACK below.
+    await client.query(['BEGIN', 'SET LOCAL lock_timeout = 5000', ...runLogStatements(schema), 'COMMIT'].join(';\n'));
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     if ((error as { code?: string }).code === '42501') {
@@ -373,11 +415,15 @@ async function buildAndSwap(
     if (options.signal?.aborted) throw new CancelledError('Load cancelled; nothing was changed.');
   };
   const statementTimeout = `SET LOCAL statement_timeout = ${Math.max(1, Math.round(options.statementTimeoutMs ?? 15 * 60_000))}`;
+  // The transactions before the swap's commit without waiting for their WAL to reach the disk:
+  // the swap's commit waits for all of it (WAL is flushed in order), and until then nothing of
+  // them is live (a crash before it leaves marked staging tables, or none, for the next load to
+  // drop). Each commit's wait was one fsync, ~2–10 ms, and the load makes ~25 of them.
+  const asyncCommit = 'SET LOCAL synchronous_commit = off';
 
   // --- prepare
   progress('prepare');
-  await client.query('BEGIN');
-  await client.query(statementTimeout);
+  await client.query(`BEGIN; ${statementTimeout}; ${asyncCommit}`);
   await markStaleRuns(client, schema, runId);
   const leftovers = await removeLeftovers(client, schema);
   if (leftovers.length > 0) logger.log('warn', 'removed the tables an interrupted load left', { tables: leftovers.join(', ') });
@@ -387,7 +433,7 @@ async function buildAndSwap(
   // the same name there would wait for this commit, which waits for it).
   const second = leftovers.length === 0 ? await sessions.second() : undefined;
   // Its table is created in the same round trip as its transaction begins, while this session creates the others.
-  const rejectedTable = second?.query(['BEGIN', statementTimeout, ...stagingTableStatements(schema, runId, ['rejected_rows'])].join('; '));
+  const rejectedTable = second?.query(['BEGIN', statementTimeout, asyncCommit, ...stagingTableStatements(schema, runId, ['rejected_rows'])].join('; '));
   rejectedTable?.catch(() => undefined);
   await createStagingTables(client, schema, runId, second ? ['doctors', 'appointments'] : LOADED_TABLES);
   checkCancel();
@@ -431,12 +477,13 @@ async function buildAndSwap(
   checkCancel();
 
   // --- index: on two sessions (buildSessions.ts). The rollups come after the appointments' three
-  // largest indexes because the CLI's reading worker computes them meanwhile (after the CSVs): in
-  // the queue's order they are ready when a session takes them, and the load waits for them only
-  // if not. Statistics of the loaded tables last: ANALYZE waits for the builds on its table.
+  // largest indexes because the CLI's reading worker computes them meanwhile (after the CSVs in a
+  // large run): in the queue's order they are ready when a session takes them, and the load waits
+  // for them only if not. Statistics of the loaded tables last: ANALYZE waits for the builds on its table.
   const plan = buildPlan(schema);
   const settings = [
     statementTimeout,
+    asyncCommit,
     // Built once after the COPY: let the sorts run in memory.
     "SET LOCAL maintenance_work_mem = '256MB'",
     // Before PostgreSQL 18, one process per index build: a parallel build has each worker write
@@ -498,7 +545,7 @@ async function buildAndSwap(
     label: 'rows counted',
     run: async (session) => {
       const results = (await session.query(
-        `BEGIN; ${statementTimeout}; SET LOCAL max_parallel_workers_per_gather = 0;
+        `BEGIN; ${statementTimeout}; ${asyncCommit}; SET LOCAL max_parallel_workers_per_gather = 0;
          SELECT (SELECT count(*) FROM ${next('doctors')}) AS doctors,
                 (SELECT count(*) FROM ${next('appointments')}) AS appointments,
                 (SELECT count(*) FROM ${next('rejected_rows')} WHERE run_id = ${Math.trunc(Number(runId))}) AS rejected;

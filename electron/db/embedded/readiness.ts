@@ -4,7 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import pg from 'pg';
+import pg from '../pgModule';
 import type { Credentials } from './dataFolder';
 import { isProcessAlive, sleep } from './processes';
 import { LOOPBACK } from './programs';

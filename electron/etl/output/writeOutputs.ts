@@ -76,6 +76,11 @@ export class CleanedOutputs {
     }
     return { ...files };
   }
+
+  /** Closes and removes the files without writing them (the run failed before they were written). */
+  async discard(): Promise<void> {
+    await discard(this.files, this.handles);
+  }
 }
 
 /** Opens and writes the three cleaned files in one go. */

@@ -6,7 +6,7 @@
  * every preview and every CLI run, before the first byte of a workbook was read.
  */
 export { exportRejectedWorkbook } from '../output/exportRejected';
-export { default as pg } from 'pg';
+export { default as pg } from '../../db/pgModule';
 export { clientConfig } from '../../db/serverConnection';
 export { writeDataset } from '../../lake/writeDataset';
 // Errors thrown in here are instances of this bundle's classes: converted here for the host.
