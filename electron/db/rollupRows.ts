@@ -21,6 +21,12 @@ import type { RollupTable } from './schema';
 
 /** Visit counts are kept up to this many per status: the largest bucket is "4 or more". */
 export const VISITS_CAP = 4;
+/**
+ * The lags booking_lags holds: 2 to 4 bookings back, for at least 2 (n − 1 and n) and at least 4
+ * (n − 1 and n) bookings in a range; lag 1 is the patient-day rollups' (see bookingLags.ts).
+ */
+export const LAGS = [2, 3, 4] as const;
+const MAX_LAG = 4;
 
 /** A table in COPY's binary format, header and trailer included: chunks of encoded rows (transferable from the worker). */
 export interface RollupCopyTable {
@@ -39,6 +45,7 @@ export const ROLLUP_COPY_COLUMNS: Record<RollupTable, readonly string[]> = {
   first_day_bookings: ['first_day', 'status', 'doctor_id', 'placeholder', 'next_confirmed', 'next_cancelled', 'bookings'],
   patient_days_by_previous: ['booking_date', 'previous_day', 'patients'],
   cancelled_patient_days_by_previous: ['booking_date', 'previous_day', 'patients'],
+  booking_lags: ['booking_date', 'cancelled', 'lag', 'lag_day', 'bookings'],
   booking_day_clusters: ['first_day', 'last_day', 'bookings'],
 };
 
@@ -413,6 +420,7 @@ export function rollupCopy(columns: Columns, placeholder: (doctorId: number) => 
     first_day_bookings: tables.firstDayBookings,
     patient_days_by_previous: tables.patientDaysByPrevious,
     cancelled_patient_days_by_previous: tables.cancelledPatientDaysByPrevious,
+    booking_lags: tables.bookingLags,
     booking_day_clusters: bookingDayClusters,
   };
 }
@@ -627,8 +635,60 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   });
   const cancelledPatientDaysByPrevious = cancelledByPrevious.close();
 
+  // Each booking with the day of the patient's booking LAGS[k] places before it (their bookings in
+  // day order), of any status and over the cancelled ones alone, counted per (day, sequence, lag,
+  // that day): a patient has at least n bookings in [from, to] as many times as n consecutive
+  // bookings of theirs lie in it, less n + 1 (dashboard/bookingLags.ts). A ring of each patient's
+  // last MAX_LAG booking days per sequence; a day's ties are taken in file order (the counts do
+  // not depend on it).
+  const lagRing = [new Int32Array(patientCount * MAX_LAG), new Int32Array(patientCount * MAX_LAG)];
+  const lagSeen = [new Int32Array(patientCount), new Int32Array(patientCount)];
+  const lagCounts = LAGS.map(() => [new Int32Array(dayCount), new Int32Array(dayCount)]);
+  const lagTouched = LAGS.map((): [number[], number[]] => [[], []]);
+  const byLag = openTable(out);
+  for (let d = 0; d < dayCount; d++) {
+    const to = dayStart[d + 1] as number;
+    for (let j = dayStart[d] as number; j < to; j++) {
+      const p = patientsByDay[j] as number;
+      for (let sequence = 0; sequence < 2; sequence++) {
+        if (sequence === 1 && statusesByDay[j] !== CANCELLED) continue;
+        const ring = lagRing[sequence] as Int32Array;
+        const seen = lagSeen[sequence] as Int32Array;
+        const count = seen[p] as number;
+        for (let k = 0; k < LAGS.length; k++) {
+          const lag = LAGS[k] as number;
+          if (count < lag) break;
+          const earlier = ring[p * MAX_LAG + ((count - lag) % MAX_LAG)] as number;
+          const counts = (lagCounts[k] as Int32Array[])[sequence] as Int32Array;
+          if ((counts[earlier] as number) === 0) ((lagTouched[k] as number[][])[sequence] as number[]).push(earlier);
+          counts[earlier] = (counts[earlier] as number) + 1;
+        }
+        ring[p * MAX_LAG + (count % MAX_LAG)] = d;
+        seen[p] = count + 1;
+      }
+    }
+    for (let sequence = 0; sequence < 2; sequence++) {
+      for (let k = 0; k < LAGS.length; k++) {
+        const touchedDays = (lagTouched[k] as number[][])[sequence] as number[];
+        const counts = (lagCounts[k] as Int32Array[])[sequence] as Int32Array;
+        touchedDays.sort((a, b) => a - b);
+        for (const earlier of touchedDays) {
+          byLag.row(5);
+          out.date(days[d] as number);
+          bool(sequence);
+          out.int4(LAGS[k] as number);
+          out.date(days[earlier] as number);
+          out.int4(counts[earlier] as number);
+          counts[earlier] = 0;
+        }
+        touchedDays.length = 0;
+      }
+    }
+  }
+  const bookingLags = byLag.close();
+
   return {
-    tables: { appointmentsByDay, appointmentsByDoctor, appointmentsByDoctorMonth, firstDayBookings, patientDaysByPrevious, cancelledPatientDaysByPrevious },
+    tables: { appointmentsByDay, appointmentsByDoctor, appointmentsByDoctorMonth, firstDayBookings, patientDaysByPrevious, cancelledPatientDaysByPrevious, bookingLags },
     patients,
     days,
     dayStart,

@@ -166,6 +166,7 @@ describe.each(testServers())('loading the samples on $name PostgreSQL', ({ url }
       'appointments_doctor_idx',
       'appointments_patient_idx',
       'appointments_pkey',
+      'booking_lags_idx',
       'doctors_pkey',
       'etl_runs_pkey',
       'etl_runs_started_idx',

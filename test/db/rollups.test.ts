@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { DashboardFilter } from '../../shared/contract';
 import { kpis, leaderboard, segments, specialties, trend } from '../../electron/db/dashboard/aggregates';
 import { patientsInRange } from '../../electron/db/dashboard/patientDays';
+import { bookingLagsAnswer, bookingLagSums, visitFiguresOfLags } from '../../electron/db/dashboard/bookingLags';
 import { ROLLUP_TABLES } from '../../electron/db/schema';
 import type { PreparedRun } from '../../electron/etl/prepareRun';
 import { generateWorkbooks } from '../../scripts/generator/generateWorkbooks';
@@ -143,8 +144,8 @@ describe.each(testServers())('rollups on $name PostgreSQL', ({ url }) => {
       expect(patients.rows.map((r) => r[0])).toContain(BIG_PATIENT);
     }
     // The distinct patients of every date range over these days (open ends too), of both statuses
-    // and of the cancelled bookings, as a sum over a patient-day rollup, against counting them over
-    // the appointments.
+    // and of the cancelled bookings, as a sum over a patient-day rollup, and the range's visit
+    // figures from the rollups, against counting them over the appointments.
     const { rows: dayRows } = await h.admin.query<{ day: string }>(`SELECT DISTINCT booking_date::text AS day FROM ${SCHEMA}.appointments ORDER BY 1`);
     // Every day of the small shapes; 30 spread over the generated set's.
     const step = Math.max(1, Math.ceil(dayRows.length / 30));
@@ -163,6 +164,21 @@ describe.each(testServers())('rollups on $name PostgreSQL', ({ url }) => {
             [from ?? null, to ?? null, statuses ?? ['confirmed', 'cancelled']],
           );
           expect(Number(summed.rows[0]?.patients), `${from}…${to} ${statuses?.join('+') ?? 'both'}`).toBe(Number(counted.rows[0]?.patients));
+          // The range's visit figures as sums over the rollups (bookingLags.ts), against grouping
+          // its bookings by patient.
+          if (!(from || to) || !bookingLagsAnswer(filter)) continue;
+          const lagParams: unknown[] = [];
+          const sums = await h.admin.query<Record<string, string>>(bookingLagSums(SCHEMA, filter, lagParams), lagParams);
+          const grouped = await h.admin.query<Record<string, string>>(
+            `SELECT count(*) AS patients, count(*) FILTER (WHERE n = 1) AS one, count(*) FILTER (WHERE n BETWEEN 2 AND 3) AS two_to_three,
+                    count(*) FILTER (WHERE n >= 4) AS four_plus, count(*) FILTER (WHERE x >= 2) AS repeated_cancellations
+               FROM (SELECT patient_id, count(*) AS n, count(*) FILTER (WHERE status = 'cancelled') AS x FROM ${SCHEMA}.appointments
+                      WHERE booking_date >= coalesce($1::date, '-infinity') AND booking_date <= coalesce($2::date, 'infinity') AND status = ANY($3::text[])
+                      GROUP BY patient_id) p`,
+            [from ?? null, to ?? null, statuses ?? ['confirmed', 'cancelled']],
+          );
+          const expected = Object.fromEntries(Object.entries(grouped.rows[0] ?? {}).map(([k, v]) => [k, Number(v)]));
+          expect(visitFiguresOfLags(filter, sums.rows[0] ?? {}), `visits ${from}…${to} ${statuses?.join('+') ?? 'both'}`).toEqual(expected);
         }
       }
     }

@@ -6,7 +6,7 @@
  */
 import { quoteIdent } from '../../electron/db/identifiers';
 import { CLUSTER_GAP_DAYS } from '../../electron/db/dashboard/timeAxis';
-import { VISITS_CAP } from '../../electron/db/rollupRows';
+import { LAGS, VISITS_CAP } from '../../electron/db/rollupRows';
 
 export function rollupsInSql(source: string, target: string): string[] {
   const from = (table: string) => `${quoteIdent(source)}.${quoteIdent(table)}`;
@@ -56,6 +56,19 @@ export function rollupsInSql(source: string, target: string): string[] {
          FROM (SELECT d.booking_date, lag(d.booking_date) OVER (PARTITION BY d.patient_id ORDER BY d.booking_date) AS previous_day
                  FROM (SELECT DISTINCT patient_id, booking_date FROM ${from('appointments')} WHERE status = 'cancelled') d) p
         GROUP BY 1, 2`,
+    `CREATE TABLE ${to('booking_lags')} AS
+       SELECT l.booking_date, l.cancelled, l.lag, l.lag_day, count(*)::int AS bookings
+         FROM (${[false, true]
+           .map(
+             (cancelled) => `SELECT b.booking_date, ${cancelled} AS cancelled, k.lag, k.lag_day
+                FROM (SELECT booking_date, ${LAGS.map((lag) => `lag(booking_date, ${lag}) OVER w AS lag${lag}`).join(', ')}
+                        FROM ${from('appointments')} ${cancelled ? "WHERE status = 'cancelled'" : ''}
+                      WINDOW w AS (PARTITION BY patient_id ORDER BY booking_date, booking_id)) b
+                CROSS JOIN LATERAL (VALUES ${LAGS.map((lag) => `(${lag}, b.lag${lag})`).join(', ')}) k(lag, lag_day)
+               WHERE k.lag_day IS NOT NULL`,
+           )
+           .join(' UNION ALL ')}) l
+        GROUP BY 1, 2, 3, 4`,
     `CREATE TABLE ${to('booking_day_clusters')} AS
        SELECT min(booking_date) AS first_day, max(booking_date) AS last_day, sum(bookings)::int AS bookings
          FROM (SELECT booking_date, bookings, count(*) FILTER (WHERE starts) OVER (ORDER BY booking_date) AS cluster

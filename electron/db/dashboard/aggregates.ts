@@ -19,6 +19,7 @@ import { patientDaysAnswer, patientDaysTable, patientsInRange } from './patientD
 import { groupHashed, rangeBookings, rangeSides, rangeVisitsAnswer, visitFigures, visitsInside, visitsOutside, VISIT_FIGURES, type VisitFigure } from './rangeVisits';
 import { newByDayFromWhole, newByDoctorFromWhole, newPatientDoctorsFromWhole, newPatientFiguresFromWhole } from './newFromWhole';
 import { binder } from './params';
+import { bookingLagsAnswer, bookingLagSums, bookingLagsTables, visitFiguresOfLags } from './bookingLags';
 
 const SORTED_GROUPING = ['enable_hashagg = off'];
 
@@ -418,6 +419,30 @@ async function rangeSegments(db: DashboardDb, schema: string, filter: DashboardF
       NO_PARALLEL,
     );
     return figures(Object.fromEntries(VISIT_FIGURES.map((f) => [f, num(row[f])])) as Record<VisitFigure, number>, num(row.returning_patients));
+  }
+  if (!sides.fewOutside && bookingLagsAnswer(view)) {
+    // Sums over the rollups (bookingLags.ts) beside the new patients (firstDays.ts), when current.
+    const [lagged, fresh] = await Promise.all([
+      readOnly(
+        db,
+        during,
+        async (client) => {
+          if (!(await rollupsCurrent(client, schema)) || !(await rollupsCurrent(client, schema, bookingLagsTables(view)))) return null;
+          const params: unknown[] = [];
+          const { rows } = await client.query<Record<string, string>>(bookingLagSums(schema, view, params), params);
+          return rows[0] ?? {};
+        },
+        NO_PARALLEL,
+      ),
+      // The range's sides were decided above: not few outside.
+      newPatients(db, schema, { ...filter, segment: 'new' }, during, { decided: Promise.resolve(false) }),
+    ]);
+    if (lagged && fresh) {
+      const range = visitFiguresOfLags(view, lagged);
+      const of = (f: VisitFigure) => num(fresh[f]);
+      if (!returning) return figures(range, range.patients - of('patients'));
+      return figures(Object.fromEntries(VISIT_FIGURES.map((f) => [f, range[f] - of(f)])) as Record<VisitFigure, number>, 0);
+    }
   }
   if (!sides.fewOutside) {
     const rows = await perPatientSlices(db, schema, view, during, (where) => visitsInside(schema, where, returning), sides.bounds);

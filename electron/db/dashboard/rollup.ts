@@ -54,7 +54,7 @@ export function rollupAnswers(rollup: Rollup, filter: DashboardFilter): boolean 
  * later and are checked by their own readers (patientDays, context): a schema loaded before them
  * keeps these until its next load.
  */
-const OWN_READERS: readonly RollupTable[] = ['patient_days_by_previous', 'cancelled_patient_days_by_previous', 'booking_day_clusters'];
+const OWN_READERS: readonly RollupTable[] = ['patient_days_by_previous', 'cancelled_patient_days_by_previous', 'booking_lags', 'booking_day_clusters'];
 const SUM_ROLLUPS: readonly RollupTable[] = ROLLUP_TABLES.filter((table) => !OWN_READERS.includes(table));
 
 /**
