@@ -27,6 +27,8 @@ export const VISITS_CAP = 4;
  */
 export const LAGS = [2, 3, 4] as const;
 const MAX_LAG = 4;
+/** booking_lags' count columns, one per lag. */
+export const LAG_COLUMNS: readonly string[] = LAGS.map((lag) => `lag${lag}`);
 
 /** A table in COPY's binary format, header and trailer included: chunks of encoded rows (transferable from the worker). */
 export interface RollupCopyTable {
@@ -45,7 +47,7 @@ export const ROLLUP_COPY_COLUMNS: Record<RollupTable, readonly string[]> = {
   first_day_bookings: ['first_day', 'status', 'doctor_id', 'placeholder', 'next_confirmed', 'next_cancelled', 'bookings'],
   patient_days_by_previous: ['booking_date', 'previous_day', 'patients'],
   cancelled_patient_days_by_previous: ['booking_date', 'previous_day', 'patients'],
-  booking_lags: ['booking_date', 'cancelled', 'lag', 'lag_day', 'bookings'],
+  booking_lags: ['booking_date', 'cancelled', 'lag_day', ...LAG_COLUMNS],
   booking_day_clusters: ['first_day', 'last_day', 'bookings'],
 };
 
@@ -588,23 +590,52 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   }
   // Its rows are written as each day's are found: held first in arrays of numbers (~600k rows at a
   // million appointments), their growth and collection cost more than the loop itself.
-  const lastDay = new Int32Array(patientCount);
+  //
+  // The same walk gives booking_lags: each booking with the day of the patient's booking LAGS[k]
+  // places before it (their bookings in day order), of any status and over the cancelled ones
+  // alone; a patient has at least n bookings in [from, to] as many times as n consecutive bookings
+  // of theirs lie in it, less n + 1 (dashboard/bookingLags.ts). One row per (day, sequence, that
+  // earlier day) with the counts of the three lags: 357k rows at a million appointments against
+  // 494k as one row per lag. Each patient's last MAX_LAG booking days (latest first, none: `none`)
+  // replace the last day: the walk's cost is its cache misses over the patients, one fetch per
+  // booking for both tables; 16-bit day ranks when they fit (2.5 MB at a million appointments).
+  // booking_lags has its own writer, its rows written as each day's are found beside the other
+  // table's. A day's ties are taken in file order (the counts do not depend on it).
+  const narrow = dayCount < 0xffff;
+  const none = narrow ? 0xffff : 0xffffffff;
+  const lastDays = narrow ? new Uint16Array(patientCount * MAX_LAG) : new Uint32Array(patientCount * MAX_LAG);
   const previousCounts = new Int32Array(dayCount + 1);
   const touched: number[] = [];
+  const lagCounts = new Int32Array(dayCount * LAGS.length);
+  const lagTouched = new Uint8Array(dayCount);
+  const lagDays: number[] = [];
+  const lagOut = new BinaryCopyWriter(BUFFER_BYTES);
+  const byLag = openTable(lagOut);
   /** The walk over the days, for the rows of one status (`only`) or of any (-1), each row written by `row`. */
   const walkDays = (only: number, row: (d: number, previous: number, patients: number) => void) => {
-    lastDay.fill(-1);
+    lastDays.fill(none);
     for (let d = 0; d < dayCount; d++) {
       const to = dayStart[d + 1] as number;
       for (let j = dayStart[d] as number; j < to; j++) {
         if (only !== -1 && statusesByDay[j] !== only) continue;
-        const p = patientsByDay[j] as number;
-        const last = lastDay[p] as number;
+        const at = (patientsByDay[j] as number) * MAX_LAG;
+        for (let k = 0; k < LAGS.length; k++) {
+          const earlier = lastDays[at + (LAGS[k] as number) - 1] as number;
+          if (earlier === none) break;
+          if ((lagTouched[earlier] as number) === 0) {
+            lagTouched[earlier] = 1;
+            lagDays.push(earlier);
+          }
+          const c = earlier * LAGS.length + k;
+          lagCounts[c] = (lagCounts[c] as number) + 1;
+        }
+        const last = lastDays[at] as number;
+        for (let i = MAX_LAG - 1; i > 0; i--) lastDays[at + i] = lastDays[at + i - 1] as number;
+        lastDays[at] = d;
         if (last === d) continue;
-        const previous = last === -1 ? dayCount : last;
+        const previous = last === none ? dayCount : last;
         if ((previousCounts[previous] as number) === 0) touched.push(previous);
         previousCounts[previous] = (previousCounts[previous] as number) + 1;
-        lastDay[p] = d;
       }
       touched.sort((a, b) => a - b);
       for (const previous of touched) {
@@ -612,6 +643,19 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
         previousCounts[previous] = 0;
       }
       touched.length = 0;
+      for (const earlier of lagDays) {
+        byLag.row(3 + LAGS.length);
+        lagOut.date(days[d] as number);
+        lagOut.bool(only === CANCELLED);
+        lagOut.date(days[earlier] as number);
+        const base = earlier * LAGS.length;
+        for (let k = 0; k < LAGS.length; k++) {
+          lagOut.int4(lagCounts[base + k] as number);
+          lagCounts[base + k] = 0;
+        }
+        lagTouched[earlier] = 0;
+      }
+      lagDays.length = 0;
     }
   };
   const byPrevious = openTable(out);
@@ -634,57 +678,6 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
     out.int4(count);
   });
   const cancelledPatientDaysByPrevious = cancelledByPrevious.close();
-
-  // Each booking with the day of the patient's booking LAGS[k] places before it (their bookings in
-  // day order), of any status and over the cancelled ones alone, counted per (day, sequence, lag,
-  // that day): a patient has at least n bookings in [from, to] as many times as n consecutive
-  // bookings of theirs lie in it, less n + 1 (dashboard/bookingLags.ts). A ring of each patient's
-  // last MAX_LAG booking days per sequence; a day's ties are taken in file order (the counts do
-  // not depend on it).
-  const lagRing = [new Int32Array(patientCount * MAX_LAG), new Int32Array(patientCount * MAX_LAG)];
-  const lagSeen = [new Int32Array(patientCount), new Int32Array(patientCount)];
-  const lagCounts = LAGS.map(() => [new Int32Array(dayCount), new Int32Array(dayCount)]);
-  const lagTouched = LAGS.map((): [number[], number[]] => [[], []]);
-  const byLag = openTable(out);
-  for (let d = 0; d < dayCount; d++) {
-    const to = dayStart[d + 1] as number;
-    for (let j = dayStart[d] as number; j < to; j++) {
-      const p = patientsByDay[j] as number;
-      for (let sequence = 0; sequence < 2; sequence++) {
-        if (sequence === 1 && statusesByDay[j] !== CANCELLED) continue;
-        const ring = lagRing[sequence] as Int32Array;
-        const seen = lagSeen[sequence] as Int32Array;
-        const count = seen[p] as number;
-        for (let k = 0; k < LAGS.length; k++) {
-          const lag = LAGS[k] as number;
-          if (count < lag) break;
-          const earlier = ring[p * MAX_LAG + ((count - lag) % MAX_LAG)] as number;
-          const counts = (lagCounts[k] as Int32Array[])[sequence] as Int32Array;
-          if ((counts[earlier] as number) === 0) ((lagTouched[k] as number[][])[sequence] as number[]).push(earlier);
-          counts[earlier] = (counts[earlier] as number) + 1;
-        }
-        ring[p * MAX_LAG + (count % MAX_LAG)] = d;
-        seen[p] = count + 1;
-      }
-    }
-    for (let sequence = 0; sequence < 2; sequence++) {
-      for (let k = 0; k < LAGS.length; k++) {
-        const touchedDays = (lagTouched[k] as number[][])[sequence] as number[];
-        const counts = (lagCounts[k] as Int32Array[])[sequence] as Int32Array;
-        touchedDays.sort((a, b) => a - b);
-        for (const earlier of touchedDays) {
-          byLag.row(5);
-          out.date(days[d] as number);
-          bool(sequence);
-          out.int4(LAGS[k] as number);
-          out.date(days[earlier] as number);
-          out.int4(counts[earlier] as number);
-          counts[earlier] = 0;
-        }
-        touchedDays.length = 0;
-      }
-    }
-  }
   const bookingLags = byLag.close();
 
   return {

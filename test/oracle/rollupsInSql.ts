@@ -57,7 +57,7 @@ export function rollupsInSql(source: string, target: string): string[] {
                  FROM (SELECT DISTINCT patient_id, booking_date FROM ${from('appointments')} WHERE status = 'cancelled') d) p
         GROUP BY 1, 2`,
     `CREATE TABLE ${to('booking_lags')} AS
-       SELECT l.booking_date, l.cancelled, l.lag, l.lag_day, count(*)::int AS bookings
+       SELECT l.booking_date, l.cancelled, l.lag_day, ${LAGS.map((lag) => `count(*) FILTER (WHERE l.lag = ${lag})::int AS lag${lag}`).join(', ')}
          FROM (${[false, true]
            .map(
              (cancelled) => `SELECT b.booking_date, ${cancelled} AS cancelled, k.lag, k.lag_day
@@ -68,7 +68,7 @@ export function rollupsInSql(source: string, target: string): string[] {
                WHERE k.lag_day IS NOT NULL`,
            )
            .join(' UNION ALL ')}) l
-        GROUP BY 1, 2, 3, 4`,
+        GROUP BY 1, 2, 3`,
     `CREATE TABLE ${to('booking_day_clusters')} AS
        SELECT min(booking_date) AS first_day, max(booking_date) AS last_day, sum(bookings)::int AS bookings
          FROM (SELECT booking_date, bookings, count(*) FILTER (WHERE starts) OVER (ORDER BY booking_date) AS cluster

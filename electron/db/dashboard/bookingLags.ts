@@ -22,7 +22,7 @@
 import type { DashboardFilter } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
 import type { RollupTable } from '../schema';
-import { LAGS } from '../rollupRows';
+import { LAG_COLUMNS } from '../rollupRows';
 import { binder } from './params';
 import { patientDaysTable, patientsInRange } from './patientDays';
 import { rangeBookings, rangeVisitsAnswer, statusesOf, type VisitFigure } from './rangeVisits';
@@ -54,7 +54,7 @@ export function bookingLagSums(schema: string, filter: DashboardFilter, params: 
     conditions.push(`r.booking_date >= ${from}::date`, `r.lag_day >= ${from}::date`);
   }
   if (filter.to) conditions.push(`r.booking_date <= ${bind(filter.to)}::date`);
-  const lags = [false, true].flatMap((c) => LAGS.map((lag) => `coalesce(sum(r.bookings) FILTER (WHERE ${c ? '' : 'NOT '}r.cancelled AND r.lag = ${lag}), 0) AS ${c ? 'cancelled_' : ''}lag${lag}`));
+  const lags = [false, true].flatMap((c) => LAG_COLUMNS.map((column) => `coalesce(sum(r.${column}) FILTER (WHERE ${c ? '' : 'NOT '}r.cancelled), 0) AS ${c ? 'cancelled_' : ''}${column}`));
   return `SELECT (${rangeBookings(schema, view, params)}) AS w1, (${patientsInRange(schema, view, params)}) AS n1,
                  (${rangeBookings(schema, cancelled, params)}) AS w1c, (${patientsInRange(schema, cancelled, params)}) AS n1c, l.*
             FROM (SELECT ${lags.join(', ')} FROM ${quoteIdent(schema)}.booking_lags r ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}) l`;
