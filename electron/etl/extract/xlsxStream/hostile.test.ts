@@ -3,7 +3,7 @@
  * InputFileError (or CancelledError when cancelled), quickly, without a hang, without expanding
  * anything, without reading past the byte caps, and without leaving temp files or open files.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,8 +92,26 @@ async function declareSize(source: string, target: string, part: string, size: n
   await writeFile(target, bytes);
 }
 
+/**
+ * How many of this process's open files are the test's workbooks. Only those: the unit tests run
+ * in threads of one process, and the other files' reads open and close their own files meanwhile
+ * (a count of every descriptor failed 43 against 42 on a busy machine).
+ */
 function openFileCount(): number | undefined {
-  return existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length : undefined;
+  if (!existsSync('/proc/self/fd')) return undefined;
+  // The links name real paths: the test folder's may differ from its name (a linked temp folder).
+  const folder = realpathSync(dir) + path.sep;
+  let count = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    let target: string;
+    try {
+      target = readlinkSync(path.join('/proc/self/fd', fd));
+    } catch {
+      continue; // closed since the directory was listed
+    }
+    if (target.startsWith(folder)) count += 1;
+  }
+  return count;
 }
 
 describe('cut-off parts', () => {
@@ -361,7 +379,10 @@ describe('stopping, progress, and what is left behind', () => {
 
   it('no file handle is left open after reads that fail', async () => {
     const before = openFileCount();
-    if (before === undefined) return; // only where /proc/self/fd exists
+    if (before === undefined) {
+      console.log('open file count not checked: this system has no /proc/self/fd');
+      return;
+    }
     for (let i = 0; i < 20; i++) {
       await countRows(path.join(dir, 'cut-400.xlsx'));
       await countRows(path.join(dir, 'garbage-3.xlsx'));
