@@ -658,25 +658,22 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
       lagDays.length = 0;
     }
   };
-  const byPrevious = openTable(out);
-  walkDays(-1, (d, previous, count) => {
-    byPrevious.row(3);
+  /** A patient-day rollup's rows (a day, the previous day, the patients), into `table`. */
+  const previousRows = (table: ReturnType<typeof openTable>) => (d: number, previous: number, count: number) => {
+    table.row(3);
     out.date(days[d] as number);
     dayOrNull(previous);
     out.int4(count);
-  });
+  };
+  const byPrevious = openTable(out);
+  walkDays(-1, previousRows(byPrevious));
   const patientDaysByPrevious = byPrevious.close();
   // The same over the cancelled bookings alone (a patient's days with one, each with the previous
   // such day): the patients of a date range of cancelled bookings. Not the confirmed ones: at a
   // million appointments they made 245k rows more (against 88k), and the load's COPY, index and
   // worker ~0.25 s more of CPU; a confirmed view's patients stay a grouping of its bookings.
   const cancelledByPrevious = openTable(out);
-  walkDays(CANCELLED, (d, previous, count) => {
-    cancelledByPrevious.row(3);
-    out.date(days[d] as number);
-    dayOrNull(previous);
-    out.int4(count);
-  });
+  walkDays(CANCELLED, previousRows(cancelledByPrevious));
   const cancelledPatientDaysByPrevious = cancelledByPrevious.close();
   const bookingLags = byLag.close();
 

@@ -25,7 +25,7 @@ import type { RollupTable } from '../schema';
 import { LAG_COLUMNS } from '../rollupRows';
 import { binder } from './params';
 import { patientDaysTable, patientsInRange } from './patientDays';
-import { rangeBookings, rangeVisitsAnswer, statusesOf, type VisitFigure } from './rangeVisits';
+import { cancelledOnly, rangeBookings, rangeVisitsAnswer, statusesOf, type VisitFigure } from './rangeVisits';
 
 /** Whether these sums answer the filter's visit figures: dates, no doctor or specialty, both statuses or cancelled ones alone. */
 export function bookingLagsAnswer(filter: DashboardFilter): boolean {
@@ -37,8 +37,6 @@ export function bookingLagsAnswer(filter: DashboardFilter): boolean {
 export function bookingLagsTables(filter: DashboardFilter): RollupTable[] {
   return ['booking_lags', 'cancelled_patient_days_by_previous', patientDaysTable(filter)];
 }
-
-const cancelledOnly = (filter: DashboardFilter) => !statusesOf(filter).includes('confirmed');
 
 /**
  * One row of sums (columns w1, n1, w1c, n1c, lag{k} and cancelled_lag{k}) for the filter's range

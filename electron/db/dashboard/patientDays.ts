@@ -18,21 +18,16 @@ import type { DashboardFilter } from '../../../shared/contract';
 import { quoteIdent } from '../identifiers';
 import type { RollupTable } from '../schema';
 import { binder } from './params';
-
-/** The one status a filter keeps, or null when it keeps both. */
-function oneStatus(filter: DashboardFilter): string | null {
-  const statuses = new Set(filter.statuses ?? []);
-  return statuses.size === 1 ? ([...statuses][0] as string) : null;
-}
+import { cancelledOnly, statusesOf } from './rangeVisits';
 
 /** Whether the distinct patients of this filter are a sum over a patient-day rollup. */
 export function patientDaysAnswer(filter: DashboardFilter): boolean {
-  return Boolean(filter.from || filter.to) && oneStatus(filter) !== 'confirmed' && !filter.doctorIds?.length && !filter.specialties?.length && (filter.segment ?? 'all') === 'all';
+  return Boolean(filter.from || filter.to) && statusesOf(filter).includes('cancelled') && !filter.doctorIds?.length && !filter.specialties?.length && (filter.segment ?? 'all') === 'all';
 }
 
 /** The rollup patientsInRange reads for this filter (one patientDaysAnswer accepts). */
 export function patientDaysTable(filter: DashboardFilter): RollupTable {
-  return oneStatus(filter) === 'cancelled' ? 'cancelled_patient_days_by_previous' : 'patient_days_by_previous';
+  return cancelledOnly(filter) ? 'cancelled_patient_days_by_previous' : 'patient_days_by_previous';
 }
 
 /** The statement counting the filter's distinct patients (column `patients`), binding into `params`. */

@@ -27,6 +27,9 @@ export function rangeVisitsAnswer(filter: DashboardFilter): boolean {
 /** The statuses the view counts (both when it names none). */
 export const statusesOf = (filter: DashboardFilter): string[] => (filter.statuses?.length ? filter.statuses : ['confirmed', 'cancelled']);
 
+/** Whether the view counts cancelled bookings alone. */
+export const cancelledOnly = (filter: DashboardFilter): boolean => !statusesOf(filter).includes('confirmed');
+
 /** The range as conditions on a date column (SQL, '' for no dates), bound with `bind`. */
 export function inRange(filter: DashboardFilter, column: string, bind: (value: unknown) => string): string {
   const conditions: string[] = [];

@@ -37,24 +37,20 @@ export async function writeCsvTo(
   const out = new ByteWriter(FLUSH_BYTES + 64 * 1024);
   out.text(`${CSV_BOM}${csvLine(header)}`);
   let count = 0;
+  /** Adds a row; whether the buffer is full. */
+  const add = (row: readonly CsvValue[]) => {
+    out.text(csvLine(row));
+    count += 1;
+    return out.length > FLUSH_BYTES;
+  };
+  const flush = () => {
+    throwIfCancelled(signal);
+    return writeAll(handle, out.take());
+  };
   if (Symbol.iterator in rows) {
-    for (const row of rows) {
-      out.text(csvLine(row));
-      count += 1;
-      if (out.length > FLUSH_BYTES) {
-        throwIfCancelled(signal);
-        await writeAll(handle, out.take());
-      }
-    }
+    for (const row of rows) if (add(row)) await flush();
   } else {
-    for await (const row of rows) {
-      out.text(csvLine(row));
-      count += 1;
-      if (out.length > FLUSH_BYTES) {
-        throwIfCancelled(signal);
-        await writeAll(handle, out.take());
-      }
-    }
+    for await (const row of rows) if (add(row)) await flush();
   }
   await writeAll(handle, out.take());
   return count;

@@ -112,21 +112,19 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
   // load waits for: the rollups at the start of its index step, the CSVs only before its commit.
   // After the CSVs, the index step waited for the rollups (~70 ms at 100k openpyxl rows,
   // PostgreSQL 15; 0 ms before them, medians of ten runs each at load average 3–6).
-  if (loadRollups && run.appointments.length < COLLECT_FROM_ROWS) {
+  const rollupsFirst = loadRollups && run.appointments.length < COLLECT_FROM_ROWS;
+  if (rollupsFirst) {
     try {
       postRollups(computeRollups(run));
     } catch (error) {
       await outputs?.discard();
       throw error;
     }
-    const written = outputs ? await outputs.write(run, controller.signal) : undefined;
-    post({ type: 'done', result: written ? { outputs: written } : {} });
-    return;
   }
   // The host loads while the CSVs are written here (the appointment columns are shared memory),
   // and commits only after they are complete.
   const written = outputs ? await outputs.write(run, controller.signal) : undefined;
-  if (loadRollups) {
+  if (loadRollups && !rollupsFirst) {
     // After the outputs, while the server builds the load's keys and indexes: the load copies the
     // rollups after those. Computed earlier, during the COPYs, they competed with the host and
     // the server for the two cores and their temporary arrays met the outputs' at the run's
