@@ -225,6 +225,10 @@ test('dashboard on a real export’s shape: five days by day, the dragged dates 
   await shot('cancelled');
   await dashboard.setStatus('All');
   await dashboard.setRange('2025-10-20', '2025-10-23');
+  // Done typing (Enter applies the range at once), and the leaderboard of that range in place
+  // before its top doctor is read and clicked: read before, the rows could re-sort under the click.
+  await dashboard.toField.press('Enter');
+  await dashboard.waitUntilSettled();
   const top = (await dashboard.figures()).leaderboard.rows.find((r) => r.doctorId !== 105);
   if (top) await dashboard.clickDoctor(top.doctorId);
   await dashboard.waitUntilSettled();
