@@ -14,7 +14,7 @@ import { collectGarbage } from '../collectGarbage';
 import { fillPatientGroups, groupPatients, pendingPatientGroups, type PatientGroups } from '../patientGroups';
 import { toErrorData } from '../errorData';
 import { identifyWorkbook } from '../extract/identifyWorkbook';
-import { CleanedOutputs } from '../output/writeOutputs';
+import { CleanedOutputs, type OutputFiles } from '../output/writeOutputs';
 import { prepareRun, type PrepareOptions, type PreparedRun } from '../prepareRun';
 import { decodeRejected, encodePreviewLists, previewListsTransferables } from '../previewLists';
 import { fixLogTransferables } from '../fixLog';
@@ -57,6 +57,43 @@ function encode(chunks: Iterable<string>, rows: number): EncodedTableData {
 }
 
 async function prepare(options: PrepareOptions, outputDir: string | undefined, forLoad: boolean, skipRollups: boolean): Promise<void> {
+  const { written, rollupRows } = await prepareAndWrite(options, outputDir, forLoad, skipRollups);
+  if (rollupRows) {
+    // After the outputs, while the server builds the load's keys and indexes: the load copies the
+    // rollups after those. Computed earlier, during the COPYs, they competed with the host and
+    // the server for the two cores and their temporary arrays met the outputs' at the run's
+    // peak memory (414 MiB at a million rows, against 373–399 MiB before).
+    // A full collection before the rollups' temporary arrays are allocated: what writing the outputs
+    // left (buffers, strings) would otherwise still be held when they are, and the two together made
+    // the run's peak memory (419 MiB at a million rows, against 384–394 MiB before the rollups moved
+    // after the outputs). Off the load's path: the load is building its indexes meanwhile. Needed, by
+    // measurement: with the load's index step on two sessions, the CLI at a million openpyxl rows into
+    // PostgreSQL 15 peaked at 352–418 MiB without it (median 370) against 327–357 MiB with it (median
+    // 329), three paired runs each at load average 9–18, no more CPU with it. Nothing the outputs
+    // leave is still referenced here (they go out of scope with `outputs.write`): V8 just had no
+    // reason yet to collect them before the next allocations (collectGarbage.ts).
+    collectIfLarge(rollupRows);
+    // And again once the rollups' row-sized arrays are unreachable, before their largest tables
+    // are encoded (rollupCopy says why).
+    postRollups(computeRollups(rollupRows, () => collectIfLarge(rollupRows)));
+  }
+  post({ type: 'done', result: written ? { outputs: written } : {} });
+}
+
+/**
+ * Reads, cleans and hands the tables over, then writes the CSVs; gives back the tables the rollups
+ * still have to be computed from, when they come last. Apart from prepare so that the prepared run
+ * (the report with its rejected rows and suspicious dates, the fix log) is unreachable once this
+ * returns: nothing after the CSVs reads it, and held to the end it was most of the heap each of the
+ * two full collections around the rollups marked (~27 of ~33 MB at a million openpyxl rows, ~45 of
+ * the ~60 ms of CPU each took; the same prepared run with and without it, one process).
+ */
+async function prepareAndWrite(
+  options: PrepareOptions,
+  outputDir: string | undefined,
+  forLoad: boolean,
+  skipRollups: boolean,
+): Promise<{ written: OutputFiles | undefined; rollupRows: RollupRows | undefined }> {
   const run = await prepareRun(options, {
     signal: controller.signal,
     onProgress: (progress) => post({ type: 'progress', progress }),
@@ -123,27 +160,9 @@ async function prepare(options: PrepareOptions, outputDir: string | undefined, f
   }
   // The host loads while the CSVs are written here (the appointment columns are shared memory),
   // and commits only after they are complete.
+  const rollupRows = loadRollups && !rollupsFirst ? { doctors: run.doctors, appointments: run.appointments } : undefined;
   const written = outputs ? await outputs.write(run, controller.signal) : undefined;
-  if (loadRollups && !rollupsFirst) {
-    // After the outputs, while the server builds the load's keys and indexes: the load copies the
-    // rollups after those. Computed earlier, during the COPYs, they competed with the host and
-    // the server for the two cores and their temporary arrays met the outputs' at the run's
-    // peak memory (414 MiB at a million rows, against 373–399 MiB before).
-    // A full collection before the rollups' temporary arrays are allocated: what writing the outputs
-    // left (buffers, strings) would otherwise still be held when they are, and the two together made
-    // the run's peak memory (419 MiB at a million rows, against 384–394 MiB before the rollups moved
-    // after the outputs). Off the load's path: the load is building its indexes meanwhile. Needed, by
-    // measurement: with the load's index step on two sessions, the CLI at a million openpyxl rows into
-    // PostgreSQL 15 peaked at 352–418 MiB without it (median 370) against 327–357 MiB with it (median
-    // 329), three paired runs each at load average 9–18, no more CPU with it. Nothing the outputs
-    // leave is still referenced here (they go out of scope with `outputs.write`): V8 just had no
-    // reason yet to collect them before the next allocations (collectGarbage.ts).
-    collectIfLarge(run);
-    // And again once the rollups' row-sized arrays are unreachable, before their largest tables
-    // are encoded (rollupCopy says why).
-    postRollups(computeRollups(run, () => collectIfLarge(run)));
-  }
-  post({ type: 'done', result: written ? { outputs: written } : {} });
+  return { written, rollupRows };
 }
 
 function postRollups(rollups: RollupCopy): void {
@@ -162,12 +181,15 @@ function postRollups(rollups: RollupCopy): void {
  */
 const COLLECT_FROM_ROWS = 300_000;
 
-function collectIfLarge(run: PreparedRun): void {
+/** A prepared run's tables, all the rollups read. */
+type RollupRows = Pick<PreparedRun, 'doctors' | 'appointments'>;
+
+function collectIfLarge(run: RollupRows): void {
   if (run.appointments.length >= COLLECT_FROM_ROWS) collectGarbage();
 }
 
 /** The dashboard's rollups of a prepared run; a failure says what failed (the load it was for rolls back). */
-function computeRollups(run: PreparedRun, afterRows?: () => void): RollupCopy {
+function computeRollups(run: RollupRows, afterRows?: () => void): RollupCopy {
   post({ type: 'log', level: 'debug', message: 'computing rollups' });
   const started = Date.now();
   let rollups: RollupCopy;
