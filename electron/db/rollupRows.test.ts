@@ -63,9 +63,6 @@ describe('rollup rows', () => {
     const expected = { size: 4, values: [Int32Array.from([0, 0, 1, 2]), Int32Array.from([0, 1, 0, 1])], count: Int32Array.from([1, 1, 1, 3]) };
     expect(groupBy(rows, keys)).toEqual(expected);
     expect(groupBy(rows, keys, 0)).toEqual(expected);
-    // Every row, given as their count.
-    expect(groupBy(rows.length, keys)).toEqual(expected);
-    expect(groupBy(rows.length, keys, 0)).toEqual(expected);
   });
 
   it('groups rows in buckets of the first key when the packed keys outnumber the rows', () => {
@@ -97,11 +94,6 @@ describe('rollup rows', () => {
     ];
     const rows = Int32Array.from({ length: n }, (_, i) => n - 1 - i);
     expect(groupBy(rows, keys)).toEqual(groupBy(rows, keys, 0));
-    // Every row in file order, given as their count, with the first key through a table too.
-    const inOrder = Int32Array.from({ length: n }, (_, i) => i);
-    expect(groupBy(n, keys)).toEqual(groupBy(inOrder, keys, 0));
-    const through = [{ ...keys[0]!, of: Int32Array.from(first, (v) => v % 50), through: Int32Array.from({ length: 50 }, (_, v) => (v * 97) % 5000) }, ...keys.slice(1)];
-    expect(groupBy(n, through)).toEqual(groupBy(inOrder, through, 0));
   });
 
   it('gives the same rows from the patient groups the reading worker stores with the columns', () => {

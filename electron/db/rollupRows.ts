@@ -56,6 +56,8 @@ type Columns = Pick<AppointmentColumns, 'patientIds' | 'bigPatientIds' | 'patien
 // Status codes as in appointmentTable's STATUSES (not imported as a value: see appointmentFields.ts).
 const CONFIRMED = 0;
 const CANCELLED = 1;
+/** No row's status code (statuses are CONFIRMED or CANCELLED). */
+const NO_STATUS = 2;
 const STATUS_BYTES = [Buffer.from('confirmed'), Buffer.from('cancelled')];
 // A chunk is handed over (transferred) with its whole buffer: flush before the longest row (< 100
 // bytes) could pass the end of the writer's 256 KiB buffer.
@@ -67,7 +69,15 @@ interface Key {
   of: Int32Array;
   size: number;
   /** When given, the key's value is `through[of[row]]` (a doctor's or patient's figure, no array per row). */
-  through?: Int32Array;
+  through?: Int32Array | undefined;
+}
+
+/**
+ * A key with every property in one order, `through` undefined when absent: keys of one shape keep
+ * the code that reads them to one hidden class (keys of two shapes made V8 optimise unpack again).
+ */
+function key(of: Int32Array, size: number, through?: Int32Array): Key {
+  return { of, through, size };
 }
 
 function valueAt(key: Key, row: number): number {
@@ -126,11 +136,8 @@ export const PACKED_KEY_LIMIT = 2 ** 53;
  * average 10–13), and its table and key copies were up to ~40 MB of temporary arrays. Otherwise (a great many days and doctors at
  * once), the row indexes are sorted key by key (sortBy).
  */
-export function groupBy(rowsOrCount: Int32Array | number, keys: readonly Key[], packedLimit = PACKED_KEY_LIMIT, scratch?: Float64Array): Groups {
-  // A count stands for every row in file order: the packing reads each key's column straight
-  // through instead of through an array of row indexes (three of the tables group every row).
-  const every = typeof rowsOrCount === 'number';
-  const m = every ? rowsOrCount : rowsOrCount.length;
+export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PACKED_KEY_LIMIT, scratch?: Float64Array): Groups {
+  const m = rows.length;
   const product = keys.reduce((p, key) => p * key.size, 1);
   if (product <= packedLimit) {
     // The first packed key is stored as it is (no zeroing pass: every element is written).
@@ -139,99 +146,18 @@ export function groupBy(rowsOrCount: Int32Array | number, keys: readonly Key[], 
     // Bucketed: the first key stays out of the packed number (it is the bucket).
     const firstKey = keys[0] as Key;
     const firstValues = direct ? undefined : new Int32Array(m);
-    const rows = every ? undefined : (rowsOrCount as Int32Array);
-    if (firstValues) {
-      const { of, through } = firstKey;
-      if (!rows) {
-        if (through) for (let j = 0; j < m; j++) firstValues[j] = through[of[j] as number] as number;
-        else firstValues.set(of.subarray(0, m));
-      } else if (through) for (let j = 0; j < m; j++) firstValues[j] = through[of[rows[j] as number] as number] as number;
-      else for (let j = 0; j < m; j++) firstValues[j] = of[rows[j] as number] as number;
-    }
+    if (firstValues) keyValuesInto(firstValues, firstKey, rows);
     const firstPacked = direct ? 0 : 1;
     if (firstPacked === keys.length) packed.fill(0);
     for (let k = firstPacked; k < keys.length; k++) {
-      const { of, size, through } = keys[k] as Key;
-      if (!rows) {
-        if (k === firstPacked) {
-          if (through) for (let j = 0; j < m; j++) packed[j] = through[of[j] as number] as number;
-          else for (let j = 0; j < m; j++) packed[j] = of[j] as number;
-        } else if (through) for (let j = 0; j < m; j++) packed[j] = (packed[j] as number) * size + (through[of[j] as number] as number);
-        else for (let j = 0; j < m; j++) packed[j] = (packed[j] as number) * size + (of[j] as number);
-      } else if (k === firstPacked) {
-        if (through) for (let j = 0; j < m; j++) packed[j] = through[of[rows[j] as number] as number] as number;
-        else for (let j = 0; j < m; j++) packed[j] = of[rows[j] as number] as number;
-      } else if (through) for (let j = 0; j < m; j++) packed[j] = (packed[j] as number) * size + (through[of[rows[j] as number] as number] as number);
-      else for (let j = 0; j < m; j++) packed[j] = (packed[j] as number) * size + (of[rows[j] as number] as number);
+      const key = keys[k] as Key;
+      if (k === firstPacked) keyValuesInto(packed, key, rows);
+      else packKey(packed, key, rows);
     }
-    let distinct: Float64Array;
-    let count: Int32Array;
-    if (!firstValues) {
-      const counts = new Int32Array(product);
-      for (let j = 0; j < m; j++) {
-        const key = packed[j] as number;
-        counts[key] = (counts[key] as number) + 1;
-      }
-      let size = 0;
-      for (let key = 0; key < product; key++) if ((counts[key] as number) > 0) size++;
-      distinct = new Float64Array(size);
-      count = new Int32Array(size);
-      for (let key = 0, g = 0; key < product; key++) {
-        if ((counts[key] as number) > 0) {
-          distinct[g] = key;
-          count[g++] = counts[key] as number;
-        }
-      }
-    } else {
-      const buckets = firstKey.size;
-      const rest = product / buckets;
-      const start = rankStarts(firstValues, buckets);
-      const bucketed = new Float64Array(m);
-      const at = start.slice(0, buckets);
-      for (let j = 0; j < m; j++) {
-        const b = firstValues[j] as number;
-        bucketed[at[b] as number] = packed[j] as number;
-        at[b] = (at[b] as number) + 1;
-      }
-      // A bucket much longer than the range of its packed values (a month's rows by doctor and
-      // status) is sorted by counting them; others (a day's few rows) by the typed array's sort.
-      let restCounts: Int32Array | undefined;
-      let size = 0;
-      for (let b = 0; b < buckets; b++) {
-        const from = start[b] as number;
-        const to = start[b + 1] as number;
-        if (rest <= MAX_COUNTED_REST && (to - from) * COUNTING_RATIO > rest) countingSort(bucketed, from, to, (restCounts ??= new Int32Array(rest)));
-        else if (to - from > 1) bucketed.subarray(from, to).sort();
-        for (let j = from; j < to; j++) if (j === from || bucketed[j] !== bucketed[j - 1]) size++;
-      }
-      distinct = new Float64Array(size);
-      count = new Int32Array(size);
-      for (let b = 0, g = -1; b < buckets; b++) {
-        const to = start[b + 1] as number;
-        for (let j = start[b] as number; j < to; j++) {
-          if (j === start[b] || bucketed[j] !== bucketed[j - 1]) {
-            distinct[++g] = b * rest + (bucketed[j] as number);
-            count[g] = 1;
-          } else {
-            count[g] = (count[g] as number) + 1;
-          }
-        }
-      }
-    }
-    const size = distinct.length;
-    const values = keys.map(() => new Int32Array(size));
-    for (let g = 0; g < size; g++) {
-      let key = distinct[g] as number;
-      for (let k = keys.length - 1; k >= 0; k--) {
-        const keySize = (keys[k] as Key).size;
-        const value = key % keySize;
-        (values[k] as Int32Array)[g] = value;
-        key = (key - value) / keySize;
-      }
-    }
-    return { size, values, count };
+    const { distinct, count } = firstValues ? countBucketed(packed, firstValues, firstKey.size, product / firstKey.size) : countDirect(packed, product);
+    return { size: distinct.length, values: unpack(distinct, keys), count };
   }
-  const sorted = sortBy(every ? all(m) : rowsOrCount, keys);
+  const sorted = sortBy(rows, keys);
   const first = new Int32Array(m);
   const count = new Int32Array(m);
   let size = 0;
@@ -254,6 +180,137 @@ export function groupBy(rowsOrCount: Int32Array | number, keys: readonly Key[], 
     return column;
   });
   return { size, values, count: count.subarray(0, size) };
+}
+
+/*
+ * groupBy's passes over the rows, each its own small function. In one function they made V8
+ * optimise groupBy again and again on a cold run (13 times for the rollups of 100k rows: each of
+ * its calls took a branch the last optimisation had not seen, and went back to the interpreter),
+ * and the compilations, not the passes, were most of the rollups' time at 100k rows; each of
+ * these is optimised once, for every table, with one type per argument.
+ */
+
+/** Each row's value of `key`, into `into` (the first key's bucket, or the first packed key). */
+function keyValuesInto(into: Int32Array | Float64Array, key: Key, rows: Int32Array): void {
+  if (into instanceof Int32Array) {
+    if (key.through) throughValues(into, key.of, key.through, rows);
+    else ownValues(into, key.of, rows);
+  } else if (key.through) throughValuesF(into, key.of, key.through, rows);
+  else ownValuesF(into, key.of, rows);
+}
+
+function ownValues(into: Int32Array, of: Int32Array, rows: Int32Array): void {
+  for (let j = 0; j < rows.length; j++) into[j] = of[rows[j] as number] as number;
+}
+
+function throughValues(into: Int32Array, of: Int32Array, through: Int32Array, rows: Int32Array): void {
+  for (let j = 0; j < rows.length; j++) into[j] = through[of[rows[j] as number] as number] as number;
+}
+
+function ownValuesF(into: Float64Array, of: Int32Array, rows: Int32Array): void {
+  for (let j = 0; j < rows.length; j++) into[j] = of[rows[j] as number] as number;
+}
+
+function throughValuesF(into: Float64Array, of: Int32Array, through: Int32Array, rows: Int32Array): void {
+  for (let j = 0; j < rows.length; j++) into[j] = through[of[rows[j] as number] as number] as number;
+}
+
+/** `packed` times the key's size plus each row's value of the key (the next digit, mixed radix). */
+function packKey(packed: Float64Array, key: Key, rows: Int32Array): void {
+  if (key.through) packThrough(packed, key.of, key.through, key.size, rows);
+  else packOwn(packed, key.of, key.size, rows);
+}
+
+function packOwn(packed: Float64Array, of: Int32Array, size: number, rows: Int32Array): void {
+  for (let j = 0; j < rows.length; j++) packed[j] = (packed[j] as number) * size + (of[rows[j] as number] as number);
+}
+
+function packThrough(packed: Float64Array, of: Int32Array, through: Int32Array, size: number, rows: Int32Array): void {
+  for (let j = 0; j < rows.length; j++) packed[j] = (packed[j] as number) * size + (through[of[rows[j] as number] as number] as number);
+}
+
+/** The distinct packed keys, sorted, and their counts: counted in an array over every possible key. */
+function countDirect(packed: Float64Array, product: number): { distinct: Float64Array; count: Int32Array } {
+  const counts = new Int32Array(product);
+  for (let j = 0; j < packed.length; j++) {
+    const key = packed[j] as number;
+    counts[key] = (counts[key] as number) + 1;
+  }
+  let size = 0;
+  for (let key = 0; key < product; key++) if ((counts[key] as number) > 0) size++;
+  const distinct = new Float64Array(size);
+  const count = new Int32Array(size);
+  for (let key = 0, g = 0; key < product; key++) {
+    if ((counts[key] as number) > 0) {
+      distinct[g] = key;
+      count[g++] = counts[key] as number;
+    }
+  }
+  return { distinct, count };
+}
+
+/**
+ * The same, the packed rest of the keys bucketed by the first key (a counting sort) and each bucket
+ * sorted: `rest` is the number of possible packed rests.
+ */
+function countBucketed(packed: Float64Array, firstValues: Int32Array, buckets: number, rest: number): { distinct: Float64Array; count: Int32Array } {
+  const m = packed.length;
+  const start = rankStarts(firstValues, buckets);
+  const bucketed = new Float64Array(m);
+  const at = start.slice(0, buckets);
+  for (let j = 0; j < m; j++) {
+    const b = firstValues[j] as number;
+    bucketed[at[b] as number] = packed[j] as number;
+    at[b] = (at[b] as number) + 1;
+  }
+  // A bucket much longer than the range of its packed values (a month's rows by doctor and
+  // status) is sorted by counting them; others (a day's few rows) by the typed array's sort.
+  let restCounts: Int32Array | undefined;
+  let size = 0;
+  for (let b = 0; b < buckets; b++) {
+    const from = start[b] as number;
+    const to = start[b + 1] as number;
+    if (rest <= MAX_COUNTED_REST && (to - from) * COUNTING_RATIO > rest) countingSort(bucketed, from, to, (restCounts ??= new Int32Array(rest)));
+    else if (to - from > 1) bucketed.subarray(from, to).sort();
+    size += distinctIn(bucketed, from, to);
+  }
+  const distinct = new Float64Array(size);
+  const count = new Int32Array(size);
+  for (let b = 0, g = -1; b < buckets; b++) {
+    const to = start[b + 1] as number;
+    for (let j = start[b] as number; j < to; j++) {
+      if (j === start[b] || bucketed[j] !== bucketed[j - 1]) {
+        distinct[++g] = b * rest + (bucketed[j] as number);
+        count[g] = 1;
+      } else {
+        count[g] = (count[g] as number) + 1;
+      }
+    }
+  }
+  return { distinct, count };
+}
+
+/** How many distinct values the sorted `values[from, to)` hold. */
+function distinctIn(values: Float64Array, from: number, to: number): number {
+  let size = 0;
+  for (let j = from; j < to; j++) if (j === from || values[j] !== values[j - 1]) size++;
+  return size;
+}
+
+/** Each group's value of every key, from its packed key (mixed radix, the last key the last digit). */
+function unpack(distinct: Float64Array, keys: readonly Key[]): Int32Array[] {
+  const size = distinct.length;
+  const values = keys.map(() => new Int32Array(size));
+  for (let g = 0; g < size; g++) {
+    let key = distinct[g] as number;
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const keySize = (keys[k] as Key).size;
+      const value = key % keySize;
+      (values[k] as Int32Array)[g] = value;
+      key = (key - value) / keySize;
+    }
+  }
+  return values;
 }
 
 /** Counting sorts of a bucket: only for a range of packed values at most this large (an Int32Array of that many counts). */
@@ -317,23 +374,35 @@ function encode(out: BinaryCopyWriter, rows: number, fields: number, line: (g: n
   return table.close();
 }
 
-/** A table written row by row as its rows are found (no arrays of them first): `row` before each row's fields, `close` after the last. */
-function openTable(out: BinaryCopyWriter): { row: (fields: number) => void; close: () => RollupCopyTable } {
-  const chunks: Uint8Array[] = [];
-  let rows = 0;
-  out.header();
-  return {
-    row(fields) {
-      if (out.length >= CHUNK_BYTES) chunks.push(out.take());
-      out.row(fields);
-      rows++;
-    },
-    close() {
-      out.trailer();
-      chunks.push(out.take());
-      return { rows, chunks };
-    },
-  };
+/**
+ * A table written row by row as its rows are found (no arrays of them first): `row` before each
+ * row's fields, `close` after the last. A class, not an object of closures: every table's `row` is
+ * then one function, and a loop writing one table after another keeps V8's optimised code (a new
+ * closure per table was a "wrong call target" and another optimisation of the loop).
+ */
+class TableWriter {
+  private readonly chunks: Uint8Array[] = [];
+  private rows = 0;
+
+  constructor(private readonly out: BinaryCopyWriter) {
+    out.header();
+  }
+
+  row(fields: number): void {
+    if (this.out.length >= CHUNK_BYTES) this.chunks.push(this.out.take());
+    this.out.row(fields);
+    this.rows++;
+  }
+
+  close(): RollupCopyTable {
+    this.out.trailer();
+    this.chunks.push(this.out.take());
+    return { rows: this.rows, chunks: this.chunks };
+  }
+}
+
+function openTable(out: BinaryCopyWriter): TableWriter {
+  return new TableWriter(out);
 }
 
 function writeStatus(out: BinaryCopyWriter, code: number): void {
@@ -525,18 +594,18 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   const dayOrNull = (rank: number) => writeDayOrNull(out, days, rank);
   const scratch = new Float64Array(n);
   /** A GROUP BY … count(*) table: `line` writes a group from its key values (`v[k]`, key by key). */
-  const groupedTable = (rows: Int32Array | number, keys: readonly Key[], fields: number, line: (v: readonly Int32Array[], g: number, count: number) => void): RollupCopyTable => {
+  const groupedTable = (rows: Int32Array, keys: readonly Key[], fields: number, line: (v: readonly Int32Array[], g: number, count: number) => void): RollupCopyTable => {
     const { size, values, count } = groupBy(rows, keys, packedLimit, scratch);
     return encode(out, size, fields, (g) => line(values, g, count[g] as number));
   };
   const at = (column: Int32Array | undefined, g: number) => (column as Int32Array)[g] as number;
 
-  const dayKey: Key = { of: day.rank, size: dayCount };
-  const doctorKey: Key = { of: doctor.rank, size: doctorCount };
-  const statusKey: Key = { of: Int32Array.from(statuses), size: 2 };
-  const laterKey: Key = { of: patientOf, through: later, size: 4 };
-  const placeholderKey: Key = { of: doctor.rank, through: isPlaceholder, size: 2 };
-  const everyRow = n;
+  const dayKey = key(day.rank, dayCount);
+  const doctorKey = key(doctor.rank, doctorCount);
+  const statusKey = key(Int32Array.from(statuses), 2);
+  const laterKey = key(patientOf, 4, later);
+  const placeholderKey = key(doctor.rank, 2, isPlaceholder);
+  const everyRow = all(n);
 
   const appointmentsByDay = groupedTable(everyRow, [dayKey, statusKey, placeholderKey, laterKey], 6, ([d, s, ph, l], g, count) => {
     out.date(days[at(d, g)] as number);
@@ -555,7 +624,7 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
     out.int4(count);
   });
 
-  const appointmentsByDoctorMonth = groupedTable(everyRow, [{ of: day.rank, through: monthOfDay, size: months.length }, doctorKey, statusKey], 4, ([m, doc, s], g, count) => {
+  const appointmentsByDoctorMonth = groupedTable(everyRow, [key(day.rank, months.length, monthOfDay), doctorKey, statusKey], 4, ([m, doc, s], g, count) => {
     out.date(months[at(m, g)] as number);
     out.int4(doctor.sorted[at(doc, g)] as number);
     status(at(s, g));
@@ -568,7 +637,7 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   const onFirstDay = new Int32Array(firstDayRows);
   for (let i = 0, j = 0; i < n; i++) if (day.rank[i] === first[patientOf[i] as number]) onFirstDay[j++] = i;
   const { pairOf, sortedPairs } = nextDayPairs(patients, dayCount);
-  const firstDayBookings = groupedTable(onFirstDay, [dayKey, statusKey, doctorKey, { of: patientOf, through: pairOf, size: sortedPairs.length }], 7, ([d, s, doc, pair], g, count) => {
+  const firstDayBookings = groupedTable(onFirstDay, [dayKey, statusKey, doctorKey, key(patientOf, sortedPairs.length, pairOf)], 7, ([d, s, doc, pair], g, count) => {
     const pairKey = sortedPairs[at(pair, g)] as number;
     const nextCancelled = pairKey % (dayCount + 1);
     out.date(days[at(d, g)] as number);
@@ -628,13 +697,17 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   const lagDays: number[] = [];
   const lagOut = new BinaryCopyWriter(BUFFER_BYTES);
   const byLag = openTable(lagOut);
-  /** The walk over the days, for the rows of one status (`only`) or of any (-1), each row written by `row`. */
-  const walkDays = (only: number, row: (d: number, previous: number, patients: number) => void) => {
+  /** The walk over the days, for the rows of one status (`only`) or of any (-1), its patient-day rows written to `table` (a day, the previous day, the patients). */
+  const walkDays = (only: number, table: TableWriter) => {
+    // The status whose rows are skipped (none: a status no row has), read for every row in both
+    // walks: tested only in the second, the status read had no type feedback when V8 optimised the
+    // first walk, and the second went back to the interpreter and was optimised again.
+    const skip = only === -1 ? NO_STATUS : 1 - only;
     lastDays.fill(none);
     for (let d = 0; d < dayCount; d++) {
       const to = dayStart[d + 1] as number;
       for (let j = dayStart[d] as number; j < to; j++) {
-        if (only !== -1 && statusesByDay[j] !== only) continue;
+        if (statusesByDay[j] === skip) continue;
         const at = (patientsByDay[j] as number) * MAX_LAG;
         for (let k = 0; k < LAGS.length; k++) {
           const earlier = lastDays[at + (LAGS[k] as number) - 1] as number;
@@ -657,7 +730,10 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
       if (touchedCount > 1) touched.subarray(0, touchedCount).sort();
       for (let t = 0; t < touchedCount; t++) {
         const previous = touched[t] as number;
-        row(d, previous, previousCounts[previous] as number);
+        table.row(3);
+        out.date(days[d] as number);
+        dayOrNull(previous);
+        out.int4(previousCounts[previous] as number);
         previousCounts[previous] = 0;
       }
       touchedCount = 0;
@@ -676,22 +752,15 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
       lagDays.length = 0;
     }
   };
-  /** A patient-day rollup's rows (a day, the previous day, the patients), into `table`. */
-  const previousRows = (table: ReturnType<typeof openTable>) => (d: number, previous: number, count: number) => {
-    table.row(3);
-    out.date(days[d] as number);
-    dayOrNull(previous);
-    out.int4(count);
-  };
   const byPrevious = openTable(out);
-  walkDays(-1, previousRows(byPrevious));
+  walkDays(-1, byPrevious);
   const patientDaysByPrevious = byPrevious.close();
   // The same over the cancelled bookings alone (a patient's days with one, each with the previous
   // such day): the patients of a date range of cancelled bookings. Not the confirmed ones: at a
   // million appointments they made 245k rows more (against 88k), and the load's COPY, index and
   // worker ~0.25 s more of CPU; a confirmed view's patients stay a grouping of its bookings.
   const cancelledByPrevious = openTable(out);
-  walkDays(CANCELLED, previousRows(cancelledByPrevious));
+  walkDays(CANCELLED, cancelledByPrevious);
   const cancelledPatientDaysByPrevious = cancelledByPrevious.close();
   const bookingLags = byLag.close();
 
