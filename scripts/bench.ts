@@ -114,7 +114,7 @@ async function bench(options: BenchOptions, signal: AbortSignal): Promise<BenchR
   try {
     const startMs = nowMs() - startedAt;
     const server = await serverFacts(db);
-    const postmaster = postmasterPid(options.dataDir);
+    const postmaster = postmasterPid(path.join(options.dataDir, 'pgdata', 'postmaster.pid'));
 
     const runs: RunResult[] = [];
     if (options.profile) {

@@ -484,16 +484,21 @@ async function buildAndSwap(
   const settings = [
     statementTimeout,
     asyncCommit,
-    // Built once after the COPY: let the sorts run in memory.
-    "SET LOCAL maintenance_work_mem = '256MB'",
-    // Before PostgreSQL 18, one process per index build: a parallel build has each worker write
-    // its sorted share to temporary files for the leader to merge, which at this size cost more
-    // than the shared scan saved (PostgreSQL 15, a million appointments, busy 2-core machine: the
-    // key and three covering indexes took 3.5–5.6 s and ~3.1 s of CPU serially against 4.0–6.2 s
-    // and ~4.3 s with its default two workers); and the load now builds two at once. PostgreSQL
-    // 18 (the embedded server) built them as fast or faster with the workers, so it keeps its
-    // default.
-    "SELECT set_config('max_parallel_maintenance_workers', '0', true) WHERE current_setting('server_version_num')::int < 180000",
+    // Sort memory: small on purpose. At 256 MB each build sorted its whole table in memory; at 8 MB
+    // it sorts runs of 8 MB and merges them from temporary files, and spent a third less CPU
+    // (PostgreSQL 15, a million appointments, server CPU per build, median of 5 on a busy 2-core
+    // machine: the key 459 → 307 ms, by date 774 → 440, by doctor 983 → 638, by patient 821 → 695;
+    // 16 MB: 368, 490, 852, 686; 4 MB: 444, 569, 739, 601; 64 MB, the server's default, cost the
+    // most: 494, 921, 1170, 1041). Filling ~90 MB of fresh memory costs page faults, and a single
+    // quicksort over it misses the cache, where runs of 8 MB stay in it (trace_sort: 0.76 against
+    // 1.11 s of CPU for the index by doctor). And it is less memory for the two sessions at once.
+    "SET LOCAL maintenance_work_mem = '8MB'",
+    // One process per index build, on every version: a parallel build needs 32 MB of sort memory
+    // per process, so at 8 MB no server plans workers (earlier, at 256 MB, PostgreSQL 15 was kept
+    // from them: its workers' temporary files cost more than the shared scan saved, 4.3 against
+    // 3.1 s of CPU for the key and three covering indexes). PostgreSQL 18 (the embedded server),
+    // which built as fast with its two workers at 256 MB, spent 2.1 s of CPU on the four serially
+    // at 8 MB against 4.0 s with the workers at 256 MB (medians of 3), in less time too.
   ].join('; ');
   const statement = (sql: string): BuildTask => ({ label: sql, run: (session) => session.query(`BEGIN; ${settings}; ${sql}; COMMIT`).then(() => undefined) });
   // Stops a wait for the rollups when the person cancels or the other session fails.

@@ -144,7 +144,14 @@ export async function createStagingTables(client: Client, schema: string, runId:
 
 /** The statements createStagingTables runs, for a caller that sends them in one round trip. */
 export function stagingTableStatements(schema: string, runId: number, tables: readonly LoadedTable[]): string[] {
-  return tables.flatMap((table) => newTableStatements(schema, runId, table, TABLES[table].columns));
+  return tables.flatMap((table) => {
+    const unanalysed = TABLES[table].noStatistics ?? [];
+    const next = `${quoteIdent(schema)}.${quoteIdent(nextName(table))}`;
+    return [
+      ...newTableStatements(schema, runId, table, TABLES[table].columns),
+      ...(unanalysed.length > 0 ? [`ALTER TABLE ${next} ${unanalysed.map((column) => `ALTER COLUMN ${column} SET STATISTICS 0`).join(', ')}`] : []),
+    ];
+  });
 }
 
 /** A new table (`table`__next) with these columns and the run's mark: its CREATE and COMMENT statements. */
@@ -161,8 +168,9 @@ export function newTableStatements(schema: string, runId: number, table: string,
  *   builds one index per session, and serially the three covering indexes on appointments left one
  *   core idle for ~3 s at a million rows.
  * - `analyze`: statistics for the planner, so the first dashboard query after the swap is planned
- *   on the new data: of the columns queries filter, join and group on, where a table says which,
- *   at the load's statistics target (LOAD_STATISTICS_TARGET, run in the statement's transaction).
+ *   on the new data: of the columns queries filter, join and group on (a table's others are left
+ *   out by their statistics target, set when it is created), at the load's statistics target
+ *   (LOAD_STATISTICS_TARGET, run in the statement's transaction).
  * - `constraints`: in the swap's transaction, the keys over those unique indexes (no scan: their
  *   columns are NOT NULL, and the index is already unique) and the foreign keys, each checked once
  *   with one join against a table that has its key.
@@ -193,8 +201,7 @@ export function buildPlan(schema: string): BuildPlan {
       constraints.push(`ALTER TABLE ${target(table)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${fk.columns}) REFERENCES ${target(fk.references.table)} (${fk.references.columns})`);
     }
   }
-  const statistics = (table: LoadedTable) => (TABLES[table].statistics ? ` (${TABLES[table].statistics})` : '');
-  const analyze = `SET LOCAL default_statistics_target = ${LOAD_STATISTICS_TARGET}; ANALYZE ${LOADED_TABLES.map((table) => `${target(table)}${statistics(table)}`).join(', ')}`;
+  const analyze = `SET LOCAL default_statistics_target = ${LOAD_STATISTICS_TARGET}; ANALYZE ${LOADED_TABLES.map(target).join(', ')}`;
   return { indexes, analyze, constraints };
 }
 

@@ -6,7 +6,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 
 let ticksPerSecond: number | undefined;
 
@@ -50,10 +49,10 @@ function readStat(pid: number): ProcStat | undefined {
   }
 }
 
-/** The postmaster's PID from `<dataDir>/pgdata/postmaster.pid` (first line). */
-export function postmasterPid(dataDir: string): number | undefined {
+/** The postmaster's PID from a postmaster.pid file (first line). */
+export function postmasterPid(pidFile: string): number | undefined {
   try {
-    const pid = Number(readFileSync(path.join(dataDir, 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
     return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;

@@ -189,6 +189,13 @@ describe.each(testServers())('loading the samples on $name PostgreSQL', ({ url }
       // COPY … FREEZE marks the pages it fills (PostgreSQL 14+), a VACUUM after the commit the rest.
       expect(table.visible).toBe(table.pages);
     }
+    // The rejected rows' statistics: of the columns they are looked up by, not the messages or JSON.
+    const { rows: analysed } = await h.admin.query<{ name: string }>(
+      `SELECT a.attname AS name FROM pg_statistic s JOIN pg_attribute a ON a.attrelid = s.starelid AND a.attnum = s.staattnum
+        WHERE s.starelid = $1::regclass ORDER BY 1`,
+      [`${SCHEMA}.rejected_rows`],
+    );
+    expect(analysed.map((a) => a.name)).toEqual(['column_name', 'excel_row', 'file', 'reason', 'run_id']);
     await expectNoLeftovers(h);
   });
 
