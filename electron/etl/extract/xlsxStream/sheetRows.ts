@@ -451,9 +451,16 @@ export class SheetRowsHandler implements XmlHandler {
       // parseDoubleStrict gives for it (up to 15 digits the digits are the exact double).
       let i = textStart;
       const negative = buf[i] === 0x2d;
-      if (negative) i++;
+      // Added on every cell (not `if (negative) i++`), so the addition has type feedback before
+      // the first negative number: that increment, first run after fastElement was optimised,
+      // deoptimised it ("insufficient type feedback for unary operation", --trace-deopt).
+      i += negative ? 1 : 0;
       const first = i;
-      let number = 0;
+      // -0, not 0: a heap number, so the multiply and add below record "number" rather than
+      // "small integer" feedback from the first cell; with 0, the first id or serial past 2^31
+      // deoptimised fastElement ("overflow", --trace-deopt) and it was compiled again. -0 * 10 + d
+      // is d, and +0 for d = 0, so every value is the one 0 gives.
+      let number = -0;
       for (; i < textEnd; i++) {
         const d = buf[i]! - 0x30;
         if (d < 0 || d > 9) break;

@@ -299,9 +299,11 @@ export class XmlScanner {
         break;
       }
       if (lt > pos || this.textOpen) this.emitText(buf, pos, lt, true);
-      if (this.fast && this.depth > 0) {
-        const second = buf[lt + 1];
-        if (second !== undefined && second !== SLASH && second !== BANG && second !== QUESTION) {
+      // lt + 1 < length first: reading one past the chunk's end deoptimised scan ("out of
+      // bounds", --trace-deopt) once per cold read, and each re-optimisation recompiled it.
+      if (this.fast && this.depth > 0 && lt + 1 < length) {
+        const second = buf[lt + 1]!;
+        if (second !== SLASH && second !== BANG && second !== QUESTION) {
           const after = (this.handler.fastElement as NonNullable<XmlHandler['fastElement']>)(buf, lt, this.defaultNs[this.depth]!);
           if (after !== -1) {
             pos = after;
