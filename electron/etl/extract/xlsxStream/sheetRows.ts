@@ -403,6 +403,11 @@ export class SheetRowsHandler implements XmlHandler {
         inline = true;
         const afterName = p + 6;
         if (buf[afterName] === GT) textStart = afterName + 1;
+        // A chunk ending inside `<t xml:space="…">` is left to the generic path here: it used to
+        // fall through to the DEFAULT_GT test, a call first made (at a chunk boundary) after
+        // fastElement was optimised, which deoptimised it on every cold read of the openpyxl
+        // pair ("insufficient type feedback for call", --trace-deopt, 4 of 4 runs).
+        else if (afterName + PRESERVE_GT.length > length) return -1;
         else if (startsWithAt(buf, afterName, PRESERVE_GT)) {
           preserve = true;
           textStart = afterName + PRESERVE_GT.length;
