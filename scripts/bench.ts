@@ -16,6 +16,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Database } from '../electron/db/connection';
+import { dataFolder } from '../electron/db/embedded/dataFolder';
 import { quoteIdent } from '../electron/db/identifiers';
 import { loadRun } from '../electron/db/load';
 import { prepareRun } from '../electron/etl/prepareRun';
@@ -105,7 +106,8 @@ async function bench(options: BenchOptions, signal: AbortSignal): Promise<BenchR
   const machine = machineFacts(gc ? (gcFlag ? 'exposed' : 'runtime') : 'unavailable');
   const logger: Logger = { log: (level, message) => (level === 'warn' || level === 'error' ? stderr(`database: ${message}`) : undefined) };
 
-  const initialised = !existsSync(path.join(options.dataDir, 'pgdata', 'PG_VERSION'));
+  const { pgdata } = dataFolder(options.dataDir);
+  const initialised = !existsSync(path.join(pgdata, 'PG_VERSION'));
   stderr(`starting the bench database in ${options.dataDir} …`);
   const startedAt = nowMs();
   const db = await openDatabase({ embeddedDataDir: options.dataDir }, logger);
@@ -114,7 +116,7 @@ async function bench(options: BenchOptions, signal: AbortSignal): Promise<BenchR
   try {
     const startMs = nowMs() - startedAt;
     const server = await serverFacts(db);
-    const postmaster = postmasterPid(path.join(options.dataDir, 'pgdata', 'postmaster.pid'));
+    const postmaster = postmasterPid(path.join(pgdata, 'postmaster.pid'));
 
     const runs: RunResult[] = [];
     if (options.profile) {

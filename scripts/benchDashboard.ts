@@ -11,6 +11,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../electron/db/connection';
+import { dataFolder } from '../electron/db/embedded/dataFolder';
 import { renderDashboardTimings, timeDashboard } from './bench/dashboard';
 import { postmasterPid, serverRunMs } from './bench/serverCpu';
 
@@ -37,7 +38,7 @@ async function main(): Promise<number> {
     const version = (await db.pool.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?';
     // The embedded server's CPU is ours alone to read; a server given by URL may serve others too,
     // so its CPU is read only when asked for.
-    const pidFile = values['db-url'] ? values['pid-file'] : path.join(dataDir, 'pgdata', 'postmaster.pid');
+    const pidFile = values['db-url'] ? values['pid-file'] : path.join(dataFolder(dataDir).pgdata, 'postmaster.pid');
     const postmaster = pidFile === undefined ? undefined : postmasterPid(pidFile);
     const serverCpu = postmaster === undefined ? {} : { serverCpu: () => serverRunMs(postmaster) };
     const timings = await timeDashboard(db, values.schema, { repeats, ...serverCpu, ...(values.only ? { only: values.only.split(',') } : {}) });

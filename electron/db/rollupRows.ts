@@ -366,7 +366,7 @@ interface PatientFigures {
 
 /** `rows` rows of `fields` fields written by `line`, in chunks that fill the writer's buffer without outgrowing it. */
 function encode(out: BinaryCopyWriter, rows: number, fields: number, line: (g: number) => void): RollupCopyTable {
-  const table = openTable(out);
+  const table = new TableWriter(out);
   for (let g = 0; g < rows; g++) {
     table.row(fields);
     line(g);
@@ -399,10 +399,6 @@ class TableWriter {
     this.chunks.push(this.out.take());
     return { rows: this.rows, chunks: this.chunks };
   }
-}
-
-function openTable(out: BinaryCopyWriter): TableWriter {
-  return new TableWriter(out);
 }
 
 function writeStatus(out: BinaryCopyWriter, code: number): void {
@@ -696,7 +692,7 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   const lagTouched = new Uint8Array(dayCount);
   const lagDays: number[] = [];
   const lagOut = new BinaryCopyWriter(BUFFER_BYTES);
-  const byLag = openTable(lagOut);
+  const byLag = new TableWriter(lagOut);
   /** The walk over the days, for the rows of one status (`only`) or of any (-1), its patient-day rows written to `table` (a day, the previous day, the patients). */
   const walkDays = (only: number, table: TableWriter) => {
     // The status whose rows are skipped (none: a status no row has), read for every row in both
@@ -752,14 +748,14 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
       lagDays.length = 0;
     }
   };
-  const byPrevious = openTable(out);
+  const byPrevious = new TableWriter(out);
   walkDays(-1, byPrevious);
   const patientDaysByPrevious = byPrevious.close();
   // The same over the cancelled bookings alone (a patient's days with one, each with the previous
   // such day): the patients of a date range of cancelled bookings. Not the confirmed ones: at a
   // million appointments they made 245k rows more (against 88k), and the load's COPY, index and
   // worker ~0.25 s more of CPU; a confirmed view's patients stay a grouping of its bookings.
-  const cancelledByPrevious = openTable(out);
+  const cancelledByPrevious = new TableWriter(out);
   walkDays(CANCELLED, cancelledByPrevious);
   const cancelledPatientDaysByPrevious = cancelledByPrevious.close();
   const bookingLags = byLag.close();

@@ -144,20 +144,17 @@ export async function createStagingTables(client: Client, schema: string, runId:
 
 /** The statements createStagingTables runs, for a caller that sends them in one round trip. */
 export function stagingTableStatements(schema: string, runId: number, tables: readonly LoadedTable[]): string[] {
-  return tables.flatMap((table) => {
-    const unanalysed = TABLES[table].noStatistics ?? [];
-    const next = `${quoteIdent(schema)}.${quoteIdent(nextName(table))}`;
-    return [
-      ...newTableStatements(schema, runId, table, TABLES[table].columns),
-      ...(unanalysed.length > 0 ? [`ALTER TABLE ${next} ${unanalysed.map((column) => `ALTER COLUMN ${column} SET STATISTICS 0`).join(', ')}`] : []),
-    ];
-  });
+  return tables.flatMap((table) => newTableStatements(schema, runId, table, TABLES[table].columns, TABLES[table].noStatistics));
 }
 
-/** A new table (`table`__next) with these columns and the run's mark: its CREATE and COMMENT statements. */
-export function newTableStatements(schema: string, runId: number, table: string, columns: string): string[] {
+/**
+ * A new table (`table`__next) with these columns and the run's mark: its CREATE and COMMENT
+ * statements, and the statistics target 0 of the columns ANALYZE is to leave out.
+ */
+export function newTableStatements(schema: string, runId: number, table: string, columns: string, noStatistics: readonly string[] = []): string[] {
   const next = `${quoteIdent(schema)}.${quoteIdent(nextName(table))}`;
-  return [`CREATE TABLE ${next} (\n      ${columns}\n    )`, `COMMENT ON TABLE ${next} IS '${runComment(runId)}'`];
+  const statistics = noStatistics.length > 0 ? [`ALTER TABLE ${next} ${noStatistics.map((column) => `ALTER COLUMN ${column} SET STATISTICS 0`).join(', ')}`] : [];
+  return [`CREATE TABLE ${next} (\n      ${columns}\n    )`, `COMMENT ON TABLE ${next} IS '${runComment(runId)}'`, ...statistics];
 }
 
 /**
