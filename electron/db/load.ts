@@ -9,10 +9,10 @@
  *   copy_*     COPY … FROM STDIN (FREEZE) into the new tables, in the transaction that created
  *              them, which commits when they are full (staging.ts says why); the rejected rows in
  *              one of the second session's, beside the appointments', committed right after it
- *   index      their keys (as unique indexes), indexes and statistics, and the dashboard's
- *              rollups, on two sessions at once, each statement in its own transaction; the rows
- *              of the new tables are counted there
- *   verify     in the swap's transaction: the keys and foreign keys are added, the grants carried
+ *   index      their keys (as unique indexes), indexes and statistics, the foreign key between
+ *              them, and the dashboard's rollups, on two sessions at once, each statement in its
+ *              own transaction; the rows of the new tables are counted there
+ *   verify     in the swap's transaction: the keys and the run log's foreign key are added, the grants carried
  *              over, and the rows counted in the new tables, and the rows COPY reported, must
  *              equal the preview's counts
  *   swap       the new tables take the live ones' place, the run is marked succeeded, and all of
@@ -510,33 +510,20 @@ async function buildAndSwap(
   // and analysed afterwards as separate statements, which either session may take: copied,
   // indexed and analysed in one go they were the step's last 0.5 s at a million rows, with the
   // other session idle.
-  let committed: { resolve: () => void; reject: (error: unknown) => void } = { resolve: () => undefined, reject: () => undefined };
-  const rollupsCommitted = new Promise<void>((resolve, reject) => {
-    committed = { resolve, reject };
-  });
-  rollupsCommitted.catch(() => undefined);
-  const rollupsCopy: BuildTask = {
+  const rollupsCopy = gated({
     label: 'rollups: created and copied',
     run: async (session) => {
-      try {
-        const rollups = await rollupsFor(input, stopped.signal, logger);
-        await session.query(`BEGIN; ${settings}`);
-        await copyRollups(session, schema, runId, rollups, options, logger);
-        await session.query('COMMIT');
-        committed.resolve();
-      } catch (error) {
-        committed.reject(error);
-        throw error;
-      }
-    },
-  };
-  const afterRollups = (sql: string): BuildTask => ({
-    label: sql,
-    run: async (session) => {
-      await rollupsCommitted;
-      await statement(sql).run(session);
+      const rollups = await rollupsFor(input, stopped.signal, logger);
+      await session.query(`BEGIN; ${settings}`);
+      await copyRollups(session, schema, runId, rollups, options, logger);
+      await session.query('COMMIT');
     },
   });
+  const afterRollups = (sql: string): BuildTask => after(rollupsCopy.done, statement(sql));
+  // The foreign keys take locks that conflict with the builds' and ANALYZE's on their tables,
+  // and ANALYZE locks its tables one by one: a check started beside it could deadlock with it.
+  // Queued after it, they also wait for it to end.
+  const statistics = gated(statement(plan.analyze));
   // The safety net between the preview and the tables: their rows counted here, by a session
   // free while the other builds (at a million appointments the count was ~0.1–0.2 s of the verify
   // step, with the other session idle). The tables were committed before this step and nothing
@@ -562,8 +549,10 @@ async function buildAndSwap(
   const tasks: BuildTask[] = [
     ...appointmentIndexes.slice(0, 3).map(statement),
     rollupsCopy,
-    ...[...appointmentIndexes.slice(3), ...otherIndexes, plan.analyze].map(statement),
+    ...[...appointmentIndexes.slice(3), ...otherIndexes].map(statement),
+    statistics,
     countRows,
+    ...plan.foreignKeys.map((sql) => after(statistics.done, statement(sql))),
     ...rollupStatements(schema).map(afterRollups),
   ];
   options.signal?.addEventListener('abort', stop, { once: true });
@@ -627,6 +616,29 @@ async function buildAndSwap(
   build.staged = false;
   logger.log('info', 'tables swapped and committed', { attempts: swapped.attempts, ms: swapped.ms });
   return swapped.replaced;
+}
+
+/** A task whose end others can wait for (`done` rejects when it fails). */
+function gated(task: BuildTask): BuildTask & { done: Promise<void> } {
+  let settle: { resolve: () => void; reject: (error: unknown) => void } = { resolve: () => undefined, reject: () => undefined };
+  const done = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  done.catch(() => undefined);
+  return {
+    label: task.label,
+    done,
+    run: (session) =>
+      task.run(session).then(settle.resolve, (error: unknown) => {
+        settle.reject(error);
+        throw error;
+      }),
+  };
+}
+
+/** A task that starts its work once `first` is done. */
+function after(first: Promise<void>, task: BuildTask): BuildTask {
+  return { label: task.label, run: (session) => first.then(() => task.run(session)) };
 }
 
 async function rejectedChunks(input: LoadInput, runId: number, files: Record<'doctors' | 'appointments', { name: string; sheet: string }>): Promise<Iterable<string | Uint8Array>> {

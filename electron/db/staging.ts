@@ -168,13 +168,19 @@ export function newTableStatements(schema: string, runId: number, table: string,
  *   on the new data: of the columns queries filter, join and group on (a table's others are left
  *   out by their statistics target, set when it is created), at the load's statistics target
  *   (LOAD_STATISTICS_TARGET, run in the statement's transaction).
+ * - `foreignKeys`: the foreign keys between two loaded tables, each checked once with one join
+ *   against the unique index of the table it refers to. They are added in the index step, once
+ *   both tables' builds and statistics are done (their SHARE ROW EXCLUSIVE locks conflict with
+ *   those), while the other session indexes the rollups: in the swap's transaction the check of
+ *   appointments against doctors was ~0.12 s with the other session idle, at a million rows.
  * - `constraints`: in the swap's transaction, the keys over those unique indexes (no scan: their
- *   columns are NOT NULL, and the index is already unique) and the foreign keys, each checked once
- *   with one join against a table that has its key.
+ *   columns are NOT NULL, and the index is already unique; a foreign key already relying on one is
+ *   kept), and the foreign keys to live tables (the run log: its lock is taken only at the swap).
  */
 export interface BuildPlan {
   indexes: string[];
   analyze: string;
+  foreignKeys: string[];
   constraints: string[];
 }
 
@@ -186,6 +192,7 @@ export function buildPlan(schema: string): BuildPlan {
   const target = (table: LoadedTable | 'etl_runs') => `${s}.${quoteIdent(table === 'etl_runs' ? table : nextName(table))}`;
   const indexes: string[] = [];
   const constraints: string[] = [];
+  const foreignKeys: string[] = [];
   for (const table of BY_SIZE) {
     const { primaryKey, indexes: others } = TABLES[table];
     const key = quoteIdent(nextName(primaryKey.name));
@@ -195,11 +202,12 @@ export function buildPlan(schema: string): BuildPlan {
   }
   for (const table of LOADED_TABLES) {
     for (const fk of TABLES[table].foreignKeys) {
-      constraints.push(`ALTER TABLE ${target(table)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${fk.columns}) REFERENCES ${target(fk.references.table)} (${fk.references.columns})`);
+      const sql = `ALTER TABLE ${target(table)} ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${fk.columns}) REFERENCES ${target(fk.references.table)} (${fk.references.columns})`;
+      (fk.references.table === 'etl_runs' ? constraints : foreignKeys).push(sql);
     }
   }
   const analyze = `SET LOCAL default_statistics_target = ${LOAD_STATISTICS_TARGET}; ANALYZE ${LOADED_TABLES.map(target).join(', ')}`;
-  return { indexes, analyze, constraints };
+  return { indexes, analyze, foreignKeys, constraints };
 }
 
 /** Index and primary-key names of a swapped table, as they are once it is live (rollups have none). */

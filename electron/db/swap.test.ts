@@ -46,11 +46,14 @@ describe('buildPlan', () => {
     expect(plan.indexes).toHaveLength(7);
     expect(plan.analyze).toMatch(/^SET LOCAL default_statistics_target = \d+; ANALYZE "healthtech"\."doctors__next", "healthtech"\."appointments__next".*"rejected_rows__next"$/);
   });
-  it('adds the keys over those indexes, then the foreign keys, in the transaction that swaps', () => {
+  it('adds the keys over those indexes, then the foreign key to the run log, in the transaction that swaps', () => {
     const firstForeignKey = plan.constraints.findIndex((s) => s.includes('FOREIGN KEY'));
     expect(firstForeignKey).toBe(3);
     expect(plan.constraints.slice(0, 3).every((s) => /ADD CONSTRAINT "([a-z_]+_pkey__next)" PRIMARY KEY USING INDEX "\1"$/.test(s))).toBe(true);
-    expect(plan.constraints.slice(3)).toHaveLength(2);
+    expect(plan.constraints.slice(3)).toEqual(['ALTER TABLE "healthtech"."rejected_rows__next" ADD CONSTRAINT "rejected_rows_run_id_fkey" FOREIGN KEY (run_id) REFERENCES "healthtech"."etl_runs" (run_id)']);
+  });
+  it('checks the foreign key between two loaded tables in the index step, against the new doctors', () => {
+    expect(plan.foreignKeys).toEqual(['ALTER TABLE "healthtech"."appointments__next" ADD CONSTRAINT "appointments_doctor_id_fkey" FOREIGN KEY (doctor_id) REFERENCES "healthtech"."doctors__next" (doctor_id)']);
   });
   it("completes the rollups with their indexes, then their statistics", () => {
     const statements = rollupStatements('healthtech');
