@@ -71,8 +71,12 @@ export class ByteWriter {
   /** Bytes given as they are (a separator, a constant word). */
   bytes(value: Uint8Array): void {
     if (this.at + value.length > this.buf.length) this.grow(value.length);
-    this.buf.set(value, this.at);
-    this.at += value.length;
+    // A few bytes (a status word, CRLF) go one by one: `set` costs a builtin call per row.
+    if (value.length <= 16) for (let k = 0; k < value.length; k++) this.buf[this.at++] = value[k] as number;
+    else {
+      this.buf.set(value, this.at);
+      this.at += value.length;
+    }
   }
 
   /** Any text, as UTF-8. */
