@@ -171,11 +171,29 @@ describe('rejected rows without the run id', () => {
     }
   });
 
+  it('in place, in the room after each chunk, writes the same; a chunk without the room is copied', () => {
+    const rows = [...Array.from({ length: 3000 }, (_, i) => row(i)), ...HOSTILE.map((value, i) => row(i, { message: value, raw: { name: value } }))];
+    for (const runId of [42, 9_007_199_254_740_991]) {
+      const without = rejectedCopyWithoutRunId(rows, files);
+      expect(without.length).toBeGreaterThan(1);
+      const buffers = without.map((chunk) => chunk.buffer);
+      const loaded = [...withRunId(runId, without, { inPlace: true })];
+      expect(loaded.map((chunk) => chunk.buffer)).toEqual(buffers);
+      expect(Buffer.concat(loaded).toString('latin1')).toBe(Buffer.from(oracle(runId, rows), 'utf8').toString('latin1'));
+      // Exactly as long as their lines: no room, so copied, and left as they were.
+      const tight = rejectedCopyWithoutRunId(rows, files).map((chunk) => Uint8Array.from(chunk));
+      const before = Buffer.concat(tight);
+      expect(Buffer.concat([...withRunId(runId, tight, { inPlace: true })]).toString('latin1')).toBe(Buffer.from(oracle(runId, rows), 'utf8').toString('latin1'));
+      expect(Buffer.concat(tight).equals(before)).toBe(true);
+    }
+  });
+
   it('no rows give no bytes', () => {
     expect(text(withRunId(5, rejectedCopyWithoutRunId([], files)))).toBe('');
   });
 
   it('a chunk that does not end with a whole line is refused, not loaded misaligned', () => {
     expect(() => [...withRunId(5, [Buffer.from('a\tb\nc\td')])]).toThrow(/whole line/);
+    expect(() => [...withRunId(5, [Buffer.from('a\tb\nc\td')], { inPlace: true })]).toThrow(/whole line/);
   });
 });
