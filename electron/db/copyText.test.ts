@@ -3,6 +3,7 @@ import { AppointmentTable, STATUSES } from '../etl/appointmentTable';
 import { isoFromDay } from '../etl/rules/calendar';
 import { groupPatients } from '../etl/patientGroups';
 import type { RejectedRow } from '../etl/types';
+import { HOSTILE } from '../../test/support/hostileText';
 import { appointmentTableBinaryCopy, appointmentTableCopy, CHUNK_ROWS, copyEscape, rejectedCopy, rejectedCopyWithoutRunId, withRunId } from './copyText';
 
 const files = { doctors: { name: 'docs\\2025.xlsx', sheet: 'Doctors\tA' }, appointments: { name: 'Termine ä.xlsx', sheet: 'Sheet1' } };
@@ -58,6 +59,29 @@ describe('rejectedCopy', () => {
 
   it('writes nothing for no rows', () => {
     expect([...rejectedCopy(1, [], files)]).toEqual([]);
+  });
+
+  // The fields are escaped byte by byte now (ByteWriter.escaped); the old way, a regex, JSON.stringify
+  // and Buffer.write, is the oracle. Compared as bytes: a lone surrogate is U+FFFD in the text
+  // columns, as Buffer.write made it, and \udxxx inside the JSON, as JSON.stringify writes it.
+  it('writes every hostile value byte for byte as the regex and JSON.stringify did', () => {
+    const rows = HOSTILE.flatMap((value, i) => [
+      row(i, { message: value, column: value, raw: { booking_id: value, [value]: 'as a key', name: `${value}|${value}` } }),
+      row(i + 1000, {
+        reason: 'duplicate',
+        column: undefined,
+        keptRow: i,
+        problems: [
+          { reason: 'invalid_date', column: value, message: value },
+          { reason: 'missing_value', message: `${value}${value}` },
+        ],
+        raw: { [`k${i}`]: value },
+      } as Partial<RejectedRow>),
+    ]);
+    // latin1: byte for byte, and a readable diff when they differ.
+    const expected = Buffer.from(oracle(3, rows), 'utf8').toString('latin1');
+    expect(Buffer.concat([...rejectedCopy(3, rows, files)]).toString('latin1')).toBe(expected);
+    expect(Buffer.concat([...withRunId(3, rejectedCopyWithoutRunId(rows, files))]).toString('latin1')).toBe(expected);
   });
 });
 
@@ -147,11 +171,29 @@ describe('rejected rows without the run id', () => {
     }
   });
 
+  it('in place, in the room after each chunk, writes the same; a chunk without the room is copied', () => {
+    const rows = [...Array.from({ length: 3000 }, (_, i) => row(i)), ...HOSTILE.map((value, i) => row(i, { message: value, raw: { name: value } }))];
+    for (const runId of [42, 9_007_199_254_740_991]) {
+      const without = rejectedCopyWithoutRunId(rows, files);
+      expect(without.length).toBeGreaterThan(1);
+      const buffers = without.map((chunk) => chunk.buffer);
+      const loaded = [...withRunId(runId, without, { inPlace: true })];
+      expect(loaded.map((chunk) => chunk.buffer)).toEqual(buffers);
+      expect(Buffer.concat(loaded).toString('latin1')).toBe(Buffer.from(oracle(runId, rows), 'utf8').toString('latin1'));
+      // Exactly as long as their lines: no room, so copied, and left as they were.
+      const tight = rejectedCopyWithoutRunId(rows, files).map((chunk) => Uint8Array.from(chunk));
+      const before = Buffer.concat(tight);
+      expect(Buffer.concat([...withRunId(runId, tight, { inPlace: true })]).toString('latin1')).toBe(Buffer.from(oracle(runId, rows), 'utf8').toString('latin1'));
+      expect(Buffer.concat(tight).equals(before)).toBe(true);
+    }
+  });
+
   it('no rows give no bytes', () => {
     expect(text(withRunId(5, rejectedCopyWithoutRunId([], files)))).toBe('');
   });
 
   it('a chunk that does not end with a whole line is refused, not loaded misaligned', () => {
     expect(() => [...withRunId(5, [Buffer.from('a\tb\nc\td')])]).toThrow(/whole line/);
+    expect(() => [...withRunId(5, [Buffer.from('a\tb\nc\td')], { inPlace: true })]).toThrow(/whole line/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { AppointmentTable } from '../etl/appointmentTable';
 import { writeAppointmentFields } from '../etl/output/appointmentFields';
-import { ByteWriter } from '../etl/output/byteWriter';
+import { ByteWriter, Escapes } from '../etl/output/byteWriter';
 import { isoFromDay } from '../etl/rules/calendar';
 import { BINARY_COPY_HEADER_BYTES, BinaryCopyWriter } from './binaryCopyWriter';
 import { bookingOrder } from './bookingOrder';
@@ -108,58 +108,142 @@ export function rejectedCopy(runId: number, rows: readonly RejectedRow[], files:
 /**
  * The rejected rows' COPY bytes without the leading run id: the CLI's reading worker writes them
  * before the run has an id, while the host copies the appointments, and withRunId puts the id in
- * front of each line at the load. Chunks hold whole lines.
+ * front of each line at the load. Chunks hold whole lines, and each chunk's ArrayBuffer runs on
+ * past it (the writer's room for the row that crosses a chunk's size): withRunId puts the ids in
+ * that room, in place.
  */
 export function rejectedCopyWithoutRunId(rows: readonly RejectedRow[], files: Record<RejectedRow['file'], { name: string; sheet: string }>): Uint8Array[] {
   return Array.from(rejectedBytes('', rows, files));
 }
 
-/** rejectedCopyWithoutRunId's chunks (whole lines each) with `runId` and a tab in front of every line. */
-export function* withRunId(runId: number, chunks: Iterable<Uint8Array>): Generator<Uint8Array> {
+/**
+ * rejectedCopyWithoutRunId's chunks (whole lines each) with `runId` and a tab in front of every
+ * line. `inPlace` (the load, for the chunks a worker transferred, each the only view of its
+ * buffer): each chunk is used up, its lines moved along its own buffer, last line first, into the
+ * room after it. Copied into a new buffer per chunk, the host's main thread spent 70–105 ms on the
+ * 41,574 rejected rows of a million openpyxl rows, nearly all of it the kernel's first touch of
+ * ~15 MB of fresh pages (~4.5 ms a MB on this machine); in place it touches next to none. A chunk
+ * without the room is copied.
+ */
+export function* withRunId(runId: number, chunks: Iterable<Uint8Array>, { inPlace = false } = {}): Generator<Uint8Array> {
   const prefix = Buffer.from(`${runId}\t`);
   for (const chunk of chunks) {
+    if (chunk.length > 0 && chunk[chunk.length - 1] !== NEWLINE) throw new TypeError('COPY text chunks must end with a whole line');
     let lines = 0;
     for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) lines += 1;
-    const out = Buffer.allocUnsafe(chunk.length + lines * prefix.length);
-    let at = 0;
-    for (let start = 0; start < chunk.length; ) {
-      const end = chunk.indexOf(NEWLINE, start) + 1;
-      if (end === 0) throw new TypeError('COPY text chunks must end with a whole line');
-      out.set(prefix, at);
-      out.set(chunk.subarray(start, end), at + prefix.length);
-      at += prefix.length + end - start;
-      start = end;
+    const length = chunk.length + lines * prefix.length;
+    const roomy = inPlace && length <= chunk.buffer.byteLength - chunk.byteOffset;
+    const out = roomy ? new Uint8Array(chunk.buffer, chunk.byteOffset, length) : Buffer.allocUnsafe(length);
+    let to = length;
+    for (let end = chunk.length; end > 0; ) {
+      // lastIndexOf counts a negative start from the end: the first line starts at 0.
+      const start = end >= 2 ? chunk.lastIndexOf(NEWLINE, end - 2) + 1 : 0;
+      to -= end - start;
+      if (roomy) out.copyWithin(to, start, end);
+      else out.set(chunk.subarray(start, end), to);
+      to -= prefix.length;
+      out.set(prefix, to);
+      end = start;
     }
     yield out;
   }
 }
 
+/** COPY text's escapes (copyEscape's), written straight into the chunk. */
+const COPY_TEXT = new Escapes({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\uFFFD' });
+
+/** What JSON.stringify writes for one character inside a string, escaped again for COPY text. */
+const jsonCopyEscape = (char: string) => copyEscape(JSON.stringify(char).slice(1, -1));
+
+/**
+ * The characters JSON.stringify escapes inside a string (quote, backslash, controls, a lone
+ * surrogate as \udxxx), then escaped for COPY text; NUL becomes U+FFFD, as jsonWithoutNul makes it.
+ */
+const COPY_JSON = new Escapes(
+  Object.fromEntries(
+    Array.from({ length: 0x80 }, (_, code) => String.fromCharCode(code))
+      .filter((char) => jsonCopyEscape(char) !== char)
+      .map((char) => [char, char === '\0' ? '\uFFFD' : jsonCopyEscape(char)]),
+  ),
+  (unit) => Buffer.from(jsonCopyEscape(String.fromCharCode(unit))),
+);
+
+/**
+ * `value` as copyEscape(jsonWithoutNul(value)) writes it. The rows' raw values and problems are
+ * plain objects and arrays of strings, written here directly; anything else (numbers, null) goes
+ * through JSON.stringify. The keys are few (the column names and a problem's fields): each is
+ * encoded once, the old way, and kept in `keys`.
+ */
+function writeJson(out: ByteWriter, value: unknown, keys: Map<string, Uint8Array>): void {
+  if (typeof value === 'string') {
+    out.byte(QUOTE);
+    out.escaped(value, COPY_JSON);
+    out.byte(QUOTE);
+  } else if (Array.isArray(value)) {
+    out.byte(0x5b);
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out.byte(COMMA);
+      const item: unknown = value[i];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') out.text('null');
+      else writeJson(out, item, keys);
+    }
+    out.byte(0x5d);
+  } else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    out.byte(0x7b);
+    let first = true;
+    for (const key of Object.keys(value)) {
+      const item: unknown = (value as Record<string, unknown>)[key];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      if (!first) out.byte(COMMA);
+      first = false;
+      let encoded = keys.get(key);
+      if (encoded === undefined) {
+        encoded = Buffer.from(`${copyEscape(JSON.stringify(key))}:`);
+        keys.set(key, encoded);
+      }
+      out.bytes(encoded);
+      writeJson(out, item, keys);
+    }
+    out.byte(0x7d);
+  } else {
+    out.text(copyEscape(jsonWithoutNul(value)));
+  }
+}
+
+/**
+ * Each field goes straight into the chunk through escape tables (ByteWriter.escaped). Escaping
+ * each field with a regex into a new string, JSON.stringify for the two JSON columns and
+ * Buffer.write for every piece took 320–430 ms of CPU for the 41,574 rejected rows of a million
+ * openpyxl rows, one cold pass as in the worker (most of it JSON.stringify); this takes 170–270 ms
+ * (alternating processes, load average 3–4).
+ */
 function* rejectedBytes(runIdField: string, rows: readonly RejectedRow[], files: Record<RejectedRow['file'], { name: string; sheet: string }>): Generator<Uint8Array> {
   const leading = (file: RejectedRow['file']) => Buffer.from(`${runIdField}${file}\t${copyEscape(files[file].name)}\t${copyEscape(files[file].sheet)}\t`, 'utf8');
   const lead = { doctors: leading('doctors'), appointments: leading('appointments') };
+  const keys = new Map<string, Uint8Array>();
   // Room past a chunk's size for the row that crosses it: a writer of just that size grew (a
   // copy of the whole chunk into one twice as large) at the end of every chunk.
   const out = new ByteWriter(REJECTED_CHUNK_BYTES + 64 * 1024);
   const optional = (value: string | number | null | undefined) => {
     if (value === null || value === undefined) out.bytes(NULL);
     else if (typeof value === 'number') out.text(String(value));
-    else out.text(copyEscape(value));
+    else out.escaped(value, COPY_TEXT);
   };
   for (const r of rows) {
     out.bytes(lead[r.file]);
     out.text(String(r.row));
     out.byte(TAB);
-    out.text(r.reason);
+    out.escaped(r.reason, COPY_TEXT);
     out.byte(TAB);
     optional(r.column);
     out.byte(TAB);
-    out.text(copyEscape(r.message));
+    out.escaped(r.message, COPY_TEXT);
     out.byte(TAB);
     optional(r.keptRow);
     out.byte(TAB);
-    out.text(copyEscape(jsonWithoutNul(r.raw)));
+    writeJson(out, r.raw, keys);
     out.byte(TAB);
-    out.text(copyEscape(jsonWithoutNul(r.problems)));
+    writeJson(out, r.problems, keys);
     out.byte(NEWLINE);
     if (out.length >= REJECTED_CHUNK_BYTES) yield out.take();
   }
@@ -168,6 +252,8 @@ function* rejectedBytes(runIdField: string, rows: readonly RejectedRow[], files:
 
 const TAB = 0x09;
 const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
 
 /**
  * The columnar table in the same COPY text as appointmentsCopy, written byte by byte into chunks of

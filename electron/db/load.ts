@@ -642,7 +642,8 @@ function after(first: Promise<void>, task: BuildTask): BuildTask {
 }
 
 async function rejectedChunks(input: LoadInput, runId: number, files: Record<'doctors' | 'appointments', { name: string; sheet: string }>): Promise<Iterable<string | Uint8Array>> {
-  if (input.rejected) return withRunId(runId, (await input.rejected).chunks);
+  // In place: the chunks were transferred from the worker, each the only view of its buffer.
+  if (input.rejected) return withRunId(runId, (await input.rejected).chunks, { inPlace: true });
   if ('rejected' in input.report) return rejectedCopy(runId, input.report.rejected, files);
   throw new InternalError('no_rejected_rows', 'The load was given neither the rejected rows nor their COPY text; nothing was loaded.');
 }

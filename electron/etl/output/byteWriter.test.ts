@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayFromYmd, isoFromDay } from '../rules/calendar';
-import { ByteWriter } from './byteWriter';
+import { HOSTILE } from '../../../test/support/hostileText';
+import { ByteWriter, Escapes } from './byteWriter';
 
 const written = (write: (out: ByteWriter) => void, chunkBytes?: number) => {
   const out = new ByteWriter(chunkBytes);
@@ -49,5 +50,27 @@ describe('ByteWriter', () => {
     expect(out.length).toBe(Buffer.byteLength(text) + 1 + 3 + 5);
     expect(Buffer.from(out.take()).toString('utf8')).toBe(`${text},xyz12345`);
     expect(out.length).toBe(0);
+  });
+
+  it('writes text through escapes as Buffer.write writes it, replacing only what they name', () => {
+    const none = new Escapes({});
+    const tagged = new Escapes({ a: '<A>', '\0': '\\0' }, (unit) => Buffer.from(`<${unit.toString(16)}>`));
+    for (const text of HOSTILE) {
+      const out = new ByteWriter(4);
+      out.escaped(text, none);
+      expect(Buffer.from(out.take()).equals(Buffer.from(text, 'utf8'))).toBe(true);
+      const byHand = text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (unit) => `<${unit.charCodeAt(0).toString(16)}>`);
+      expect(written((out) => out.escaped(text, tagged), 4)).toBe(byHand.replace(/a/g, '<A>').replace(/\0/g, '\\0'));
+    }
+  });
+
+  it('lends its buffer: a lent chunk is written over by what comes after it', () => {
+    const out = new ByteWriter(8);
+    out.text('abc');
+    const lent = out.lend();
+    expect(Buffer.from(lent).toString()).toBe('abc');
+    out.text('xyz');
+    expect(Buffer.from(lent).toString()).toBe('xyz');
+    expect(Buffer.from(out.take()).toString()).toBe('xyz');
   });
 });

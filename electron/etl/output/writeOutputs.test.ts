@@ -9,6 +9,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, InternalError } from '../errors';
 import { prepareRun, type PreparedRun } from '../prepareRun';
+import { CSV_BOM, csvLine } from '../../../shared/spreadsheetText';
+import { HOSTILE } from '../../../test/support/hostileText';
+import type { RejectedRow } from '../types';
 import { CleanedOutputs, writeCleanedOutputs } from './writeOutputs';
 
 let dir: string;
@@ -31,6 +34,47 @@ describe('the cleaned CSV outputs', () => {
     expect(await lines(files.final_appointments)).toBe(run.appointments.length + 1);
     // A rejected row's `problems` cell can hold line breaks (LF inside quotes), never CRLF.
     expect(await lines(files.rejected_rows)).toBe(run.report.rejected.length + 1);
+  });
+
+  // rejected_rows.csv is written field by field into bytes; one csvLine per row, as it was written
+  // before, is the oracle, with the run's own rows and hostile ones.
+  it('rejected_rows.csv holds, byte for byte, one csvLine per rejected row', async () => {
+    const RAW = ['booking_id', 'patient_id', 'doctor_id', 'booking_date', 'status', 'name', 'specialty'];
+    const header = ['file', 'source_file', 'sheet', 'excel_row', 'reason', 'column', 'message', 'problems', 'problem_codes', 'kept_row', ...RAW];
+    const hostile = HOSTILE.map((value, i): RejectedRow => ({
+      file: i % 2 === 0 ? 'doctors' : 'appointments',
+      row: i + 2,
+      reason: 'invalid_date',
+      ...(i % 3 === 0 ? {} : { column: value }),
+      message: value,
+      problems: i % 4 === 0 ? [{ reason: 'invalid_date', message: value }] : [{ reason: 'invalid_date', column: value, message: value }, { reason: 'missing_value', message: `=${value}` }],
+      ...(i % 5 === 0 ? { keptRow: i } : {}),
+      raw: i % 2 === 0 ? { doctor_id: value, name: `-${value}` } : { booking_id: value, status: value, booking_date: '' },
+    }));
+    const rows = [...run.report.rejected, ...hostile];
+    const report = { ...run.report, rejected: rows, files: { ...run.report.files, appointments: { ...run.report.files.appointments, name: 'Termine, "ä".xlsx', sheet: '=Sheet1' } } };
+    const files = await writeCleanedOutputs(path.join(dir, 'hostile'), { ...run, report });
+    const oracle =
+      CSV_BOM +
+      csvLine(header) +
+      rows
+        .map((r) =>
+          csvLine([
+            r.file,
+            report.files[r.file].name,
+            report.files[r.file].sheet,
+            r.row,
+            r.reason,
+            r.column ?? '',
+            r.message,
+            r.problems.map((p) => p.message).join('\n'),
+            r.problems.map((p) => p.reason).join(' '),
+            r.keptRow ?? '',
+            ...RAW.map((column) => r.raw[column] ?? ''),
+          ]),
+        )
+        .join('');
+    expect((await readFile(files.rejected_rows)).toString('latin1')).toBe(Buffer.from(oracle, 'utf8').toString('latin1'));
   });
 
   it('a folder that cannot be created fails at open, naming it, with nothing left behind', async () => {
