@@ -166,9 +166,9 @@ export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PA
   const m = rows.length;
   const product = keys.reduce((p, key) => p * key.size, 1);
   if (product <= packedLimit) {
+    const direct = countsDirectly(product, m, packedLimit);
     // The first packed key is stored as it is (no zeroing pass: every element is written).
     const packed = scratch.packed(m);
-    const direct = product <= m + 4096;
     // Bucketed: the first key stays out of the packed number (it is the bucket).
     const firstKey = keys[0] as Key;
     const firstValues = direct ? undefined : scratch.firstValues(m);
@@ -216,6 +216,36 @@ export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PA
  * these is optimised once, for every table, with one type per argument.
  */
 
+/** Whether keys whose sizes multiply to `product` are counted in an array indexed by the packed key, for `rows` rows. */
+function countsDirectly(product: number, rows: number, packedLimit: number): boolean {
+  return product <= packedLimit && product <= rows + 4096;
+}
+
+/**
+ * appointments_by_day's groups (day, status, placeholder doctor, the patient's flags) and
+ * appointments_by_doctor's (doctor, status, the patient's flags), both counted directly, in one
+ * pass over the rows: groupBy packed each key in a pass of its own, seven passes and two counting
+ * ones, and read each row's patient's flags (a cache miss) twice.
+ */
+function countDaysAndDoctors(keys: { day: Int32Array; status: Uint8Array; doctor: Int32Array; placeholder: Int32Array; patient: Int32Array; later: Int32Array }, byDay: Int32Array, byDoctor: Int32Array): void {
+  const { day, status, doctor, placeholder, patient, later } = keys;
+  for (let i = 0; i < day.length; i++) {
+    const s = status[i] as number;
+    const l = later[patient[i] as number] as number;
+    const doc = doctor[i] as number;
+    const atDay = (((day[i] as number) * 2 + s) * 2 + (placeholder[doc] as number)) * 4 + l;
+    byDay[atDay] = (byDay[atDay] as number) + 1;
+    const atDoctor = (doc * 2 + s) * 4 + l;
+    byDoctor[atDoctor] = (byDoctor[atDoctor] as number) + 1;
+  }
+}
+
+/** GROUP BY result from counts indexed by the packed key. */
+function groupsOfCounts(counts: Int32Array, keys: readonly Key[]): Groups {
+  const { distinct, count } = countedKeys(counts);
+  return { size: distinct.length, values: unpack(distinct, keys), count };
+}
+
 /** Each row's value of `key`, into `into` (the first key's bucket, or the first packed key). */
 function keyValuesInto(into: Int32Array | Float64Array, key: Key, rows: Int32Array): void {
   if (into instanceof Int32Array) {
@@ -262,6 +292,12 @@ function countDirect(packed: Float64Array, product: number): { distinct: Float64
     const key = packed[j] as number;
     counts[key] = (counts[key] as number) + 1;
   }
+  return countedKeys(counts);
+}
+
+/** The keys counted in `counts` (indexed by packed key), in order, and their counts. */
+function countedKeys(counts: Int32Array): { distinct: Float64Array; count: Int32Array } {
+  const product = counts.length;
   let size = 0;
   for (let key = 0; key < product; key++) if ((counts[key] as number) > 0) size++;
   const distinct = new Float64Array(size);
@@ -648,10 +684,9 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   const dayOrNull = (rank: number) => writeDayOrNull(out, days, rank);
   const scratch = new GroupScratch();
   /** A GROUP BY … count(*) table: `line` writes a group from its key values (`v[k]`, key by key). */
-  const groupedTable = (rows: Int32Array, keys: readonly Key[], fields: number, line: (v: readonly Int32Array[], g: number, count: number) => void): RollupCopyTable => {
-    const { size, values, count } = groupBy(rows, keys, packedLimit, scratch);
-    return encode(out, size, fields, (g) => line(values, g, count[g] as number));
-  };
+  type Line = (v: readonly Int32Array[], g: number, count: number) => void;
+  const groupsTable = ({ size, values, count }: Groups, fields: number, line: Line): RollupCopyTable => encode(out, size, fields, (g) => line(values, g, count[g] as number));
+  const groupedTable = (rows: Int32Array, keys: readonly Key[], fields: number, line: Line): RollupCopyTable => groupsTable(groupBy(rows, keys, packedLimit, scratch), fields, line);
   const at = (column: Int32Array | undefined, g: number) => (column as Int32Array)[g] as number;
 
   const dayKey = key(day.rank, dayCount);
@@ -661,7 +696,14 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   const placeholderKey = key(doctor.rank, 2, isPlaceholder);
   const everyRow = all(n);
 
-  const appointmentsByDay = groupedTable(everyRow, [dayKey, statusKey, placeholderKey, laterKey], 6, ([d, s, ph, l], g, count) => {
+  const byDayKeys = [dayKey, statusKey, placeholderKey, laterKey];
+  const byDoctorKeys = [doctorKey, statusKey, laterKey];
+  const bothDirect = countsDirectly(dayCount * 16, n, packedLimit) && countsDirectly(doctorCount * 8, n, packedLimit);
+  const byDayCounts = new Int32Array(bothDirect ? dayCount * 16 : 0);
+  const byDoctorCounts = new Int32Array(bothDirect ? doctorCount * 8 : 0);
+  if (bothDirect) countDaysAndDoctors({ day: day.rank, status: statuses, doctor: doctor.rank, placeholder: isPlaceholder, patient: patientOf, later }, byDayCounts, byDoctorCounts);
+  const byDay = bothDirect ? groupsOfCounts(byDayCounts, byDayKeys) : groupBy(everyRow, byDayKeys, packedLimit, scratch);
+  const appointmentsByDay = groupsTable(byDay, 6, ([d, s, ph, l], g, count) => {
     out.date(days[at(d, g)] as number);
     status(at(s, g));
     bool(at(ph, g));
@@ -670,7 +712,8 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
     out.int4(count);
   });
 
-  const appointmentsByDoctor = groupedTable(everyRow, [doctorKey, statusKey, laterKey], 5, ([doc, s, l], g, count) => {
+  const byDoctor = bothDirect ? groupsOfCounts(byDoctorCounts, byDoctorKeys) : groupBy(everyRow, byDoctorKeys, packedLimit, scratch);
+  const appointmentsByDoctor = groupsTable(byDoctor, 5, ([doc, s, l], g, count) => {
     out.int4(doctor.sorted[at(doc, g)] as number);
     status(at(s, g));
     bool(at(l, g) & 2);
