@@ -13,7 +13,6 @@
  * come out sorted by the grouped columns. */
 import type { AppointmentColumns } from '../etl/appointmentTable';
 import { patientGroupsOf } from '../etl/patientGroups';
-import { IdGroups } from '../etl/rules/idGroups';
 import { BinaryCopyWriter } from './binaryCopyWriter';
 import { CLUSTER_GAP_DAYS } from './dashboard/timeAxis';
 import { rankOrder, rankStarts, rankValues } from './rankValues';
@@ -56,8 +55,6 @@ type Columns = Pick<AppointmentColumns, 'patientIds' | 'bigPatientIds' | 'patien
 // Status codes as in appointmentTable's STATUSES (not imported as a value: see appointmentFields.ts).
 const CONFIRMED = 0;
 const CANCELLED = 1;
-/** No row's status code (statuses are CONFIRMED or CANCELLED). */
-const NO_STATUS = 2;
 const STATUS_BYTES = [Buffer.from('confirmed'), Buffer.from('cancelled')];
 // A chunk is handed over (transferred) with its whole buffer: flush before the longest row (< 100
 // bytes) could pass the end of the writer's 256 KiB buffer.
@@ -120,6 +117,35 @@ interface Groups {
   count: Int32Array;
 }
 
+/**
+ * groupBy's arrays of a number per row, kept across the tables of one call of the rollups: a
+ * bucketed table took two fresh ones (8 and 4 MB at a million rows), each allocated, its pages
+ * first written and later collected again.
+ */
+class GroupScratch {
+  private packedRows = new Float64Array(0);
+  private bucketedRows = new Float64Array(0);
+  private firstRows = new Int32Array(0);
+
+  /** A number per row for the packed keys. */
+  packed(rows: number): Float64Array {
+    if (this.packedRows.length < rows) this.packedRows = new Float64Array(rows);
+    return this.packedRows.subarray(0, rows);
+  }
+
+  /** A number per row for the packed keys bucketed by the first key. */
+  bucketed(rows: number): Float64Array {
+    if (this.bucketedRows.length < rows) this.bucketedRows = new Float64Array(rows);
+    return this.bucketedRows.subarray(0, rows);
+  }
+
+  /** A number per row for the first key's values. */
+  firstValues(rows: number): Int32Array {
+    if (this.firstRows.length < rows) this.firstRows = new Int32Array(rows);
+    return this.firstRows.subarray(0, rows);
+  }
+}
+
 /** Keys that fit one double exactly (mixed radix) are packed and counted without sorting rows. */
 export const PACKED_KEY_LIMIT = 2 ** 53;
 
@@ -136,16 +162,16 @@ export const PACKED_KEY_LIMIT = 2 ** 53;
  * average 10–13), and its table and key copies were up to ~40 MB of temporary arrays. Otherwise (a great many days and doctors at
  * once), the row indexes are sorted key by key (sortBy).
  */
-export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PACKED_KEY_LIMIT, scratch?: Float64Array): Groups {
+export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PACKED_KEY_LIMIT, scratch = new GroupScratch()): Groups {
   const m = rows.length;
   const product = keys.reduce((p, key) => p * key.size, 1);
   if (product <= packedLimit) {
+    const direct = countsDirectly(product, m, packedLimit);
     // The first packed key is stored as it is (no zeroing pass: every element is written).
-    const packed = scratch && scratch.length >= m ? scratch.subarray(0, m) : new Float64Array(m);
-    const direct = product <= m + 4096;
+    const packed = scratch.packed(m);
     // Bucketed: the first key stays out of the packed number (it is the bucket).
     const firstKey = keys[0] as Key;
-    const firstValues = direct ? undefined : new Int32Array(m);
+    const firstValues = direct ? undefined : scratch.firstValues(m);
     if (firstValues) keyValuesInto(firstValues, firstKey, rows);
     const firstPacked = direct ? 0 : 1;
     if (firstPacked === keys.length) packed.fill(0);
@@ -154,7 +180,7 @@ export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PA
       if (k === firstPacked) keyValuesInto(packed, key, rows);
       else packKey(packed, key, rows);
     }
-    const { distinct, count } = firstValues ? countBucketed(packed, firstValues, firstKey.size, product / firstKey.size) : countDirect(packed, product);
+    const { distinct, count } = firstValues ? countBucketed(packed, firstValues, firstKey.size, product / firstKey.size, scratch.bucketed(m)) : countDirect(packed, product);
     return { size: distinct.length, values: unpack(distinct, keys), count };
   }
   const sorted = sortBy(rows, keys);
@@ -189,6 +215,36 @@ export function groupBy(rows: Int32Array, keys: readonly Key[], packedLimit = PA
  * and the compilations, not the passes, were most of the rollups' time at 100k rows; each of
  * these is optimised once, for every table, with one type per argument.
  */
+
+/** Whether keys whose sizes multiply to `product` are counted in an array indexed by the packed key, for `rows` rows. */
+function countsDirectly(product: number, rows: number, packedLimit: number): boolean {
+  return product <= packedLimit && product <= rows + 4096;
+}
+
+/**
+ * appointments_by_day's groups (day, status, placeholder doctor, the patient's flags) and
+ * appointments_by_doctor's (doctor, status, the patient's flags), both counted directly, in one
+ * pass over the rows: groupBy packed each key in a pass of its own, seven passes and two counting
+ * ones, and read each row's patient's flags (a cache miss) twice.
+ */
+function countDaysAndDoctors(keys: { day: Int32Array; status: Uint8Array; doctor: Int32Array; placeholder: Int32Array; patient: Int32Array; later: Int32Array }, byDay: Int32Array, byDoctor: Int32Array): void {
+  const { day, status, doctor, placeholder, patient, later } = keys;
+  for (let i = 0; i < day.length; i++) {
+    const s = status[i] as number;
+    const l = later[patient[i] as number] as number;
+    const doc = doctor[i] as number;
+    const atDay = (((day[i] as number) * 2 + s) * 2 + (placeholder[doc] as number)) * 4 + l;
+    byDay[atDay] = (byDay[atDay] as number) + 1;
+    const atDoctor = (doc * 2 + s) * 4 + l;
+    byDoctor[atDoctor] = (byDoctor[atDoctor] as number) + 1;
+  }
+}
+
+/** GROUP BY result from counts indexed by the packed key. */
+function groupsOfCounts(counts: Int32Array, keys: readonly Key[]): Groups {
+  const { distinct, count } = countedKeys(counts);
+  return { size: distinct.length, values: unpack(distinct, keys), count };
+}
 
 /** Each row's value of `key`, into `into` (the first key's bucket, or the first packed key). */
 function keyValuesInto(into: Int32Array | Float64Array, key: Key, rows: Int32Array): void {
@@ -236,6 +292,12 @@ function countDirect(packed: Float64Array, product: number): { distinct: Float64
     const key = packed[j] as number;
     counts[key] = (counts[key] as number) + 1;
   }
+  return countedKeys(counts);
+}
+
+/** The keys counted in `counts` (indexed by packed key), in order, and their counts. */
+function countedKeys(counts: Int32Array): { distinct: Float64Array; count: Int32Array } {
+  const product = counts.length;
   let size = 0;
   for (let key = 0; key < product; key++) if ((counts[key] as number) > 0) size++;
   const distinct = new Float64Array(size);
@@ -253,10 +315,9 @@ function countDirect(packed: Float64Array, product: number): { distinct: Float64
  * The same, the packed rest of the keys bucketed by the first key (a counting sort) and each bucket
  * sorted: `rest` is the number of possible packed rests.
  */
-function countBucketed(packed: Float64Array, firstValues: Int32Array, buckets: number, rest: number): { distinct: Float64Array; count: Int32Array } {
+function countBucketed(packed: Float64Array, firstValues: Int32Array, buckets: number, rest: number, bucketed: Float64Array): { distinct: Float64Array; count: Int32Array } {
   const m = packed.length;
   const start = rankStarts(firstValues, buckets);
-  const bucketed = new Float64Array(m);
   const at = start.slice(0, buckets);
   for (let j = 0; j < m; j++) {
     const b = firstValues[j] as number;
@@ -335,6 +396,13 @@ function countingSort(values: Float64Array, from: number, to: number, counts: In
   }
 }
 
+/** The rows on their patient's first day, in order, into `into` (one pass: counting them first read each row's patient's first day twice). */
+function rowsOnFirstDay(into: Int32Array, dayRank: Int32Array, first: Int32Array, patientOf: Int32Array): Int32Array {
+  let j = 0;
+  for (let i = 0; i < dayRank.length; i++) if (dayRank[i] === first[patientOf[i] as number]) into[j++] = i;
+  return into.subarray(0, j);
+}
+
 function all(n: number): Int32Array {
   const rows = new Int32Array(n);
   for (let i = 0; i < n; i++) rows[i] = i;
@@ -384,8 +452,9 @@ class TableWriter {
   private readonly chunks: Uint8Array[] = [];
   private rows = 0;
 
-  constructor(private readonly out: BinaryCopyWriter) {
-    out.header();
+  /** `header` false: the table's rows continue another writer's (that one closed without its trailer). */
+  constructor(private readonly out: BinaryCopyWriter, header = true) {
+    if (header) out.header();
   }
 
   row(fields: number): void {
@@ -394,8 +463,9 @@ class TableWriter {
     this.rows++;
   }
 
-  close(): RollupCopyTable {
-    this.out.trailer();
+  /** `trailer` false: another writer's rows follow (see the constructor's `header`). */
+  close(trailer = true): RollupCopyTable {
+    if (trailer) this.out.trailer();
     this.chunks.push(this.out.take());
     return { rows: this.rows, chunks: this.chunks };
   }
@@ -539,20 +609,45 @@ function patientFigures(patientOf: Int32Array, patientCount: number, dayRank: In
 /**
  * A patient's two next days as one key: the rank of the pair among the pairs that occur (the two
  * day ranks side by side would make the packed key too wide when outliers spread the days). Per
- * patient, and the pairs' keys sorted (a rank's key).
+ * patient, and the pairs' keys sorted (a rank's key). The patients are put in pair order by two
+ * counting sorts over the day ranks (next cancelled, then next confirmed, stably), and a pair's
+ * rank counts the distinct pairs before it: a hash table of the pairs, a sort of their keys and a
+ * second probe per pair took 0.14 s of the worker's CPU profile against 0.08 s (a million openpyxl
+ * rows, the CLI, three runs each, load average 4–5).
  */
 function nextDayPairs(patients: PatientFigures, dayCount: number): { pairOf: Int32Array; sortedPairs: Float64Array } {
   const { count: patientCount, next } = patients;
-  const pairs = new IdGroups(patientCount >> 1);
+  const byCancelled = rankOrder(next[CANCELLED], rankStarts(next[CANCELLED], dayCount + 1));
+  const order = orderedBy(next[CONFIRMED], byCancelled, dayCount + 1);
   const pairOf = new Int32Array(patientCount);
-  for (let p = 0; p < patientCount; p++) pairOf[p] = pairs.of((next[CONFIRMED][p] as number) * (dayCount + 1) + (next[CANCELLED][p] as number));
-  const pairKeys = new Float64Array(pairs.size);
-  for (let p = 0; p < patientCount; p++) pairKeys[pairOf[p] as number] = (next[CONFIRMED][p] as number) * (dayCount + 1) + (next[CANCELLED][p] as number);
-  const sortedPairs = pairKeys.slice().sort();
-  const pairRank = new Int32Array(pairKeys.length);
-  for (let r = 0; r < sortedPairs.length; r++) pairRank[pairs.of(sortedPairs[r] as number)] = r;
-  for (let p = 0; p < patientCount; p++) pairOf[p] = pairRank[pairOf[p] as number] as number;
-  return { pairOf, sortedPairs };
+  const pairs = new Float64Array(patientCount);
+  const size = rankPairs(order, next, dayCount + 1, pairOf, pairs);
+  return { pairOf, sortedPairs: pairs.slice(0, size) };
+}
+
+/** `order`'s entries stably sorted by their `rank` (in [0, size)): a counting sort. */
+function orderedBy(rank: Int32Array, order: Int32Array, size: number): Int32Array {
+  const at = rankStarts(rank, size);
+  const sorted = new Int32Array(order.length);
+  for (let j = 0; j < order.length; j++) {
+    const p = order[j] as number;
+    const r = rank[p] as number;
+    sorted[at[r] as number] = p;
+    at[r] = (at[r] as number) + 1;
+  }
+  return sorted;
+}
+
+/** Each patient's pair rank into `pairOf`, the distinct pairs' keys into `pairs`, from the patients in pair order; how many pairs. */
+function rankPairs(order: Int32Array, next: PatientFigures['next'], base: number, pairOf: Int32Array, pairs: Float64Array): number {
+  let size = 0;
+  for (let j = 0; j < order.length; j++) {
+    const p = order[j] as number;
+    const pair = (next[CONFIRMED][p] as number) * base + (next[CANCELLED][p] as number);
+    if (size === 0 || pair !== pairs[size - 1]) pairs[size++] = pair;
+    pairOf[p] = size - 1;
+  }
+  return size;
 }
 
 /**
@@ -588,12 +683,11 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   const bool = (value: number | boolean) => out.bool(value);
   const status = (code: number) => writeStatus(out, code);
   const dayOrNull = (rank: number) => writeDayOrNull(out, days, rank);
-  const scratch = new Float64Array(n);
+  const scratch = new GroupScratch();
   /** A GROUP BY … count(*) table: `line` writes a group from its key values (`v[k]`, key by key). */
-  const groupedTable = (rows: Int32Array, keys: readonly Key[], fields: number, line: (v: readonly Int32Array[], g: number, count: number) => void): RollupCopyTable => {
-    const { size, values, count } = groupBy(rows, keys, packedLimit, scratch);
-    return encode(out, size, fields, (g) => line(values, g, count[g] as number));
-  };
+  type Line = (v: readonly Int32Array[], g: number, count: number) => void;
+  const groupsTable = ({ size, values, count }: Groups, fields: number, line: Line): RollupCopyTable => encode(out, size, fields, (g) => line(values, g, count[g] as number));
+  const groupedTable = (rows: Int32Array, keys: readonly Key[], fields: number, line: Line): RollupCopyTable => groupsTable(groupBy(rows, keys, packedLimit, scratch), fields, line);
   const at = (column: Int32Array | undefined, g: number) => (column as Int32Array)[g] as number;
 
   const dayKey = key(day.rank, dayCount);
@@ -603,7 +697,14 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   const placeholderKey = key(doctor.rank, 2, isPlaceholder);
   const everyRow = all(n);
 
-  const appointmentsByDay = groupedTable(everyRow, [dayKey, statusKey, placeholderKey, laterKey], 6, ([d, s, ph, l], g, count) => {
+  const byDayKeys = [dayKey, statusKey, placeholderKey, laterKey];
+  const byDoctorKeys = [doctorKey, statusKey, laterKey];
+  const bothDirect = countsDirectly(dayCount * 16, n, packedLimit) && countsDirectly(doctorCount * 8, n, packedLimit);
+  const byDayCounts = new Int32Array(bothDirect ? dayCount * 16 : 0);
+  const byDoctorCounts = new Int32Array(bothDirect ? doctorCount * 8 : 0);
+  if (bothDirect) countDaysAndDoctors({ day: day.rank, status: statuses, doctor: doctor.rank, placeholder: isPlaceholder, patient: patientOf, later }, byDayCounts, byDoctorCounts);
+  const byDay = bothDirect ? groupsOfCounts(byDayCounts, byDayKeys) : groupBy(everyRow, byDayKeys, packedLimit, scratch);
+  const appointmentsByDay = groupsTable(byDay, 6, ([d, s, ph, l], g, count) => {
     out.date(days[at(d, g)] as number);
     status(at(s, g));
     bool(at(ph, g));
@@ -612,7 +713,8 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
     out.int4(count);
   });
 
-  const appointmentsByDoctor = groupedTable(everyRow, [doctorKey, statusKey, laterKey], 5, ([doc, s, l], g, count) => {
+  const byDoctor = bothDirect ? groupsOfCounts(byDoctorCounts, byDoctorKeys) : groupBy(everyRow, byDoctorKeys, packedLimit, scratch);
+  const appointmentsByDoctor = groupsTable(byDoctor, 5, ([doc, s, l], g, count) => {
     out.int4(doctor.sorted[at(doc, g)] as number);
     status(at(s, g));
     bool(at(l, g) & 2);
@@ -628,10 +730,8 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   });
 
   // The bookings of each patient's first day, by day, status, doctor and the patient's next days.
-  let firstDayRows = 0;
-  for (let i = 0; i < n; i++) if (day.rank[i] === first[patientOf[i] as number]) firstDayRows++;
-  const onFirstDay = new Int32Array(firstDayRows);
-  for (let i = 0, j = 0; i < n; i++) if (day.rank[i] === first[patientOf[i] as number]) onFirstDay[j++] = i;
+  // Over everyRow's memory, no longer needed: a row's index is written at or before its own place.
+  const onFirstDay = rowsOnFirstDay(everyRow, day.rank, first, patientOf);
   const { pairOf, sortedPairs } = nextDayPairs(patients, dayCount);
   const firstDayBookings = groupedTable(onFirstDay, [dayKey, statusKey, doctorKey, key(patientOf, sortedPairs.length, pairOf)], 7, ([d, s, doc, pair], g, count) => {
     const pairKey = sortedPairs[at(pair, g)] as number;
@@ -656,7 +756,7 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   // and patient through them cost ~3× this scatter of the patients (cache misses).
   const dayStart = rankStarts(day.rank, dayCount);
   const patientsByDay = new Int32Array(n);
-  // Each of those rows' status, for the same walk one status at a time (below).
+  // Each of those rows' status, for the walk's stream of cancelled bookings (below).
   const statusesByDay = new Uint8Array(n);
   const dayAt = dayStart.slice(0, dayCount);
   for (let i = 0; i < n; i++) {
@@ -676,89 +776,35 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
   // earlier day) with the counts of the three lags: 357k rows at a million appointments against
   // 494k as one row per lag. Each patient's last MAX_LAG booking days (latest first, none: `none`)
   // replace the last day: the walk's cost is its cache misses over the patients, one fetch per
-  // booking for both tables; 16-bit day ranks when they fit (2.5 MB at a million appointments).
-  // booking_lags has its own writer, its rows written as each day's are found beside the other
-  // table's. A day's ties are taken in file order (the counts do not depend on it).
-  const narrow = dayCount < 0xffff;
-  const none = narrow ? 0xffff : 0xffffffff;
-  const lastDays = narrow ? new Uint16Array(patientCount * MAX_LAG) : new Uint32Array(patientCount * MAX_LAG);
-  const previousCounts = new Int32Array(dayCount + 1);
-  // A day's previous days as first met, sorted before its rows are written: a typed array's own
-  // numeric sort, not an array of numbers sorted through a comparator function (a call per
-  // comparison: ~40 ms of the worker's CPU at a million rows, CPU profile).
-  const touched = new Int32Array(dayCount + 1);
-  let touchedCount = 0;
-  const lagCounts = new Int32Array(dayCount * LAGS.length);
-  const lagTouched = new Uint8Array(dayCount);
-  const lagDays: number[] = [];
-  const lagOut = new BinaryCopyWriter(BUFFER_BYTES);
-  const byLag = new TableWriter(lagOut);
-  /** The walk over the days, for the rows of one status (`only`) or of any (-1), its patient-day rows written to `table` (a day, the previous day, the patients). */
-  const walkDays = (only: number, table: TableWriter) => {
-    // The status whose rows are skipped (none: a status no row has), read for every row in both
-    // walks: tested only in the second, the status read had no type feedback when V8 optimised the
-    // first walk, and the second went back to the interpreter and was optimised again.
-    const skip = only === -1 ? NO_STATUS : 1 - only;
-    lastDays.fill(none);
-    for (let d = 0; d < dayCount; d++) {
-      const to = dayStart[d + 1] as number;
-      for (let j = dayStart[d] as number; j < to; j++) {
-        if (statusesByDay[j] === skip) continue;
-        const at = (patientsByDay[j] as number) * MAX_LAG;
-        for (let k = 0; k < LAGS.length; k++) {
-          const earlier = lastDays[at + (LAGS[k] as number) - 1] as number;
-          if (earlier === none) break;
-          if ((lagTouched[earlier] as number) === 0) {
-            lagTouched[earlier] = 1;
-            lagDays.push(earlier);
-          }
-          const c = earlier * LAGS.length + k;
-          lagCounts[c] = (lagCounts[c] as number) + 1;
-        }
-        const last = lastDays[at] as number;
-        for (let i = MAX_LAG - 1; i > 0; i--) lastDays[at + i] = lastDays[at + i - 1] as number;
-        lastDays[at] = d;
-        if (last === d) continue;
-        const previous = last === none ? dayCount : last;
-        if ((previousCounts[previous] as number) === 0) touched[touchedCount++] = previous;
-        previousCounts[previous] = (previousCounts[previous] as number) + 1;
-      }
-      if (touchedCount > 1) touched.subarray(0, touchedCount).sort();
-      for (let t = 0; t < touchedCount; t++) {
-        const previous = touched[t] as number;
-        table.row(3);
-        out.date(days[d] as number);
-        dayOrNull(previous);
-        out.int4(previousCounts[previous] as number);
-        previousCounts[previous] = 0;
-      }
-      touchedCount = 0;
-      for (const earlier of lagDays) {
-        byLag.row(3 + LAGS.length);
-        lagOut.date(days[d] as number);
-        lagOut.bool(only === CANCELLED);
-        lagOut.date(days[earlier] as number);
-        const base = earlier * LAGS.length;
-        for (let k = 0; k < LAGS.length; k++) {
-          lagOut.int4(lagCounts[base + k] as number);
-          lagCounts[base + k] = 0;
-        }
-        lagTouched[earlier] = 0;
-      }
-      lagDays.length = 0;
-    }
-  };
-  const byPrevious = new TableWriter(out);
-  walkDays(-1, byPrevious);
-  const patientDaysByPrevious = byPrevious.close();
+  // booking for both tables; 16-bit day ranks when they fit (5 MB at a million appointments, with
+  // the cancelled bookings' below). booking_lags has its own writer, its rows written as each
+  // day's are found beside the other table's. A day's ties are taken in file order (the counts do
+  // not depend on it).
+  //
   // The same over the cancelled bookings alone (a patient's days with one, each with the previous
   // such day): the patients of a date range of cancelled bookings. Not the confirmed ones: at a
   // million appointments they made 245k rows more (against 88k), and the load's COPY, index and
   // worker ~0.25 s more of CPU; a confirmed view's patients stay a grouping of its bookings.
-  const cancelledByPrevious = new TableWriter(out);
-  walkDays(CANCELLED, cancelledByPrevious);
-  const cancelledPatientDaysByPrevious = cancelledByPrevious.close();
-  const bookingLags = byLag.close();
+  //
+  // One walk for both statuses' patient-day tables and lags: each patient's last days of any
+  // status and of cancelled bookings sit side by side (LAST_DAYS numbers), so a cancelled
+  // booking's second fetch is a hit. Walked once per status, the second walk read every row again
+  // and missed the cache again on each cancelled booking: 0.43 s of the worker's CPU profile
+  // against 0.26 s for the one walk (a million openpyxl rows, the CLI, three runs each, load
+  // average 4–5). Each stream (DayStream) keeps its own counts and writers; booking_lags is the
+  // stream of any status' rows then the cancelled one's (its chunks after the first's, one header
+  // and one trailer).
+  const narrow = dayCount < 0xffff;
+  const none = narrow ? 0xffff : 0xffffffff;
+  const lastDays = narrow ? new Uint16Array(patientCount * LAST_DAYS).fill(none) : new Uint32Array(patientCount * LAST_DAYS).fill(none);
+  const anyStatus = new DayStream(dayCount, days, none, lastDays, false, out, new BinaryCopyWriter(BUFFER_BYTES), true);
+  const cancelledOnly = new DayStream(dayCount, days, none, lastDays, true, new BinaryCopyWriter(BUFFER_BYTES), new BinaryCopyWriter(BUFFER_BYTES), false);
+  walkDays(dayStart, patientsByDay, statusesByDay, anyStatus, cancelledOnly);
+  const patientDaysByPrevious = anyStatus.byPrevious.close();
+  const cancelledPatientDaysByPrevious = cancelledOnly.byPrevious.close();
+  const anyLags = anyStatus.byLag.close(false);
+  const cancelledLags = cancelledOnly.byLag.close();
+  const bookingLags: RollupCopyTable = { rows: anyLags.rows + cancelledLags.rows, chunks: [...anyLags.chunks, ...cancelledLags.chunks] };
 
   return {
     tables: { appointmentsByDay, appointmentsByDoctor, appointmentsByDoctorMonth, firstDayBookings, patientDaysByPrevious, cancelledPatientDaysByPrevious, bookingLags },
@@ -766,4 +812,116 @@ function rowTables(columns: Columns, placeholder: (doctorId: number) => boolean,
     days,
     dayStart,
   };
+}
+
+/** Numbers per patient in the walk over the days: the last MAX_LAG days of any status, then as many of cancelled bookings (latest first). */
+const LAST_DAYS = 2 * MAX_LAG;
+/** Where a patient's last days of cancelled bookings start among their LAST_DAYS. */
+const CANCELLED_DAYS = MAX_LAG;
+
+/** The rows in day order, each patient's days fed to the stream of any status, and a cancelled booking's to the cancelled stream too; each stream's rows written at the end of each day. */
+function walkDays(dayStart: Int32Array, patientsByDay: Int32Array, statusesByDay: Uint8Array, anyStatus: DayStream, cancelledOnly: DayStream): void {
+  const dayCount = dayStart.length - 1;
+  for (let d = 0; d < dayCount; d++) {
+    const to = dayStart[d + 1] as number;
+    for (let j = dayStart[d] as number; j < to; j++) {
+      const at = (patientsByDay[j] as number) * LAST_DAYS;
+      anyStatus.booking(at, d);
+      if (statusesByDay[j] === CANCELLED) cancelledOnly.booking(at + CANCELLED_DAYS, d);
+    }
+    anyStatus.endDay(d);
+    cancelledOnly.endDay(d);
+  }
+}
+
+/**
+ * One status' stream of the walk over the days (any status, or cancelled bookings alone): a
+ * booking's patient's earlier days counted per lag and per previous day, and the day's rows of
+ * patient_days_by_previous (or its cancelled twin) and of booking_lags written once the day ends.
+ * A class: both streams are one shape, so the walk's calls stay monomorphic and are inlined.
+ */
+class DayStream {
+  private readonly previousCounts: Int32Array;
+  /** A day's previous days as first met, sorted before its rows are written (a typed array's own numeric sort, no comparator calls). */
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
+  private readonly lagCounts: Int32Array;
+  private readonly lagTouched: Uint8Array;
+  /** A day's earlier days of its lags, as first met. */
+  private readonly lagDays: Int32Array;
+  private lagDayCount = 0;
+  readonly byPrevious: TableWriter;
+  readonly byLag: TableWriter;
+
+  constructor(
+    private readonly dayCount: number,
+    private readonly days: Int32Array,
+    private readonly none: number,
+    private readonly lastDays: Uint16Array | Uint32Array,
+    private readonly cancelled: boolean,
+    private readonly out: BinaryCopyWriter,
+    private readonly lagOut: BinaryCopyWriter,
+    lagHeader: boolean,
+  ) {
+    this.previousCounts = new Int32Array(dayCount + 1);
+    this.touched = new Int32Array(dayCount + 1);
+    this.lagCounts = new Int32Array(dayCount * LAGS.length);
+    this.lagTouched = new Uint8Array(dayCount);
+    this.lagDays = new Int32Array(dayCount);
+    this.byPrevious = new TableWriter(out);
+    this.byLag = new TableWriter(lagOut, lagHeader);
+  }
+
+  /** A booking on day rank `d`, its patient's last days at `at`. */
+  booking(at: number, d: number): void {
+    const { lastDays, none, lagCounts, lagTouched } = this;
+    for (let k = 0; k < LAGS.length; k++) {
+      const earlier = lastDays[at + (LAGS[k] as number) - 1] as number;
+      if (earlier === none) break;
+      if ((lagTouched[earlier] as number) === 0) {
+        lagTouched[earlier] = 1;
+        this.lagDays[this.lagDayCount++] = earlier;
+      }
+      const c = earlier * LAGS.length + k;
+      lagCounts[c] = (lagCounts[c] as number) + 1;
+    }
+    const last = lastDays[at] as number;
+    for (let i = MAX_LAG - 1; i > 0; i--) lastDays[at + i] = lastDays[at + i - 1] as number;
+    lastDays[at] = d;
+    if (last === d) return;
+    const previous = last === none ? this.dayCount : last;
+    const previousCounts = this.previousCounts;
+    if ((previousCounts[previous] as number) === 0) this.touched[this.touchedCount++] = previous;
+    previousCounts[previous] = (previousCounts[previous] as number) + 1;
+  }
+
+  /** Day rank `d`'s rows, its counts reset. */
+  endDay(d: number): void {
+    const { out, lagOut, days, touched, previousCounts, lagCounts } = this;
+    const touchedCount = this.touchedCount;
+    if (touchedCount > 1) touched.subarray(0, touchedCount).sort();
+    for (let t = 0; t < touchedCount; t++) {
+      const previous = touched[t] as number;
+      this.byPrevious.row(3);
+      out.date(days[d] as number);
+      writeDayOrNull(out, days, previous);
+      out.int4(previousCounts[previous] as number);
+      previousCounts[previous] = 0;
+    }
+    this.touchedCount = 0;
+    for (let e = 0; e < this.lagDayCount; e++) {
+      const earlier = this.lagDays[e] as number;
+      this.byLag.row(3 + LAGS.length);
+      lagOut.date(days[d] as number);
+      lagOut.bool(this.cancelled);
+      lagOut.date(days[earlier] as number);
+      const base = earlier * LAGS.length;
+      for (let k = 0; k < LAGS.length; k++) {
+        lagOut.int4(lagCounts[base + k] as number);
+        lagCounts[base + k] = 0;
+      }
+      this.lagTouched[earlier] = 0;
+    }
+    this.lagDayCount = 0;
+  }
 }
