@@ -23,10 +23,11 @@ export const CHUNK_ROWS = 10_000;
  * PostgreSQL text cannot hold U+0000, and one NUL would fail the whole load: it becomes U+FFFD.
  */
 export function copyEscape(value: string): string {
-  return /[\\\t\n\r\0]/.test(value)
-    ? value.replace(/[\\\t\n\r\0]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\uFFFD'))
-    : value;
+  return /[\\\t\n\r\0]/.test(value) ? value.replace(/[\\\t\n\r\0]/g, (c) => COPY_ESCAPES[c] as string) : value;
 }
+
+/** What copyEscape writes for each character it escapes (also ByteWriter.escaped's table, COPY_TEXT). */
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\uFFFD' };
 
 /** JSONB refuses the `\u0000` JSON.stringify writes for a NUL, so NULs in values become U+FFFD first. */
 function jsonWithoutNul(value: unknown): string {
@@ -150,7 +151,7 @@ export function* withRunId(runId: number, chunks: Iterable<Uint8Array>, { inPlac
 }
 
 /** COPY text's escapes (copyEscape's), written straight into the chunk. */
-const COPY_TEXT = new Escapes({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\uFFFD' });
+const COPY_TEXT = new Escapes(COPY_ESCAPES);
 
 /** What JSON.stringify writes for one character inside a string, escaped again for COPY text. */
 const jsonCopyEscape = (char: string) => copyEscape(JSON.stringify(char).slice(1, -1));

@@ -14,7 +14,7 @@ import { InternalError, isEtlError } from '../errors';
 import type { PreparedRun } from '../prepareRun';
 import { writeAppointmentFields } from './appointmentFields';
 import { ByteWriter } from './byteWriter';
-import { csvLine } from '../../../shared/spreadsheetText';
+import { CSV_BOM, csvLine } from '../../../shared/spreadsheetText';
 import { writeChunksTo, writeCsv, writeCsvField, writeCsvTo, type CsvValue } from './csv';
 import type { RejectedRow, RowProblem } from '../types';
 
@@ -112,7 +112,7 @@ const REJECTED_HEADER = ['file', 'source_file', 'sheet', 'excel_row', 'reason', 
 function* rejectedCsv(run: PreparedRun): Generator<Uint8Array> {
   const { report } = run;
   const out = new ByteWriter(CHUNK_BYTES + 64 * 1024);
-  out.text(`\uFEFF${csvLine(REJECTED_HEADER)}`);
+  out.text(`${CSV_BOM}${csvLine(REJECTED_HEADER)}`);
   const leading = (file: RejectedRow['file']) => Buffer.from(csvLine([file, report.files[file].name, report.files[file].sheet, '']).slice(0, -2));
   const lead = { doctors: leading('doctors'), appointments: leading('appointments') };
   const field = (value: CsvValue) => {
